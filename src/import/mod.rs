@@ -1,0 +1,1 @@
+//! `import`: work in progress.

@@ -1,0 +1,1 @@
+//! `inventory`: work in progress.

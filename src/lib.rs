@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod catalog;
+pub mod condition;
+pub mod engine;
+pub mod import;
+pub mod inventory;
+pub mod pattern;
+pub mod platform;
+pub mod policy;
+pub mod report;
+pub mod request;
+pub mod scenario;

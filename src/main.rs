@@ -1,0 +1,2 @@
+//! The `iamsim` command line: argument parsing and dispatch only.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Requests: work in progress.
