@@ -1,1 +1,362 @@
-//! Requests: work in progress.
+//! A request to authorize: who (principal), what (action), on what (resource), with what context.
+//! Context key names are case-insensitive; values are typed once, when the request is built.
+
+use std::net::IpAddr;
+
+use indexmap::IndexMap;
+
+use crate::condition::value::{decode_base64, parse_bool, parse_date, parse_number};
+use crate::pattern::Arn;
+
+/// Who makes a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// An IAM identity: user, role (session), account root, federated user
+    Iam(IamPrincipal),
+    /// An AWS service principal such as `bedrock-agentcore.amazonaws.com`
+    Service(String),
+    /// An unauthenticated caller
+    Anonymous,
+}
+
+/// The kinds of IAM identity that make requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IamKind {
+    /// The account root user
+    Root,
+    /// An IAM user (name without path)
+    User {
+        /// The user name
+        name: String,
+    },
+    /// A session of a role; `session` is `None` when the request names only the role
+    Role {
+        /// The role name (without path)
+        name: String,
+        /// The role ARN, with path when known
+        role_arn: String,
+        /// The session name, if the request gave an assumed-role ARN
+        session: Option<String>,
+    },
+    /// An STS federated user (`sts:GetFederationToken`)
+    FederatedUser {
+        /// The federated user name
+        name: String,
+    },
+}
+
+/// An IAM principal with its ARN and account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamPrincipal {
+    /// The caller's ARN: user, role, assumed-role session, root or federated-user ARN
+    pub arn: String,
+    /// The partition (`aws`)
+    pub partition: String,
+    /// The 12-digit account id
+    pub account: String,
+    /// What kind of identity it is
+    pub kind: IamKind,
+}
+
+/// Why a principal string was not understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid principal `{0}`: expected an IAM user, role, assumed-role, federated-user or root ARN, an account id, a service principal such as `lambda.amazonaws.com`, or `anonymous`")]
+pub struct PrincipalError(pub String);
+
+impl Principal {
+    /// Parse a principal as a request names it.
+    pub fn parse(text: &str) -> Result<Self, PrincipalError> {
+        let err = || PrincipalError(text.to_string());
+        if text == "anonymous" {
+            return Ok(Self::Anonymous);
+        }
+        if is_account_id(text) {
+            return Ok(Self::Iam(IamPrincipal {
+                arn: format!("arn:aws:iam::{text}:root"),
+                partition: "aws".into(),
+                account: text.into(),
+                kind: IamKind::Root,
+            }));
+        }
+        if !text.starts_with("arn:") {
+            let ok = text.contains('.')
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+            return if ok {
+                Ok(Self::Service(text.to_ascii_lowercase()))
+            } else {
+                Err(err())
+            };
+        }
+        let arn = Arn::parse(text).ok_or_else(err)?;
+        if !is_account_id(arn.account) || !arn.region.is_empty() {
+            return Err(err());
+        }
+        let kind = match (arn.service, arn.resource.split_once('/')) {
+            ("iam", None) if arn.resource == "root" => IamKind::Root,
+            ("iam", Some(("user", rest))) => IamKind::User {
+                name: last_segment(rest).ok_or_else(err)?.into(),
+            },
+            ("iam", Some(("role", rest))) => IamKind::Role {
+                name: last_segment(rest).ok_or_else(err)?.into(),
+                role_arn: text.into(),
+                session: None,
+            },
+            ("sts", Some(("assumed-role", rest))) => {
+                let (role, session) = rest.split_once('/').ok_or_else(err)?;
+                if role.is_empty() || session.is_empty() || session.contains('/') {
+                    return Err(err());
+                }
+                IamKind::Role {
+                    name: role.into(),
+                    role_arn: format!("arn:{}:iam::{}:role/{role}", arn.partition, arn.account),
+                    session: Some(session.into()),
+                }
+            }
+            ("sts", Some(("federated-user", name))) if !name.is_empty() => {
+                IamKind::FederatedUser { name: name.into() }
+            }
+            _ => return Err(err()),
+        };
+        Ok(Self::Iam(IamPrincipal {
+            arn: text.into(),
+            partition: arn.partition.into(),
+            account: arn.account.into(),
+            kind,
+        }))
+    }
+
+    /// The account the principal belongs to (none for services and anonymous callers)
+    pub fn account(&self) -> Option<&str> {
+        match self {
+            Self::Iam(p) => Some(&p.account),
+            _ => None,
+        }
+    }
+
+    /// The principal as text (ARN, service name or `anonymous`)
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Iam(p) => &p.arn,
+            Self::Service(s) => s,
+            Self::Anonymous => "anonymous",
+        }
+    }
+}
+
+fn last_segment(path: &str) -> Option<&str> {
+    path.rsplit('/').next().filter(|s| !s.is_empty())
+}
+
+/// True for a 12-digit AWS account id.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One request value, typed every way it can be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextValue {
+    raw: String,
+    lower: String,
+    number: Option<f64>,
+    date: Option<i64>,
+    boolean: Option<bool>,
+    ip: Option<IpAddr>,
+    binary: Option<Vec<u8>>,
+}
+
+impl ContextValue {
+    /// Type a value once, so evaluation never re-parses it.
+    pub fn new(raw: impl Into<String>) -> Self {
+        let raw = raw.into();
+        Self {
+            lower: raw.to_lowercase(),
+            number: parse_number(&raw),
+            date: parse_date(&raw),
+            boolean: parse_bool(&raw),
+            ip: raw.trim().parse().ok(),
+            binary: decode_base64(&raw),
+            raw,
+        }
+    }
+
+    /// The value as given
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
+    /// The value lowercased (for `...IgnoreCase`)
+    pub fn lower(&self) -> &str {
+        &self.lower
+    }
+    /// The value as a number, if it is one
+    pub fn number(&self) -> Option<f64> {
+        self.number
+    }
+    /// The value as epoch milliseconds, if it is a date
+    pub fn date(&self) -> Option<i64> {
+        self.date
+    }
+    /// The value as a boolean, if it is `true` or `false`
+    pub fn boolean(&self) -> Option<bool> {
+        self.boolean
+    }
+    /// The value as an IP address, if it is one
+    pub fn ip(&self) -> Option<&IpAddr> {
+        self.ip.as_ref()
+    }
+    /// The value base64-decoded, if it decodes
+    pub fn binary(&self) -> Option<&[u8]> {
+        self.binary.as_deref()
+    }
+}
+
+/// The values of one context key. `multi` marks a list (multivalued key), even with one element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextEntry {
+    /// The key as first spelled
+    pub name: String,
+    /// The values
+    pub values: Vec<ContextValue>,
+    /// Whether the request gave a list
+    pub multi: bool,
+}
+
+/// Request context: case-insensitive key -> values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Context {
+    entries: IndexMap<String, ContextEntry>,
+}
+
+impl Context {
+    /// An empty context
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Set a single-valued key (replacing any earlier value)
+    pub fn insert(&mut self, key: &str, value: impl Into<String>) {
+        self.entries.insert(
+            key.to_ascii_lowercase(),
+            ContextEntry {
+                name: key.into(),
+                values: vec![ContextValue::new(value)],
+                multi: false,
+            },
+        );
+    }
+
+    /// Set a multivalued key (replacing any earlier value)
+    pub fn insert_list<S: Into<String>>(&mut self, key: &str, values: impl IntoIterator<Item = S>) {
+        self.entries.insert(
+            key.to_ascii_lowercase(),
+            ContextEntry {
+                name: key.into(),
+                values: values.into_iter().map(ContextValue::new).collect(),
+                multi: true,
+            },
+        );
+    }
+
+    /// Set a key unless the request already gives it
+    pub fn insert_default(&mut self, key: &str, value: impl Into<String>) {
+        if !self.contains(key) {
+            self.insert(key, value);
+        }
+    }
+
+    /// Does the request give this key?
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(&key.to_ascii_lowercase())
+    }
+
+    /// Look a key up by its lowercased name
+    pub fn get_lower(&self, lower_key: &str) -> Option<&ContextEntry> {
+        self.entries.get(lower_key)
+    }
+
+    /// Look a key up, ignoring case
+    pub fn get(&self, key: &str) -> Option<&ContextEntry> {
+        self.entries.get(&key.to_ascii_lowercase())
+    }
+
+    /// Every entry, in insertion order
+    pub fn iter(&self) -> impl Iterator<Item = &ContextEntry> {
+        self.entries.values()
+    }
+}
+
+/// A request: principal, action, resource and context. Built by callers, prepared by the engine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Who calls
+    pub principal: Principal,
+    /// `service:Action`, any case
+    pub action: String,
+    /// The resource ARN, or `*`
+    pub resource: String,
+    /// Context keys the caller supplies; global keys that follow from the request are added
+    pub context: Context,
+    /// The account that owns the resource, when its ARN does not say (S3) and the inventory does not know
+    pub resource_account: Option<String>,
+}
+
+impl Request {
+    /// A request with an empty context.
+    pub fn new(principal: Principal, action: impl Into<String>, resource: impl Into<String>) -> Self {
+        Self {
+            principal,
+            action: action.into(),
+            resource: resource.into(),
+            context: Context::new(),
+            resource_account: None,
+        }
+    }
+
+    /// Add a single-valued context key (builder style)
+    pub fn with_context(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.context.insert(key, value);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_parse_by_kind() {
+        let p = Principal::parse("arn:aws:sts::111122223333:assumed-role/app/s1").unwrap();
+        let Principal::Iam(p) = p else { panic!() };
+        assert_eq!(
+            p.kind,
+            IamKind::Role {
+                name: "app".into(),
+                role_arn: "arn:aws:iam::111122223333:role/app".into(),
+                session: Some("s1".into())
+            }
+        );
+        assert!(matches!(
+            Principal::parse("arn:aws:iam::111122223333:user/a/b/carol").unwrap(),
+            Principal::Iam(IamPrincipal { kind: IamKind::User { .. }, .. })
+        ));
+        assert_eq!(
+            Principal::parse("bedrock-agentcore.amazonaws.com").unwrap(),
+            Principal::Service("bedrock-agentcore.amazonaws.com".into())
+        );
+        assert_eq!(Principal::parse("anonymous").unwrap(), Principal::Anonymous);
+        assert!(Principal::parse("arn:aws:s3:::bucket").is_err());
+        assert!(Principal::parse("bob").is_err());
+    }
+
+    #[test]
+    fn context_keys_ignore_case_and_values_are_typed() {
+        let mut c = Context::new();
+        c.insert("aws:PrincipalTag/Team", "42");
+        let e = c.get("AWS:principaltag/team").unwrap();
+        assert_eq!(e.values[0].number(), Some(42.0));
+        assert!(!e.multi);
+        c.insert_default("aws:principaltag/team", "x");
+        assert_eq!(c.get("aws:PrincipalTag/Team").unwrap().values[0].raw(), "42");
+    }
+}

@@ -1,1 +1,8 @@
-//! `pattern`: work in progress.
+//! Matching: IAM wildcards, case-insensitive actions, ARN parsing and component-wise ARN matching.
+//! Everything here is compiled once at load; matching allocates nothing.
+
+pub mod arn;
+pub mod wildcard;
+
+pub use arn::{Arn, ArnPattern};
+pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

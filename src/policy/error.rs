@@ -1,0 +1,201 @@
+//! Errors raised while reading a policy document: each names the file and the JSON path.
+
+use std::fmt;
+
+/// A policy document AWS would reject, or that iamsim does not understand.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {path}: {kind}")]
+pub struct PolicyError {
+    file: String,
+    path: String,
+    kind: PolicyErrorKind,
+}
+
+impl PolicyError {
+    pub(crate) fn new(file: &str, path: &JsonPath, kind: PolicyErrorKind) -> Self {
+        Self {
+            file: file.to_string(),
+            path: path.to_string(),
+            kind,
+        }
+    }
+
+    /// The file (or label) the document came from
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The JSON path of the offending element, such as `Statement[2].Condition.StringLike`
+    pub fn json_path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong
+    pub fn kind(&self) -> &PolicyErrorKind {
+        &self.kind
+    }
+}
+
+/// What is wrong with a policy document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyErrorKind {
+    /// A JSON value of the wrong type
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// What AWS accepts here
+        expected: &'static str,
+        /// The JSON type found
+        found: &'static str,
+    },
+    /// An element name AWS does not know
+    #[error("unknown element `{name}`{}", did_you_mean(.suggestion))]
+    UnknownElement {
+        /// The name found
+        name: String,
+        /// The closest known name
+        suggestion: Option<String>,
+    },
+    /// A required element is absent
+    #[error("missing `{0}`")]
+    Missing(&'static str),
+    /// Two mutually exclusive elements are both present
+    #[error("`{0}` and `{1}` cannot both appear in a statement")]
+    Exclusive(&'static str, &'static str),
+    /// An element that this kind of policy may not contain
+    #[error("`{element}` is not allowed in {policy_kind}")]
+    NotAllowed {
+        /// The element
+        element: &'static str,
+        /// The kind of policy
+        policy_kind: &'static str,
+    },
+    /// An invalid value
+    #[error("invalid {what} `{value}`: {why}")]
+    Invalid {
+        /// What the value should be
+        what: &'static str,
+        /// The value found
+        value: String,
+        /// Why it is rejected
+        why: String,
+    },
+    /// A condition operator AWS does not define
+    #[error("unknown condition operator `{name}`{}", did_you_mean(.suggestion))]
+    UnknownOperator {
+        /// The operator found
+        name: String,
+        /// The closest known operator
+        suggestion: Option<String>,
+    },
+    /// The same Sid twice in one policy
+    #[error("duplicate Sid `{0}`: a Sid must be unique within a policy")]
+    DuplicateSid(String),
+    /// A list that must not be empty
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+}
+
+fn did_you_mean(s: &Option<String>) -> String {
+    match s {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => String::new(),
+    }
+}
+
+/// A JSON path under construction, such as `Statement[1].Action[0]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct JsonPath(String);
+
+impl JsonPath {
+    pub(crate) fn root() -> Self {
+        Self(String::new())
+    }
+
+    pub(crate) fn key(&self, key: &str) -> Self {
+        let simple = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let part = if simple {
+            key.to_string()
+        } else {
+            format!("{key:?}")
+        };
+        if self.0.is_empty() {
+            Self(part)
+        } else {
+            Self(format!("{}.{}", self.0, part))
+        }
+    }
+
+    pub(crate) fn index(&self, i: usize) -> Self {
+        Self(format!("{}[{i}]", self.0))
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("(document)")
+        } else {
+            f.write_str(&self.0)
+        }
+    }
+}
+
+/// The name in `candidates` closest to `name` by edit distance (case-insensitive), if close enough.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = edit_distance(&lower, &c.to_ascii_lowercase());
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    let limit = (name.chars().count() / 3).max(2);
+    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(first) = cur.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(usize::MAX) + 1;
+            let ins = cur.get(j).copied().unwrap_or(usize::MAX) + 1;
+            let sub = prev.get(j).copied().unwrap_or(usize::MAX) + cost;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = del.min(ins).min(sub);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_render_like_jq() {
+        let p = JsonPath::root().key("Statement").index(2).key("Condition");
+        assert_eq!(p.to_string(), "Statement[2].Condition");
+        assert_eq!(p.key("aws:SourceArn").to_string(), "Statement[2].Condition.\"aws:SourceArn\"");
+    }
+
+    #[test]
+    fn closest_suggests_near_names() {
+        assert_eq!(closest("Efect", ["Effect", "Action"]), Some("Effect".into()));
+        assert_eq!(closest("zzzzzz", ["Effect", "Action"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
