@@ -2,6 +2,7 @@
 """Validate scenario files and count their expanded cases.
 
 Usage: scripts/count-scenarios.py [DIR_OR_FILES...] [--docs docs/scenarios.md]
+                                 [--catalog data/catalog/catalog.txt]
 
 Checks, per docs/formats.md (section scenarios/):
 - JSON syntax; top-level fields `description`, `policies`, `scenarios` (and optional `context`),
@@ -14,6 +15,10 @@ Checks, per docs/formats.md (section scenarios/):
 
 A case is one (for_each binding, action, resource) combination. With `--docs`, the per-file and
 total counts must match the lines `- `file.json` ... **N** cases` in that markdown file.
+With `--catalog` (the embedded AWS catalog of src/catalog, format in docs/catalog.md), every
+action must exist and every resource must be `*` or an ARN of a resource type the action takes
+(placeholders match a non-empty run without `:`, the last one may carry one `:qualifier`; a
+`role/NAME` short form is read as a role of 111122223333 and a KMS alias ARN as a key).
 Exit status 0 when everything is valid, 1 otherwise.
 """
 
@@ -176,8 +181,78 @@ def check_file(path):
     return names, total
 
 
+def load_catalog(path):
+    """{service: {action_lower: [format, ...] or None}}; None means the action takes only `*`."""
+    services, svc, rtypes = {}, None, []
+    for line in Path(path).read_text().splitlines():
+        f = line.split("\t")
+        if f[0] == "s":
+            svc, rtypes = f[1], []
+            services[svc] = {}
+        elif f[0] == "r" and svc is not None:
+            rtypes.append(f[2].split(" "))
+        elif f[0] == "a" and svc is not None:
+            idx = [int(i.rstrip("*")) for i in f[2].split(",") if i] if len(f) > 2 else []
+            services[svc][f[1].lower()] = [fmt for i in idx for fmt in rtypes[i]] or None
+    return services
+
+
+def template_regex(fmt, qualified):
+    parts = re.split(r"(\$\{[^}]+\}|\*)", fmt)
+    out = []
+    for i, part in enumerate(parts):
+        if part == "*":
+            out.append(".*")
+        elif part.startswith("${"):
+            last = all(p == "" for p in parts[i + 1:])
+            out.append("[^:]+:[^:]+" if (qualified and last) else "[^:]+")
+        else:
+            out.append(re.escape(part))
+    return re.compile("^" + "".join(out) + "$")
+
+
+def catalog_problem(services, action, resource):
+    svc, _, name = action.partition(":")
+    formats = services.get(svc.lower(), {}).get(name.lower(), False)
+    if formats is False:
+        return f"action `{action}` is not in the catalog"
+    if resource == "*":
+        return None
+    if resource.startswith("role/"):
+        resource = "arn:aws:iam::111122223333:" + resource
+    resource = re.sub(r":alias/[^:]+$", ":key/00000000-0000-0000-0000-000000000000", resource) \
+        if resource.startswith("arn:aws:kms:") else resource
+    if formats is None:
+        return f"`{action}` takes only Resource `*`, not `{resource}`"
+    for qualified in (False, True):
+        if any(template_regex(f, qualified).match(resource) for f in formats):
+            return None
+    return f"`{resource}` is not a resource type `{action}` takes"
+
+
+def check_catalog(path, files):
+    services, ok = load_catalog(path), True
+    for f in files:
+        doc = json.loads(f.read_text())
+        for i, scn in enumerate(doc["scenarios"]):
+            for b in bindings(scn, f"{f}: scenarios[{i}]"):
+                s = substitute(scn, b)
+                for a in s.get("actions", [s.get("action")]):
+                    for r in s.get("resources", [s.get("resource")]):
+                        problem = catalog_problem(services, a, r)
+                        if problem:
+                            print(f"error: {f.name}: `{s['name']}`: {problem}")
+                            ok = False
+    return ok
+
+
 def main(argv):
     docs = None
+    catalog = None
+    if "--catalog" in argv:
+        i = argv.index("--catalog")
+        catalog = Path(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
     if "--docs" in argv:
         i = argv.index("--docs")
         docs = Path(argv[i + 1])
@@ -217,6 +292,8 @@ def main(argv):
         if not m or int(m.group(1)) != grand:
             print(f"error: {docs} total is {m.group(1) if m else 'missing'}, counted {grand}")
             ok = False
+    if catalog is not None:
+        ok = check_catalog(catalog, [f for f in files if f.name in counts]) and ok
     return 0 if ok else 1
 
 
