@@ -1,0 +1,89 @@
+//! Policy sets: the statements of one layer for one principal or resource, indexed by the
+//! service prefix of their actions so a request only looks at statements that can apply.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::trace::StatementId;
+use crate::inventory::NamedPolicy;
+use crate::policy::{ActionClause, Statement};
+
+/// Statements of one layer, bucketed by action service prefix.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    statements: Vec<(StatementId, Statement)>,
+    by_service: HashMap<Box<str>, Vec<u32>>,
+    /// Statements with `*` actions or `NotAction`: candidates for every service
+    everywhere: Vec<u32>,
+}
+
+impl PolicySet {
+    /// Compile the statements of `policies` into one set.
+    pub fn new<'a>(policies: impl IntoIterator<Item = &'a NamedPolicy>) -> Self {
+        let mut set = Self::default();
+        for p in policies {
+            set.add(p);
+        }
+        set
+    }
+
+    /// Add one policy's statements.
+    pub fn add(&mut self, policy: &NamedPolicy) {
+        let name: Arc<str> = policy.name.as_str().into();
+        for (index, st) in policy.document.statements.iter().enumerate() {
+            let n = u32::try_from(self.statements.len()).unwrap_or(u32::MAX);
+            let mut services: Vec<&str> = Vec::new();
+            let mut everywhere = false;
+            match &st.action {
+                ActionClause::NotAction(_) => everywhere = true,
+                ActionClause::Action(list) => {
+                    for a in list {
+                        match &a.service {
+                            None => everywhere = true,
+                            Some(s) => services.push(s),
+                        }
+                    }
+                }
+            }
+            if everywhere {
+                self.everywhere.push(n);
+            } else {
+                services.sort_unstable();
+                services.dedup();
+                for s in services {
+                    self.by_service.entry(s.into()).or_default().push(n);
+                }
+            }
+            let id = StatementId {
+                policy: name.clone(),
+                index,
+                sid: st.sid.as_deref().map(Arc::from),
+            };
+            self.statements.push((id, st.clone()));
+        }
+    }
+
+    /// True when the set holds no statement
+    pub fn is_empty(&self) -> bool {
+        self.statements.is_empty()
+    }
+
+    /// Number of statements
+    pub fn len(&self) -> usize {
+        self.statements.len()
+    }
+
+    /// The statements that may apply to an action of `service` (lowercase), in no fixed order.
+    pub fn candidates<'a>(&'a self, service: &str) -> impl Iterator<Item = &'a (StatementId, Statement)> + 'a {
+        let bucket = self.by_service.get(service).map(Vec::as_slice).unwrap_or(&[]);
+        self.everywhere
+            .iter()
+            .chain(bucket.iter())
+            .filter_map(|&i| self.statements.get(i as usize))
+    }
+
+    /// Every statement, in insertion order
+    pub fn statements(&self) -> impl Iterator<Item = &(StatementId, Statement)> {
+        self.statements.iter()
+    }
+}

@@ -1,0 +1,217 @@
+//! The explanation of a decision, as data: which statements applied, which were ruled out and
+//! why, what each layer decided. Evaluation reports to a [`TraceSink`]; [`NoTrace`] costs nothing.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::condition::ConditionFailure;
+use crate::policy::Effect;
+
+/// A statement, identified stably: policy name, index in the document, and Sid.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct StatementId {
+    /// The policy's name, e.g. `acme-dev-agent-research/agent`
+    pub policy: Arc<str>,
+    /// Position in the document, from 0
+    pub index: usize,
+    /// The Sid, if any
+    pub sid: Option<Arc<str>>,
+}
+
+impl StatementId {
+    /// Does a `because` reference (`Sid`, `policy#index` or `policy/Sid`) name this statement?
+    pub fn answers_to(&self, reference: &str) -> bool {
+        if self.sid.as_deref() == Some(reference) {
+            return true;
+        }
+        if reference == format!("{}#{}", self.policy, self.index) {
+            return true;
+        }
+        match (&self.sid, reference.rsplit_once('/')) {
+            (Some(sid), Some((policy, r_sid))) => **sid == *r_sid && *self.policy == *policy,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for StatementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.sid {
+            Some(sid) => write!(f, "{} statement {} (#{})", self.policy, sid, self.index),
+            None => write!(f, "{} statement #{}", self.policy, self.index),
+        }
+    }
+}
+
+/// The kinds of policy that take part in a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layer {
+    /// Identity-based policies (inline, managed, group)
+    Identity,
+    /// A resource-based policy (bucket, function, repository, ...)
+    Resource,
+    /// A KMS key policy
+    KeyPolicy,
+    /// A role trust policy
+    TrustPolicy,
+    /// The permissions boundary
+    Boundary,
+    /// The session policy
+    Session,
+    /// Service control policies
+    Scp,
+    /// Resource control policies
+    Rcp,
+}
+
+impl Layer {
+    /// The name used in scenario files (`blocked_by`)
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Identity => "identity",
+            Self::Resource => "resource",
+            Self::KeyPolicy => "key-policy",
+            Self::TrustPolicy => "trust-policy",
+            Self::Boundary => "boundary",
+            Self::Session => "session",
+            Self::Scp => "scp",
+            Self::Rcp => "rcp",
+        }
+    }
+
+    /// Parse a scenario file's `blocked_by` name
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            Self::Identity,
+            Self::Resource,
+            Self::KeyPolicy,
+            Self::TrustPolicy,
+            Self::Boundary,
+            Self::Session,
+            Self::Scp,
+            Self::Rcp,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a statement did not apply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "element", rename_all = "kebab-case")]
+pub enum Mismatch {
+    /// `Action`/`NotAction` does not cover the action
+    Action,
+    /// `Resource`/`NotResource` does not cover the resource
+    Resource,
+    /// `Principal`/`NotPrincipal` does not cover the caller
+    Principal,
+    /// A condition entry failed
+    Condition {
+        /// The operator, as written
+        operator: String,
+        /// The key, as written
+        key: String,
+        /// The policy values
+        values: Vec<String>,
+        /// The request's values (empty when absent)
+        request: Vec<String>,
+        /// How it failed
+        failure: ConditionFailure,
+    },
+}
+
+/// How a resource-based policy statement named the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrincipalMatch {
+    /// The caller's own ARN (user, session, federated user) or service name
+    Direct,
+    /// The ARN of the role whose session calls
+    Role,
+    /// The caller's account (delegates to the account's IAM policies)
+    Account,
+    /// `*`: everyone
+    Everyone,
+}
+
+/// One thing that happened while deciding.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum TraceEvent {
+    /// A statement applied
+    Applied {
+        /// Its layer
+        layer: Layer,
+        /// The statement
+        statement: StatementId,
+        /// Its effect
+        effect: Effect,
+        /// How it named the caller (resource-based policies)
+        principal: Option<PrincipalMatch>,
+    },
+    /// A statement of the action's service did not apply
+    NotApplied {
+        /// Its layer
+        layer: Layer,
+        /// The statement
+        statement: StatementId,
+        /// Its effect
+        effect: Effect,
+        /// Why
+        because: Mismatch,
+    },
+    /// A layer had no policy to consult (e.g. a key or role iamsim does not know)
+    Unknown {
+        /// The layer
+        layer: Layer,
+        /// What is unknown
+        what: String,
+    },
+    /// A note on how the request was read (e.g. the resource account assumed)
+    Note {
+        /// The note
+        text: String,
+    },
+}
+
+/// Where evaluation reports what it sees. `ENABLED = false` lets the evaluator skip the work.
+pub trait TraceSink {
+    /// Whether events are wanted (and every candidate statement must be examined)
+    const ENABLED: bool;
+    /// Record an event
+    fn event(&mut self, event: TraceEvent);
+}
+
+/// The sink that records nothing: the fast path.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoTrace;
+
+impl TraceSink for NoTrace {
+    const ENABLED: bool = false;
+    #[inline(always)]
+    fn event(&mut self, _: TraceEvent) {}
+}
+
+/// A sink that records every event: the explaining path.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct Trace {
+    /// Events in the order they happened
+    pub events: Vec<TraceEvent>,
+}
+
+impl TraceSink for Trace {
+    const ENABLED: bool = true;
+    fn event(&mut self, event: TraceEvent) {
+        self.events.push(event);
+    }
+}

@@ -1,0 +1,139 @@
+//! The world a request is decided in: principals with their policies, resources with their
+//! resource-based policies, and the organization's SCPs and RCPs. Built by the loader or in code.
+
+use indexmap::IndexMap;
+
+use crate::policy::Document;
+
+/// A named policy document with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedPolicy {
+    /// A stable name used in explanations, e.g. `acme-dev-agent-research/agent`
+    pub name: String,
+    /// The document
+    pub document: Document,
+}
+
+/// An IAM role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    /// `arn:aws:iam::<account>:role<path><name>`
+    pub arn: String,
+    /// The role name
+    pub name: String,
+    /// The 12-digit account id
+    pub account: String,
+    /// The trust policy (the role's resource-based policy for `sts:AssumeRole*`)
+    pub trust_policy: Option<NamedPolicy>,
+    /// Inline policies
+    pub inline_policies: Vec<NamedPolicy>,
+    /// Attached managed policy ARNs
+    pub managed_policy_arns: Vec<String>,
+    /// Permissions boundary ARN
+    pub permissions_boundary_arn: Option<String>,
+    /// Tags
+    pub tags: IndexMap<String, String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// `arn:aws:iam::<account>:user<path><name>`
+    pub arn: String,
+    /// The user name
+    pub name: String,
+    /// The 12-digit account id
+    pub account: String,
+    /// Inline policies
+    pub inline_policies: Vec<NamedPolicy>,
+    /// Attached managed policy ARNs
+    pub managed_policy_arns: Vec<String>,
+    /// Names of the groups the user is in
+    pub groups: Vec<String>,
+    /// Permissions boundary ARN
+    pub permissions_boundary_arn: Option<String>,
+    /// Tags
+    pub tags: IndexMap<String, String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// An IAM group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The group ARN
+    pub arn: String,
+    /// The group name
+    pub name: String,
+    /// Inline policies
+    pub inline_policies: Vec<NamedPolicy>,
+    /// Attached managed policy ARNs
+    pub managed_policy_arns: Vec<String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// A managed policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManagedPolicy {
+    /// The policy ARN
+    pub arn: String,
+    /// The policy (name, document)
+    pub policy: NamedPolicy,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// A resource with a resource-based policy (KMS key, bucket, function, repository, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resource {
+    /// The resource ARN (for a KMS key, the key ARN)
+    pub arn: String,
+    /// The account that owns it
+    pub account: String,
+    /// Alias ARNs that resolve to it (KMS)
+    pub aliases: Vec<String>,
+    /// The resource-based policy (key policy for KMS keys)
+    pub policy: Option<NamedPolicy>,
+    /// Tags
+    pub tags: IndexMap<String, String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// One level of the organization (root, an OU, or an account) with its policies.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OrgLevel {
+    /// Service control policies attached here
+    pub scps: Vec<NamedPolicy>,
+    /// Resource control policies attached here (the loader adds the implicit `RCPFullAWSAccess`)
+    pub rcps: Vec<NamedPolicy>,
+}
+
+/// The organization: the levels above each member account, root first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Organization {
+    /// The management account (SCPs and RCPs do not apply to it)
+    pub management_account: Option<String>,
+    /// Member account -> its levels, root first, the account's own level last
+    pub accounts: IndexMap<String, Vec<OrgLevel>>,
+}
+
+/// Everything iamsim knows about: the input to [`crate::engine::Engine::new`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Inventory {
+    /// Roles
+    pub roles: Vec<Role>,
+    /// Users
+    pub users: Vec<User>,
+    /// Groups
+    pub groups: Vec<Group>,
+    /// Managed policies
+    pub managed_policies: Vec<ManagedPolicy>,
+    /// Resources with resource-based policies
+    pub resources: Vec<Resource>,
+    /// The organization, if any
+    pub organization: Option<Organization>,
+}
