@@ -3,6 +3,11 @@
 //!
 //! `IAMSIM_BLESS=1 cargo test --test platform_files` rewrites the committed files instead of
 //! comparing them.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers outside #[test] functions fail loudly by design"
+)]
 
 use iamsim::platform::{
     generate, is_generated_path, write_inventory, AgentSpec, PlatformSpec, ProductionProfile,
@@ -255,7 +260,8 @@ fn error_after(edit: impl FnOnce(&mut Value)) -> String {
 
 #[test]
 fn invalid_specs_give_exact_errors() {
-    let cases: Vec<(Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|v| v["account_id"] = json!("11112222333")),
             "policies/platform.json: account_id: account id `11112222333` is not 12 digits",
