@@ -1,6 +1,7 @@
 //! The naming and ARN rules a spec must meet before anything is generated from it. Each rule
 //! names the AWS page it comes from; a value that breaks one is an error at its JSON path.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::decode::{agent_path, join};
@@ -53,7 +54,7 @@ pub(crate) fn spec(spec: &PlatformSpec, file: &Path) -> Result {
             );
         }
     }
-    let mut seen: Vec<(String, &str)> = Vec::new();
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (key, agent_spec) in &spec.agents {
         let path = agent_path(key);
         if let Some(reason) = role_name_problem(&spec.agent_role_name(key), key) {
@@ -66,14 +67,14 @@ pub(crate) fn spec(spec: &PlatformSpec, file: &Path) -> Result {
             );
         }
         let folded = key.to_ascii_lowercase();
-        if let Some((_, other)) = seen.iter().find(|(f, _)| *f == folded) {
+        if let Some(other) = seen.get(&folded) {
             let kind = Kind::CaseCollision {
                 key: key.clone(),
                 other: (*other).to_owned(),
             };
             return err(&path, kind);
         }
-        seen.push((folded, key));
+        seen.insert(folded, key);
         agent(agent_spec, &path, file)?;
     }
     if let Some(production) = &spec.production {
