@@ -299,17 +299,24 @@ pub struct Request {
     pub context: Context,
     /// The account that owns the resource, when its ARN does not say (S3) and the inventory does not know
     pub resource_account: Option<String>,
+    /// The session policy passed when the role was assumed, if any
+    pub session_policy: Option<crate::policy::Document>,
 }
 
 impl Request {
     /// A request with an empty context.
-    pub fn new(principal: Principal, action: impl Into<String>, resource: impl Into<String>) -> Self {
+    pub fn new(
+        principal: Principal,
+        action: impl Into<String>,
+        resource: impl Into<String>,
+    ) -> Self {
         Self {
             principal,
             action: action.into(),
             resource: resource.into(),
             context: Context::new(),
             resource_account: None,
+            session_policy: None,
         }
     }
 
@@ -317,6 +324,112 @@ impl Request {
     pub fn with_context(mut self, key: &str, value: impl Into<String>) -> Self {
         self.context.insert(key, value);
         self
+    }
+}
+
+/// AWS's `ContextKeyType` names, as the simulator accepts them.
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_ContextEntry.html>
+const CONTEXT_TYPES: &[&str] = &[
+    "string",
+    "stringlist",
+    "numeric",
+    "numericlist",
+    "boolean",
+    "booleanlist",
+    "ip",
+    "iplist",
+    "binary",
+    "binarylist",
+    "date",
+    "datelist",
+];
+
+impl Context {
+    /// Read a context object as scenario files write it: each value a string, number, boolean,
+    /// list of those, or `{"type": "date", "value": ...}` with an AWS `ContextKeyType`.
+    /// Errors name the key and say what is wrong.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        let mut ctx = Self::new();
+        ctx.extend_from_json(value)?;
+        Ok(ctx)
+    }
+
+    /// Add (or override) keys from a context object; see [`Context::from_json`].
+    pub fn extend_from_json(&mut self, value: &serde_json::Value) -> Result<(), String> {
+        use serde_json::Value;
+        let obj = value
+            .as_object()
+            .ok_or_else(|| "context must be an object of key -> value".to_string())?;
+        for (key, v) in obj {
+            if key.is_empty() {
+                return Err("context key must not be empty".into());
+            }
+            let (ty, v) = match v {
+                Value::Object(o) => {
+                    for k in o.keys() {
+                        if k != "type" && k != "value" {
+                            return Err(format!("context key `{key}`: unknown field `{k}` (expected `type` and `value`)"));
+                        }
+                    }
+                    let ty = o
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| format!("context key `{key}`: `type` must be a string"))?;
+                    let lower = ty.to_ascii_lowercase();
+                    if !CONTEXT_TYPES.contains(&lower.as_str()) {
+                        return Err(format!(
+                            "context key `{key}`: unknown type `{ty}` (expected one of {})",
+                            CONTEXT_TYPES.join(", ")
+                        ));
+                    }
+                    let v = o
+                        .get("value")
+                        .ok_or_else(|| format!("context key `{key}`: missing `value`"))?;
+                    (Some(lower), v)
+                }
+                other => (None, other),
+            };
+            let scalars: Vec<&Value> = match v {
+                Value::Array(a) => a.iter().collect(),
+                other => vec![other],
+            };
+            let mut strings = Vec::with_capacity(scalars.len());
+            for s in scalars {
+                let text = match s {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => {
+                        return Err(format!(
+                            "context key `{key}`: values must be strings, numbers or booleans, found {other}"
+                        ))
+                    }
+                };
+                if let Some(ty) = &ty {
+                    let ok = match ty.trim_end_matches("list") {
+                        "numeric" => parse_number(&text).is_some(),
+                        "boolean" => parse_bool(&text).is_some(),
+                        "date" => parse_date(&text).is_some(),
+                        "ip" => crate::condition::value::Cidr::parse(&text).is_some(),
+                        "binary" => decode_base64(&text).is_some(),
+                        _ => true,
+                    };
+                    if !ok {
+                        return Err(format!(
+                            "context key `{key}`: `{text}` is not a valid {ty} value"
+                        ));
+                    }
+                }
+                strings.push(text);
+            }
+            let multi = v.is_array() || ty.as_deref().is_some_and(|t| t.ends_with("list"));
+            if multi {
+                self.insert_list(key, strings);
+            } else if let Some(s) = strings.pop() {
+                self.insert(key, s);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -338,7 +451,10 @@ mod tests {
         );
         assert!(matches!(
             Principal::parse("arn:aws:iam::111122223333:user/a/b/carol").unwrap(),
-            Principal::Iam(IamPrincipal { kind: IamKind::User { .. }, .. })
+            Principal::Iam(IamPrincipal {
+                kind: IamKind::User { .. },
+                ..
+            })
         ));
         assert_eq!(
             Principal::parse("bedrock-agentcore.amazonaws.com").unwrap(),
@@ -357,6 +473,9 @@ mod tests {
         assert_eq!(e.values[0].number(), Some(42.0));
         assert!(!e.multi);
         c.insert_default("aws:principaltag/team", "x");
-        assert_eq!(c.get("aws:PrincipalTag/Team").unwrap().values[0].raw(), "42");
+        assert_eq!(
+            c.get("aws:PrincipalTag/Team").unwrap().values[0].raw(),
+            "42"
+        );
     }
 }

@@ -52,7 +52,9 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Outcome {
         return match op.qualifier {
             // "ForAllValues ... returns true if there are no keys in the request".
             Some(Qualifier::ForAllValues) => Ok(()),
-            // ForAnyValue needs a value to match, even with IfExists (docs/semantics-decisions.md).
+            // ForAnyValue needs a value to match, unless IfExists says absence is fine (the
+            // documented IfExists rule; docs/semantics-decisions.md).
+            Some(Qualifier::ForAnyValue) if op.if_exists => Ok(()),
             Some(Qualifier::ForAnyValue) => Err(ConditionFailure::KeyAbsent),
             None if op.if_exists || op.base.is_negated() => Ok(()),
             None => Err(ConditionFailure::KeyAbsent),
@@ -99,7 +101,12 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Outcome {
 
 /// Does one policy value match one request value, before negation? `None`: the request value
 /// cannot be read as the operator's type.
-fn matches_one(op: BaseOperator, pv: &PolicyValue, v: &ContextValue, ctx: &Context) -> Option<bool> {
+fn matches_one(
+    op: BaseOperator,
+    pv: &PolicyValue,
+    v: &ContextValue,
+    ctx: &Context,
+) -> Option<bool> {
     use std::cmp::Ordering;
     let ordered = |ord: Ordering| -> bool {
         match op.comparison() {
@@ -117,7 +124,9 @@ fn matches_one(op: BaseOperator, pv: &PolicyValue, v: &ContextValue, ctx: &Conte
         PolicyValue::StrTemplate(t) => match t.resolve(ctx) {
             // A variable with no value matches nothing.
             None => false,
-            Some(s) if op.comparison() == Comparison::EqualsIgnoreCase => s.to_lowercase() == v.lower(),
+            Some(s) if op.comparison() == Comparison::EqualsIgnoreCase => {
+                s.to_lowercase() == v.lower()
+            }
             Some(s) => s == v.raw(),
         },
         PolicyValue::Like(w) => w.is_match(v.raw()),
@@ -166,12 +175,27 @@ mod tests {
     fn missing_key_fails_positive_and_holds_negated() {
         let empty = Context::new();
         assert_eq!(
-            evaluate(&cond("StringEquals", "aws:PrincipalTag/team", &["a"]), &empty),
+            evaluate(
+                &cond("StringEquals", "aws:PrincipalTag/team", &["a"]),
+                &empty
+            ),
             Err(ConditionFailure::KeyAbsent)
         );
-        assert_eq!(evaluate(&cond("StringNotEquals", "aws:PrincipalTag/team", &["a"]), &empty), Ok(()));
-        assert_eq!(evaluate(&cond("StringEqualsIfExists", "k:x", &["a"]), &empty), Ok(()));
-        assert_eq!(evaluate(&cond("ForAllValues:StringEquals", "k:x", &["a"]), &empty), Ok(()));
+        assert_eq!(
+            evaluate(
+                &cond("StringNotEquals", "aws:PrincipalTag/team", &["a"]),
+                &empty
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            evaluate(&cond("StringEqualsIfExists", "k:x", &["a"]), &empty),
+            Ok(())
+        );
+        assert_eq!(
+            evaluate(&cond("ForAllValues:StringEquals", "k:x", &["a"]), &empty),
+            Ok(())
+        );
         assert!(evaluate(&cond("ForAnyValue:StringEquals", "k:x", &["a"]), &empty).is_err());
     }
 
@@ -186,8 +210,16 @@ mod tests {
     fn set_qualifiers() {
         let mut c = Context::new();
         c.insert_list("aws:TagKeys", ["a", "b"]);
-        assert!(evaluate(&cond("ForAllValues:StringEquals", "aws:TagKeys", &["a", "b", "c"]), &c).is_ok());
-        assert!(evaluate(&cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]), &c).is_err());
+        assert!(evaluate(
+            &cond("ForAllValues:StringEquals", "aws:TagKeys", &["a", "b", "c"]),
+            &c
+        )
+        .is_ok());
+        assert!(evaluate(
+            &cond("ForAllValues:StringEquals", "aws:TagKeys", &["a"]),
+            &c
+        )
+        .is_err());
         assert!(evaluate(&cond("ForAnyValue:StringEquals", "aws:TagKeys", &["b"]), &c).is_ok());
         assert_eq!(
             evaluate(&cond("StringEquals", "aws:TagKeys", &["a"]), &c),
@@ -197,7 +229,12 @@ mod tests {
 
     #[test]
     fn typed_families() {
-        let c = ctx(&[("n", "5"), ("d", "2020-06-01T00:00:00Z"), ("ip", "10.1.2.3"), ("b", "TRUE")]);
+        let c = ctx(&[
+            ("n", "5"),
+            ("d", "2020-06-01T00:00:00Z"),
+            ("ip", "10.1.2.3"),
+            ("b", "TRUE"),
+        ]);
         assert!(evaluate(&cond("NumericLessThan", "n", &["6"]), &c).is_ok());
         assert!(evaluate(&cond("NumericGreaterThan", "n", &["6"]), &c).is_err());
         assert!(evaluate(&cond("DateGreaterThan", "d", &["2020-01-01"]), &c).is_ok());
@@ -216,8 +253,20 @@ mod tests {
     #[test]
     fn variables_resolve_from_context() {
         let c = ctx(&[("aws:username", "carol"), ("s3:prefix", "home/carol/x")]);
-        assert!(evaluate(&cond("StringLike", "s3:prefix", &["home/${aws:username}/*"]), &c).is_ok());
-        assert!(evaluate(&cond("StringLike", "s3:prefix", &["home/${aws:userid}/*"]), &c).is_err());
-        assert!(evaluate(&cond("StringNotLike", "s3:prefix", &["home/${aws:userid}/*"]), &c).is_ok());
+        assert!(evaluate(
+            &cond("StringLike", "s3:prefix", &["home/${aws:username}/*"]),
+            &c
+        )
+        .is_ok());
+        assert!(evaluate(
+            &cond("StringLike", "s3:prefix", &["home/${aws:userid}/*"]),
+            &c
+        )
+        .is_err());
+        assert!(evaluate(
+            &cond("StringNotLike", "s3:prefix", &["home/${aws:userid}/*"]),
+            &c
+        )
+        .is_ok());
     }
 }

@@ -122,7 +122,11 @@ fn no_variables(v: &str, variables: bool, family: &str) -> Result<(), (&'static 
     Ok(())
 }
 
-fn typed(op: BaseOperator, v: &str, variables: bool) -> Result<PolicyValue, (&'static str, String)> {
+fn typed(
+    op: BaseOperator,
+    v: &str,
+    variables: bool,
+) -> Result<PolicyValue, (&'static str, String)> {
     use Comparison as C;
     match op.family() {
         Family::String => {
@@ -146,9 +150,10 @@ fn typed(op: BaseOperator, v: &str, variables: bool) -> Result<PolicyValue, (&'s
         }
         Family::Date => {
             no_variables(v, variables, "Date")?;
-            parse_date(v)
-                .map(PolicyValue::Date)
-                .ok_or(("date", "expected ISO 8601 (2020-01-01T00:00:00Z) or epoch seconds".into()))
+            parse_date(v).map(PolicyValue::Date).ok_or((
+                "date",
+                "expected ISO 8601 (2020-01-01T00:00:00Z) or epoch seconds".into(),
+            ))
         }
         Family::Bool => {
             // The AWS pages disagree on variables with Bool (docs/semantics-decisions.md): reject them.
@@ -165,23 +170,28 @@ fn typed(op: BaseOperator, v: &str, variables: bool) -> Result<PolicyValue, (&'s
         }
         Family::Ip => {
             no_variables(v, variables, "IP address")?;
-            Cidr::parse(v)
-                .map(PolicyValue::Cidr)
-                .ok_or(("IP address or CIDR block", "expected e.g. 203.0.113.0/24 or 2001:db8::/32".into()))
+            Cidr::parse(v).map(PolicyValue::Cidr).ok_or((
+                "IP address or CIDR block",
+                "expected e.g. 203.0.113.0/24 or 2001:db8::/32".into(),
+            ))
         }
         Family::Arn => match template(v, variables)? {
             Some(t) => Ok(PolicyValue::ArnTemplate(t)),
             None => match ArnPattern::new(v) {
                 Some(Ok(p)) => Ok(PolicyValue::Arn(p)),
                 Some(Err(_)) => Err(("ARN", "pattern too long".into())),
-                None => Err(("ARN", "expected arn:partition:service:region:account:resource".into())),
+                None => Err((
+                    "ARN",
+                    "expected arn:partition:service:region:account:resource".into(),
+                )),
             },
         },
         Family::Null => {
             no_variables(v, variables, "Null")?;
-            parse_bool(v)
-                .map(PolicyValue::Null)
-                .ok_or(("boolean", "expected `true` or `false`, as Null requires".into()))
+            parse_bool(v).map(PolicyValue::Null).ok_or((
+                "boolean",
+                "expected `true` or `false`, as Null requires".into(),
+            ))
         }
     }
 }

@@ -183,7 +183,8 @@ impl Cidr {
                     == masked(u128::from(u32::from(*ip)), 32, self.prefix)
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                masked(u128::from(net), 128, self.prefix) == masked(u128::from(*ip), 128, self.prefix)
+                masked(u128::from(net), 128, self.prefix)
+                    == masked(u128::from(*ip), 128, self.prefix)
             }
             _ => false,
         }
@@ -233,12 +234,21 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(parse_date("1970-01-02T00:00:00Z"), Some(86_400_000));
         assert_eq!(parse_date("86400"), Some(86_400_000));
-        assert_eq!(parse_date("2020-01-01T02:00:00+02:00"), parse_date("2020-01-01T00:00:00Z"));
-        assert_eq!(parse_date("2020-01-01T00:00:00.5Z"), parse_date("2020-01-01").map(|d| d + 500));
+        assert_eq!(
+            parse_date("2020-01-01T02:00:00+02:00"),
+            parse_date("2020-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            parse_date("2020-01-01T00:00:00.5Z"),
+            parse_date("2020-01-01").map(|d| d + 500)
+        );
         assert_eq!(parse_date("2019-02-29"), None);
         assert_eq!(parse_date("2020-13-01"), None);
         assert_eq!(parse_date("yesterday"), None);
-        assert_eq!(format_date(parse_date("2024-02-29T13:14:15Z").unwrap()), "2024-02-29T13:14:15Z");
+        assert_eq!(
+            format_date(parse_date("2024-02-29T13:14:15Z").unwrap()),
+            "2024-02-29T13:14:15Z"
+        );
     }
 
     #[test]
@@ -261,7 +271,9 @@ mod tests {
         assert!(!bare.contains(&"10.0.0.2".parse().unwrap()));
         let v6 = Cidr::parse("2001:db8::/32").unwrap();
         assert!(v6.contains(&"2001:db8::1".parse().unwrap()));
-        assert!(Cidr::parse("0.0.0.0/0").unwrap().contains(&"1.2.3.4".parse().unwrap()));
+        assert!(Cidr::parse("0.0.0.0/0")
+            .unwrap()
+            .contains(&"1.2.3.4".parse().unwrap()));
         assert!(Cidr::parse("10.0.0.0/33").is_none());
         assert!(Cidr::parse("10.0.0/8").is_none());
     }

@@ -113,7 +113,7 @@ fn lookup(part: &Part, ctx: &Context) -> Option<String> {
     };
     match ctx.get_lower(lower) {
         // Only single-valued keys can fill a variable.
-        Some(e) if e.values.len() == 1 => e.values.first().map(|v| v.raw().to_string()),
+        Some(e) if !e.multi && e.values.len() == 1 => e.values.first().map(|v| v.raw().to_string()),
         _ => default.clone(),
     }
 }
@@ -146,7 +146,9 @@ fn parse_body(body: &str) -> Result<Part, VariableError> {
             .chars()
             .all(|c| !c.is_whitespace() && c != '$' && c != '{' && c != '}');
     if !valid {
-        return Err(VariableError(format!("invalid policy variable `${{{body}}}`")));
+        return Err(VariableError(format!(
+            "invalid policy variable `${{{body}}}`"
+        )));
     }
     Ok(Part::Var {
         name: name.into(),
@@ -163,9 +165,13 @@ mod tests {
     fn substitutes_values_defaults_and_escapes() {
         let mut ctx = Context::new();
         ctx.insert("aws:username", "carol");
-        let t = Template::parse("home/${aws:username}/${*}").unwrap().unwrap();
+        let t = Template::parse("home/${aws:username}/${*}")
+            .unwrap()
+            .unwrap();
         assert_eq!(t.resolve(&ctx).as_deref(), Some("home/carol/*"));
-        let d = Template::parse("${aws:PrincipalTag/team, 'none'}").unwrap().unwrap();
+        let d = Template::parse("${aws:PrincipalTag/team, 'none'}")
+            .unwrap()
+            .unwrap();
         assert_eq!(d.resolve(&ctx).as_deref(), Some("none"));
         let missing = Template::parse("${aws:userid}").unwrap().unwrap();
         assert_eq!(missing.resolve(&ctx), None);

@@ -74,8 +74,15 @@ impl PolicySet {
     }
 
     /// The statements that may apply to an action of `service` (lowercase), in no fixed order.
-    pub fn candidates<'a>(&'a self, service: &str) -> impl Iterator<Item = &'a (StatementId, Statement)> + 'a {
-        let bucket = self.by_service.get(service).map(Vec::as_slice).unwrap_or(&[]);
+    pub fn candidates<'a>(
+        &'a self,
+        service: &str,
+    ) -> impl Iterator<Item = &'a (StatementId, Statement)> + 'a {
+        let bucket = self
+            .by_service
+            .get(service)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         self.everywhere
             .iter()
             .chain(bucket.iter())

@@ -1,1 +1,700 @@
-//! `engine`: work in progress.
+//! The evaluation logic: which policies apply to a request, and AWS's decision over them.
+//! [`Engine`] is the compiled, immutable inventory; [`Engine::evaluate`] never fails.
+
+mod applies;
+mod compile;
+mod decide;
+mod prepare;
+mod trace;
+
+use std::collections::HashMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+pub use compile::PolicySet;
+pub use decide::Decision;
+pub use trace::{
+    Layer, Mismatch, NoTrace, PrincipalMatch, StatementId, Trace, TraceEvent, TraceSink,
+};
+
+use crate::inventory::{Inventory, NamedPolicy};
+use crate::pattern::Arn;
+use crate::policy::{Effect, PolicyKind};
+use crate::request::{IamKind, Principal, Request};
+use applies::applies;
+use decide::{decide, Caller, Facts, Gate, Grant, Rule};
+use prepare::{global_keys, CallerFacts, Prepared};
+
+/// The answer to a request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Allow, explicit deny or implicit deny
+    pub decision: Decision,
+    /// For a deny: the layer that denied
+    pub blocked_by: Option<Layer>,
+    /// The statements that decided: the Deny that matched, or the Allows that granted
+    pub deciding: Vec<StatementId>,
+    /// Context keys that conditions read but the request did not give (AWS's MissingContextValues)
+    pub missing_context: Vec<String>,
+}
+
+/// A reference in the inventory that points at nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{source_file}: {message}")]
+pub struct CompileError {
+    source_file: String,
+    message: String,
+}
+
+#[derive(Debug)]
+struct CompiledPrincipal {
+    account: String,
+    role_arn: Option<String>,
+    service_linked: bool,
+    identity: PolicySet,
+    boundary: Option<PolicySet>,
+    trust: Option<PolicySet>,
+    tags: IndexMap<String, String>,
+}
+
+#[derive(Debug)]
+struct CompiledResource {
+    account: String,
+    policy: Option<PolicySet>,
+    tags: IndexMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+struct OrgPath {
+    scps: Vec<PolicySet>,
+    rcps: Vec<PolicySet>,
+}
+
+/// Services whose resources RCPs govern.
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>
+const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
+
+/// The compiled inventory. Immutable, `Send + Sync`; build once, evaluate many requests.
+#[derive(Debug, Default)]
+pub struct Engine {
+    principals: Vec<CompiledPrincipal>,
+    users_by_arn: HashMap<String, usize>,
+    roles_by_name: HashMap<(String, String), usize>,
+    resources: Vec<CompiledResource>,
+    resource_by_arn: HashMap<String, usize>,
+    aliases: HashMap<String, String>,
+    org: HashMap<String, OrgPath>,
+    management_account: Option<String>,
+    now_millis: Option<i64>,
+}
+
+fn err(source: &str, message: String) -> CompileError {
+    CompileError {
+        source_file: source.to_string(),
+        message,
+    }
+}
+
+impl Engine {
+    /// Compile an inventory. Fails on a reference to a managed policy, boundary or group that
+    /// the inventory does not hold.
+    pub fn new(inv: &Inventory) -> Result<Self, CompileError> {
+        let mut e = Self::default();
+        let managed: HashMap<&str, &NamedPolicy> = inv
+            .managed_policies
+            .iter()
+            .map(|m| (m.arn.as_str(), &m.policy))
+            .collect();
+        let find = |arn: &str, source: &str, what: &str| {
+            managed.get(arn).copied().ok_or_else(|| {
+                err(
+                    source,
+                    format!("{what} `{arn}` is not in the inventory (add it under managed/)"),
+                )
+            })
+        };
+        let groups: HashMap<&str, &crate::inventory::Group> =
+            inv.groups.iter().map(|g| (g.name.as_str(), g)).collect();
+        for r in &inv.roles {
+            let mut identity = PolicySet::new(&r.inline_policies);
+            for arn in &r.managed_policy_arns {
+                identity.add(find(arn, &r.source, "managed policy")?);
+            }
+            let boundary = match &r.permissions_boundary_arn {
+                Some(arn) => Some(PolicySet::new([find(
+                    arn,
+                    &r.source,
+                    "permissions boundary",
+                )?])),
+                None => None,
+            };
+            let key = (r.account.clone(), r.name.clone());
+            if e.roles_by_name.contains_key(&key) {
+                return Err(err(
+                    &r.source,
+                    format!("duplicate role `{}` in account {}", r.name, r.account),
+                ));
+            }
+            e.roles_by_name.insert(key, e.principals.len());
+            e.principals.push(CompiledPrincipal {
+                account: r.account.clone(),
+                role_arn: Some(r.arn.clone()),
+                service_linked: r.arn.contains(":role/aws-service-role/"),
+                identity,
+                boundary,
+                trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
+                tags: r.tags.clone(),
+            });
+        }
+        for u in &inv.users {
+            let mut identity = PolicySet::new(&u.inline_policies);
+            for arn in &u.managed_policy_arns {
+                identity.add(find(arn, &u.source, "managed policy")?);
+            }
+            for g in &u.groups {
+                let group = groups.get(g.as_str()).ok_or_else(|| {
+                    err(&u.source, format!("group `{g}` is not in the inventory"))
+                })?;
+                for p in &group.inline_policies {
+                    identity.add(p);
+                }
+                for arn in &group.managed_policy_arns {
+                    identity.add(find(arn, &group.source, "managed policy")?);
+                }
+            }
+            let boundary = match &u.permissions_boundary_arn {
+                Some(arn) => Some(PolicySet::new([find(
+                    arn,
+                    &u.source,
+                    "permissions boundary",
+                )?])),
+                None => None,
+            };
+            if e.users_by_arn
+                .insert(u.arn.clone(), e.principals.len())
+                .is_some()
+            {
+                return Err(err(&u.source, format!("duplicate user `{}`", u.arn)));
+            }
+            e.principals.push(CompiledPrincipal {
+                account: u.account.clone(),
+                role_arn: None,
+                service_linked: false,
+                identity,
+                boundary,
+                trust: None,
+                tags: u.tags.clone(),
+            });
+        }
+        for r in &inv.resources {
+            if e.resource_by_arn
+                .insert(r.arn.clone(), e.resources.len())
+                .is_some()
+            {
+                return Err(err(&r.source, format!("duplicate resource `{}`", r.arn)));
+            }
+            for a in &r.aliases {
+                if let Some(other) = e.aliases.insert(a.clone(), r.arn.clone()) {
+                    return Err(err(
+                        &r.source,
+                        format!("alias `{a}` is on two keys: `{other}` and `{}`", r.arn),
+                    ));
+                }
+            }
+            e.resources.push(CompiledResource {
+                account: r.account.clone(),
+                policy: r.policy.as_ref().map(|p| PolicySet::new([p])),
+                tags: r.tags.clone(),
+            });
+        }
+        if let Some(org) = &inv.organization {
+            e.management_account = org.management_account.clone();
+            for (account, levels) in &org.scp_levels {
+                e.org.entry(account.clone()).or_default().scps =
+                    levels.iter().map(PolicySet::new).collect();
+            }
+            for (account, levels) in &org.rcp_levels {
+                e.org.entry(account.clone()).or_default().rcps =
+                    levels.iter().map(PolicySet::new).collect();
+            }
+        }
+        Ok(e)
+    }
+
+    /// Fix the clock used for `aws:CurrentTime`/`aws:EpochTime` (epoch milliseconds).
+    pub fn with_time(mut self, now_millis: i64) -> Self {
+        self.now_millis = Some(now_millis);
+        self
+    }
+
+    /// Is the principal (user ARN, role ARN or session of a known role) in the inventory?
+    pub fn knows_principal(&self, p: &Principal) -> bool {
+        self.principal_index(p).is_some()
+    }
+
+    /// Is the resource (or, for KMS, the alias's key) in the inventory?
+    pub fn knows_resource(&self, arn: &str) -> bool {
+        let arn = self.aliases.get(arn).map(String::as_str).unwrap_or(arn);
+        self.resource_by_arn.contains_key(arn) || self.role_for_arn(arn).is_some()
+    }
+
+    /// Resolve a KMS alias ARN to its key ARN (other ARNs come back unchanged).
+    pub fn resolve_alias<'a>(&'a self, arn: &'a str) -> &'a str {
+        self.aliases.get(arn).map(String::as_str).unwrap_or(arn)
+    }
+
+    /// The ARN of the role `name` in `account`, if known.
+    pub fn role_arn(&self, account: &str, name: &str) -> Option<&str> {
+        let i = *self
+            .roles_by_name
+            .get(&(account.to_string(), name.to_string()))?;
+        self.principals.get(i)?.role_arn.as_deref()
+    }
+
+    fn principal_index(&self, p: &Principal) -> Option<usize> {
+        match p {
+            Principal::Iam(ip) => match &ip.kind {
+                IamKind::User { .. } => self.users_by_arn.get(&ip.arn).copied(),
+                IamKind::Role { name, .. } => self
+                    .roles_by_name
+                    .get(&(ip.account.clone(), name.clone()))
+                    .copied(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn role_for_arn(&self, arn: &str) -> Option<&CompiledPrincipal> {
+        let a = Arn::parse(arn)?;
+        let name = a.resource.strip_prefix("role/")?.rsplit('/').next()?;
+        if a.service != "iam" {
+            return None;
+        }
+        let i = self
+            .roles_by_name
+            .get(&(a.account.to_string(), name.to_string()))?;
+        self.principals.get(*i)
+    }
+
+    /// The resource a request's ARN is governed by: itself, its bucket (S3 objects), or its
+    /// unqualified function (Lambda versions and aliases).
+    fn find_resource(&self, arn: &str) -> Option<&CompiledResource> {
+        if let Some(i) = self.resource_by_arn.get(arn) {
+            return self.resources.get(*i);
+        }
+        let a = Arn::parse(arn)?;
+        let base = match a.service {
+            "s3" => arn.split_once('/').map(|(b, _)| b.to_string()),
+            "lambda" => {
+                let mut parts = a.resource.splitn(3, ':');
+                match (parts.next(), parts.next(), parts.next()) {
+                    (Some("function"), Some(name), Some(_)) => Some(format!(
+                        "arn:{}:lambda:{}:{}:function:{name}",
+                        a.partition, a.region, a.account
+                    )),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }?;
+        self.resources.get(*self.resource_by_arn.get(&base)?)
+    }
+
+    /// Decide a request (the fast path: no trace).
+    pub fn evaluate(&self, req: &Request) -> Evaluation {
+        self.run(req, &mut NoTrace)
+    }
+
+    /// Decide a request and record why (the explaining path: same code, recording sink).
+    pub fn explain(&self, req: &Request) -> (Evaluation, Trace) {
+        let mut trace = Trace::default();
+        let ev = self.run(req, &mut trace);
+        (ev, trace)
+    }
+
+    /// Decide a request, reporting to `sink`.
+    pub fn evaluate_with<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
+        self.run(req, sink)
+    }
+
+    fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
+        let action = req.action.to_ascii_lowercase();
+        let service = action
+            .split_once(':')
+            .map(|(s, _)| s)
+            .unwrap_or("")
+            .to_string();
+        let resource = self.resolve_alias(&req.resource).to_string();
+        let compiled = self
+            .principal_index(&req.principal)
+            .and_then(|i| self.principals.get(i));
+
+        // Complete a role's ARN (sessions omit the path) from the inventory.
+        let completed;
+        let principal = match (&req.principal, compiled.and_then(|c| c.role_arn.as_ref())) {
+            (Principal::Iam(ip), Some(full)) => match &ip.kind {
+                IamKind::Role {
+                    name,
+                    session,
+                    role_arn,
+                } if role_arn != full => {
+                    let mut ip = ip.clone();
+                    ip.kind = IamKind::Role {
+                        name: name.clone(),
+                        session: session.clone(),
+                        role_arn: full.clone(),
+                    };
+                    if session.is_none() {
+                        ip.arn = full.clone();
+                    }
+                    completed = Principal::Iam(ip);
+                    &completed
+                }
+                _ => &req.principal,
+            },
+            _ => &req.principal,
+        };
+
+        // The resource, its owner, and the rule that joins it with identity policies.
+        let parsed = Arn::parse(&resource);
+        let is_key = parsed.is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
+        let is_role = parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("role/"));
+        let (rule, policy, res_account, res_tags) = if service == "kms" && is_key {
+            let r = self.find_resource(&resource);
+            (
+                Rule::KeyPolicy,
+                r.and_then(|r| r.policy.as_ref()),
+                r.map(|r| r.account.clone()),
+                r.map(|r| &r.tags),
+            )
+        } else if service == "sts" && is_role {
+            let r = self.role_for_arn(&resource);
+            (
+                Rule::TrustPolicy,
+                r.and_then(|r| r.trust.as_ref()),
+                r.map(|r| r.account.clone()),
+                r.map(|r| &r.tags),
+            )
+        } else {
+            let r = self.find_resource(&resource);
+            let tags = r.map(|r| &r.tags).or_else(|| {
+                if is_role {
+                    self.role_for_arn(&resource).map(|r| &r.tags)
+                } else {
+                    None
+                }
+            });
+            (
+                Rule::Union,
+                r.and_then(|r| r.policy.as_ref()),
+                r.map(|r| r.account.clone()),
+                tags,
+            )
+        };
+        let res_account = res_account
+            .or_else(|| {
+                parsed
+                    .map(|a| a.account.to_string())
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| req.resource_account.clone())
+            .or_else(|| {
+                // As AWS's simulator: a resource whose owner is unknown belongs to the caller's account.
+                let owner = principal.account().map(str::to_string);
+                if S::ENABLED {
+                    if let Some(o) = &owner {
+                        sink.event(TraceEvent::Note {
+                            text: format!("resource account assumed to be the caller's ({o})"),
+                        });
+                    }
+                }
+                owner
+            });
+        if policy.is_none() && rule != Rule::Union && S::ENABLED {
+            let layer = if rule == Rule::KeyPolicy {
+                Layer::KeyPolicy
+            } else {
+                Layer::TrustPolicy
+            };
+            sink.event(TraceEvent::Unknown {
+                layer,
+                what: format!("`{resource}` is not in the inventory"),
+            });
+        }
+
+        let now = self.now_millis.unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                .unwrap_or(0)
+        });
+        let mut context = req.context.clone();
+        global_keys(
+            &mut context,
+            principal,
+            &CallerFacts {
+                tags: compiled.map(|c| &c.tags),
+                resource_account: res_account.as_deref(),
+                resource_tags: res_tags,
+                now_millis: now,
+            },
+        );
+        let prepared = Prepared {
+            action,
+            service,
+            resource,
+            principal,
+            has_boundary: compiled.is_some_and(|c| c.boundary.is_some()),
+            context,
+        };
+
+        let mut acc = Accumulator::default();
+        let caller = match principal {
+            Principal::Iam(ip) => Caller::Iam {
+                same_account: res_account.as_deref().is_none_or(|a| a == ip.account),
+            },
+            _ => Caller::External,
+        };
+
+        // Identity-based policies (the root user is allowed by default: aws-semantics #37).
+        let is_root = matches!(principal, Principal::Iam(ip) if ip.kind == IamKind::Root);
+        let identity_allows = if is_root {
+            true
+        } else if let Some(c) = compiled {
+            acc.layer(&c.identity, Layer::Identity, &prepared, false, sink)
+                .allows()
+        } else {
+            if S::ENABLED && matches!(principal, Principal::Iam(_)) {
+                sink.event(TraceEvent::Unknown {
+                    layer: Layer::Identity,
+                    what: format!("`{}` is not in the inventory", principal.as_str()),
+                });
+            }
+            false
+        };
+        let boundary = match compiled.and_then(|c| c.boundary.as_ref()) {
+            Some(b) => acc.gate(b, Layer::Boundary, &prepared, false, sink),
+            None => Gate::Absent,
+        };
+        let session_set = req_session(req);
+        let session = match &session_set {
+            Some(s) => acc.gate(s, Layer::Session, &prepared, false, sink),
+            None => Gate::Absent,
+        };
+        let resource_layer = match rule {
+            Rule::Union => Layer::Resource,
+            Rule::KeyPolicy => Layer::KeyPolicy,
+            Rule::TrustPolicy => Layer::TrustPolicy,
+        };
+        let grant = match policy {
+            Some(p) => {
+                let r = acc.layer(p, resource_layer, &prepared, true, sink);
+                match r.best {
+                    None => Grant::None,
+                    Some(PrincipalMatch::Account) => Grant::Account,
+                    Some(PrincipalMatch::Direct) => Grant::Direct {
+                        exempt: matches!(principal, Principal::Iam(_)),
+                    },
+                    Some(_) => Grant::Direct { exempt: false },
+                }
+            }
+            None => Grant::None,
+        };
+        // SCPs govern IAM principals of member accounts, except service-linked roles.
+        let scp = match principal {
+            Principal::Iam(ip)
+                if self.management_account.as_deref() != Some(ip.account.as_str())
+                    && !compiled.is_some_and(|c| c.service_linked) =>
+            {
+                match self.org.get(&ip.account) {
+                    Some(path) if !path.scps.is_empty() => {
+                        acc.levels(&path.scps, Layer::Scp, &prepared, false, sink)
+                    }
+                    _ => Gate::Absent,
+                }
+            }
+            _ => Gate::Absent,
+        };
+        // RCPs govern resources of member accounts, for the services that support them.
+        let rcp = match res_account.as_deref() {
+            Some(a)
+                if self.management_account.as_deref() != Some(a)
+                    && RCP_SERVICES.contains(&prepared.service.as_str())
+                    && !compiled.is_some_and(|c| c.service_linked) =>
+            {
+                match self.org.get(a) {
+                    Some(path) if !path.rcps.is_empty() => {
+                        acc.levels(&path.rcps, Layer::Rcp, &prepared, true, sink)
+                    }
+                    _ => Gate::Absent,
+                }
+            }
+            _ => Gate::Absent,
+        };
+        let facts = Facts {
+            explicit_deny: acc.deny_layer,
+            scp,
+            rcp,
+            boundary,
+            session,
+            identity_allows,
+            grant,
+            rule,
+            caller,
+        };
+        let (decision, blocked_by) = decide(&facts);
+        let deciding = match decision {
+            Decision::ExplicitDeny => acc.denies,
+            Decision::Allow => acc.allows,
+            Decision::ImplicitDeny => Vec::new(),
+        };
+        Evaluation {
+            decision,
+            blocked_by,
+            deciding,
+            missing_context: acc.missing,
+        }
+    }
+}
+
+fn req_session(req: &Request) -> Option<PolicySet> {
+    req.session_policy.as_ref().map(|d| {
+        PolicySet::new([&NamedPolicy {
+            name: "session-policy".into(),
+            document: d.clone(),
+        }])
+    })
+}
+
+#[derive(Debug, Default)]
+struct Accumulator {
+    deny_layer: Option<Layer>,
+    denies: Vec<StatementId>,
+    allows: Vec<StatementId>,
+    missing: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct LayerResult {
+    allowed: bool,
+    best: Option<PrincipalMatch>,
+}
+
+impl LayerResult {
+    fn allows(&self) -> bool {
+        self.allowed
+    }
+}
+
+impl Accumulator {
+    /// Examine one policy set. Without a trace, stops at the first Deny (the answer is then known).
+    fn layer<S: TraceSink>(
+        &mut self,
+        set: &PolicySet,
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> LayerResult {
+        let mut out = LayerResult::default();
+        for (id, st) in set.candidates(&req.service) {
+            match applies(st, req, with_principal, &mut self.missing) {
+                Ok(via) => {
+                    if S::ENABLED {
+                        sink.event(TraceEvent::Applied {
+                            layer,
+                            statement: id.clone(),
+                            effect: st.effect,
+                            principal: via,
+                        });
+                    }
+                    match st.effect {
+                        Effect::Deny => {
+                            self.deny_layer.get_or_insert(layer);
+                            self.denies.push(id.clone());
+                            if !S::ENABLED {
+                                return out;
+                            }
+                        }
+                        Effect::Allow => {
+                            out.allowed = true;
+                            self.allows.push(id.clone());
+                            out.best = match (out.best, via) {
+                                (None, v) => v,
+                                (Some(b), Some(v)) if rank(v) < rank(b) => Some(v),
+                                (b, _) => b,
+                            };
+                        }
+                    }
+                }
+                Err(miss) => {
+                    if S::ENABLED {
+                        sink.event(TraceEvent::NotApplied {
+                            layer,
+                            statement: id.clone(),
+                            effect: st.effect,
+                            because: miss.explain(st, req),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn gate<S: TraceSink>(
+        &mut self,
+        set: &PolicySet,
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> Gate {
+        if self.layer(set, layer, req, with_principal, sink).allowed {
+            Gate::Allows
+        } else {
+            Gate::Blocks
+        }
+    }
+
+    /// Every level (root, OUs, account) needs its own Allow.
+    fn levels<S: TraceSink>(
+        &mut self,
+        levels: &[PolicySet],
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> Gate {
+        let mut gate = Gate::Allows;
+        for set in levels {
+            if self.gate(set, layer, req, with_principal, sink) == Gate::Blocks {
+                gate = Gate::Blocks;
+            }
+        }
+        gate
+    }
+}
+
+fn rank(m: PrincipalMatch) -> u8 {
+    match m {
+        PrincipalMatch::Direct => 0,
+        PrincipalMatch::Role => 1,
+        PrincipalMatch::Everyone => 2,
+        PrincipalMatch::Account => 3,
+    }
+}
+
+/// The kind of policy each layer holds (for parsing documents destined for it).
+pub fn policy_kind(layer: Layer) -> PolicyKind {
+    match layer {
+        Layer::Identity | Layer::Boundary | Layer::Session => PolicyKind::Identity,
+        Layer::Resource | Layer::KeyPolicy => PolicyKind::Resource,
+        Layer::TrustPolicy => PolicyKind::Trust,
+        Layer::Scp => PolicyKind::Scp,
+        Layer::Rcp => PolicyKind::Rcp,
+    }
+}

@@ -103,22 +103,17 @@ pub struct Resource {
     pub source: String,
 }
 
-/// One level of the organization (root, an OU, or an account) with its policies.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct OrgLevel {
-    /// Service control policies attached here
-    pub scps: Vec<NamedPolicy>,
-    /// Resource control policies attached here (the loader adds the implicit `RCPFullAWSAccess`)
-    pub rcps: Vec<NamedPolicy>,
-}
-
-/// The organization: the levels above each member account, root first.
+/// The organization: for each member account, its SCP and RCP levels from the root down (root,
+/// each OU, the account itself). Every level needs its own Allow.
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Organization {
     /// The management account (SCPs and RCPs do not apply to it)
     pub management_account: Option<String>,
-    /// Member account -> its levels, root first, the account's own level last
-    pub accounts: IndexMap<String, Vec<OrgLevel>>,
+    /// Member account -> SCPs per level, root first
+    pub scp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
+    /// Member account -> RCPs per level, root first (the loader adds the implicit `RCPFullAWSAccess`)
+    pub rcp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
 }
 
 /// Everything iamsim knows about: the input to [`crate::engine::Engine::new`].

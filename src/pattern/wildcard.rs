@@ -315,7 +315,10 @@ mod tests {
         assert!(!r("arn:aws:s3:::a*b", "arn:aws:s3:::a:xb"));
         assert!(r("arn:aws:s3:::a*b", "arn:aws:s3:::a/xb"));
         assert!(!r("arn:aws:s3:::a?b", "arn:aws:s3:::a:b"));
-        assert!(r("arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:us-east-1:1:instance/i-1"));
+        assert!(r(
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:us-east-1:1:instance/i-1"
+        ));
     }
 
     #[test]

@@ -155,7 +155,8 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         }
     }
     let limit = (name.chars().count() / 3).max(2);
-    best.filter(|(d, _)| *d <= limit).map(|(_, c)| c.to_string())
+    best.filter(|(d, _)| *d <= limit)
+        .map(|(_, c)| c.to_string())
 }
 
 /// Levenshtein distance over chars.
@@ -189,12 +190,18 @@ mod tests {
     fn paths_render_like_jq() {
         let p = JsonPath::root().key("Statement").index(2).key("Condition");
         assert_eq!(p.to_string(), "Statement[2].Condition");
-        assert_eq!(p.key("aws:SourceArn").to_string(), "Statement[2].Condition.\"aws:SourceArn\"");
+        assert_eq!(
+            p.key("aws:SourceArn").to_string(),
+            "Statement[2].Condition.\"aws:SourceArn\""
+        );
     }
 
     #[test]
     fn closest_suggests_near_names() {
-        assert_eq!(closest("Efect", ["Effect", "Action"]), Some("Effect".into()));
+        assert_eq!(
+            closest("Efect", ["Effect", "Action"]),
+            Some("Effect".into())
+        );
         assert_eq!(closest("zzzzzz", ["Effect", "Action"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -87,7 +87,11 @@ pub fn parse_document(value: &Value, file: &str, kind: PolicyKind) -> Result<Doc
     let path = root.key("Statement");
     let items: Vec<(JsonPath, &Value)> = match obj.get("Statement") {
         None => return Err(p.err(&root, K::Missing("Statement"))),
-        Some(Value::Array(a)) => a.iter().enumerate().map(|(i, v)| (path.index(i), v)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (path.index(i), v))
+            .collect(),
         Some(v @ Value::Object(_)) => vec![(path.clone(), v)],
         Some(v) => return Err(p.err(&path, wrong("an object or an array of objects", v))),
     };
@@ -153,11 +157,13 @@ impl Parser<'_> {
     }
 
     fn object<'v>(&self, v: &'v Value, path: &JsonPath) -> Result<&'v Map<String, Value>> {
-        v.as_object().ok_or_else(|| self.err(path, wrong("an object", v)))
+        v.as_object()
+            .ok_or_else(|| self.err(path, wrong("an object", v)))
     }
 
     fn string<'v>(&self, v: &'v Value, path: &JsonPath) -> Result<&'v str> {
-        v.as_str().ok_or_else(|| self.err(path, wrong("a string", v)))
+        v.as_str()
+            .ok_or_else(|| self.err(path, wrong("a string", v)))
     }
 
     fn known_keys(&self, obj: &Map<String, Value>, path: &JsonPath, known: &[&str]) -> Result<()> {
@@ -292,7 +298,11 @@ impl Parser<'_> {
         })
     }
 
-    fn principal_clause(&self, obj: &Map<String, Value>, path: &JsonPath) -> Result<Option<PrincipalClause>> {
+    fn principal_clause(
+        &self,
+        obj: &Map<String, Value>,
+        path: &JsonPath,
+    ) -> Result<Option<PrincipalClause>> {
         let found = self.exclusive(obj, path, "Principal", "NotPrincipal")?;
         let allowed = match self.kind {
             PolicyKind::Identity | PolicyKind::Scp => None,
@@ -379,7 +389,10 @@ impl Parser<'_> {
                             &kp,
                             K::UnknownElement {
                                 name: k.clone(),
-                                suggestion: closest(k, ["AWS", "Service", "Federated", "CanonicalUser"]),
+                                suggestion: closest(
+                                    k,
+                                    ["AWS", "Service", "Federated", "CanonicalUser"],
+                                ),
                             },
                         ))
                     }
@@ -387,7 +400,10 @@ impl Parser<'_> {
                 entries.push(entry);
             }
         }
-        Ok(Principals { any: false, entries })
+        Ok(Principals {
+            any: false,
+            entries,
+        })
     }
 
     /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
@@ -417,16 +433,21 @@ impl Parser<'_> {
         if is_unique_id(s) {
             return Ok(PrincipalEntry::UniqueId(s.into()));
         }
-        let arn = Arn::parse(s).ok_or_else(|| invalid("expected an account id, `*` or an IAM ARN"))?;
+        let arn =
+            Arn::parse(s).ok_or_else(|| invalid("expected an account id, `*` or an IAM ARN"))?;
         if !is_account_id(arn.account) {
             return Err(invalid("the ARN has no 12-digit account id"));
         }
         let ok = match arn.service {
             "iam" => {
                 arn.resource == "root"
-                    || ["user/", "role/"].iter().any(|p| arn.resource.len() > p.len() && arn.resource.starts_with(p))
+                    || ["user/", "role/"]
+                        .iter()
+                        .any(|p| arn.resource.len() > p.len() && arn.resource.starts_with(p))
             }
-            "sts" => ["assumed-role/", "federated-user/"].iter().any(|p| arn.resource.starts_with(p)),
+            "sts" => ["assumed-role/", "federated-user/"]
+                .iter()
+                .any(|p| arn.resource.starts_with(p)),
             _ => false,
         };
         if !ok {
@@ -466,11 +487,23 @@ impl Parser<'_> {
         if service.contains(['*', '?']) {
             return Err(invalid("wildcards are not allowed in the service prefix"));
         }
-        if service.is_empty() || !service.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-            return Err(invalid("the service prefix must be letters, digits and `-`"));
+        if service.is_empty()
+            || !service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(invalid(
+                "the service prefix must be letters, digits and `-`",
+            ));
         }
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?') {
-            return Err(invalid("the action name must be letters and digits, with `*` or `?` as wildcards"));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '*' || c == '?')
+        {
+            return Err(invalid(
+                "the action name must be letters and digits, with `*` or `?` as wildcards",
+            ));
         }
         Ok(ActionPattern {
             raw: s.into(),
@@ -493,9 +526,15 @@ impl Parser<'_> {
         };
         if s != "*" {
             if !s.starts_with("arn:") {
-                return Err(invalid("expected `*` or an ARN (arn:partition:service:region:account:resource)"));
+                return Err(invalid(
+                    "expected `*` or an ARN (arn:partition:service:region:account:resource)",
+                ));
             }
-            let head_end = if self.variables { s.find("${").unwrap_or(s.len()) } else { s.len() };
+            let head_end = if self.variables {
+                s.find("${").unwrap_or(s.len())
+            } else {
+                s.len()
+            };
             let head = s.get(..head_end).unwrap_or(s);
             let parts: Vec<&str> = head.split(':').collect();
             if head_end < s.len() && parts.len() < 6 {
@@ -509,7 +548,7 @@ impl Parser<'_> {
                 Some(svc) if svc.contains(['*', '?']) => {
                     return Err(invalid("wildcards are not allowed in the service segment"))
                 }
-                Some(svc) if svc.is_empty() => return Err(invalid("the service segment is empty")),
+                Some(&"") => return Err(invalid("the service segment is empty")),
                 _ => {}
             }
         }
@@ -560,7 +599,10 @@ impl Parser<'_> {
                     Value::Array(a) => a
                         .iter()
                         .enumerate()
-                        .map(|(i, x)| self.scalar(x, &key_path.index(i)).map(|s| (key_path.index(i), s)))
+                        .map(|(i, x)| {
+                            self.scalar(x, &key_path.index(i))
+                                .map(|s| (key_path.index(i), s))
+                        })
                         .collect::<Result<_>>()?,
                     other => vec![(key_path.clone(), self.scalar(other, &key_path)?)],
                 };
@@ -602,8 +644,10 @@ impl Parser<'_> {
 fn is_unique_id(s: &str) -> bool {
     s.len() >= 20
         && s.starts_with('A')
-        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        && s.get(..4).is_some_and(|p| p.chars().all(|c| c.is_ascii_uppercase()))
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.get(..4)
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_uppercase()))
 }
 
 #[cfg(test)]
@@ -629,7 +673,10 @@ mod tests {
     #[test]
     fn rejections_name_file_and_path() {
         assert_eq!(
-            err(r#"{"Statement":[{"Action":"s3:*","Resource":"*"}]}"#, PolicyKind::Identity),
+            err(
+                r#"{"Statement":[{"Action":"s3:*","Resource":"*"}]}"#,
+                PolicyKind::Identity
+            ),
             "p.json: Statement[0]: missing `Effect`"
         );
         assert_eq!(
@@ -641,11 +688,17 @@ mod tests {
             "p.json: Statement[0].Action: invalid action `s*:Get`: wildcards are not allowed in the service prefix"
         );
         assert_eq!(
-            err(r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get","NotAction":"s3:Put","Resource":"*"}]}"#, PolicyKind::Identity),
+            err(
+                r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get","NotAction":"s3:Put","Resource":"*"}]}"#,
+                PolicyKind::Identity
+            ),
             "p.json: Statement[0]: `Action` and `NotAction` cannot both appear in a statement"
         );
         assert_eq!(
-            err(r#"{"Statement":[{"Efect":"Allow","Action":"s3:Get","Resource":"*"}]}"#, PolicyKind::Identity),
+            err(
+                r#"{"Statement":[{"Efect":"Allow","Action":"s3:Get","Resource":"*"}]}"#,
+                PolicyKind::Identity
+            ),
             "p.json: Statement[0].Efect: unknown element `Efect` (did you mean `Effect`?)"
         );
         assert_eq!(
@@ -661,7 +714,10 @@ mod tests {
             "p.json: Statement[0].Principal: `Principal` is not allowed in an identity-based policy"
         );
         assert_eq!(
-            err(r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"s3:Get","Resource":"*"}]}"#, PolicyKind::Identity),
+            err(
+                r#"{"Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"s3:Get","Resource":"*"}]}"#,
+                PolicyKind::Identity
+            ),
             "p.json: Statement[1].Sid: duplicate Sid `A`: a Sid must be unique within a policy"
         );
         assert_eq!(
@@ -672,7 +728,8 @@ mod tests {
             err(r#"{"Statement":[{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s*:::b"}]}"#, PolicyKind::Identity),
             "p.json: Statement[0].Resource: invalid resource `arn:aws:s*:::b`: wildcards are not allowed in the service segment"
         );
-        assert!(err("{\"Statement\": [", PolicyKind::Identity).starts_with("p.json: (document): invalid JSON `line 1, column 15`"));
+        assert!(err("{\"Statement\": [", PolicyKind::Identity)
+            .starts_with("p.json: (document): invalid JSON `line 1, column 15`"));
     }
 
     #[test]
@@ -684,7 +741,10 @@ mod tests {
         );
         assert!(ok.is_ok());
         assert_eq!(
-            err(r#"{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}}"#, PolicyKind::Trust),
+            err(
+                r#"{"Statement":{"Effect":"Deny","NotPrincipal":{"AWS":"111122223333"},"Action":"sts:AssumeRole"}}"#,
+                PolicyKind::Trust
+            ),
             "p.json: Statement.NotPrincipal: `NotPrincipal` is not allowed in a role trust policy"
         );
     }

@@ -58,7 +58,10 @@ impl Document {
                         m.insert("Resource".into(), r.iter().map(|r| json!(r.raw)).collect());
                     }
                     Some(ResourceClause::NotResource(r)) => {
-                        m.insert("NotResource".into(), r.iter().map(|r| json!(r.raw)).collect());
+                        m.insert(
+                            "NotResource".into(),
+                            r.iter().map(|r| json!(r.raw)).collect(),
+                        );
                     }
                     None => {}
                 }
@@ -69,7 +72,10 @@ impl Document {
                             .entry(cond.operator.to_string())
                             .or_insert_with(|| Value::Object(Map::new()));
                         if let Value::Object(b) = block {
-                            b.insert(cond.key.clone(), cond.raw.iter().map(|v| json!(v)).collect());
+                            b.insert(
+                                cond.key.clone(),
+                                cond.raw.iter().map(|v| json!(v)).collect(),
+                            );
                         }
                     }
                     m.insert("Condition".into(), Value::Object(c));

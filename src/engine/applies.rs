@@ -1,0 +1,229 @@
+//! Does a statement apply to a request, and if not, which element ruled it out?
+//! Statements are checked action first, then resource, principal and conditions.
+
+use super::prepare::Prepared;
+use super::trace::{Mismatch, PrincipalMatch};
+use crate::condition::eval::evaluate;
+use crate::condition::ConditionFailure;
+use crate::pattern::{Arn, Dialect};
+use crate::policy::{
+    ActionClause, Effect, PrincipalClause, PrincipalEntry, Principals, ResourceClause,
+    ResourceMatcher, ResourcePattern, Statement,
+};
+use crate::request::{IamKind, Principal};
+
+/// A cheap, copyable reason, expanded into a [`Mismatch`] only when a trace wants it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Miss {
+    Action,
+    Resource,
+    Principal,
+    Condition(usize, ConditionFailure),
+}
+
+impl Miss {
+    pub(crate) fn explain(self, st: &Statement, req: &Prepared<'_>) -> Mismatch {
+        match self {
+            Miss::Action => Mismatch::Action,
+            Miss::Resource => Mismatch::Resource,
+            Miss::Principal => Mismatch::Principal,
+            Miss::Condition(i, failure) => {
+                let c = st.conditions.get(i);
+                Mismatch::Condition {
+                    operator: c.map(|c| c.operator.to_string()).unwrap_or_default(),
+                    key: c.map(|c| c.key.clone()).unwrap_or_default(),
+                    values: c.map(|c| c.raw.clone()).unwrap_or_default(),
+                    request: c
+                        .and_then(|c| req.context.get_lower(c.key_lower()))
+                        .map(|e| e.values.iter().map(|v| v.raw().to_string()).collect())
+                        .unwrap_or_default(),
+                    failure,
+                }
+            }
+        }
+    }
+}
+
+/// Check `st` against the request. `with_principal` is false for identity-based layers, whose
+/// statements have no `Principal`. Keys a condition reads but the request lacks go to `missing`.
+pub(crate) fn applies(
+    st: &Statement,
+    req: &Prepared<'_>,
+    with_principal: bool,
+    missing: &mut Vec<String>,
+) -> Result<Option<PrincipalMatch>, Miss> {
+    let action_hit = |list: &[crate::policy::ActionPattern]| {
+        list.iter().any(|a| a.matcher.is_match(&req.action))
+    };
+    let action_ok = match &st.action {
+        ActionClause::Action(l) => action_hit(l),
+        ActionClause::NotAction(l) => !action_hit(l),
+    };
+    if !action_ok {
+        return Err(Miss::Action);
+    }
+    let resource_ok = match &st.resource {
+        // Trust policies have no Resource: the role is the resource.
+        None => true,
+        Some(ResourceClause::Resource(l)) => l.iter().any(|r| resource_hit(r, req) == Some(true)),
+        // A NotResource pattern whose variable has no value matches nothing: the statement
+        // then applies to nothing, rather than to everything (docs/semantics-decisions.md).
+        Some(ResourceClause::NotResource(l)) => {
+            let mut ok = true;
+            for r in l {
+                match resource_hit(r, req) {
+                    Some(false) => {}
+                    _ => ok = false,
+                }
+            }
+            ok
+        }
+    };
+    if !resource_ok {
+        return Err(Miss::Resource);
+    }
+    let via = if with_principal {
+        match &st.principal {
+            Some(PrincipalClause::Principal(p)) => {
+                Some(principal_match(p, req.principal).ok_or(Miss::Principal)?)
+            }
+            Some(PrincipalClause::NotPrincipal(p)) => {
+                // A Deny with NotPrincipal applies to any principal with a permissions boundary.
+                // <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+                let forced = st.effect == Effect::Deny && req.has_boundary;
+                if !forced && exempt(p, req.principal) {
+                    return Err(Miss::Principal);
+                }
+                Some(PrincipalMatch::Everyone)
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    let mut result = Ok(via);
+    for (i, c) in st.conditions.iter().enumerate() {
+        if req.context.get_lower(c.key_lower()).is_none()
+            && !missing.iter().any(|m| m.eq_ignore_ascii_case(&c.key))
+        {
+            missing.push(c.key.clone());
+        }
+        if result.is_ok() {
+            if let Err(f) = evaluate(c, &req.context) {
+                result = Err(Miss::Condition(i, f));
+            }
+        }
+    }
+    result
+}
+
+/// `Some(true)` when the pattern covers the resource; `None` when a variable has no value.
+fn resource_hit(r: &ResourcePattern, req: &Prepared<'_>) -> Option<bool> {
+    match &r.matcher {
+        ResourceMatcher::Fixed(w) => Some(w.is_match(&req.resource)),
+        ResourceMatcher::Template(t) => t
+            .resolve_pattern(&req.context, Dialect::Resource)
+            .map(|w| w.is_match(&req.resource)),
+    }
+}
+
+/// How (if at all) a `Principal` element names the caller.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
+pub(crate) fn principal_match(p: &Principals, caller: &Principal) -> Option<PrincipalMatch> {
+    if p.any {
+        return Some(PrincipalMatch::Everyone);
+    }
+    let mut best: Option<PrincipalMatch> = None;
+    for e in &p.entries {
+        let m = entry_match(e, caller);
+        best = match (best, m) {
+            (b, None) => b,
+            (None, m) => m,
+            (Some(b), Some(m)) => Some(if rank(m) < rank(b) { m } else { b }),
+        };
+    }
+    best
+}
+
+fn rank(m: PrincipalMatch) -> u8 {
+    match m {
+        PrincipalMatch::Direct => 0,
+        PrincipalMatch::Role => 1,
+        PrincipalMatch::Everyone => 2,
+        PrincipalMatch::Account => 3,
+    }
+}
+
+fn same_role(policy_arn: &str, role_arn: &str) -> bool {
+    let (Some(a), Some(b)) = (Arn::parse(policy_arn), Arn::parse(role_arn)) else {
+        return false;
+    };
+    // Role names are unique in an account, so the path does not matter (session ARNs omit it).
+    a.service == "iam"
+        && b.service == "iam"
+        && a.partition == b.partition
+        && a.account == b.account
+        && a.resource.starts_with("role/")
+        && a.resource.rsplit('/').next() == b.resource.rsplit('/').next()
+}
+
+fn entry_match(e: &PrincipalEntry, caller: &Principal) -> Option<PrincipalMatch> {
+    match (e, caller) {
+        (PrincipalEntry::AnyAws, _) => Some(PrincipalMatch::Everyone),
+        (PrincipalEntry::Account { account, .. }, Principal::Iam(p)) if *account == p.account => {
+            Some(PrincipalMatch::Account)
+        }
+        (PrincipalEntry::Arn(a), Principal::Iam(p)) => match &p.kind {
+            IamKind::Role {
+                role_arn, session, ..
+            } => {
+                if session.is_some() && *a == p.arn {
+                    Some(PrincipalMatch::Direct)
+                } else if same_role(a, role_arn) {
+                    Some(PrincipalMatch::Role)
+                } else {
+                    None
+                }
+            }
+            IamKind::User { .. } | IamKind::FederatedUser { .. } => {
+                (*a == p.arn).then_some(PrincipalMatch::Direct)
+            }
+            IamKind::Root => None,
+        },
+        (PrincipalEntry::Service(s), Principal::Service(name)) if s == name => {
+            Some(PrincipalMatch::Direct)
+        }
+        _ => None,
+    }
+}
+
+/// `NotPrincipal` exempts a caller only when every identity it acts as is listed: its account,
+/// and its user, role and session ARNs.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html>
+fn exempt(p: &Principals, caller: &Principal) -> bool {
+    if p.any || p.entries.contains(&PrincipalEntry::AnyAws) {
+        return true;
+    }
+    let has = |f: &dyn Fn(&PrincipalEntry) -> bool| p.entries.iter().any(f);
+    match caller {
+        Principal::Anonymous => false,
+        Principal::Service(name) => has(&|e| matches!(e, PrincipalEntry::Service(s) if s == name)),
+        Principal::Iam(ip) => {
+            let account = has(
+                &|e| matches!(e, PrincipalEntry::Account { account, .. } if *account == ip.account),
+            );
+            let own = has(&|e| matches!(e, PrincipalEntry::Arn(a) if *a == ip.arn));
+            match &ip.kind {
+                IamKind::Root => account,
+                IamKind::User { .. } | IamKind::FederatedUser { .. } => account && own,
+                IamKind::Role {
+                    role_arn, session, ..
+                } => {
+                    let role =
+                        has(&|e| matches!(e, PrincipalEntry::Arn(a) if same_role(a, role_arn)));
+                    account && role && (session.is_none() || own)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! An inventory for one principal and one resource, built from loose policy documents: what
+//! `iamsim explain --policy ...` and the case corpus use.
+
+use indexmap::IndexMap;
+
+use super::{Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
+use crate::pattern::Arn;
+use crate::policy::Document;
+use crate::request::{IamKind, Principal};
+
+/// Loose documents around one request.
+#[derive(Debug, Clone, Default)]
+pub struct AdHoc {
+    /// The caller (ARN, service principal or `anonymous`)
+    pub principal: Option<Principal>,
+    /// Identity-based policies of the caller
+    pub identity: Vec<NamedPolicy>,
+    /// The caller's permissions boundary
+    pub boundary: Option<NamedPolicy>,
+    /// The caller's tags
+    pub tags: IndexMap<String, String>,
+    /// The resource ARN
+    pub resource_arn: Option<String>,
+    /// The resource's account (default: the ARN's, else the caller's)
+    pub resource_account: Option<String>,
+    /// The resource-based policy (key policy for a KMS key, trust policy for a role)
+    pub resource_policy: Option<NamedPolicy>,
+    /// SCP levels of the caller's account, root first
+    pub scps: Vec<Vec<NamedPolicy>>,
+    /// RCP levels of the resource's account, root first
+    pub rcps: Vec<Vec<NamedPolicy>>,
+    /// The caller's account is the organization's management account
+    pub management_account: bool,
+}
+
+/// Name a loose document.
+pub fn named(name: impl Into<String>, document: Document) -> NamedPolicy {
+    NamedPolicy {
+        name: name.into(),
+        document,
+    }
+}
+
+impl AdHoc {
+    /// Build the inventory.
+    pub fn build(&self) -> Inventory {
+        let mut inv = Inventory::default();
+        let caller_account = self
+            .principal
+            .as_ref()
+            .and_then(|p| p.account())
+            .map(str::to_string);
+        let mut boundary_arn = None;
+        if let (Some(b), Some(acct)) = (&self.boundary, &caller_account) {
+            let arn = format!("arn:aws:iam::{acct}:policy/{}", b.name);
+            inv.managed_policies.push(ManagedPolicy {
+                arn: arn.clone(),
+                policy: b.clone(),
+                source: "boundary".into(),
+            });
+            boundary_arn = Some(arn);
+        }
+        let resource_role = self
+            .resource_arn
+            .as_deref()
+            .and_then(Arn::parse)
+            .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
+            .map(|a| {
+                (
+                    a.account.to_string(),
+                    a.resource
+                        .rsplit('/')
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            });
+        if let Some(Principal::Iam(p)) = &self.principal {
+            match &p.kind {
+                IamKind::Role { name, role_arn, .. } => {
+                    let trust = match &resource_role {
+                        Some((a, n)) if *a == p.account && n == name => {
+                            self.resource_policy.clone()
+                        }
+                        _ => None,
+                    };
+                    inv.roles.push(Role {
+                        arn: role_arn.clone(),
+                        name: name.clone(),
+                        account: p.account.clone(),
+                        trust_policy: trust,
+                        inline_policies: self.identity.clone(),
+                        managed_policy_arns: Vec::new(),
+                        permissions_boundary_arn: boundary_arn.clone(),
+                        tags: self.tags.clone(),
+                        source: "principal".into(),
+                    });
+                }
+                IamKind::User { name } => inv.users.push(User {
+                    arn: p.arn.clone(),
+                    name: name.clone(),
+                    account: p.account.clone(),
+                    inline_policies: self.identity.clone(),
+                    managed_policy_arns: Vec::new(),
+                    groups: Vec::new(),
+                    permissions_boundary_arn: boundary_arn.clone(),
+                    tags: self.tags.clone(),
+                    source: "principal".into(),
+                }),
+                IamKind::Root | IamKind::FederatedUser { .. } => {}
+            }
+        }
+        let resource_account = self
+            .resource_account
+            .clone()
+            .or_else(|| {
+                self.resource_arn
+                    .as_deref()
+                    .and_then(Arn::parse)
+                    .map(|a| a.account.to_string())
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| caller_account.clone());
+        if let (Some(arn), Some(account)) = (&self.resource_arn, &resource_account) {
+            let is_caller_role = resource_role
+                .as_ref()
+                .is_some_and(|(a, n)| inv.roles.iter().any(|r| r.account == *a && r.name == *n));
+            if let Some((a, n)) = &resource_role {
+                if !is_caller_role {
+                    inv.roles.push(Role {
+                        arn: arn.clone(),
+                        name: n.clone(),
+                        account: a.clone(),
+                        trust_policy: self.resource_policy.clone(),
+                        inline_policies: Vec::new(),
+                        managed_policy_arns: Vec::new(),
+                        permissions_boundary_arn: None,
+                        tags: IndexMap::new(),
+                        source: "resource".into(),
+                    });
+                }
+            } else if arn != "*" {
+                inv.resources.push(Resource {
+                    arn: arn.clone(),
+                    account: account.clone(),
+                    aliases: Vec::new(),
+                    policy: self.resource_policy.clone(),
+                    tags: IndexMap::new(),
+                    source: "resource".into(),
+                });
+            }
+        }
+        if !self.scps.is_empty() || !self.rcps.is_empty() || self.management_account {
+            let mut org = Organization {
+                management_account: if self.management_account {
+                    caller_account.clone()
+                } else {
+                    None
+                },
+                ..Organization::default()
+            };
+            if let (Some(a), false) = (&caller_account, self.scps.is_empty()) {
+                org.scp_levels.insert(a.clone(), self.scps.clone());
+            }
+            if let (Some(a), false) = (&resource_account, self.rcps.is_empty()) {
+                org.rcp_levels.insert(a.clone(), self.rcps.clone());
+            }
+            inv.organization = Some(org);
+        }
+        inv
+    }
+}
