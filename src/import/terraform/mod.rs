@@ -1,0 +1,1 @@
+//! Terraform plan JSON -> inventory files (work in progress).
