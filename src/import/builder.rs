@@ -81,7 +81,6 @@ impl Builder {
     }
 
     /// Records that `what` from `source` went into `organization.json`.
-    #[allow(dead_code)] // used by the terraform importer (next commit)
     pub fn note_org(&mut self, what: impl Into<String>, source: impl Into<String>) {
         self.org_report.push((what.into(), source.into()));
     }
