@@ -1,0 +1,332 @@
+//! Resources with resource-based policies: KMS keys (and aliases), S3 bucket policies, ECR
+//! repository policies, and Lambda permissions turned into function-policy statements.
+
+use serde_json::{json, Map, Value};
+
+use super::address::{significant_refs, Ref};
+use super::context::Cx;
+use super::plan::Instance;
+use super::resolve::{Fail, R};
+use crate::import::builder::{Dir, Resource};
+use crate::import::ImportError;
+
+/// The key policy AWS KMS applies when none is given
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
+fn default_key_policy(partition: &str, account: &str) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Id": "key-default-1",
+        "Statement": [{
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
+            "Action": "kms:*",
+            "Resource": "*"
+        }]
+    })
+}
+
+/// `aws_kms_key`: the key policy, or AWS's default when the configuration sets none.
+pub(crate) fn kms_key(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
+    let r = cx.r;
+    let arn = cx.get(inst, "arn", r.string(inst, "arn"))?;
+    let account = cx.get(inst, "arn", r.account())?;
+    let configured = r
+        .plan
+        .expressions_of(inst)
+        .and_then(|e| e.get("policy"))
+        .is_some();
+    let known = inst
+        .values
+        .get("policy")
+        .is_some_and(|p| p.as_str().is_some_and(|s| !s.is_empty()));
+    let (policy, what) = if configured || known {
+        (
+            cx.get(inst, "policy", r.document(inst, "policy"))?,
+            "key policy",
+        )
+    } else {
+        let partition = cx.get(inst, "arn", r.partition())?;
+        (
+            partition
+                .zip(account.clone())
+                .map(|(p, a)| default_key_policy(&p, &a)),
+            "default key policy",
+        )
+    };
+    let (Some(arn), Some(account), Some(policy)) = (arn, account, policy) else {
+        return Ok(());
+    };
+    let name = format!("kms-{}", arn.rsplit('/').next().unwrap_or(&arn));
+    cx.b.note(
+        Dir::Resources,
+        &arn,
+        what,
+        format!("{}.policy", inst.address),
+    );
+    cx.keys.insert(inst.address.clone(), arn.clone());
+    if let Some(id) = inst.values.get("key_id").and_then(Value::as_str) {
+        cx.keys.insert(id.to_string(), arn.clone());
+    }
+    cx.keys.insert(arn.clone(), arn.clone());
+    let tags = inst.values.get("tags").and_then(Value::as_object).map(|m| {
+        m.iter()
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+            .collect()
+    });
+    cx.b.resources.insert(
+        arn,
+        Resource {
+            name,
+            account,
+            policy: Some(policy),
+            tags: tags.unwrap_or_default(),
+            ..Resource::default()
+        },
+    );
+    Ok(())
+}
+
+/// `aws_kms_alias`: adds the alias ARN to its key, found through `target_key_id`.
+pub(crate) fn kms_alias(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
+    let r = cx.r;
+    let Some(alias_arn) = cx.get(inst, "arn", r.string(inst, "arn"))? else {
+        return Ok(());
+    };
+    let by_ref = r
+        .plan
+        .expressions_of(inst)
+        .and_then(|e| e.get("target_key_id"))
+        .map(significant_refs)
+        .and_then(|refs| match refs.as_slice() {
+            [Ref::Resource { local, key, .. }] if local.starts_with("aws_kms_key.") => {
+                let scope_module = if inst.module.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}.", inst.module)
+                };
+                let k = key.as_ref().map(|k| format!("[{k}]")).or_else(|| {
+                    inst.index
+                        .as_ref()
+                        .map(|i| format!("[{}]", super::address::key_text(i)))
+                });
+                let plain = format!("{scope_module}{local}");
+                cx.keys
+                    .get(&plain)
+                    .or_else(|| k.and_then(|k| cx.keys.get(&format!("{plain}{k}"))))
+                    .cloned()
+            }
+            _ => None,
+        });
+    let key = match by_ref {
+        Some(k) => Some(k),
+        None => {
+            let target = cx.get(inst, "target_key_id", r.string(inst, "target_key_id"))?;
+            target.and_then(|t| cx.keys.get(&t).cloned())
+        }
+    };
+    match key.and_then(|k| cx.b.resources.get_mut(&k).map(|res| (k, res))) {
+        Some((k, res)) => {
+            res.aliases.push(alias_arn.clone());
+            cx.b.note(
+                Dir::Resources,
+                &k,
+                format!("alias `{alias_arn}`"),
+                inst.address.clone(),
+            );
+        }
+        None => cx.missing(
+            &inst.address,
+            "target_key_id",
+            "a kms key of this plan".into(),
+        ),
+    }
+    Ok(())
+}
+
+/// `aws_s3_bucket_policy` and `aws_ecr_repository_policy`: the policy of a named resource.
+pub(crate) fn resource_policy(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
+    let r = cx.r;
+    let s3 = inst.rtype == "aws_s3_bucket_policy";
+    let attr = if s3 { "bucket" } else { "repository" };
+    let name = cx.get(inst, attr, r.string(inst, attr))?;
+    let doc = cx.get(inst, "policy", r.document(inst, "policy"))?;
+    let account = cx.get(inst, attr, r.account())?;
+    let arn = match &name {
+        Some(n) if s3 => cx.get(
+            inst,
+            attr,
+            r.partition().map(|p| format!("arn:{p}:s3:::{n}")),
+        )?,
+        Some(n) => {
+            let arn = r.partition().and_then(|p| {
+                Ok(format!(
+                    "arn:{p}:ecr:{}:{}:repository/{n}",
+                    r.region()?,
+                    r.account()?
+                ))
+            });
+            cx.get(inst, attr, arn)?
+        }
+        None => None,
+    };
+    let (Some(name), Some(doc), Some(account), Some(arn)) = (name, doc, account, arn) else {
+        return Ok(());
+    };
+    let prefix = if s3 { "s3" } else { "ecr" };
+    cx.b.note(
+        Dir::Resources,
+        &arn,
+        if s3 {
+            "bucket policy"
+        } else {
+            "repository policy"
+        },
+        format!("{}.policy", inst.address),
+    );
+    let entry = cx.b.resources.entry(arn).or_default();
+    entry.name = format!("{prefix}-{name}");
+    entry.account = account;
+    entry.policy = Some(doc);
+    Ok(())
+}
+
+/// `aws_lambda_permission`: one statement of the function's resource-based policy, as Lambda's
+/// `AddPermission` writes it (<https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html>,
+/// <https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
+pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
+    let r = cx.r;
+    let opt = |cx: &mut Cx, attr: &str| -> Result<Option<String>, ImportError> {
+        Ok(cx
+            .get(inst, attr, r.opt_string(inst, attr))?
+            .flatten()
+            .filter(|s| !s.is_empty()))
+    };
+    let function = cx.get(inst, "function_name", r.string(inst, "function_name"))?;
+    let qualifier = opt(cx, "qualifier")?;
+    let principal = cx.get(inst, "principal", r.string(inst, "principal"))?;
+    let action = cx.get(inst, "action", r.string(inst, "action"))?;
+    let sid = opt(cx, "statement_id")?;
+    let mut conditions: Vec<(&str, &str, String)> = Vec::new();
+    for (attr, op, key) in [
+        ("source_arn", "ArnLike", "AWS:SourceArn"),
+        ("source_account", "StringEquals", "AWS:SourceAccount"),
+        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "event_source_token",
+            "StringEquals",
+            "lambda:EventSourceToken",
+        ),
+        (
+            "function_url_auth_type",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ] {
+        if let Some(v) = opt(cx, attr)? {
+            conditions.push((op, key, v));
+        }
+    }
+    let (Some(function), Some(principal), Some(action)) = (function, principal, action) else {
+        return Ok(());
+    };
+    let Some(arn) = cx.get(
+        inst,
+        "function_name",
+        function_arn(cx, &function, qualifier.as_deref()),
+    )?
+    else {
+        return Ok(());
+    };
+    let partition = cx
+        .get(inst, "principal", r.partition())?
+        .unwrap_or_default();
+    let principal_json = match principal.as_str() {
+        "*" => json!("*"),
+        p if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            json!({"AWS": format!("arn:{partition}:iam::{p}:root")})
+        }
+        p if p.starts_with("arn:") => json!({"AWS": p}),
+        p if p.contains('.') => json!({"Service": p}),
+        p => {
+            return Err(ImportError::Malformed {
+                file: cx.label.to_string(),
+                path: format!("{}.principal", inst.address),
+                message: format!("`{p}` is not a service principal, account id, arn or `*`"),
+            })
+        }
+    };
+    let mut stmt = Map::new();
+    if let Some(sid) = sid {
+        stmt.insert("Sid".into(), json!(sid));
+    }
+    stmt.insert("Effect".into(), json!("Allow"));
+    stmt.insert("Principal".into(), principal_json);
+    stmt.insert("Action".into(), json!(action));
+    stmt.insert("Resource".into(), json!(arn));
+    if !conditions.is_empty() {
+        let mut cond = Map::new();
+        for (op, key, v) in conditions {
+            if let Value::Object(m) = cond.entry(op).or_insert_with(|| json!({})) {
+                m.insert(key.to_string(), json!(v));
+            }
+        }
+        stmt.insert("Condition".into(), Value::Object(cond));
+    }
+    let account = arn.split(':').nth(4).unwrap_or("").to_string();
+    let fname = arn.split(':').nth(6).unwrap_or("").to_string();
+    cx.b.note(
+        Dir::Resources,
+        &arn,
+        "function policy statement",
+        inst.address.clone(),
+    );
+    let entry = cx.b.resources.entry(arn).or_default();
+    entry.name = format!(
+        "lambda-{fname}{}",
+        qualifier.map(|q| format!("-{q}")).unwrap_or_default()
+    );
+    entry.account = account;
+    let policy = entry
+        .policy
+        .get_or_insert_with(|| json!({"Version": "2012-10-17", "Id": "default", "Statement": []}));
+    if let Some(Value::Array(stmts)) = policy.get_mut("Statement") {
+        stmts.push(Value::Object(stmt));
+    }
+    Ok(())
+}
+
+/// The function ARN from a name (`f`, `f:alias`), a partial ARN (`123456789012:function:f`)
+/// or an ARN, with the qualifier appended.
+fn function_arn(cx: &Cx, function: &str, qualifier: Option<&str>) -> R<String> {
+    let r = cx.r;
+    let parts: Vec<&str> = function.split(':').collect();
+    let (base, inline_qualifier) = match parts.as_slice() {
+        ["arn", p, "lambda", region, account, "function", name, rest @ ..] => (
+            format!("arn:{p}:lambda:{region}:{account}:function:{name}"),
+            rest.first().copied(),
+        ),
+        [account, "function", name, rest @ ..] => (
+            format!(
+                "arn:{}:lambda:{}:{account}:function:{name}",
+                r.partition()?,
+                r.region()?
+            ),
+            rest.first().copied(),
+        ),
+        [name, rest @ ..] => (
+            format!(
+                "arn:{}:lambda:{}:{}:function:{name}",
+                r.partition()?,
+                r.region()?,
+                r.account()?
+            ),
+            rest.first().copied(),
+        ),
+        [] => return Err(Fail::Needs("function_name".into())),
+    };
+    Ok(match qualifier.or(inline_qualifier) {
+        Some(q) => format!("{base}:{q}"),
+        None => base,
+    })
+}

@@ -1,0 +1,387 @@
+//! Importers end to end: Terraform plans and GAAD dumps in tests/fixtures/import/.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::PathBuf;
+
+use iamsim::import::gaad::import_gaad;
+use iamsim::import::terraform::{import_plan_str, TerraformOptions};
+use iamsim::import::{detect, InputKind};
+use serde_json::{json, Value};
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn agents_options() -> TerraformOptions {
+    TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var("full_aws_access", "true")
+        .var("management_account", "999988887777")
+        .var("parent.ou-ab12-workloads", "root")
+        .var("parent.111122223333", "ou-ab12-workloads")
+}
+
+fn file<'a>(files: &'a std::collections::BTreeMap<PathBuf, Value>, path: &str) -> &'a Value {
+    files
+        .get(&PathBuf::from(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+}
+
+fn allow_all() -> Value {
+    json!({"name": "FullAWSAccess", "document": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}})
+}
+
+#[test]
+fn plan_lists_exactly_the_expected_files() {
+    let imported = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &agents_options(),
+    )
+    .unwrap();
+    let names: Vec<String> = imported
+        .files
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "managed/acme-dev-readonly.json",
+            "organization.json",
+            "resources/lambda-acme-dev-prompt-registry-live.json",
+            "roles/acme-dev-agent-billing.json",
+            "roles/acme-dev-agent-research.json",
+        ]
+    );
+}
+
+/// for_each module, unknown role ARN and ECR ARN resolved from names, role joined through
+/// `aws_iam_role.this.id` in the same module instance, managed policy attached through a module
+/// output, and the policy-document data source rebuilt with source/override merge.
+#[test]
+fn plan_agent_role_is_rebuilt_from_references() {
+    let imported = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &agents_options(),
+    )
+    .unwrap();
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Service": "bedrock-agentcore.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+    assert_eq!(
+        file(&imported.files, "roles/acme-dev-agent-research.json"),
+        &json!({
+            "arn": "arn:aws:iam::111122223333:role/acme-dev-agent-research",
+            "path": "/",
+            "trust_policy": trust,
+            "inline_policies": {"agent": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "Logs", "Effect": "Allow", "Action": ["logs:PutLogEvents", "logs:CreateLogStream"],
+                 "Resource": "arn:aws:logs:us-east-1:111122223333:log-group:/aws/bedrock-agentcore/acme-dev-agent-research*"},
+                {"Sid": "EcrAuth", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                {"Sid": "EcrPull", "Effect": "Allow", "Action": ["ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                 "Resource": "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research"},
+                {"Sid": "Artifacts", "Effect": "Allow", "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::acme-dev-artifacts/${aws:PrincipalTag/agent}/*",
+                 "Condition": {"StringEquals": {"aws:RequestedRegion": "us-east-1"}}}
+            ]}},
+            "managed_policy_arns": ["arn:aws:iam::111122223333:policy/acme-dev-readonly"],
+            "permissions_boundary_arn": null,
+            "tags": {"agent": "research"}
+        })
+    );
+    let billing = file(&imported.files, "roles/acme-dev-agent-billing.json");
+    assert_eq!(billing["managed_policy_arns"], json!([]));
+    assert_eq!(
+        billing.pointer("/inline_policies/agent/Statement/2/Resource"),
+        Some(&json!(
+            "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-billing"
+        ))
+    );
+}
+
+#[test]
+fn plan_lambda_permission_becomes_a_function_policy_statement() {
+    let imported = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &agents_options(),
+    )
+    .unwrap();
+    let arn = "arn:aws:lambda:us-east-1:111122223333:function:acme-dev-prompt-registry:live";
+    assert_eq!(
+        file(
+            &imported.files,
+            "resources/lambda-acme-dev-prompt-registry-live.json"
+        ),
+        &json!({"arn": arn, "aliases": [], "account": "111122223333", "tags": {},
+            "policy": {"Version": "2012-10-17", "Id": "default", "Statement": [{
+                "Sid": "AllowAgentCoreGateway", "Effect": "Allow",
+                "Principal": {"Service": "bedrock-agentcore.amazonaws.com"},
+                "Action": "lambda:InvokeFunction", "Resource": arn,
+                "Condition": {
+                    "ArnLike": {"AWS:SourceArn": "arn:aws:bedrock-agentcore:us-east-1:111122223333:gateway/*"},
+                    "StringEquals": {"AWS:SourceAccount": "111122223333"}}}]}})
+    );
+}
+
+#[test]
+fn plan_scp_attachment_places_the_policy_at_its_level() {
+    let imported = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &agents_options(),
+    )
+    .unwrap();
+    let deny = json!({"name": "DenyLeaveOrganization", "document": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}]}});
+    assert_eq!(
+        file(&imported.files, "organization.json"),
+        &json!({
+            "management_account": "999988887777",
+            "root": {"scps": [allow_all()], "rcps": []},
+            "ous": [{"id": "ou-ab12-workloads", "parent": "root", "scps": [allow_all(), deny], "rcps": []}],
+            "accounts": [{"id": "111122223333", "parent": "ou-ab12-workloads", "scps": [allow_all()], "rcps": []}]
+        })
+    );
+}
+
+#[test]
+fn plan_report_names_every_source_address() {
+    let imported = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &agents_options(),
+    )
+    .unwrap();
+    assert_eq!(
+        imported.report.to_string(),
+        "managed/acme-dev-readonly.json: managed policy <- aws_iam_policy.readonly.policy
+organization.json: SCP `DenyLeaveOrganization` at `ou-ab12-workloads` <- aws_organizations_policy_attachment.workloads
+resources/lambda-acme-dev-prompt-registry-live.json: function policy statement <- aws_lambda_permission.gateway
+roles/acme-dev-agent-billing.json: inline policy `agent` <- module.agent[\"billing\"].aws_iam_role_policy.this.policy
+roles/acme-dev-agent-billing.json: role <- module.agent[\"billing\"].aws_iam_role.this
+roles/acme-dev-agent-billing.json: trust policy <- module.agent[\"billing\"].aws_iam_role.this.assume_role_policy
+roles/acme-dev-agent-research.json: inline policy `agent` <- module.agent[\"research\"].aws_iam_role_policy.this.policy
+roles/acme-dev-agent-research.json: managed policy `arn:aws:iam::111122223333:policy/acme-dev-readonly` <- aws_iam_role_policy_attachment.research_readonly
+roles/acme-dev-agent-research.json: role <- module.agent[\"research\"].aws_iam_role.this
+roles/acme-dev-agent-research.json: trust policy <- module.agent[\"research\"].aws_iam_role.this.assume_role_policy
+"
+    );
+}
+
+#[test]
+fn plan_without_account_or_organization_values_lists_them_all() {
+    let err = import_plan_str(
+        &fixture("plan-agents.json"),
+        "plan-agents.json",
+        &TerraformOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`plan-agents.json`: 11 unresolved value(s): \
+         `aws_iam_policy.readonly` arn (needs `account_id`); \
+         `aws_iam_role_policy_attachment.research_readonly` policy_arn (needs `account_id`); \
+         `aws_lambda_permission.gateway` function_name (needs `account_id`); \
+         `module.agent[\"billing\"].aws_iam_role.this` arn (needs `account_id`); \
+         `module.agent[\"billing\"].aws_iam_role_policy.this` policy (needs `account_id`); \
+         `module.agent[\"research\"].aws_iam_role.this` arn (needs `account_id`); \
+         `module.agent[\"research\"].aws_iam_role_policy.this` policy (needs `account_id`); \
+         `organization` FullAWSAccess (needs `full_aws_access`); \
+         `organization` account (needs `account_id`); \
+         `organization` management_account (needs `management_account`); \
+         `organization ou-ab12-workloads` parent (needs `parent.ou-ab12-workloads`); \
+         give them with `--var KEY=VALUE`"
+    );
+}
+
+#[test]
+fn plan_with_unknown_names_fails_with_one_listing() {
+    let err = import_plan_str(
+        &fixture("plan-unresolved.json"),
+        "plan-unresolved.json",
+        &TerraformOptions::default()
+            .var("account_id", "111122223333")
+            .var("region", "us-east-1"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`plan-unresolved.json`: 5 unresolved value(s): \
+         `aws_iam_role.app` arn (needs `aws_iam_role.app.name`); \
+         `aws_iam_role.app` name (needs `aws_iam_role.app.name`); \
+         `aws_iam_role_policy.app` policy (needs `aws_kms_key.data.key_id`); \
+         `aws_iam_role_policy.app` role (needs `aws_iam_role.app.name`); \
+         `aws_kms_key.data` arn (needs `aws_kms_key.data.key_id`); \
+         give them with `--var KEY=VALUE`"
+    );
+}
+
+#[test]
+fn plan_unknowns_given_with_var_resolve() {
+    let options = TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var("region", "us-east-1")
+        .var("aws_iam_role.app.name", "app-20240101")
+        .var(
+            "aws_kms_key.data.key_id",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        );
+    let imported = import_plan_str(
+        &fixture("plan-unresolved.json"),
+        "plan-unresolved.json",
+        &options,
+    )
+    .unwrap();
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert_eq!(
+        file(&imported.files, "roles/app-20240101.json")["inline_policies"]["app"],
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "Decrypt", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": key}]})
+    );
+    assert_eq!(
+        file(
+            &imported.files,
+            "resources/kms-1234abcd-12ab-34cd-56ef-1234567890ab.json"
+        )["policy"],
+        json!({"Version": "2012-10-17", "Id": "key-default-1", "Statement": [{"Sid": "Enable IAM User Permissions",
+            "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}]})
+    );
+}
+
+#[test]
+fn plan_var_naming_nothing_is_an_error() {
+    let options = TerraformOptions::default().var("aws_iam_role.nope.name", "x");
+    let err = import_plan_str(
+        &fixture("plan-unresolved.json"),
+        "plan-unresolved.json",
+        &options,
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unknown `--var` key `aws_iam_role.nope.name`: not one of `account_id`, `region`, `partition`, \
+         `management_account`, `full_aws_access` or `parent.<id>`, and no resource in the plan has this address"
+    );
+}
+
+#[test]
+fn plan_major_version_2_is_rejected() {
+    let err = import_plan_str(
+        r#"{"format_version": "2.0", "planned_values": {}}"#,
+        "p.json",
+        &TerraformOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`p.json` has terraform json `format_version` `2.0`; only 1.x is supported"
+    );
+}
+
+#[test]
+fn detect_tells_plans_and_gaad_apart() {
+    let plan: Value = serde_json::from_str(&fixture("plan-agents.json")).unwrap();
+    let gaad: Value = serde_json::from_str(&fixture("gaad-page2.json")).unwrap();
+    assert_eq!(detect(&plan), InputKind::TerraformPlan);
+    assert_eq!(detect(&gaad), InputKind::Gaad);
+}
+
+fn gaad() -> iamsim::import::Imported {
+    import_gaad(&[
+        ("gaad-page1.json", fixture("gaad-page1.json")),
+        ("gaad-page2.json", fixture("gaad-page2.json")),
+    ])
+    .unwrap()
+}
+
+#[test]
+fn gaad_pages_merge_into_one_inventory() {
+    let names: Vec<String> = gaad()
+        .files
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "groups/devs.json",
+            "managed/ReadOnlyAccess.json",
+            "managed/app-extra.json",
+            "managed/boundary.json",
+            "roles/app.json",
+            "roles/ops.json",
+            "users/alice.json",
+        ]
+    );
+}
+
+#[test]
+fn gaad_objects_and_url_encoded_strings_read_alike() {
+    let files = gaad().files;
+    assert_eq!(
+        file(&files, "roles/app.json"),
+        &json!({"arn": "arn:aws:iam::111122223333:role/service/app", "path": "/service/",
+            "trust_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "inline_policies": {"s3-read": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-dev-artifacts/*"}]}},
+            "managed_policy_arns": ["arn:aws:iam::111122223333:policy/app-extra"],
+            "permissions_boundary_arn": null, "tags": {}})
+    );
+    assert_eq!(
+        file(&files, "roles/ops.json"),
+        &json!({"arn": "arn:aws:iam::111122223333:role/ops", "path": "/",
+            "trust_policy": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"}]},
+            "inline_policies": {}, "managed_policy_arns": [],
+            "permissions_boundary_arn": "arn:aws:iam::111122223333:policy/boundary", "tags": {"team": "ops"}})
+    );
+    assert_eq!(
+        file(&files, "managed/app-extra.json"),
+        &json!({"arn": "arn:aws:iam::111122223333:policy/app-extra", "document": {"Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]}})
+    );
+}
+
+#[test]
+fn gaad_users_and_groups() {
+    let files = gaad().files;
+    assert_eq!(
+        file(&files, "users/alice.json"),
+        &json!({"arn": "arn:aws:iam::111122223333:user/alice", "path": "/",
+            "inline_policies": {"own-keys": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::111122223333:user/${aws:username}"}]}},
+            "managed_policy_arns": [], "groups": ["devs"],
+            "permissions_boundary_arn": "arn:aws:iam::111122223333:policy/boundary", "tags": {"team": "data"}})
+    );
+    assert_eq!(
+        file(&files, "groups/devs.json"),
+        &json!({"arn": "arn:aws:iam::111122223333:group/devs", "path": "/", "inline_policies": {},
+            "managed_policy_arns": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]})
+    );
+}
+
+#[test]
+fn gaad_missing_boundary_policy_is_named() {
+    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`gaad-page1.json` at `RoleDetailList[0].AttachedManagedPolicies[0].PolicyArn`: managed policy \
+         `arn:aws:iam::111122223333:policy/app-extra` is referenced but not in the dump"
+    );
+}
+
+#[test]
+fn gaad_report_points_at_json_paths() {
+    let report = gaad().report.to_string();
+    assert!(report.contains(
+        "managed/app-extra.json: managed policy (default version v2) <- gaad-page2.json: Policies[0].PolicyVersionList[1].Document\n"
+    ));
+    assert!(report.contains("roles/ops.json: trust policy <- gaad-page2.json: RoleDetailList[0].AssumeRolePolicyDocument\n"));
+}
