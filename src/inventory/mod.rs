@@ -1,7 +1,9 @@
 //! The world a request is decided in, and its loading from a `policies/` directory.
 
 mod adhoc;
+mod load;
 mod model;
 
 pub use adhoc::{named, AdHoc};
+pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILE_BYTES};
 pub use model::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
