@@ -1,4 +1,5 @@
 //! Loading the reference `policies/` directory and deciding requests against it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test helpers")]
 
 use std::path::Path;
 
