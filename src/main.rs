@@ -1,2 +1,352 @@
-//! The `iamsim` command line: argument parsing and dispatch only.
-fn main() {}
+//! The `iamsim` command line: argument parsing and dispatch. Each command is a library call;
+//! this file only reads files, prints, and maps outcomes to exit codes.
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use iamsim::engine::{Decision, Engine};
+use iamsim::inventory::{named, parse_json, read_json, AdHoc};
+use iamsim::policy::{parse_document, PolicyKind};
+use iamsim::report;
+use iamsim::request::{Context, Principal, Request};
+use iamsim::scenario::{self, LoadOptions, Tally};
+
+use cli::{CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand, ListFormat};
+
+/// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    Success,
+    Failure,
+    Error,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        match e {
+            Exit::Success => ExitCode::SUCCESS,
+            Exit::Failure => ExitCode::from(1),
+            Exit::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// A failure to report as one line on standard error (exit 2).
+struct Fail(String);
+
+impl<E: std::fmt::Display> From<E> for Fail {
+    fn from(e: E) -> Self {
+        Fail(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(Fail(msg)) => {
+            // A closed pipe (`iamsim ... | head`) is not an error worth reporting.
+            if msg.contains("Broken pipe") {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(io::stderr(), "error: {msg}");
+            Exit::Error.into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, Fail> {
+    match cli.command {
+        Command::Check { paths, policies, tags, format, output, color, no_catalog } => {
+            check(&paths, policies, tags, format, output.as_deref(), color, no_catalog)
+        }
+        Command::Explain(args) => explain(&args),
+        Command::WhoCan { action, resource, policies, context, format, all, no_catalog } => {
+            who_can(&action, &resource, &policies, &context, format, all, no_catalog)
+        }
+        Command::Generate { platform, out } => {
+            let spec = iamsim::platform::PlatformSpec::load(&platform)?;
+            let files = iamsim::platform::generate(&spec)?;
+            iamsim::platform::write_inventory(&out, &files)?;
+            let mut o = io::stdout().lock();
+            writeln!(o, "wrote {} files to {}", files.len(), out.display())?;
+            Ok(Exit::Success)
+        }
+        Command::Import(cmd) => import(cmd),
+        Command::Expand { pattern } => expand(&pattern),
+    }
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+fn writer(output: Option<&Path>) -> Result<Box<dyn Write>, Fail> {
+    Ok(match output {
+        Some(p) => Box::new(io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| Fail(format!("{}: {e}", p.display())))?,
+        )),
+        None => Box::new(io::BufWriter::new(io::stdout().lock())),
+    })
+}
+
+fn check(
+    paths: &[PathBuf],
+    policies: Option<PathBuf>,
+    tags: Vec<String>,
+    format: CheckFormat,
+    output: Option<&Path>,
+    color: Color,
+    no_catalog: bool,
+) -> Result<Exit, Fail> {
+    let opts = LoadOptions { policies, tags };
+    let suite = match scenario::load_suite(paths, &opts) {
+        Ok(s) => s,
+        Err(e) => {
+            if format == CheckFormat::Junit {
+                let mut out = writer(output)?;
+                report::load_error_junit(&mut out, &e.to_string())?;
+                out.flush()?;
+            }
+            return Err(Fail(e.to_string()));
+        }
+    };
+    if !no_catalog {
+        validate_cases(&suite)?;
+    }
+    let outcomes = scenario::run_suite(&suite);
+    let mut out = writer(output)?;
+    match format {
+        CheckFormat::Text => report::check_text(&mut out, &suite, &outcomes, output.is_none() && use_color(color))?,
+        CheckFormat::Json => report::check_json(&mut out, &suite, &outcomes)?,
+        CheckFormat::Junit => report::check_junit(&mut out, &suite, &outcomes)?,
+        CheckFormat::Markdown => report::check_markdown(&mut out, &suite, &outcomes)?,
+    }
+    out.flush()?;
+    let t = Tally::of(&outcomes);
+    if output.is_some() || format != CheckFormat::Text {
+        // Keep the closing line on the terminal when the report goes elsewhere.
+        let mut err = io::stderr().lock();
+        write!(err, "{} passed, {} failed", t.passed, t.failed)?;
+        if t.skipped > 0 {
+            write!(err, ", {} skipped", t.skipped)?;
+        }
+        writeln!(err)?;
+    }
+    Ok(if t.failed > 0 { Exit::Failure } else { Exit::Success })
+}
+
+/// Catalog validation of every case (fail closed on typos); see iamsim::catalog.
+fn validate_cases(suite: &scenario::Suite) -> Result<(), Fail> {
+    let mut seen = std::collections::HashSet::new();
+    for c in &suite.cases {
+        if seen.insert((c.request.action.as_str(), c.request.resource.as_str())) {
+            iamsim::catalog::validate_request(&c.request.action, &c.request.resource)
+                .map_err(|e| Fail(format!("{}: scenario `{}`: {e}", c.file, c.name)))?;
+        }
+    }
+    Ok(())
+}
+
+fn read_doc(path: &Path, kind: PolicyKind) -> Result<iamsim::inventory::NamedPolicy, Fail> {
+    let label = path.display().to_string();
+    let v = read_json(path)?;
+    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or(&label).to_string();
+    Ok(named(name, parse_document(&v, &label, kind)?))
+}
+
+fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
+    let adhoc = !a.policy.is_empty() || a.resource_policy.is_some() || a.boundary.is_some() || !a.scp.is_empty();
+    let (engine, principal, resource) = if adhoc {
+        let principal = Principal::parse(&a.principal)?;
+        let is_role = a.resource.starts_with("arn:aws:iam:") && a.resource.contains(":role/");
+        let mut ad = AdHoc { principal: Some(principal.clone()), resource_arn: Some(a.resource.clone()), resource_account: a.resource_account.clone(), ..AdHoc::default() };
+        for p in &a.policy {
+            ad.identity.push(read_doc(p, PolicyKind::Identity)?);
+        }
+        if let Some(p) = &a.resource_policy {
+            ad.resource_policy = Some(read_doc(p, if is_role { PolicyKind::Trust } else { PolicyKind::Resource })?);
+        }
+        if let Some(p) = &a.boundary {
+            ad.boundary = Some(read_doc(p, PolicyKind::Identity)?);
+        }
+        for p in &a.scp {
+            ad.scps.push(vec![read_doc(p, PolicyKind::Scp)?]);
+        }
+        (Engine::new(&ad.build())?, principal, a.resource.clone())
+    } else {
+        let engine = Engine::new(&scenario::load_inventory(&a.policies)?)?;
+        let principal = scenario::resolve_principal(&engine, &a.principal).map_err(Fail)?;
+        let resource = scenario::resolve_resource(&engine, &a.resource, &a.action).map_err(Fail)?;
+        (engine, principal, resource)
+    };
+    let actions = expand_actions(&a.action, a.no_catalog)?;
+    if !a.no_catalog {
+        for action in &actions {
+            iamsim::catalog::validate_request(action, &resource)?;
+        }
+    }
+    let mut ctx = Context::from_assignments(&a.context).map_err(Fail)?;
+    if let Some(f) = &a.context_file {
+        ctx.extend_from_json(&read_json(f)?).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+    }
+    let session = match &a.session_policy {
+        Some(p) => Some(read_doc(p, PolicyKind::Identity)?.document),
+        None => None,
+    };
+    let mut results = Vec::new();
+    for action in actions {
+        let mut req = Request::new(principal.clone(), action, resource.clone());
+        req.context = ctx.clone();
+        req.resource_account = a.resource_account.clone();
+        req.session_policy = session.clone();
+        let (ev, trace) = engine.explain(&req);
+        results.push((req, ev, trace));
+    }
+    let mut out = writer(None)?;
+    match a.format {
+        ExplainFormat::Aws => report::explain_aws(&mut out, &results)?,
+        ExplainFormat::Json => {
+            for (req, ev, trace) in &results {
+                report::explain_json(&mut out, req, ev, trace)?;
+            }
+        }
+        ExplainFormat::Text => {
+            for (i, (req, ev, trace)) in results.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                report::explain_text(&mut out, req, ev, trace)?;
+            }
+        }
+    }
+    out.flush()?;
+    let Some(expect) = a.expect else { return Ok(Exit::Success) };
+    let met = results.iter().all(|(_, ev, _)| match expect {
+        ExpectArg::Allow => ev.decision == Decision::Allow,
+        ExpectArg::Deny => ev.decision != Decision::Allow,
+        ExpectArg::ExplicitDeny => ev.decision == Decision::ExplicitDeny,
+        ExpectArg::ImplicitDeny => ev.decision == Decision::ImplicitDeny,
+    });
+    Ok(if met { Exit::Success } else { Exit::Failure })
+}
+
+/// A concrete action, or (with the catalog) every action a pattern covers.
+fn expand_actions(action: &str, no_catalog: bool) -> Result<Vec<String>, Fail> {
+    if !action.contains(['*', '?']) {
+        scenario::check_action(action).map_err(Fail)?;
+        return Ok(vec![action.to_string()]);
+    }
+    if no_catalog {
+        return Err(Fail(format!("action pattern `{action}` needs the catalog to expand (drop --no-catalog)")));
+    }
+    let list = iamsim::catalog::Catalog::embedded().expand(action);
+    if list.is_empty() {
+        return Err(Fail(format!("action pattern `{action}` matches no known action")));
+    }
+    Ok(list)
+}
+
+fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], format: ListFormat, all: bool, no_catalog: bool) -> Result<Exit, Fail> {
+    let engine = Engine::new(&scenario::load_inventory(policies)?)?;
+    let ctx = Context::from_assignments(context).map_err(Fail)?;
+    let mut out = writer(None)?;
+    let mut entries = Vec::new();
+    for a in expand_actions(action, no_catalog)? {
+        let resource = scenario::resolve_resource(&engine, resource, &a).map_err(Fail)?;
+        if !no_catalog {
+            iamsim::catalog::validate_request(&a, &resource)?;
+        }
+        for e in engine.who_can(&a, &resource, &ctx) {
+            entries.push((a.clone(), e));
+        }
+    }
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = entries
+                .iter()
+                .filter(|(_, e)| all || e.evaluation.decision.is_allowed())
+                .map(|(a, e)| serde_json::json!({"action": a, "principal": e.principal, "kind": e.kind, "decision": e.evaluation.decision, "deciding": e.evaluation.deciding, "missing_context": e.evaluation.missing_context, "allowed_if": e.allowed_if}))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &serde_json::json!({"schema_version": 1, "principals": list}))?;
+            writeln!(out)?;
+        }
+        ListFormat::Text => {
+            for (a, e) in &entries {
+                let ev = &e.evaluation;
+                if ev.decision.is_allowed() {
+                    let by: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
+                    writeln!(out, "ALLOW {a} {} ({}) via {}", e.principal, e.kind, by.join(", "))?;
+                    if !ev.missing_context.is_empty() {
+                        writeln!(out, "      depends on context: {}", ev.missing_context.join(", "))?;
+                    }
+                } else if !e.allowed_if.is_empty() {
+                    writeln!(out, "IF    {a} {} ({}) when {}", e.principal, e.kind, e.allowed_if.join("; "))?;
+                } else if all {
+                    writeln!(out, "DENY  {a} {} ({}) {}", e.principal, e.kind, ev.decision.name())?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Success)
+}
+
+fn import(cmd: ImportCommand) -> Result<Exit, Fail> {
+    let (imported, out_dir, print) = match cmd {
+        ImportCommand::Terraform { plan, out, vars, print } => {
+            let mut opts = iamsim::import::terraform::TerraformOptions::default();
+            for v in &vars {
+                let (k, val) = iamsim::import::terraform::TerraformOptions::parse_var(v)?;
+                opts.vars.insert(k, val);
+            }
+            let text = std::fs::read_to_string(&plan).map_err(|e| Fail(format!("{}: {e}", plan.display())))?;
+            parse_json(&text, &plan.display().to_string())?;
+            (iamsim::import::terraform::import_plan_str(&text, &plan.display().to_string(), &opts)?, out, print)
+        }
+        ImportCommand::Gaad { files, out, print } => {
+            let mut pages = Vec::new();
+            for f in &files {
+                let text = std::fs::read_to_string(f).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+                pages.push((f.display().to_string(), text));
+            }
+            (iamsim::import::gaad::import_gaad(&pages)?, out, print)
+        }
+    };
+    if out_dir.is_none() && !print {
+        return Err(Fail("give --out DIR to write the inventory, or --print to show what was extracted".into()));
+    }
+    let mut o = io::stdout().lock();
+    if print {
+        write!(o, "{}", imported.report)?;
+    }
+    if let Some(dir) = out_dir {
+        iamsim::import::write_inventory(&dir, &imported.files)?;
+        writeln!(o, "wrote {} files to {}", imported.files.len(), dir.display())?;
+    }
+    Ok(Exit::Success)
+}
+
+fn expand(pattern: &str) -> Result<Exit, Fail> {
+    let list = iamsim::catalog::Catalog::embedded().expand(pattern);
+    if list.is_empty() {
+        return Err(Fail(format!("`{pattern}` matches no action in the catalog")));
+    }
+    let mut o = io::stdout().lock();
+    for a in list {
+        writeln!(o, "{a}")?;
+    }
+    Ok(Exit::Success)
+}

@@ -433,6 +433,35 @@ impl Context {
     }
 }
 
+impl Context {
+    /// Read `KEY=VALUE` pairs (as `--context` gives them); a key given twice becomes a list.
+    pub fn from_assignments(pairs: &[String]) -> Result<Self, String> {
+        let mut grouped: IndexMap<String, (String, Vec<String>)> = IndexMap::new();
+        for p in pairs {
+            let (k, v) = p
+                .split_once('=')
+                .ok_or_else(|| format!("context `{p}` must be KEY=VALUE"))?;
+            if k.is_empty() {
+                return Err(format!("context `{p}` has an empty key"));
+            }
+            grouped
+                .entry(k.to_ascii_lowercase())
+                .or_insert_with(|| (k.to_string(), Vec::new()))
+                .1
+                .push(v.to_string());
+        }
+        let mut ctx = Self::new();
+        for (_, (k, mut values)) in grouped {
+            if values.len() == 1 {
+                ctx.insert(&k, values.pop().unwrap_or_default());
+            } else {
+                ctx.insert_list(&k, values);
+            }
+        }
+        Ok(ctx)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ mod compile;
 mod decide;
 mod prepare;
 mod trace;
+mod who_can;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -82,6 +83,7 @@ pub struct Engine {
     principals: Vec<CompiledPrincipal>,
     users_by_arn: HashMap<String, usize>,
     roles_by_name: HashMap<(String, String), usize>,
+    short_names: HashMap<String, Vec<String>>,
     resources: Vec<CompiledResource>,
     resource_by_arn: HashMap<String, usize>,
     aliases: HashMap<String, String>,
@@ -138,6 +140,7 @@ impl Engine {
                 ));
             }
             e.roles_by_name.insert(key, e.principals.len());
+            e.short_names.entry(format!("role/{}", r.name)).or_default().push(r.arn.clone());
             e.principals.push(CompiledPrincipal {
                 account: r.account.clone(),
                 role_arn: Some(r.arn.clone()),
@@ -227,6 +230,16 @@ impl Engine {
     pub fn with_time(mut self, now_millis: i64) -> Self {
         self.now_millis = Some(now_millis);
         self
+    }
+
+    /// The ARNs a short form such as `role/NAME` or `user/NAME` names (several across accounts).
+    pub fn short_name(&self, short: &str) -> &[String] {
+        self.short_names.get(short).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every role and user ARN in the inventory, in load order.
+    pub fn principal_arns(&self) -> impl Iterator<Item = &str> {
+        self.short_names.values().flatten().map(String::as_str)
     }
 
     /// Is the principal (user ARN, role ARN or session of a known role) in the inventory?

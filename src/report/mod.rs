@@ -1,1 +1,35 @@
-//! `report`: work in progress.
+//! Reporters: render a run's outcomes (or one explanation) to any `io::Write`, for people
+//! (text, Markdown) and for tools (JSON, JUnit XML). The library never prints.
+
+mod explain;
+mod json;
+mod junit;
+mod markdown;
+mod text;
+
+pub use explain::{explain_aws, explain_json, explain_text};
+pub use json::check_json;
+pub use junit::{check_junit, load_error_junit, xml_escape};
+pub use markdown::check_markdown;
+pub use text::check_text;
+
+use crate::scenario::{Case, Outcome, Suite};
+
+/// A short description of who decided: the deciding statements, or the blocking layer.
+pub fn decided_by(outcome: &Outcome) -> String {
+    let Some(ev) = &outcome.evaluation else {
+        return String::new();
+    };
+    if !ev.deciding.is_empty() {
+        let ids: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
+        return ids.join(", ");
+    }
+    match ev.blocked_by {
+        Some(l) => format!("no Allow in the {l} layer"),
+        None => String::new(),
+    }
+}
+
+pub(crate) fn case_of<'a>(suite: &'a Suite, o: &Outcome) -> Option<&'a Case> {
+    suite.cases.get(o.case)
+}

@@ -1,0 +1,229 @@
+//! The command line: clap definitions only.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Offline AWS IAM policy simulator: exact AWS semantics, an explanation for every decision.
+#[derive(Debug, Parser)]
+#[command(name = "iamsim", version, about, propagate_version = true)]
+pub struct Cli {
+    /// The command
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// One line per failing case and a closing `N passed, N failed`
+    Text,
+    /// Versioned JSON, one record per case
+    Json,
+    /// JUnit XML for CI dashboards
+    Junit,
+    /// A Markdown table for a pull-request comment
+    Markdown,
+}
+
+/// Output formats of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// For people
+    Text,
+    /// iamsim's data: decision, deciding statements, trace
+    Json,
+    /// AWS's `EvaluationResults` shape
+    Aws,
+}
+
+/// Output formats of `who-can`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// For people
+    Text,
+    /// JSON
+    Json,
+}
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+/// Expected decision for `explain --expect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExpectArg {
+    /// Allowed
+    Allow,
+    /// Denied either way
+    Deny,
+    /// Denied by a Deny statement
+    ExplicitDeny,
+    /// Denied because nothing allows it
+    ImplicitDeny,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Replay scenario files against the policies; exit 1 if any case misses its expectation
+    #[command(after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage.")]
+    Check {
+        /// Scenario files or directories (searched recursively for .json)
+        #[arg(default_value = "scenarios")]
+        paths: Vec<PathBuf>,
+        /// Use this inventory (a policies/ directory, or a Terraform plan JSON) for every file
+        #[arg(long)]
+        policies: Option<PathBuf>,
+        /// Run only cases with this tag (repeatable)
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Write the report here instead of standard output
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Colour
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+        /// Do not validate actions and resources against the AWS catalog
+        #[arg(long)]
+        no_catalog: bool,
+    },
+    /// Answer "can P do A on R, and why?"
+    #[command(after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy p.json --principal arn:aws:iam::111122223333:user/a \\\n      --action s3:GetObject --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n\nExit 0 whatever the decision, unless --expect is given (then 1 when it is not met).")]
+    Explain(ExplainArgs),
+    /// List every principal allowed to do ACTION on RESOURCE
+    #[command(after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data")]
+    WhoCan {
+        /// The action (`service:Action`)
+        action: String,
+        /// The resource ARN (or `*`)
+        resource: String,
+        /// The inventory
+        #[arg(long, default_value = "policies")]
+        policies: PathBuf,
+        /// Context KEY=VALUE (repeat a key for a list)
+        #[arg(long = "context")]
+        context: Vec<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+        /// Also list principals that are not allowed
+        #[arg(long)]
+        all: bool,
+        /// Do not validate the action and resource against the AWS catalog
+        #[arg(long)]
+        no_catalog: bool,
+    },
+    /// Write the platform's roles and key policies from its spec
+    #[command(after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/")]
+    Generate {
+        /// The platform spec
+        #[arg(long, default_value = "policies/platform.json")]
+        platform: PathBuf,
+        /// The inventory directory to write
+        #[arg(long, default_value = "policies")]
+        out: PathBuf,
+    },
+    /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// List the actions an action pattern covers (from the embedded AWS catalog)
+    #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
+    Expand {
+        /// An action pattern such as `logs:Describe*`
+        pattern: String,
+    },
+}
+
+/// `import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// From `terraform show -json plan.out`
+    #[command(after_help = "Example:\n  terraform show -json plan.out > plan.json\n  iamsim import terraform plan.json --out imported/ --var account_id=111122223333")]
+    Terraform {
+        /// The plan JSON file
+        plan: PathBuf,
+        /// The inventory directory to write (must be empty or absent)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A value unknown at plan time: KEY=VALUE (e.g. account_id=111122223333)
+        #[arg(long = "var")]
+        vars: Vec<String>,
+        /// Print what was extracted, with each item's Terraform address
+        #[arg(long)]
+        print: bool,
+    },
+    /// From `aws iam get-account-authorization-details` output (several pages allowed)
+    #[command(after_help = "Example:\n  aws iam get-account-authorization-details > gaad.json\n  iamsim import gaad gaad.json --out imported/")]
+    Gaad {
+        /// The dump files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The inventory directory to write (must be empty or absent)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print what was extracted
+        #[arg(long)]
+        print: bool,
+    },
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The caller: ARN, `role/NAME`, `user/NAME`, service principal, or `anonymous`
+    #[arg(long)]
+    pub principal: String,
+    /// The action (`service:Action`)
+    #[arg(long)]
+    pub action: String,
+    /// The resource (ARN, KMS alias ARN, `role/NAME`, or `*`)
+    #[arg(long, default_value = "*")]
+    pub resource: String,
+    /// Context KEY=VALUE (repeat a key for a list)
+    #[arg(long = "context")]
+    pub context: Vec<String>,
+    /// Context as a JSON object, as in scenario files
+    #[arg(long)]
+    pub context_file: Option<PathBuf>,
+    /// The inventory (ignored with --policy)
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Ad hoc: an identity policy of the caller (repeatable)
+    #[arg(long = "policy")]
+    pub policy: Vec<PathBuf>,
+    /// Ad hoc: the resource-based policy (key policy for a KMS key, trust policy for a role)
+    #[arg(long)]
+    pub resource_policy: Option<PathBuf>,
+    /// Ad hoc: the caller's permissions boundary
+    #[arg(long)]
+    pub boundary: Option<PathBuf>,
+    /// A session policy in force for the caller
+    #[arg(long)]
+    pub session_policy: Option<PathBuf>,
+    /// Ad hoc: an SCP level (repeat per level, root first)
+    #[arg(long = "scp")]
+    pub scp: Vec<PathBuf>,
+    /// The resource's account, when its ARN does not say
+    #[arg(long)]
+    pub resource_account: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Exit 1 unless the decision meets this expectation
+    #[arg(long, value_enum)]
+    pub expect: Option<ExpectArg>,
+    /// Do not validate the action and resource against the AWS catalog
+    #[arg(long)]
+    pub no_catalog: bool,
+}

@@ -1,0 +1,98 @@
+//! `who-can`: every principal the inventory knows (roles, users) and every service principal
+//! and account named in the resource's policy, each evaluated for one action on one resource.
+
+use serde::Serialize;
+
+use super::{Engine, Evaluation, Mismatch, TraceEvent};
+use crate::policy::{PrincipalClause, PrincipalEntry};
+use crate::request::{Context, Principal, Request};
+
+/// One principal's answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhoCanEntry {
+    /// The principal (ARN, service name, or an account's root ARN standing for the account)
+    pub principal: String,
+    /// What kind of principal it is
+    pub kind: &'static str,
+    /// The evaluation under the given context
+    pub evaluation: Evaluation,
+    /// For a principal not allowed: Allow statements that failed only on a condition
+    /// (`operator key values`), i.e. it is allowed when those conditions hold
+    pub allowed_if: Vec<String>,
+}
+
+impl Engine {
+    /// Evaluate `action` on `resource` for every principal worth asking about.
+    pub fn who_can(&self, action: &str, resource: &str, context: &Context) -> Vec<WhoCanEntry> {
+        let mut candidates: Vec<(Principal, &'static str)> = Vec::new();
+        let mut arns: Vec<&str> = self.principal_arns().collect();
+        arns.sort_unstable();
+        for arn in arns {
+            if let Ok(p) = Principal::parse(arn) {
+                let kind = if arn.contains(":role/") { "role" } else { "user" };
+                candidates.push((p, kind));
+            }
+        }
+        for entry in self.named_in_resource_policy(action, resource) {
+            let (p, kind) = match entry {
+                PrincipalEntry::Service(s) => (Principal::Service(s), "service"),
+                PrincipalEntry::Account { account, .. } => match Principal::parse(&account) {
+                    Ok(p) => (p, "account"),
+                    Err(_) => continue,
+                },
+                _ => continue,
+            };
+            if !candidates.iter().any(|(c, _)| *c == p) {
+                candidates.push((p, kind));
+            }
+        }
+        candidates
+            .into_iter()
+            .map(|(p, kind)| {
+                let mut req = Request::new(p.clone(), action, resource);
+                req.context = context.clone();
+                let (evaluation, trace) = self.explain(&req);
+                let allowed_if = if evaluation.decision.is_allowed() {
+                    Vec::new()
+                } else {
+                    trace
+                        .events
+                        .iter()
+                        .filter_map(|e| match e {
+                            TraceEvent::NotApplied { because: Mismatch::Condition { operator, key, values, .. }, effect: crate::policy::Effect::Allow, statement, .. } => {
+                                Some(format!("{statement}: {operator} {key} {values:?}"))
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                };
+                WhoCanEntry { principal: p.as_str().to_string(), kind, evaluation, allowed_if }
+            })
+            .collect()
+    }
+
+    /// Service principals and accounts named by Allow statements of the policy governing
+    /// `resource` (resource, key or trust policy).
+    fn named_in_resource_policy(&self, action: &str, resource: &str) -> Vec<PrincipalEntry> {
+        let resource = self.resolve_alias(resource);
+        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let set = if service == "sts" {
+            self.role_for_arn(resource).and_then(|r| r.trust.as_ref())
+        } else {
+            self.find_resource(resource).and_then(|r| r.policy.as_ref())
+        };
+        let mut out = Vec::new();
+        if let Some(set) = set {
+            for (_, st) in set.statements() {
+                if let Some(PrincipalClause::Principal(p)) = &st.principal {
+                    for e in &p.entries {
+                        if matches!(e, PrincipalEntry::Service(_) | PrincipalEntry::Account { .. }) && !out.contains(e) {
+                            out.push(e.clone());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}

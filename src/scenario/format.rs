@@ -1,0 +1,119 @@
+//! The scenario file format, field by field. Unknown fields are errors (fail closed).
+//! See DESIGN.md and docs/formats.md for examples.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A scenario file: shared settings and a list of scenarios.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// What the file guards (shown in reports)
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The inventory directory, relative to the file (default `../policies`)
+    #[serde(default)]
+    pub policies: Option<String>,
+    /// Context keys every scenario gets (a scenario's own `context` overrides them)
+    #[serde(default)]
+    pub context: Option<Value>,
+    /// Tags every scenario gets
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The scenarios
+    pub scenarios: Vec<Scenario>,
+}
+
+/// One scenario: a principal, one or more actions and resources, and the expected decision.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Unique name (after `for_each` expansion, `${var}` are substituted)
+    pub name: String,
+    /// Free text
+    #[serde(default)]
+    pub description: Option<String>,
+    /// ARN, `role/NAME`, `user/NAME`, assumed-role ARN, service principal, or `anonymous`
+    pub principal: String,
+    /// One action (`service:Action`)
+    #[serde(default)]
+    pub action: Option<String>,
+    /// Several actions: each must meet `expect`
+    #[serde(default)]
+    pub actions: Option<Vec<String>>,
+    /// One resource: ARN, KMS alias ARN, `role/NAME`, or `*`
+    #[serde(default)]
+    pub resource: Option<String>,
+    /// Several resources: each must meet `expect`
+    #[serde(default)]
+    pub resources: Option<Vec<String>>,
+    /// Context keys for this scenario
+    #[serde(default)]
+    pub context: Option<Value>,
+    /// The expected decision
+    pub expect: Expect,
+    /// The statement that must decide: a Sid, `policy#index` or `policy/Sid`
+    #[serde(default)]
+    pub because: Option<String>,
+    /// The layer that must deny: `scp`, `rcp`, `boundary`, `session`, `key-policy`,
+    /// `trust-policy`, `identity`, `resource`
+    #[serde(default)]
+    pub blocked_by: Option<String>,
+    /// A session policy in force for the caller
+    #[serde(default)]
+    pub session_policy: Option<Value>,
+    /// The resource's account, when neither its ARN nor the inventory says
+    #[serde(default)]
+    pub resource_account: Option<String>,
+    /// Skip this scenario, with the reason
+    #[serde(default)]
+    pub skip: Option<String>,
+    /// Tags, for `--tag`
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Template variables: each name -> list of values; the scenario expands to every combination
+    #[serde(default)]
+    pub for_each: Option<IndexMap<String, Vec<String>>>,
+    /// A filter on `for_each` combinations: `x != y`, `x == y`, joined by `&&`
+    #[serde(default, rename = "where")]
+    pub where_clause: Option<String>,
+}
+
+/// What a scenario expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Expect {
+    /// Allowed
+    Allow,
+    /// Denied, either way
+    Deny,
+    /// Denied by a Deny statement
+    ExplicitDeny,
+    /// Denied because nothing allows it
+    ImplicitDeny,
+}
+
+impl Expect {
+    /// Does a decision meet this expectation?
+    pub fn is_met_by(self, d: crate::engine::Decision) -> bool {
+        use crate::engine::Decision as D;
+        matches!(
+            (self, d),
+            (Self::Allow, D::Allow)
+                | (Self::Deny, D::ExplicitDeny | D::ImplicitDeny)
+                | (Self::ExplicitDeny, D::ExplicitDeny)
+                | (Self::ImplicitDeny, D::ImplicitDeny)
+        )
+    }
+
+    /// The file spelling
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::ExplicitDeny => "explicit-deny",
+            Self::ImplicitDeny => "implicit-deny",
+        }
+    }
+}

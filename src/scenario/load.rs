@@ -1,0 +1,405 @@
+//! Reading scenario files into runnable cases: expansion, resolution against the inventory,
+//! and every fail-closed check (unknown principal, unresolvable resource, malformed action).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::expand::{bindings, substitute};
+use super::format::{Expect, Scenario, ScenarioFile};
+use crate::engine::{Engine, Layer};
+use crate::inventory::{load_dir, read_json, LoadError};
+use crate::pattern::Arn;
+use crate::policy::{parse_document, PolicyKind};
+use crate::request::{is_account_id, Context, IamKind, Principal, Request};
+
+/// The most expanded cases one run may hold (a documented limit).
+pub const MAX_CASES: usize = 5_000_000;
+
+/// A scenario file that cannot be run.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScenarioError {
+    /// The inventory failed to load
+    #[error(transparent)]
+    Inventory(#[from] LoadError),
+    /// The inventory failed to compile
+    #[error(transparent)]
+    Compile(#[from] crate::engine::CompileError),
+    /// A Terraform plan or GAAD dump could not be imported
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+    /// A problem in a scenario file
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file
+        file: String,
+        /// What is wrong (names the scenario)
+        message: String,
+    },
+}
+
+fn invalid(file: &str, message: impl Into<String>) -> ScenarioError {
+    ScenarioError::Invalid {
+        file: file.into(),
+        message: message.into(),
+    }
+}
+
+/// One expanded case, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The scenario file
+    pub file: String,
+    /// The unique case name
+    pub name: String,
+    /// Index of the engine (inventory) it runs against in [`Suite::engines`]
+    pub engine: usize,
+    /// The request
+    pub request: Request,
+    /// The expectation
+    pub expect: Expect,
+    /// The statement that must decide
+    pub because: Option<String>,
+    /// The layer that must deny
+    pub blocked_by: Option<Layer>,
+    /// Skip reason
+    pub skip: Option<String>,
+    /// Tags (file and scenario)
+    pub tags: Vec<String>,
+}
+
+/// Loaded scenario files: compiled inventories and the cases that run against them.
+#[derive(Debug, Default)]
+pub struct Suite {
+    /// Compiled inventories, with their directories
+    pub engines: Vec<(PathBuf, Engine)>,
+    /// Every case, in file order
+    pub cases: Vec<Case>,
+    /// Descriptions by file
+    pub descriptions: Vec<(String, String)>,
+}
+
+/// Options for loading a suite.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Use this inventory for every file instead of each file's `policies`
+    pub policies: Option<PathBuf>,
+    /// Keep only cases with one of these tags (empty: all)
+    pub tags: Vec<String>,
+}
+
+/// Every `.json` file under `paths` (files as given, directories recursively), sorted.
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| invalid(&p.display().to_string(), e.to_string()))?;
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(invalid(&p.display().to_string(), "no such file or directory"));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "json") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Load scenario files (or directories) into a suite.
+pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, ScenarioError> {
+    let files = scenario_files(paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(invalid(&shown.join(" "), "no scenario files found"));
+    }
+    let mut suite = Suite::default();
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    for path in files {
+        let label = path.display().to_string();
+        let value = read_json(&path)?;
+        let file: ScenarioFile = serde_json::from_value(value).map_err(|e| invalid(&label, e.to_string()))?;
+        let dir = match &opts.policies {
+            Some(p) => p.clone(),
+            None => {
+                let rel = file.policies.as_deref().unwrap_or("../policies");
+                path.parent().unwrap_or(Path::new(".")).join(rel)
+            }
+        };
+        let key = std::fs::canonicalize(&dir).unwrap_or(dir.clone());
+        let engine = match by_dir.get(&key) {
+            Some(i) => *i,
+            None => {
+                let inv = load_inventory(&dir)?;
+                suite.engines.push((dir.clone(), Engine::new(&inv)?));
+                by_dir.insert(key, suite.engines.len() - 1);
+                suite.engines.len() - 1
+            }
+        };
+        let Some((_, eng)) = suite.engines.get(engine) else {
+            return Err(invalid(&label, "internal: engine index"));
+        };
+        let mut base = Context::new();
+        if let Some(c) = &file.context {
+            base.extend_from_json(c).map_err(|e| invalid(&label, format!("context: {e}")))?;
+        }
+        if let Some(d) = &file.description {
+            suite.descriptions.push((label.clone(), d.clone()));
+        }
+        let before = suite.cases.len();
+        let mut names = std::collections::HashSet::new();
+        let mut resolver = Resolver { engine: eng, file: &label, cache: HashMap::new() };
+        for (i, sc) in file.scenarios.iter().enumerate() {
+            expand_scenario(sc, i, &file, &base, engine, &mut resolver, &mut names, &mut suite.cases)?;
+            if suite.cases.len() > MAX_CASES {
+                return Err(invalid(&label, format!("more than {MAX_CASES} cases in one run")));
+            }
+        }
+        if suite.cases.len() == before {
+            return Err(invalid(&label, "the file expands to no case"));
+        }
+    }
+    if !opts.tags.is_empty() {
+        suite.cases.retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
+        if suite.cases.is_empty() {
+            return Err(invalid(&opts.tags.join(","), "no case has any of these tags"));
+        }
+    }
+    Ok(suite)
+}
+
+struct Resolver<'a> {
+    engine: &'a Engine,
+    file: &'a str,
+    cache: HashMap<String, Principal>,
+}
+
+impl Resolver<'_> {
+    fn principal(&mut self, text: &str, scenario: &str) -> Result<Principal, ScenarioError> {
+        if let Some(p) = self.cache.get(text) {
+            return Ok(p.clone());
+        }
+        let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
+        let arn = if text.starts_with("role/") || text.starts_with("user/") {
+            match self.engine.short_name(text) {
+                [one] => one.clone(),
+                [] => return Err(err(format!("principal `{text}` is not in the inventory"))),
+                many => return Err(err(format!("principal `{text}` is ambiguous: {}", many.join(", ")))),
+            }
+        } else {
+            text.to_string()
+        };
+        let p = Principal::parse(&arn).map_err(|e| err(e.to_string()))?;
+        if let Principal::Iam(ip) = &p {
+            match ip.kind {
+                IamKind::Root => {}
+                IamKind::FederatedUser { .. } => {
+                    return Err(err(format!("federated-user principal `{text}` is not supported (its permissions depend on the session policy of GetFederationToken)")))
+                }
+                _ if !self.engine.knows_principal(&p) => {
+                    return Err(err(format!("principal `{text}` is not in the inventory: its identity policies are unknown, so no answer would be trustworthy")))
+                }
+                _ => {}
+            }
+        }
+        self.cache.insert(text.to_string(), p.clone());
+        Ok(p)
+    }
+
+    fn resource(&self, text: &str, action: &str, scenario: &str) -> Result<String, ScenarioError> {
+        let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
+        if text == "*" {
+            return Ok(text.into());
+        }
+        let arn = if text.starts_with("role/") {
+            match self.engine.short_name(text) {
+                [one] => one.clone(),
+                [] => return Err(err(format!("resource `{text}` is not in the inventory"))),
+                many => return Err(err(format!("resource `{text}` is ambiguous: {}", many.join(", ")))),
+            }
+        } else {
+            text.to_string()
+        };
+        let parsed = Arn::parse(&arn).ok_or_else(|| err(format!("resource `{text}` is not an ARN, `role/NAME` or `*`")))?;
+        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let must_know = match parsed.service {
+            "kms" if parsed.resource.starts_with("alias/") => Some("KMS alias"),
+            "kms" if service == "kms" && parsed.resource.starts_with("key/") => Some("KMS key (its key policy decides)"),
+            "iam" if service == "sts" && parsed.resource.starts_with("role/") => Some("role (its trust policy decides)"),
+            _ => None,
+        };
+        if let Some(what) = must_know {
+            if !self.engine.knows_resource(&arn) {
+                return Err(err(format!("{what} `{arn}` is not in the inventory")));
+            }
+        }
+        Ok(arn)
+    }
+}
+
+/// `service:Action` without wildcards.
+pub fn check_action(action: &str) -> Result<(), String> {
+    let ok = action.split_once(':').is_some_and(|(s, a)| {
+        !s.is_empty()
+            && !a.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && a.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("action `{action}` is not of the form `service:Action` (no wildcards)"))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand_scenario(
+    sc: &Scenario,
+    index: usize,
+    file: &ScenarioFile,
+    base: &Context,
+    engine: usize,
+    resolver: &mut Resolver<'_>,
+    names: &mut std::collections::HashSet<String>,
+    out: &mut Vec<Case>,
+) -> Result<(), ScenarioError> {
+    let label = resolver.file.to_string();
+    let here = format!("scenarios[{index}] `{}`", sc.name);
+    let err = |m: String| invalid(&label, format!("{here}: {m}"));
+    let actions: Vec<String> = match (&sc.action, &sc.actions) {
+        (Some(a), None) => vec![a.clone()],
+        (None, Some(l)) if !l.is_empty() => l.clone(),
+        (None, Some(_)) => return Err(err("`actions` is empty".into())),
+        (Some(_), Some(_)) => return Err(err("give `action` or `actions`, not both".into())),
+        (None, None) => return Err(err("missing `action`".into())),
+    };
+    let resources: Vec<String> = match (&sc.resource, &sc.resources) {
+        (Some(r), None) => vec![r.clone()],
+        (None, Some(l)) if !l.is_empty() => l.clone(),
+        (None, Some(_)) => return Err(err("`resources` is empty".into())),
+        (Some(_), Some(_)) => return Err(err("give `resource` or `resources`, not both".into())),
+        (None, None) => return Err(err("missing `resource`".into())),
+    };
+    let blocked_by = match &sc.blocked_by {
+        Some(b) => Some(Layer::from_name(b).ok_or_else(|| {
+            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, boundary, session, key-policy, trust-policy, identity or resource)"))
+        })?),
+        None => None,
+    };
+    if blocked_by.is_some() && sc.expect == Expect::Allow {
+        return Err(err("`blocked_by` goes with a deny expectation".into()));
+    }
+    let session_policy = match &sc.session_policy {
+        Some(v) => Some(parse_document(v, &format!("{label} ({here}.session_policy)"), PolicyKind::Identity).map_err(|e| err(e.to_string()))?),
+        None => None,
+    };
+    if let Some(a) = &sc.resource_account {
+        if !is_account_id(a) {
+            return Err(err(format!("`resource_account` `{a}` is not a 12-digit account id")));
+        }
+    }
+    let mut ctx = base.clone();
+    if let Some(c) = &sc.context {
+        ctx.extend_from_json(c).map_err(|e| err(format!("context: {e}")))?;
+    }
+    let binds = match &sc.for_each {
+        Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
+        None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
+        None => vec![indexmap::IndexMap::new()],
+    };
+    let mut tags = file.tags.clone();
+    tags.extend(sc.tags.iter().cloned());
+    let several = actions.len() * resources.len() > 1;
+    for b in &binds {
+        let name = substitute(&sc.name, b).map_err(err)?;
+        let principal_text = substitute(&sc.principal, b).map_err(err)?;
+        let principal = resolver.principal(&principal_text, &name)?;
+        for a in &actions {
+            let action = substitute(a, b).map_err(err)?;
+            check_action(&action).map_err(|m| err(m))?;
+            for r in &resources {
+                let resource_text = substitute(r, b).map_err(err)?;
+                let resource = resolver.resource(&resource_text, &action, &name)?;
+                let case_name = if several { format!("{name} [{action} {resource_text}]") } else { name.clone() };
+                if !names.insert(case_name.clone()) {
+                    return Err(err(format!("duplicate case name `{case_name}` (names must be unique after expansion)")));
+                }
+                let mut request = Request::new(principal.clone(), action.clone(), resource);
+                request.context = ctx.clone();
+                request.resource_account = sc.resource_account.clone();
+                request.session_policy = session_policy.clone();
+                out.push(Case {
+                    file: label.clone(),
+                    name: case_name,
+                    engine,
+                    request,
+                    expect: sc.expect,
+                    because: sc.because.as_ref().map(|s| substitute(s, b)).transpose().map_err(err)?,
+                    blocked_by,
+                    skip: sc.skip.clone(),
+                    tags: tags.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parse a JSON value as a scenario file without running it (for tools and tests).
+pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioError> {
+    serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
+}
+
+/// Resolve a principal as scenario files write it (`role/NAME`, ARNs, service principals),
+/// failing closed on principals the inventory does not hold.
+pub fn resolve_principal(engine: &Engine, text: &str) -> Result<Principal, String> {
+    let mut r = Resolver { engine, file: "", cache: HashMap::new() };
+    r.principal(text, text).map_err(|e| strip_prefix(e.to_string()))
+}
+
+/// Resolve a resource as scenario files write it (`role/NAME`, ARNs, `*`), failing closed on
+/// KMS keys, aliases and roles the inventory does not hold.
+pub fn resolve_resource(engine: &Engine, text: &str, action: &str) -> Result<String, String> {
+    let r = Resolver { engine, file: "", cache: HashMap::new() };
+    r.resource(text, action, text).map_err(|e| strip_prefix(e.to_string()))
+}
+
+fn strip_prefix(s: String) -> String {
+    match s.split_once("`: ") {
+        Some((_, rest)) if s.starts_with(": scenario `") => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Load an inventory from a `policies/` directory, or from a file detected by content: a
+/// Terraform plan (`terraform show -json`) or an AWS CLI authorization dump.
+pub fn load_inventory(path: &Path) -> Result<crate::inventory::Inventory, ScenarioError> {
+    if path.is_dir() || !path.exists() {
+        return Ok(load_dir(path)?);
+    }
+    let label = path.display().to_string();
+    let value = read_json(path)?;
+    let imported = match crate::import::detect(&value) {
+        crate::import::InputKind::TerraformPlan => crate::import::terraform::import_plan(&value, &label, &Default::default())?,
+        crate::import::InputKind::Gaad => {
+            let text = std::fs::read_to_string(path).map_err(|e| invalid(&label, e.to_string()))?;
+            crate::import::gaad::import_gaad(&[(label.as_str(), text.as_str())])?
+        }
+        crate::import::InputKind::Other => {
+            return Err(invalid(&label, "not a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump"))
+        }
+    };
+    Ok(crate::inventory::from_files(&imported.files, path)?)
+}

@@ -1,0 +1,131 @@
+//! Running cases against their compiled inventories, on every core, and judging each outcome.
+
+use serde::Serialize;
+
+use super::format::Expect;
+use super::load::{Case, Suite};
+use crate::engine::{Decision, Evaluation};
+
+/// Passed, failed or skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Met every expectation
+    Passed,
+    /// Missed one
+    Failed,
+    /// Marked `skip`
+    Skipped,
+}
+
+/// The result of one case.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Index of the case in [`Suite::cases`]
+    pub case: usize,
+    /// The engine's answer (absent when skipped)
+    pub evaluation: Option<Evaluation>,
+    /// The verdict
+    pub status: Status,
+    /// What did not meet the expectation
+    pub problems: Vec<String>,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Cases that passed
+    pub passed: usize,
+    /// Cases that failed
+    pub failed: usize,
+    /// Cases skipped
+    pub skipped: usize,
+}
+
+impl Tally {
+    /// Count outcomes
+    pub fn of(outcomes: &[Outcome]) -> Self {
+        let mut t = Self::default();
+        for o in outcomes {
+            match o.status {
+                Status::Passed => t.passed += 1,
+                Status::Failed => t.failed += 1,
+                Status::Skipped => t.skipped += 1,
+            }
+        }
+        t
+    }
+}
+
+/// Judge one evaluation against a case's expectations.
+pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !case.expect.is_met_by(ev.decision) {
+        problems.push(format!("expected {}, got {}", case.expect.name(), ev.decision.name()));
+    }
+    if let Some(b) = &case.because {
+        if ev.decision == Decision::ImplicitDeny {
+            problems.push(format!("`because` `{b}`: an implicit deny has no deciding statement (use `blocked_by`)"));
+        } else if !ev.deciding.iter().any(|id| id.answers_to(b)) {
+            let got: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
+            problems.push(format!("expected statement `{b}` to decide, but {} did", got.join(", ")));
+        }
+    }
+    if let Some(layer) = case.blocked_by {
+        if ev.decision.is_allowed() || ev.blocked_by != Some(layer) {
+            let got = ev.blocked_by.map(|l| l.name()).unwrap_or("nothing");
+            problems.push(format!("expected the {layer} layer to deny, but {got} did"));
+        }
+    }
+    problems
+}
+
+fn run_one(suite: &Suite, i: usize, case: &Case) -> Outcome {
+    if case.skip.is_some() {
+        return Outcome { case: i, evaluation: None, status: Status::Skipped, problems: Vec::new() };
+    }
+    let Some((_, engine)) = suite.engines.get(case.engine) else {
+        return Outcome { case: i, evaluation: None, status: Status::Failed, problems: vec!["no inventory".into()] };
+    };
+    let ev = engine.evaluate(&case.request);
+    let problems = judge(case, &ev);
+    let status = if problems.is_empty() { Status::Passed } else { Status::Failed };
+    Outcome { case: i, evaluation: Some(ev), status, problems }
+}
+
+/// Run every case, split across the machine's cores; outcomes come back in case order.
+pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let n = suite.cases.len();
+    if threads <= 1 || n < 2_000 {
+        return suite.cases.iter().enumerate().map(|(i, c)| run_one(suite, i, c)).collect();
+    }
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = suite
+            .cases
+            .chunks(chunk)
+            .enumerate()
+            .map(|(k, cases)| {
+                s.spawn(move || {
+                    cases
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| run_one(suite, k * chunk + j, c))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+impl Expect {
+    /// Whether an expectation is a deny of some kind
+    pub fn is_deny(self) -> bool {
+        self != Self::Allow
+    }
+}
