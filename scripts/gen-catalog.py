@@ -51,11 +51,13 @@ def main():
                 fail(f"global key `{name}` has unknown type `{kind}`")
             out.append(f"g\t{check_field(name, 'global key')}\t{kind}")
 
+    sections = []
     for prefix in sorted(load(os.path.join(data, "services.json"))):
+        lines = []
         actions = load(os.path.join(data, "actions", f"{prefix}.json"))
         resources = load(os.path.join(data, "resourceTypes", f"{prefix}.json"))
         keys = load(os.path.join(data, "conditionKeys", f"{prefix}.json"))
-        out.append(f"s\t{check_field(prefix, 'service')}")
+        lines.append(f"s\t{check_field(prefix, 'service')}")
 
         key_index = {}
         for lower, key in keys.items():
@@ -64,7 +66,7 @@ def main():
             if lower != key["key"].lower():
                 fail(f"{prefix}: key `{key['key']}` is filed under `{lower}`")
             key_index[lower] = len(key_index)
-            out.append(f"k\t{check_field(key['key'], 'key')}\t{key['type']}")
+            lines.append(f"k\t{check_field(key['key'], 'key')}\t{key['type']}")
 
         def key_refs(names, where):
             refs = []
@@ -87,7 +89,7 @@ def main():
                 check_field(arn, "ARN format")
             res_index[lower] = len(res_index)
             keys_field = key_refs(res.get("conditionKeys", []), f"resource type `{res['key']}`")
-            out.append(f"r\t{check_field(res['key'], 'resource type')}\t{' '.join(arns)}\t{keys_field}")
+            lines.append(f"r\t{check_field(res['key'], 'resource type')}\t{' '.join(arns)}\t{keys_field}")
 
         for lower in sorted(actions):
             action = actions[lower]
@@ -99,9 +101,14 @@ def main():
                     fail(f"{prefix}:{action['name']} names unknown resource type `{res['name']}`")
                 refs.append(str(res_index[res["name"].lower()]) + ("*" if res["required"] else ""))
             keys_field = key_refs(action["conditionKeys"], f"action `{action['name']}`")
-            out.append(f"a\t{check_field(action['name'], 'action')}\t{','.join(refs)}\t{keys_field}")
+            lines.append(f"a\t{check_field(action['name'], 'action')}\t{','.join(refs)}\t{keys_field}")
+        sections.append((prefix, "\n".join(lines) + "\n"))
 
-    sys.stdout.write("\n".join(out) + "\n")
+    # The service index: each service's section length in bytes (UTF-8), so that iamsim can
+    # find a service without scanning the whole text.
+    for prefix, section in sections:
+        out.append(f"i\t{prefix}\t{len(section.encode('utf-8'))}")
+    sys.stdout.write("\n".join(out) + "\n" + "".join(section for _, section in sections))
 
 
 if __name__ == "__main__":

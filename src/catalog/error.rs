@@ -57,6 +57,10 @@ pub enum CatalogErrorKind {
     /// A service has more keys or resource types than a reference can address.
     #[error("too many entries in service `{0}`")]
     TooMany(String),
+    /// A service index entry (`i`) does not fit the text: its section is not that service's
+    /// `s` line followed by whole records, or text is left over after the last section.
+    #[error("service index entry `{0}` does not match the text")]
+    Index(String),
     /// The `source` or `generated` record is missing.
     #[error("missing `{0}` record")]
     Missing(&'static str),

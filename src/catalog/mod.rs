@@ -21,7 +21,7 @@ pub use key_type::ConditionKeyType;
 pub use resource::ResourceCheck;
 pub use version::CatalogVersion;
 
-use model::{cmp_ignore_case, KeyData, ServiceData};
+use model::{cmp_ignore_case, KeyData, ServiceData, ServiceEntry};
 use std::sync::OnceLock;
 
 /// The catalog text compiled into the binary (`data/catalog/catalog.txt`, about 1 MB).
@@ -34,35 +34,73 @@ pub const EMBEDDED_TEXT: &str = include_str!("../../data/catalog/catalog.txt");
 /// `suggest` and the `String`s they return.
 #[derive(Debug)]
 pub struct Catalog {
+    text: &'static str,
     version: CatalogVersion,
     global_keys: Vec<KeyData>,
     /// INVARIANT: sorted by prefix, no two equal (checked by the parser).
-    services: Vec<ServiceData>,
+    services: Vec<ServiceEntry>,
 }
 
 impl Catalog {
-    /// The catalog embedded in the binary, parsed on first use (a few milliseconds; see
-    /// `benches/catalog.rs`) and shared afterwards.
+    /// The catalog embedded in the binary, shared by every caller. The first call reads the
+    /// text's preamble and finds its services (well under a millisecond); each service is parsed
+    /// on its first lookup (microseconds). See `benches/catalog.rs`.
     pub fn embedded() -> &'static Catalog {
         static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
-        EMBEDDED.get_or_init(|| {
-            #[expect(
-                clippy::expect_used,
-                reason = "the embedded text is part of the build and the `embedded_catalog_parses` \
-                          test parses it, so a failure here is a build defect, not bad input"
-            )]
-            Catalog::parse(EMBEDDED_TEXT).expect("the embedded catalog parses")
+        EMBEDDED.get_or_init(Catalog::index_embedded)
+    }
+
+    /// A new, unshared copy of the embedded catalog, indexed but with no service parsed yet, as
+    /// [`Catalog::embedded`] first builds it. For benchmarks; use `embedded` otherwise.
+    pub fn index_embedded() -> Catalog {
+        #[expect(
+            clippy::expect_used,
+            reason = "the embedded text is part of the build and the `embedded_catalog_parses` \
+                      test parses all of it, so a failure here is a build defect, not bad input"
+        )]
+        Catalog::index(EMBEDDED_TEXT).expect("the embedded catalog parses")
+    }
+
+    /// Parses and checks a whole catalog text in the format of `data/catalog/catalog.txt`
+    /// (docs/catalog.md), every service included. The catalog borrows its strings from `text`.
+    pub fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
+        let catalog = Catalog::index(text)?;
+        for entry in &catalog.services {
+            let data = parse::parse_service(&entry.text, text)?;
+            // INVARIANT: every service is now parsed, so `loaded` never parses (nor fails) later.
+            let _ = entry.data.set(data);
+        }
+        Ok(catalog)
+    }
+
+    /// Reads the preamble and finds the services, leaving them to be parsed on first use.
+    fn index(text: &'static str) -> Result<Catalog, CatalogError> {
+        let indexed = parse::index(text)?;
+        Ok(Catalog {
+            text,
+            version: indexed.version,
+            global_keys: indexed.global_keys,
+            services: indexed
+                .services
+                .into_iter()
+                .map(|text| ServiceEntry {
+                    text,
+                    data: OnceLock::new(),
+                })
+                .collect(),
         })
     }
 
-    /// Parses a catalog text in the format of `data/catalog/catalog.txt` (docs/catalog.md).
-    /// The catalog borrows its strings from `text`.
-    pub fn parse(text: &'static str) -> Result<Catalog, CatalogError> {
-        let parsed = parse::parse(text)?;
-        Ok(Catalog {
-            version: parsed.version,
-            global_keys: parsed.global_keys,
-            services: parsed.services,
+    /// The parsed data of a service, parsing it on first use.
+    fn loaded<'a>(&'a self, entry: &'a ServiceEntry) -> &'a ServiceData {
+        entry.data.get_or_init(|| {
+            #[expect(
+                clippy::expect_used,
+                reason = "only the embedded catalog leaves services unparsed (`parse` parses and \
+                          checks them all), and the `embedded_catalog_parses` test parses every \
+                          embedded service, so a failure here is a build defect, not bad input"
+            )]
+            parse::parse_service(&entry.text, self.text).expect("the embedded catalog parses")
         })
     }
 
@@ -71,9 +109,16 @@ impl Catalog {
         &self.version
     }
 
-    /// Every service, ordered by prefix.
+    /// Every service, ordered by prefix (parsing every service not parsed yet).
     pub fn services(&self) -> impl Iterator<Item = ServiceInfo<'_>> {
-        self.services.iter().map(|service| ServiceInfo { service })
+        self.services.iter().map(|entry| ServiceInfo {
+            service: self.loaded(entry),
+        })
+    }
+
+    /// Every service prefix, ordered (parses nothing).
+    pub fn prefixes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.services.iter().map(|entry| entry.text.prefix)
     }
 
     /// The service with prefix `prefix` (`ecr`), ignoring case; `None` if AWS has no such service.
@@ -108,9 +153,9 @@ impl Catalog {
     fn service_data(&self, prefix: &str) -> Option<&ServiceData> {
         let index = self
             .services
-            .binary_search_by(|service| cmp_ignore_case(service.prefix, prefix))
+            .binary_search_by(|entry| cmp_ignore_case(entry.text.prefix, prefix))
             .ok()?;
-        self.services.get(index)
+        self.services.get(index).map(|entry| self.loaded(entry))
     }
 }
 

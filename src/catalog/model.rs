@@ -3,8 +3,17 @@
 //! service, none per action).
 
 use super::key_type::ConditionKeyType;
+use super::parse::ServiceText;
 use std::cmp::Ordering;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A service of the catalog text, parsed on first use.
+#[derive(Debug)]
+pub(crate) struct ServiceEntry {
+    pub(crate) text: ServiceText,
+    pub(crate) data: OnceLock<ServiceData>,
+}
 
 /// One service (`ecr`) and everything it defines.
 #[derive(Debug)]

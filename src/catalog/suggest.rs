@@ -22,10 +22,12 @@ impl Catalog {
             return nearest_action(service, action).map(|info| info.to_string());
         }
         let limit = limit(prefix);
+        // Prefixes first, so that only the few services near `prefix` get parsed.
         let mut services: Vec<(usize, ServiceInfo<'_>)> = self
-            .services()
-            .map(|service| (distance(prefix, service.prefix()), service))
+            .prefixes()
+            .map(|candidate| (distance(prefix, candidate), candidate))
             .filter(|(d, _)| *d <= limit)
+            .filter_map(|(d, candidate)| Some((d, self.service(candidate)?)))
             .collect();
         services.sort_by_key(|(d, _)| *d);
         if let Some(exact) = services
