@@ -48,7 +48,14 @@ impl Catalog {
     ///   matches with more literal text: `arn:aws:s3:::bucket/key` is an `object`, not a
     ///   `bucket`, and `table/t/index/i` is a DynamoDB `index`, not a `table`;
     /// - failing that, a placeholder ending a format may carry one `:qualifier`, as Lambda
-    ///   qualified ARNs (`function:my-fn:PROD`) and log group ARNs with `:*` do.
+    ///   qualified ARNs do (`function:my-fn:PROD`: "restricted to a specific function by
+    ///   function, version, or alias ARN",
+    ///   <https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>), and log
+    ///   group ARNs with the trailing `:*` that most CloudWatch Logs actions use
+    ///   (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html>).
+    ///
+    /// Cost: a few microseconds (the formats are read as they are matched); meant for load-time
+    /// checks of scenarios and policies, not for evaluation.
     pub fn check_resource(&self, action: &str, resource: &str) -> ResourceCheck<'_> {
         let Some(action) = self.action(action) else {
             return ResourceCheck::UnknownAction;
