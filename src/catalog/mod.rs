@@ -32,7 +32,6 @@ pub const EMBEDDED_TEXT: &str = include_str!("../../data/catalog/catalog.txt");
 /// Lookups ignore ASCII case, as IAM does for action names and condition keys, and return AWS's
 /// casing. Service and action lookups are binary searches; nothing allocates except `expand`,
 /// `suggest` and the `String`s they return.
-#[derive(Debug)]
 pub struct Catalog {
     text: &'static str,
     version: CatalogVersion,
@@ -156,6 +155,16 @@ impl Catalog {
             .binary_search_by(|entry| cmp_ignore_case(entry.text.prefix, prefix))
             .ok()?;
         self.services.get(index).map(|entry| self.loaded(entry))
+    }
+}
+
+impl std::fmt::Debug for Catalog {
+    /// The provenance and the number of services, not the megabyte of text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("version", &self.version.to_string())
+            .field("services", &self.services.len())
+            .finish()
     }
 }
 

@@ -339,4 +339,42 @@ mod tests {
             .check_resource("ecr:BatchGetImage", "arn:aws:s3:::b")
             .is_valid());
     }
+
+    /// An ARN built from `format`, with a sample value for each placeholder and `*`.
+    fn instance(format: &str) -> String {
+        let mut arn = String::new();
+        let mut rest = format;
+        while let Some(start) = rest.find("${") {
+            arn.push_str(&rest[..start]);
+            let end = rest[start..].find('}').unwrap() + start;
+            arn.push_str(match &rest[start + 2..end] {
+                "Partition" => "aws",
+                "Region" => "us-east-1",
+                "Account" => "111122223333",
+                _ => "x1",
+            });
+            rest = &rest[end + 1..];
+        }
+        arn.push_str(rest);
+        arn.replace('*', "x2")
+    }
+
+    #[test]
+    fn every_action_accepts_instances_of_its_resource_types() {
+        let catalog = Catalog::embedded();
+        let mut failures = Vec::new();
+        for service in catalog.services() {
+            for action in service.actions() {
+                for taken in action.resource_types() {
+                    for format in taken.resource_type().arn_formats() {
+                        let arn = instance(format);
+                        if !catalog.check_resource(&action.to_string(), &arn).is_valid() {
+                            failures.push(format!("{action} {arn}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(failures, Vec::<String>::new());
+    }
 }
