@@ -47,12 +47,17 @@ impl Catalog {
     /// - a format matching the ARN loses to another resource type of the service that also
     ///   matches with more literal text: `arn:aws:s3:::bucket/key` is an `object`, not a
     ///   `bucket`, and `table/t/index/i` is a DynamoDB `index`, not a `table`;
-    /// - failing that, a placeholder ending a format may carry one `:qualifier`, as Lambda
+    /// - failing that, a placeholder ending a format may also hold `:`, as Lambda
     ///   qualified ARNs do (`function:my-fn:PROD`: "restricted to a specific function by
     ///   function, version, or alias ARN",
     ///   <https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html>), and log
     ///   group ARNs with the trailing `:*` that most CloudWatch Logs actions use
     ///   (<https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html>).
+    ///
+    ///   Bedrock model ids hold colons too (`foundation-model/amazon.titan-text-lite-v1:0:4k`).
+    ///   This last rule cannot tell a log group from one of its streams, so it may accept an
+    ///   ARN that is too specific for the action. A test checks that an instance of every
+    ///   format of every action is accepted.
     ///
     /// Cost: a few microseconds (the formats are read as they are matched); meant for load-time
     /// checks of scenarios and policies, not for evaluation.
@@ -230,6 +235,21 @@ mod tests {
             "matches log-stream"
         );
         assert_eq!(check("logs:PutLogEvents", group), "Mismatch");
+    }
+
+    #[test]
+    fn bedrock_model_ids_with_colons() {
+        assert_eq!(
+            check(
+                "bedrock:InvokeModel",
+                "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-lite-v1:0:4k"
+            ),
+            "matches foundation-model"
+        );
+        assert_eq!(
+            check("bedrock:InvokeModel", "arn:aws:bedrock:{ra}:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0"),
+            "matches inference-profile"
+        );
     }
 
     #[test]

@@ -12,9 +12,9 @@ pub(crate) enum Rules {
     /// `:` (it may hold `/`: role paths, log group names, nested parameters, object keys), and
     /// `*` matches any run.
     Arn,
-    /// As `Arn`, except that a placeholder ending the format must hold exactly one `:`: the
-    /// qualifier of a Lambda function (`function:my-fn:PROD`) or the `:*` AWS appends to log
-    /// group ARNs (`log-group:/my/group:*`).
+    /// As `Arn`, except that a placeholder ending the format must hold at least one `:`: the
+    /// qualifier of a Lambda function (`function:my-fn:PROD`), the `:*` AWS appends to log
+    /// group ARNs (`log-group:/my/group:*`), or a Bedrock model id (`amazon.titan-text-lite-v1:0:4k`).
     ArnQualified,
 }
 
@@ -84,7 +84,7 @@ pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
                 let allowed = match rules {
                     Rules::Key => true,
                     Rules::Arn => colons == 0,
-                    Rules::ArnQualified if last => colons == 1,
+                    Rules::ArnQualified if last => colons >= 1,
                     Rules::ArnQualified => colons == 0,
                 };
                 allowed && matches(rest, tail, rules)
@@ -153,11 +153,12 @@ mod tests {
     }
 
     #[test]
-    fn qualified_needs_exactly_one_colon_in_the_last_placeholder() {
+    fn qualified_needs_a_colon_in_the_last_placeholder() {
         let function = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
         let arn = "arn:aws:lambda:us-east-1:111122223333:function:f:PROD";
         assert!(!matches(function, arn, Rules::Arn));
         assert!(matches(function, arn, Rules::ArnQualified));
+        assert!(matches(function, &format!("{arn}:x"), Rules::ArnQualified));
         assert!(!matches(
             function,
             "arn:aws:lambda:us-east-1:111122223333:function:f",
