@@ -1,0 +1,106 @@
+//! The parsed catalog: services with their actions, resource types and condition keys, stored
+//! as slices of the embedded text and indices into per-service pools (a few allocations per
+//! service, none per action).
+
+use super::key_type::ConditionKeyType;
+use super::parse::ServiceText;
+use std::cmp::Ordering;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A service of the catalog text, parsed on first use.
+#[derive(Debug)]
+pub(crate) struct ServiceEntry {
+    pub(crate) text: ServiceText,
+    pub(crate) data: OnceLock<ServiceData>,
+}
+
+/// One service (`ecr`) and everything it defines.
+#[derive(Debug)]
+pub(crate) struct ServiceData {
+    pub(crate) prefix: &'static str,
+    pub(crate) keys: Vec<KeyData>,
+    pub(crate) resources: Vec<ResourceData>,
+    /// INVARIANT: sorted by `cmp_ignore_case` of the name, no two equal (checked by the parser).
+    pub(crate) actions: Vec<ActionData>,
+    /// Pool of the actions' resource type references.
+    pub(crate) resource_refs: Vec<ResourceRef>,
+    /// Pool of the actions' and resource types' condition key references (indices into `keys`).
+    pub(crate) key_refs: Vec<u16>,
+}
+
+/// A condition key and its type.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyData {
+    pub(crate) name: &'static str,
+    pub(crate) kind: ConditionKeyType,
+}
+
+/// A resource type: its name, its ARN formats (separated by one space) and its keys.
+#[derive(Debug)]
+pub(crate) struct ResourceData {
+    pub(crate) name: &'static str,
+    pub(crate) formats: &'static str,
+    pub(crate) keys: Range<usize>,
+}
+
+/// An action: its canonical name, and ranges into its service's pools.
+#[derive(Debug)]
+pub(crate) struct ActionData {
+    pub(crate) name: &'static str,
+    pub(crate) resources: Range<usize>,
+    pub(crate) keys: Range<usize>,
+}
+
+/// A reference from an action to one of its service's resource types.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResourceRef {
+    /// INVARIANT: a valid index into the service's `resources` (checked by the parser).
+    pub(crate) index: u16,
+    pub(crate) required: bool,
+}
+
+impl ServiceData {
+    /// The action named `name`, ignoring ASCII case (a binary search).
+    pub(crate) fn action(&self, name: &str) -> Option<&ActionData> {
+        self.actions
+            .binary_search_by(|action| cmp_ignore_case(action.name, name))
+            .ok()
+            .and_then(|index| self.actions.get(index))
+    }
+
+    /// The keys at `range` of the key pool.
+    pub(crate) fn keys_at(&self, range: &Range<usize>) -> impl Iterator<Item = &KeyData> + '_ {
+        // INVARIANT: the parser checked every range and index, so nothing is skipped here.
+        let refs = self.key_refs.get(range.clone()).unwrap_or(&[]);
+        refs.iter()
+            .filter_map(|&index| self.keys.get(usize::from(index)))
+    }
+
+    /// The resource type references at `range` of the pool.
+    pub(crate) fn resource_refs_at(&self, range: &Range<usize>) -> &[ResourceRef] {
+        self.resource_refs.get(range.clone()).unwrap_or(&[])
+    }
+}
+
+/// Compares two names byte by byte after ASCII lowercasing: the order of the catalog's lists.
+pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
+    let a = a.bytes().map(|byte| byte.to_ascii_lowercase());
+    let b = b.bytes().map(|byte| byte.to_ascii_lowercase());
+    a.cmp(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cmp_ignore_case_orders_like_lowercase_strings() {
+        assert_eq!(
+            cmp_ignore_case("BatchGetImage", "batchgetimage"),
+            Ordering::Equal
+        );
+        assert_eq!(cmp_ignore_case("ecr", "ecr-public"), Ordering::Less);
+        assert_eq!(cmp_ignore_case("Zeta", "alpha"), Ordering::Greater);
+    }
+}

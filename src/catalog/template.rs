@@ -1,0 +1,207 @@
+//! Matching of text against AWS's templates: ARN formats
+//! (`arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}`) and condition key
+//! names with placeholders (`aws:ResourceTag/${TagKey}`).
+
+/// How a template is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// Condition key names: literal parts compare ignoring ASCII case, and a placeholder matches
+    /// any non-empty run of characters (a tag key may hold `/` and `:`).
+    Key,
+    /// ARN formats: literal parts compare exactly, a placeholder matches a non-empty run without
+    /// `:` (it may hold `/`: role paths, log group names, nested parameters, object keys), and
+    /// `*` matches any run.
+    Arn,
+    /// As `Arn`, except that a placeholder ending the format must hold at least one `:`: the
+    /// qualifier of a Lambda function (`function:my-fn:PROD`), the `:*` AWS appends to log
+    /// group ARNs (`log-group:/my/group:*`), or a Bedrock model id (`amazon.titan-text-lite-v1:0:4k`).
+    ArnQualified,
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'t> {
+    Literal(&'t str),
+    Placeholder,
+    Star,
+}
+
+/// Splits off the first piece of `template`, or `None` at its end.
+fn next_piece<'t>(template: &'t str, rules: Rules) -> Option<(Piece<'t>, &'t str)> {
+    if template.is_empty() {
+        return None;
+    }
+    if let Some(rest) = template.strip_prefix("${") {
+        if let Some(close) = rest.find('}') {
+            return Some((Piece::Placeholder, rest.get(close + 1..).unwrap_or("")));
+        }
+    }
+    if rules != Rules::Key {
+        if let Some(rest) = template.strip_prefix('*') {
+            return Some((Piece::Star, rest));
+        }
+    }
+    // A literal runs to the next placeholder (or `*` for ARNs); `${` at 0 without `}` is literal.
+    let end = template
+        .char_indices()
+        .skip(1)
+        .find(|&(i, c)| {
+            (c == '*' && rules != Rules::Key)
+                || template.get(i..).is_some_and(|s| s.starts_with("${"))
+        })
+        .map_or(template.len(), |(i, _)| i);
+    let (literal, rest) = template.split_at_checked(end)?;
+    Some((Piece::Literal(literal), rest))
+}
+
+/// Whether `text` is an instance of `template` under `rules`.
+pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
+    let Some((piece, rest)) = next_piece(template, rules) else {
+        return text.is_empty();
+    };
+    match piece {
+        Piece::Literal(literal) => {
+            let Some((head, tail)) = text.split_at_checked(literal.len()) else {
+                return false;
+            };
+            let same = match rules {
+                Rules::Key => head.eq_ignore_ascii_case(literal),
+                Rules::Arn | Rules::ArnQualified => head == literal,
+            };
+            same && matches(rest, tail, rules)
+        }
+        Piece::Star => ends(text).any(|end| {
+            text.get(end..)
+                .is_some_and(|tail| matches(rest, tail, rules))
+        }),
+        Piece::Placeholder => {
+            let last = rest.is_empty();
+            ends(text).filter(|&end| end > 0).any(|end| {
+                let (Some(run), Some(tail)) = (text.get(..end), text.get(end..)) else {
+                    return false;
+                };
+                let colons = run.matches(':').count();
+                let allowed = match rules {
+                    Rules::Key => true,
+                    Rules::Arn => colons == 0,
+                    Rules::ArnQualified if last => colons >= 1,
+                    Rules::ArnQualified => colons == 0,
+                };
+                allowed && matches(rest, tail, rules)
+            })
+        }
+    }
+}
+
+/// The number of literal bytes of an ARN format: how specific it is.
+pub(crate) fn literal_len(template: &str) -> usize {
+    let mut len = 0;
+    let mut rest = template;
+    while let Some((piece, tail)) = next_piece(rest, Rules::Arn) {
+        if let Piece::Literal(literal) = piece {
+            len += literal.len();
+        }
+        rest = tail;
+    }
+    len
+}
+
+/// Every char boundary of `text`, from 0 to its length.
+fn ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPO: &str = "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}";
+
+    #[test]
+    fn placeholders_match_runs_without_colons() {
+        assert!(matches(
+            REPO,
+            "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research",
+            Rules::Arn
+        ));
+        assert!(matches(
+            REPO,
+            "arn:aws:ecr:us-east-1:111122223333:repository/team/app",
+            Rules::Arn
+        ));
+        assert!(!matches(
+            REPO,
+            "arn:aws:ecr:us-east-1:111122223333:repository/a:b",
+            Rules::Arn
+        ));
+        assert!(!matches(
+            REPO,
+            "arn:aws:ecr:us-east-1:111122223333:repository/",
+            Rules::Arn
+        ));
+    }
+
+    #[test]
+    fn arn_literals_are_case_sensitive() {
+        assert!(!matches(
+            REPO,
+            "arn:aws:ECR:us-east-1:111122223333:repository/x",
+            Rules::Arn
+        ));
+    }
+
+    #[test]
+    fn qualified_needs_a_colon_in_the_last_placeholder() {
+        let function = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let arn = "arn:aws:lambda:us-east-1:111122223333:function:f:PROD";
+        assert!(!matches(function, arn, Rules::Arn));
+        assert!(matches(function, arn, Rules::ArnQualified));
+        assert!(matches(function, &format!("{arn}:x"), Rules::ArnQualified));
+        assert!(!matches(
+            function,
+            "arn:aws:lambda:us-east-1:111122223333:function:f",
+            Rules::ArnQualified
+        ));
+    }
+
+    #[test]
+    fn star_matches_any_run() {
+        let cert = "arn:${Partition}:dms:${Region}:${Account}:cert:*";
+        assert!(matches(
+            cert,
+            "arn:aws:dms:us-east-1:111122223333:cert:ABC:DEF",
+            Rules::Arn
+        ));
+    }
+
+    #[test]
+    fn key_placeholders_match_any_suffix_ignoring_case() {
+        assert!(matches(
+            "aws:ResourceTag/${TagKey}",
+            "AWS:resourcetag/team:a/b",
+            Rules::Key
+        ));
+        assert!(!matches(
+            "aws:ResourceTag/${TagKey}",
+            "aws:ResourceTag/",
+            Rules::Key
+        ));
+        assert!(matches(
+            "codebuild:environment.environmentVariables/${name}.value",
+            "codebuild:environment.environmentVariables/TOKEN.value",
+            Rules::Key
+        ));
+    }
+
+    #[test]
+    fn literal_len_counts_text_outside_placeholders() {
+        assert_eq!(literal_len("arn:${Partition}:s3:::${BucketName}"), 10);
+        assert_eq!(
+            literal_len("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            11
+        );
+        assert_eq!(literal_len("a*b"), 2);
+    }
+}
