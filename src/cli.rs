@@ -74,7 +74,9 @@ pub enum ExpectArg {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Replay scenario files against the policies; exit 1 if any case misses its expectation
-    #[command(after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage.")]
+    #[command(
+        after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage."
+    )]
     Check {
         /// Scenario files or directories (searched recursively for .json)
         #[arg(default_value = "scenarios")]
@@ -99,10 +101,14 @@ pub enum Command {
         no_catalog: bool,
     },
     /// Answer "can P do A on R, and why?"
-    #[command(after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy p.json --principal arn:aws:iam::111122223333:user/a \\\n      --action s3:GetObject --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n\nExit 0 whatever the decision, unless --expect is given (then 1 when it is not met).")]
+    #[command(
+        after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy p.json --principal arn:aws:iam::111122223333:user/a \\\n      --action s3:GetObject --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n\nExit 0 whatever the decision, unless --expect is given (then 1 when it is not met)."
+    )]
     Explain(ExplainArgs),
     /// List every principal allowed to do ACTION on RESOURCE
-    #[command(after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data")]
+    #[command(
+        after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data"
+    )]
     WhoCan {
         /// The action (`service:Action`)
         action: String,
@@ -125,7 +131,9 @@ pub enum Command {
         no_catalog: bool,
     },
     /// Write the platform's roles and key policies from its spec
-    #[command(after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/")]
+    #[command(
+        after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/"
+    )]
     Generate {
         /// The platform spec
         #[arg(long, default_value = "policies/platform.json")]
@@ -149,7 +157,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum ImportCommand {
     /// From `terraform show -json plan.out`
-    #[command(after_help = "Example:\n  terraform show -json plan.out > plan.json\n  iamsim import terraform plan.json --out imported/ --var account_id=111122223333")]
+    #[command(
+        after_help = "Example:\n  terraform show -json plan.out > plan.json\n  iamsim import terraform plan.json --out imported/ --var account_id=111122223333"
+    )]
     Terraform {
         /// The plan JSON file
         plan: PathBuf,
@@ -164,7 +174,9 @@ pub enum ImportCommand {
         print: bool,
     },
     /// From `aws iam get-account-authorization-details` output (several pages allowed)
-    #[command(after_help = "Example:\n  aws iam get-account-authorization-details > gaad.json\n  iamsim import gaad gaad.json --out imported/")]
+    #[command(
+        after_help = "Example:\n  aws iam get-account-authorization-details > gaad.json\n  iamsim import gaad gaad.json --out imported/"
+    )]
     Gaad {
         /// The dump files
         #[arg(required = true)]

@@ -15,7 +15,10 @@ use iamsim::report;
 use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::{self, LoadOptions, Tally};
 
-use cli::{CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand, ListFormat};
+use cli::{
+    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand,
+    ListFormat,
+};
 
 /// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,13 +64,35 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<Exit, Fail> {
     match cli.command {
-        Command::Check { paths, policies, tags, format, output, color, no_catalog } => {
-            check(&paths, policies, tags, format, output.as_deref(), color, no_catalog)
-        }
+        Command::Check {
+            paths,
+            policies,
+            tags,
+            format,
+            output,
+            color,
+            no_catalog,
+        } => check(
+            &paths,
+            policies,
+            tags,
+            format,
+            output.as_deref(),
+            color,
+            no_catalog,
+        ),
         Command::Explain(args) => explain(&args),
-        Command::WhoCan { action, resource, policies, context, format, all, no_catalog } => {
-            who_can(&action, &resource, &policies, &context, format, all, no_catalog)
-        }
+        Command::WhoCan {
+            action,
+            resource,
+            policies,
+            context,
+            format,
+            all,
+            no_catalog,
+        } => who_can(
+            &action, &resource, &policies, &context, format, all, no_catalog,
+        ),
         Command::Generate { platform, out } => {
             let spec = iamsim::platform::PlatformSpec::load(&platform)?;
             let files = iamsim::platform::generate(&spec)?;
@@ -129,7 +154,12 @@ fn check(
     let outcomes = scenario::run_suite(&suite);
     let mut out = writer(output)?;
     match format {
-        CheckFormat::Text => report::check_text(&mut out, &suite, &outcomes, output.is_none() && use_color(color))?,
+        CheckFormat::Text => report::check_text(
+            &mut out,
+            &suite,
+            &outcomes,
+            output.is_none() && use_color(color),
+        )?,
         CheckFormat::Json => report::check_json(&mut out, &suite, &outcomes)?,
         CheckFormat::Junit => report::check_junit(&mut out, &suite, &outcomes)?,
         CheckFormat::Markdown => report::check_markdown(&mut out, &suite, &outcomes)?,
@@ -145,15 +175,24 @@ fn check(
         }
         writeln!(err)?;
     }
-    Ok(if t.failed > 0 { Exit::Failure } else { Exit::Success })
+    Ok(if t.failed > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
 
 /// Catalog validation of every case (fail closed on typos); see iamsim::catalog.
 fn validate_cases(suite: &scenario::Suite) -> Result<(), Fail> {
     let mut seen = std::collections::HashSet::new();
     for c in &suite.cases {
-        if seen.insert((c.request.action.as_str(), c.request.resource.as_str())) {
-            iamsim::catalog::validate_request(&c.request.action, &c.request.resource)
+        // A KMS alias stands for its key: validate what the request is really about.
+        let resource = match suite.engines.get(c.engine) {
+            Some((_, e)) => e.resolve_alias(&c.request.resource),
+            None => c.request.resource.as_str(),
+        };
+        if seen.insert((c.request.action.as_str(), resource)) {
+            iamsim::catalog::validate_request(&c.request.action, resource)
                 .map_err(|e| Fail(format!("{}: scenario `{}`: {e}", c.file, c.name)))?;
         }
     }
@@ -163,21 +202,40 @@ fn validate_cases(suite: &scenario::Suite) -> Result<(), Fail> {
 fn read_doc(path: &Path, kind: PolicyKind) -> Result<iamsim::inventory::NamedPolicy, Fail> {
     let label = path.display().to_string();
     let v = read_json(path)?;
-    let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or(&label).to_string();
+    let name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or(&label)
+        .to_string();
     Ok(named(name, parse_document(&v, &label, kind)?))
 }
 
 fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
-    let adhoc = !a.policy.is_empty() || a.resource_policy.is_some() || a.boundary.is_some() || !a.scp.is_empty();
+    let adhoc = !a.policy.is_empty()
+        || a.resource_policy.is_some()
+        || a.boundary.is_some()
+        || !a.scp.is_empty();
     let (engine, principal, resource) = if adhoc {
         let principal = Principal::parse(&a.principal)?;
         let is_role = a.resource.starts_with("arn:aws:iam:") && a.resource.contains(":role/");
-        let mut ad = AdHoc { principal: Some(principal.clone()), resource_arn: Some(a.resource.clone()), resource_account: a.resource_account.clone(), ..AdHoc::default() };
+        let mut ad = AdHoc {
+            principal: Some(principal.clone()),
+            resource_arn: Some(a.resource.clone()),
+            resource_account: a.resource_account.clone(),
+            ..AdHoc::default()
+        };
         for p in &a.policy {
             ad.identity.push(read_doc(p, PolicyKind::Identity)?);
         }
         if let Some(p) = &a.resource_policy {
-            ad.resource_policy = Some(read_doc(p, if is_role { PolicyKind::Trust } else { PolicyKind::Resource })?);
+            ad.resource_policy = Some(read_doc(
+                p,
+                if is_role {
+                    PolicyKind::Trust
+                } else {
+                    PolicyKind::Resource
+                },
+            )?);
         }
         if let Some(p) = &a.boundary {
             ad.boundary = Some(read_doc(p, PolicyKind::Identity)?);
@@ -195,12 +253,13 @@ fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
     let actions = expand_actions(&a.action, a.no_catalog)?;
     if !a.no_catalog {
         for action in &actions {
-            iamsim::catalog::validate_request(action, &resource)?;
+            iamsim::catalog::validate_request(action, engine.resolve_alias(&resource))?;
         }
     }
     let mut ctx = Context::from_assignments(&a.context).map_err(Fail)?;
     if let Some(f) = &a.context_file {
-        ctx.extend_from_json(&read_json(f)?).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+        ctx.extend_from_json(&read_json(f)?)
+            .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
     }
     let session = match &a.session_policy {
         Some(p) => Some(read_doc(p, PolicyKind::Identity)?.document),
@@ -233,7 +292,9 @@ fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
         }
     }
     out.flush()?;
-    let Some(expect) = a.expect else { return Ok(Exit::Success) };
+    let Some(expect) = a.expect else {
+        return Ok(Exit::Success);
+    };
     let met = results.iter().all(|(_, ev, _)| match expect {
         ExpectArg::Allow => ev.decision == Decision::Allow,
         ExpectArg::Deny => ev.decision != Decision::Allow,
@@ -250,16 +311,28 @@ fn expand_actions(action: &str, no_catalog: bool) -> Result<Vec<String>, Fail> {
         return Ok(vec![action.to_string()]);
     }
     if no_catalog {
-        return Err(Fail(format!("action pattern `{action}` needs the catalog to expand (drop --no-catalog)")));
+        return Err(Fail(format!(
+            "action pattern `{action}` needs the catalog to expand (drop --no-catalog)"
+        )));
     }
     let list = iamsim::catalog::Catalog::embedded().expand(action);
     if list.is_empty() {
-        return Err(Fail(format!("action pattern `{action}` matches no known action")));
+        return Err(Fail(format!(
+            "action pattern `{action}` matches no known action"
+        )));
     }
     Ok(list)
 }
 
-fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], format: ListFormat, all: bool, no_catalog: bool) -> Result<Exit, Fail> {
+fn who_can(
+    action: &str,
+    resource: &str,
+    policies: &Path,
+    context: &[String],
+    format: ListFormat,
+    all: bool,
+    no_catalog: bool,
+) -> Result<Exit, Fail> {
     let engine = Engine::new(&scenario::load_inventory(policies)?)?;
     let ctx = Context::from_assignments(context).map_err(Fail)?;
     let mut out = writer(None)?;
@@ -267,7 +340,7 @@ fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], fo
     for a in expand_actions(action, no_catalog)? {
         let resource = scenario::resolve_resource(&engine, resource, &a).map_err(Fail)?;
         if !no_catalog {
-            iamsim::catalog::validate_request(&a, &resource)?;
+            iamsim::catalog::validate_request(&a, engine.resolve_alias(&resource))?;
         }
         for e in engine.who_can(&a, &resource, &ctx) {
             entries.push((a.clone(), e));
@@ -280,7 +353,10 @@ fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], fo
                 .filter(|(_, e)| all || e.evaluation.decision.is_allowed())
                 .map(|(a, e)| serde_json::json!({"action": a, "principal": e.principal, "kind": e.kind, "decision": e.evaluation.decision, "deciding": e.evaluation.deciding, "missing_context": e.evaluation.missing_context, "allowed_if": e.allowed_if}))
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &serde_json::json!({"schema_version": 1, "principals": list}))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"schema_version": 1, "principals": list}),
+            )?;
             writeln!(out)?;
         }
         ListFormat::Text => {
@@ -288,14 +364,36 @@ fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], fo
                 let ev = &e.evaluation;
                 if ev.decision.is_allowed() {
                     let by: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
-                    writeln!(out, "ALLOW {a} {} ({}) via {}", e.principal, e.kind, by.join(", "))?;
+                    writeln!(
+                        out,
+                        "ALLOW {a} {} ({}) via {}",
+                        e.principal,
+                        e.kind,
+                        by.join(", ")
+                    )?;
                     if !ev.missing_context.is_empty() {
-                        writeln!(out, "      depends on context: {}", ev.missing_context.join(", "))?;
+                        writeln!(
+                            out,
+                            "      depends on context: {}",
+                            ev.missing_context.join(", ")
+                        )?;
                     }
                 } else if !e.allowed_if.is_empty() {
-                    writeln!(out, "IF    {a} {} ({}) when {}", e.principal, e.kind, e.allowed_if.join("; "))?;
+                    writeln!(
+                        out,
+                        "IF    {a} {} ({}) when {}",
+                        e.principal,
+                        e.kind,
+                        e.allowed_if.join("; ")
+                    )?;
                 } else if all {
-                    writeln!(out, "DENY  {a} {} ({}) {}", e.principal, e.kind, ev.decision.name())?;
+                    writeln!(
+                        out,
+                        "DENY  {a} {} ({}) {}",
+                        e.principal,
+                        e.kind,
+                        ev.decision.name()
+                    )?;
                 }
             }
         }
@@ -306,27 +404,44 @@ fn who_can(action: &str, resource: &str, policies: &Path, context: &[String], fo
 
 fn import(cmd: ImportCommand) -> Result<Exit, Fail> {
     let (imported, out_dir, print) = match cmd {
-        ImportCommand::Terraform { plan, out, vars, print } => {
+        ImportCommand::Terraform {
+            plan,
+            out,
+            vars,
+            print,
+        } => {
             let mut opts = iamsim::import::terraform::TerraformOptions::default();
             for v in &vars {
                 let (k, val) = iamsim::import::terraform::TerraformOptions::parse_var(v)?;
                 opts.vars.insert(k, val);
             }
-            let text = std::fs::read_to_string(&plan).map_err(|e| Fail(format!("{}: {e}", plan.display())))?;
+            let text = std::fs::read_to_string(&plan)
+                .map_err(|e| Fail(format!("{}: {e}", plan.display())))?;
             parse_json(&text, &plan.display().to_string())?;
-            (iamsim::import::terraform::import_plan_str(&text, &plan.display().to_string(), &opts)?, out, print)
+            (
+                iamsim::import::terraform::import_plan_str(
+                    &text,
+                    &plan.display().to_string(),
+                    &opts,
+                )?,
+                out,
+                print,
+            )
         }
         ImportCommand::Gaad { files, out, print } => {
             let mut pages = Vec::new();
             for f in &files {
-                let text = std::fs::read_to_string(f).map_err(|e| Fail(format!("{}: {e}", f.display())))?;
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
                 pages.push((f.display().to_string(), text));
             }
             (iamsim::import::gaad::import_gaad(&pages)?, out, print)
         }
     };
     if out_dir.is_none() && !print {
-        return Err(Fail("give --out DIR to write the inventory, or --print to show what was extracted".into()));
+        return Err(Fail(
+            "give --out DIR to write the inventory, or --print to show what was extracted".into(),
+        ));
     }
     let mut o = io::stdout().lock();
     if print {
@@ -334,7 +449,12 @@ fn import(cmd: ImportCommand) -> Result<Exit, Fail> {
     }
     if let Some(dir) = out_dir {
         iamsim::import::write_inventory(&dir, &imported.files)?;
-        writeln!(o, "wrote {} files to {}", imported.files.len(), dir.display())?;
+        writeln!(
+            o,
+            "wrote {} files to {}",
+            imported.files.len(),
+            dir.display()
+        )?;
     }
     Ok(Exit::Success)
 }
@@ -342,7 +462,9 @@ fn import(cmd: ImportCommand) -> Result<Exit, Fail> {
 fn expand(pattern: &str) -> Result<Exit, Fail> {
     let list = iamsim::catalog::Catalog::embedded().expand(pattern);
     if list.is_empty() {
-        return Err(Fail(format!("`{pattern}` matches no action in the catalog")));
+        return Err(Fail(format!(
+            "`{pattern}` matches no action in the catalog"
+        )));
     }
     let mut o = io::stdout().lock();
     for a in list {

@@ -13,12 +13,14 @@ mod parse;
 mod resource;
 mod suggest;
 mod template;
+mod validate;
 mod version;
 
 pub use error::{CatalogError, CatalogErrorKind};
 pub use info::{ActionInfo, ActionResourceType, ConditionKeyInfo, ResourceTypeInfo, ServiceInfo};
 pub use key_type::ConditionKeyType;
 pub use resource::ResourceCheck;
+pub use validate::{validate_request, RequestError};
 pub use version::CatalogVersion;
 
 use model::{cmp_ignore_case, KeyData, ServiceData, ServiceEntry};

@@ -103,7 +103,7 @@ fn best_match<'a>(action: ActionInfo<'a>, arn: &str) -> Option<(usize, ResourceT
         let resource_type = taken.resource_type();
         for format in resource_type.arn_formats() {
             let len = literal_len(format);
-            if best.as_ref().map_or(true, |(best_len, _)| len > *best_len)
+            if best.as_ref().is_none_or(|(best_len, _)| len > *best_len)
                 && matches(format, arn, Rules::Arn)
             {
                 best = Some((len, resource_type));

@@ -140,7 +140,10 @@ impl Engine {
                 ));
             }
             e.roles_by_name.insert(key, e.principals.len());
-            e.short_names.entry(format!("role/{}", r.name)).or_default().push(r.arn.clone());
+            e.short_names
+                .entry(format!("role/{}", r.name))
+                .or_default()
+                .push(r.arn.clone());
             e.principals.push(CompiledPrincipal {
                 account: r.account.clone(),
                 role_arn: Some(r.arn.clone()),
@@ -234,7 +237,10 @@ impl Engine {
 
     /// The ARNs a short form such as `role/NAME` or `user/NAME` names (several across accounts).
     pub fn short_name(&self, short: &str) -> &[String] {
-        self.short_names.get(short).map(Vec::as_slice).unwrap_or(&[])
+        self.short_names
+            .get(short)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// Every role and user ARN in the inventory, in load order.

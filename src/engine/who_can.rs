@@ -29,7 +29,11 @@ impl Engine {
         arns.sort_unstable();
         for arn in arns {
             if let Ok(p) = Principal::parse(arn) {
-                let kind = if arn.contains(":role/") { "role" } else { "user" };
+                let kind = if arn.contains(":role/") {
+                    "role"
+                } else {
+                    "user"
+                };
                 candidates.push((p, kind));
             }
         }
@@ -59,14 +63,28 @@ impl Engine {
                         .events
                         .iter()
                         .filter_map(|e| match e {
-                            TraceEvent::NotApplied { because: Mismatch::Condition { operator, key, values, .. }, effect: crate::policy::Effect::Allow, statement, .. } => {
-                                Some(format!("{statement}: {operator} {key} {values:?}"))
-                            }
+                            TraceEvent::NotApplied {
+                                because:
+                                    Mismatch::Condition {
+                                        operator,
+                                        key,
+                                        values,
+                                        ..
+                                    },
+                                effect: crate::policy::Effect::Allow,
+                                statement,
+                                ..
+                            } => Some(format!("{statement}: {operator} {key} {values:?}")),
                             _ => None,
                         })
                         .collect()
                 };
-                WhoCanEntry { principal: p.as_str().to_string(), kind, evaluation, allowed_if }
+                WhoCanEntry {
+                    principal: p.as_str().to_string(),
+                    kind,
+                    evaluation,
+                    allowed_if,
+                }
             })
             .collect()
     }
@@ -86,7 +104,11 @@ impl Engine {
             for (_, st) in set.statements() {
                 if let Some(PrincipalClause::Principal(p)) = &st.principal {
                     for e in &p.entries {
-                        if matches!(e, PrincipalEntry::Service(_) | PrincipalEntry::Account { .. }) && !out.contains(e) {
+                        if matches!(
+                            e,
+                            PrincipalEntry::Service(_) | PrincipalEntry::Account { .. }
+                        ) && !out.contains(e)
+                        {
                             out.push(e.clone());
                         }
                     }

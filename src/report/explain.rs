@@ -14,16 +14,39 @@ fn mismatch_text(m: &Mismatch) -> String {
         Mismatch::Action => "its Action/NotAction does not cover the action".into(),
         Mismatch::Resource => "its Resource/NotResource does not cover the resource".into(),
         Mismatch::Principal => "its Principal/NotPrincipal does not name the caller".into(),
-        Mismatch::Condition { operator, key, values, request, failure } => {
-            let got = if request.is_empty() { "absent".to_string() } else { format!("{request:?}") };
-            format!("condition {operator} {key} {values:?} failed ({failure:?}; request value: {got})")
+        Mismatch::Condition {
+            operator,
+            key,
+            values,
+            request,
+            failure,
+        } => {
+            let got = if request.is_empty() {
+                "absent".to_string()
+            } else {
+                format!("{request:?}")
+            };
+            format!(
+                "condition {operator} {key} {values:?} failed ({failure:?}; request value: {got})"
+            )
         }
     }
 }
 
 /// Write the decision, the deciding statements, what did not apply and why, and missing keys.
-pub fn explain_text(out: &mut dyn Write, req: &Request, ev: &Evaluation, trace: &Trace) -> io::Result<()> {
-    writeln!(out, "{} {} on {}", req.principal.as_str(), req.action, req.resource)?;
+pub fn explain_text(
+    out: &mut dyn Write,
+    req: &Request,
+    ev: &Evaluation,
+    trace: &Trace,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{} {} on {}",
+        req.principal.as_str(),
+        req.action,
+        req.resource
+    )?;
     let verdict = match ev.decision {
         Decision::Allow => "ALLOW".to_string(),
         Decision::ExplicitDeny => "DENY (explicit)".to_string(),
@@ -41,14 +64,31 @@ pub fn explain_text(out: &mut dyn Write, req: &Request, ev: &Evaluation, trace: 
     let mut notes = Vec::new();
     for e in &trace.events {
         match e {
-            TraceEvent::Applied { layer, statement, effect, principal } => {
-                let via = principal.map(|p| format!(", principal matched as {p:?}")).unwrap_or_default();
+            TraceEvent::Applied {
+                layer,
+                statement,
+                effect,
+                principal,
+            } => {
+                let via = principal
+                    .map(|p| format!(", principal matched as {p:?}"))
+                    .unwrap_or_default();
                 applied.push(format!("  [{layer}] {statement}: {effect:?} applies{via}"));
             }
-            TraceEvent::NotApplied { layer, statement, effect, because } => {
-                not_applied.push(format!("  [{layer}] {statement} ({effect:?}): {}", mismatch_text(because)));
+            TraceEvent::NotApplied {
+                layer,
+                statement,
+                effect,
+                because,
+            } => {
+                not_applied.push(format!(
+                    "  [{layer}] {statement} ({effect:?}): {}",
+                    mismatch_text(because)
+                ));
             }
-            TraceEvent::Unknown { layer, what } => notes.push(format!("  [{layer}] unknown: {what}")),
+            TraceEvent::Unknown { layer, what } => {
+                notes.push(format!("  [{layer}] unknown: {what}"))
+            }
             TraceEvent::Note { text } => notes.push(format!("  note: {text}")),
         }
     }
@@ -78,7 +118,12 @@ pub fn explain_text(out: &mut dyn Write, req: &Request, ev: &Evaluation, trace: 
 }
 
 /// The explanation as data: `{"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", ...}`.
-pub fn explain_json(out: &mut dyn Write, req: &Request, ev: &Evaluation, trace: &Trace) -> io::Result<()> {
+pub fn explain_json(
+    out: &mut dyn Write,
+    req: &Request,
+    ev: &Evaluation,
+    trace: &Trace,
+) -> io::Result<()> {
     let doc = json!({
         "schema_version": 1,
         "principal": req.principal.as_str(),
@@ -104,7 +149,10 @@ fn source_type(layer: Layer) -> &'static str {
 }
 
 /// AWS's `EvaluationResults` shape, one entry per (action, resource) pair given.
-pub fn explain_aws(out: &mut dyn Write, results: &[(Request, Evaluation, Trace)]) -> io::Result<()> {
+pub fn explain_aws(
+    out: &mut dyn Write,
+    results: &[(Request, Evaluation, Trace)],
+) -> io::Result<()> {
     let items: Vec<_> = results
         .iter()
         .map(|(req, ev, trace)| {
@@ -139,6 +187,9 @@ pub fn explain_aws(out: &mut dyn Write, results: &[(Request, Evaluation, Trace)]
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &json!({"EvaluationResults": items, "IsTruncated": false}))?;
+    serde_json::to_writer_pretty(
+        &mut *out,
+        &json!({"EvaluationResults": items, "IsTruncated": false}),
+    )?;
     writeln!(out)
 }

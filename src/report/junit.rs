@@ -35,20 +35,40 @@ pub fn check_junit(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> 
     }
     let t = Tally::of(outcomes);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="iamsim" tests="{}" failures="{}" errors="0" skipped="{}">"#, outcomes.len(), t.failed, t.skipped)?;
+    writeln!(
+        out,
+        r#"<testsuites name="iamsim" tests="{}" failures="{}" errors="0" skipped="{}">"#,
+        outcomes.len(),
+        t.failed,
+        t.skipped
+    )?;
     for (file, list) in by_file {
         let owned: Vec<Outcome> = list.iter().map(|o| (*o).clone()).collect();
         let ft = Tally::of(&owned);
         let f = xml_escape(file);
-        writeln!(out, r#"  <testsuite name="{f}" tests="{}" failures="{}" errors="0" skipped="{}">"#, list.len(), ft.failed, ft.skipped)?;
+        writeln!(
+            out,
+            r#"  <testsuite name="{f}" tests="{}" failures="{}" errors="0" skipped="{}">"#,
+            list.len(),
+            ft.failed,
+            ft.skipped
+        )?;
         for o in list {
             let Some(c) = case_of(suite, o) else { continue };
-            write!(out, r#"    <testcase classname="{f}" file="{f}" name="{}""#, xml_escape(&c.name))?;
+            write!(
+                out,
+                r#"    <testcase classname="{f}" file="{f}" name="{}""#,
+                xml_escape(&c.name)
+            )?;
             match o.status {
                 Status::Passed => writeln!(out, "/>")?,
                 Status::Skipped => {
                     writeln!(out, ">")?;
-                    writeln!(out, r#"      <skipped message="{}"/>"#, xml_escape(c.skip.as_deref().unwrap_or("")))?;
+                    writeln!(
+                        out,
+                        r#"      <skipped message="{}"/>"#,
+                        xml_escape(c.skip.as_deref().unwrap_or(""))
+                    )?;
                     writeln!(out, "    </testcase>")?;
                 }
                 Status::Failed => {
@@ -79,8 +99,17 @@ pub fn check_junit(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> 
 pub fn load_error_junit(out: &mut dyn Write, message: &str) -> io::Result<()> {
     let m = xml_escape(message);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="iamsim" tests="1" failures="0" errors="1" skipped="0">"#)?;
-    writeln!(out, r#"  <testsuite name="load" tests="1" failures="0" errors="1" skipped="0">"#)?;
-    writeln!(out, r#"    <testcase classname="load" name="load scenarios and policies"><error message="{m}" type="LoadError">{m}</error></testcase>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="iamsim" tests="1" failures="0" errors="1" skipped="0">"#
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="load" tests="1" failures="0" errors="1" skipped="0">"#
+    )?;
+    writeln!(
+        out,
+        r#"    <testcase classname="load" name="load scenarios and policies"><error message="{m}" type="LoadError">{m}</error></testcase>"#
+    )?;
     writeln!(out, "  </testsuite>\n</testsuites>")
 }

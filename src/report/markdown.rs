@@ -13,12 +13,22 @@ fn cell(s: &str) -> String {
 pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> io::Result<()> {
     let t = Tally::of(outcomes);
     let icon = if t.failed > 0 { "❌" } else { "✅" };
-    writeln!(out, "### {icon} iamsim check: {} passed, {} failed, {} skipped\n", t.passed, t.failed, t.skipped)?;
-    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| o.status == Status::Failed).collect();
+    writeln!(
+        out,
+        "### {icon} iamsim check: {} passed, {} failed, {} skipped\n",
+        t.passed, t.failed, t.skipped
+    )?;
+    let failed: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Failed)
+        .collect();
     if failed.is_empty() {
         return writeln!(out, "Every scenario met its expectation.");
     }
-    writeln!(out, "| file | case | principal | action | resource | problem | decided by |")?;
+    writeln!(
+        out,
+        "| file | case | principal | action | resource | problem | decided by |"
+    )?;
     writeln!(out, "| --- | --- | --- | --- | --- | --- | --- |")?;
     for o in failed {
         let Some(c) = case_of(suite, o) else { continue };

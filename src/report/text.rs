@@ -6,12 +6,25 @@ use super::{case_of, decided_by};
 use crate::scenario::{Outcome, Status, Suite, Tally};
 
 /// Write failures (one line each) and the closing `N passed, N failed` line.
-pub fn check_text(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome], color: bool) -> io::Result<()> {
-    let (red, green, dim, reset) = if color { ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m") } else { ("", "", "", "") };
+pub fn check_text(
+    out: &mut dyn Write,
+    suite: &Suite,
+    outcomes: &[Outcome],
+    color: bool,
+) -> io::Result<()> {
+    let (red, green, dim, reset) = if color {
+        ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
+    } else {
+        ("", "", "", "")
+    };
     for o in outcomes.iter().filter(|o| o.status == Status::Failed) {
         let Some(c) = case_of(suite, o) else { continue };
         let who = decided_by(o);
-        let who = if who.is_empty() { String::new() } else { format!(" {dim}(decided by {who}){reset}") };
+        let who = if who.is_empty() {
+            String::new()
+        } else {
+            format!(" {dim}(decided by {who}){reset}")
+        };
         writeln!(
             out,
             "{red}FAIL{reset} {}: {}: {} can {} on {}? {}{who}",

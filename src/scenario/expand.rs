@@ -28,7 +28,9 @@ fn parse_where(text: &str, vars: &IndexMap<String, Vec<String>>) -> Result<Vec<T
             let (left, right) = (left.trim().to_string(), right.trim().to_string());
             for v in [&left, &right] {
                 if !vars.contains_key(v) {
-                    return Err(format!("`where` names `{v}`, which `for_each` does not define"));
+                    return Err(format!(
+                        "`where` names `{v}`, which `for_each` does not define"
+                    ));
                 }
             }
             Ok(Term { left, right, equal })
@@ -47,12 +49,16 @@ pub fn bindings(
             return Err(format!("`for_each.{name}` is empty"));
         }
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(format!("`for_each` variable `{name}` must be letters, digits and `_`"));
+            return Err(format!(
+                "`for_each` variable `{name}` must be letters, digits and `_`"
+            ));
         }
         total = total.saturating_mul(values.len());
     }
     if total > MAX_EXPANSION {
-        return Err(format!("`for_each` expands to {total} combinations; the limit is {MAX_EXPANSION}"));
+        return Err(format!(
+            "`for_each` expands to {total} combinations; the limit is {MAX_EXPANSION}"
+        ));
     }
     let terms = match where_clause {
         Some(w) => parse_where(w, vars)?,
@@ -85,8 +91,15 @@ pub fn substitute(text: &str, binding: &IndexMap<String, String>) -> Result<Stri
         out = out.replace(&format!("${{{k}}}"), v);
     }
     if let Some(pos) = out.find("${") {
-        let var: String = out.get(pos..).unwrap_or("").chars().take_while(|c| *c != '}').collect();
-        return Err(format!("`{var}}}` in `{text}` is not a `for_each` variable"));
+        let var: String = out
+            .get(pos..)
+            .unwrap_or("")
+            .chars()
+            .take_while(|c| *c != '}')
+            .collect();
+        return Err(format!(
+            "`{var}}}` in `{text}` is not a `for_each` variable"
+        ));
     }
     Ok(out)
 }
@@ -114,6 +127,8 @@ mod tests {
         for n in ["a", "b", "c"] {
             vars.insert(n.to_string(), (0..100).map(|i| i.to_string()).collect());
         }
-        assert!(bindings(&vars, None).unwrap_err().contains("1000000 combinations"));
+        assert!(bindings(&vars, None)
+            .unwrap_err()
+            .contains("1000000 combinations"));
     }
 }

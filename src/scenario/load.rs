@@ -99,14 +99,19 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
         } else if p.is_file() {
             out.push(p.clone());
         } else {
-            return Err(invalid(&p.display().to_string(), "no such file or directory"));
+            return Err(invalid(
+                &p.display().to_string(),
+                "no such file or directory",
+            ));
         }
     }
     Ok(out)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -130,7 +135,8 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     for path in files {
         let label = path.display().to_string();
         let value = read_json(&path)?;
-        let file: ScenarioFile = serde_json::from_value(value).map_err(|e| invalid(&label, e.to_string()))?;
+        let file: ScenarioFile =
+            serde_json::from_value(value).map_err(|e| invalid(&label, e.to_string()))?;
         let dir = match &opts.policies {
             Some(p) => p.clone(),
             None => {
@@ -153,18 +159,35 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         };
         let mut base = Context::new();
         if let Some(c) = &file.context {
-            base.extend_from_json(c).map_err(|e| invalid(&label, format!("context: {e}")))?;
+            base.extend_from_json(c)
+                .map_err(|e| invalid(&label, format!("context: {e}")))?;
         }
         if let Some(d) = &file.description {
             suite.descriptions.push((label.clone(), d.clone()));
         }
         let before = suite.cases.len();
         let mut names = std::collections::HashSet::new();
-        let mut resolver = Resolver { engine: eng, file: &label, cache: HashMap::new() };
+        let mut resolver = Resolver {
+            engine: eng,
+            file: &label,
+            cache: HashMap::new(),
+        };
         for (i, sc) in file.scenarios.iter().enumerate() {
-            expand_scenario(sc, i, &file, &base, engine, &mut resolver, &mut names, &mut suite.cases)?;
+            expand_scenario(
+                sc,
+                i,
+                &file,
+                &base,
+                engine,
+                &mut resolver,
+                &mut names,
+                &mut suite.cases,
+            )?;
             if suite.cases.len() > MAX_CASES {
-                return Err(invalid(&label, format!("more than {MAX_CASES} cases in one run")));
+                return Err(invalid(
+                    &label,
+                    format!("more than {MAX_CASES} cases in one run"),
+                ));
             }
         }
         if suite.cases.len() == before {
@@ -172,9 +195,14 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         }
     }
     if !opts.tags.is_empty() {
-        suite.cases.retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
+        suite
+            .cases
+            .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
         if suite.cases.is_empty() {
-            return Err(invalid(&opts.tags.join(","), "no case has any of these tags"));
+            return Err(invalid(
+                &opts.tags.join(","),
+                "no case has any of these tags",
+            ));
         }
     }
     Ok(suite)
@@ -196,7 +224,12 @@ impl Resolver<'_> {
             match self.engine.short_name(text) {
                 [one] => one.clone(),
                 [] => return Err(err(format!("principal `{text}` is not in the inventory"))),
-                many => return Err(err(format!("principal `{text}` is ambiguous: {}", many.join(", ")))),
+                many => {
+                    return Err(err(format!(
+                        "principal `{text}` is ambiguous: {}",
+                        many.join(", ")
+                    )))
+                }
             }
         } else {
             text.to_string()
@@ -227,17 +260,30 @@ impl Resolver<'_> {
             match self.engine.short_name(text) {
                 [one] => one.clone(),
                 [] => return Err(err(format!("resource `{text}` is not in the inventory"))),
-                many => return Err(err(format!("resource `{text}` is ambiguous: {}", many.join(", ")))),
+                many => {
+                    return Err(err(format!(
+                        "resource `{text}` is ambiguous: {}",
+                        many.join(", ")
+                    )))
+                }
             }
         } else {
             text.to_string()
         };
-        let parsed = Arn::parse(&arn).ok_or_else(|| err(format!("resource `{text}` is not an ARN, `role/NAME` or `*`")))?;
+        let parsed = Arn::parse(&arn).ok_or_else(|| {
+            err(format!(
+                "resource `{text}` is not an ARN, `role/NAME` or `*`"
+            ))
+        })?;
         let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
         let must_know = match parsed.service {
             "kms" if parsed.resource.starts_with("alias/") => Some("KMS alias"),
-            "kms" if service == "kms" && parsed.resource.starts_with("key/") => Some("KMS key (its key policy decides)"),
-            "iam" if service == "sts" && parsed.resource.starts_with("role/") => Some("role (its trust policy decides)"),
+            "kms" if service == "kms" && parsed.resource.starts_with("key/") => {
+                Some("KMS key (its key policy decides)")
+            }
+            "iam" if service == "sts" && parsed.resource.starts_with("role/") => {
+                Some("role (its trust policy decides)")
+            }
             _ => None,
         };
         if let Some(what) = must_know {
@@ -260,7 +306,9 @@ pub fn check_action(action: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("action `{action}` is not of the form `service:Action` (no wildcards)"))
+        Err(format!(
+            "action `{action}` is not of the form `service:Action` (no wildcards)"
+        ))
     }
 }
 
@@ -302,17 +350,27 @@ fn expand_scenario(
         return Err(err("`blocked_by` goes with a deny expectation".into()));
     }
     let session_policy = match &sc.session_policy {
-        Some(v) => Some(parse_document(v, &format!("{label} ({here}.session_policy)"), PolicyKind::Identity).map_err(|e| err(e.to_string()))?),
+        Some(v) => Some(
+            parse_document(
+                v,
+                &format!("{label} ({here}.session_policy)"),
+                PolicyKind::Identity,
+            )
+            .map_err(|e| err(e.to_string()))?,
+        ),
         None => None,
     };
     if let Some(a) = &sc.resource_account {
         if !is_account_id(a) {
-            return Err(err(format!("`resource_account` `{a}` is not a 12-digit account id")));
+            return Err(err(format!(
+                "`resource_account` `{a}` is not a 12-digit account id"
+            )));
         }
     }
     let mut ctx = base.clone();
     if let Some(c) = &sc.context {
-        ctx.extend_from_json(c).map_err(|e| err(format!("context: {e}")))?;
+        ctx.extend_from_json(c)
+            .map_err(|e| err(format!("context: {e}")))?;
     }
     let binds = match &sc.for_each {
         Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
@@ -328,13 +386,19 @@ fn expand_scenario(
         let principal = resolver.principal(&principal_text, &name)?;
         for a in &actions {
             let action = substitute(a, b).map_err(err)?;
-            check_action(&action).map_err(|m| err(m))?;
+            check_action(&action).map_err(&err)?;
             for r in &resources {
                 let resource_text = substitute(r, b).map_err(err)?;
                 let resource = resolver.resource(&resource_text, &action, &name)?;
-                let case_name = if several { format!("{name} [{action} {resource_text}]") } else { name.clone() };
+                let case_name = if several {
+                    format!("{name} [{action} {resource_text}]")
+                } else {
+                    name.clone()
+                };
                 if !names.insert(case_name.clone()) {
-                    return Err(err(format!("duplicate case name `{case_name}` (names must be unique after expansion)")));
+                    return Err(err(format!(
+                        "duplicate case name `{case_name}` (names must be unique after expansion)"
+                    )));
                 }
                 let mut request = Request::new(principal.clone(), action.clone(), resource);
                 request.context = ctx.clone();
@@ -346,7 +410,12 @@ fn expand_scenario(
                     engine,
                     request,
                     expect: sc.expect,
-                    because: sc.because.as_ref().map(|s| substitute(s, b)).transpose().map_err(err)?,
+                    because: sc
+                        .because
+                        .as_ref()
+                        .map(|s| substitute(s, b))
+                        .transpose()
+                        .map_err(err)?,
                     blocked_by,
                     skip: sc.skip.clone(),
                     tags: tags.clone(),
@@ -365,15 +434,25 @@ pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioErr
 /// Resolve a principal as scenario files write it (`role/NAME`, ARNs, service principals),
 /// failing closed on principals the inventory does not hold.
 pub fn resolve_principal(engine: &Engine, text: &str) -> Result<Principal, String> {
-    let mut r = Resolver { engine, file: "", cache: HashMap::new() };
-    r.principal(text, text).map_err(|e| strip_prefix(e.to_string()))
+    let mut r = Resolver {
+        engine,
+        file: "",
+        cache: HashMap::new(),
+    };
+    r.principal(text, text)
+        .map_err(|e| strip_prefix(e.to_string()))
 }
 
 /// Resolve a resource as scenario files write it (`role/NAME`, ARNs, `*`), failing closed on
 /// KMS keys, aliases and roles the inventory does not hold.
 pub fn resolve_resource(engine: &Engine, text: &str, action: &str) -> Result<String, String> {
-    let r = Resolver { engine, file: "", cache: HashMap::new() };
-    r.resource(text, action, text).map_err(|e| strip_prefix(e.to_string()))
+    let r = Resolver {
+        engine,
+        file: "",
+        cache: HashMap::new(),
+    };
+    r.resource(text, action, text)
+        .map_err(|e| strip_prefix(e.to_string()))
 }
 
 fn strip_prefix(s: String) -> String {

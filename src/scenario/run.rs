@@ -61,14 +61,23 @@ impl Tally {
 pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
     let mut problems = Vec::new();
     if !case.expect.is_met_by(ev.decision) {
-        problems.push(format!("expected {}, got {}", case.expect.name(), ev.decision.name()));
+        problems.push(format!(
+            "expected {}, got {}",
+            case.expect.name(),
+            ev.decision.name()
+        ));
     }
     if let Some(b) = &case.because {
         if ev.decision == Decision::ImplicitDeny {
-            problems.push(format!("`because` `{b}`: an implicit deny has no deciding statement (use `blocked_by`)"));
+            problems.push(format!(
+                "`because` `{b}`: an implicit deny has no deciding statement (use `blocked_by`)"
+            ));
         } else if !ev.deciding.iter().any(|id| id.answers_to(b)) {
             let got: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
-            problems.push(format!("expected statement `{b}` to decide, but {} did", got.join(", ")));
+            problems.push(format!(
+                "expected statement `{b}` to decide, but {} did",
+                got.join(", ")
+            ));
         }
     }
     if let Some(layer) = case.blocked_by {
@@ -82,23 +91,50 @@ pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
 
 fn run_one(suite: &Suite, i: usize, case: &Case) -> Outcome {
     if case.skip.is_some() {
-        return Outcome { case: i, evaluation: None, status: Status::Skipped, problems: Vec::new() };
+        return Outcome {
+            case: i,
+            evaluation: None,
+            status: Status::Skipped,
+            problems: Vec::new(),
+        };
     }
     let Some((_, engine)) = suite.engines.get(case.engine) else {
-        return Outcome { case: i, evaluation: None, status: Status::Failed, problems: vec!["no inventory".into()] };
+        return Outcome {
+            case: i,
+            evaluation: None,
+            status: Status::Failed,
+            problems: vec!["no inventory".into()],
+        };
     };
     let ev = engine.evaluate(&case.request);
     let problems = judge(case, &ev);
-    let status = if problems.is_empty() { Status::Passed } else { Status::Failed };
-    Outcome { case: i, evaluation: Some(ev), status, problems }
+    let status = if problems.is_empty() {
+        Status::Passed
+    } else {
+        Status::Failed
+    };
+    Outcome {
+        case: i,
+        evaluation: Some(ev),
+        status,
+        problems,
+    }
 }
 
 /// Run every case, split across the machine's cores; outcomes come back in case order.
 pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
     let n = suite.cases.len();
     if threads <= 1 || n < 2_000 {
-        return suite.cases.iter().enumerate().map(|(i, c)| run_one(suite, i, c)).collect();
+        return suite
+            .cases
+            .iter()
+            .enumerate()
+            .map(|(i, c)| run_one(suite, i, c))
+            .collect();
     }
     let chunk = n.div_ceil(threads);
     std::thread::scope(|s| {
