@@ -182,10 +182,21 @@ fn check(
     })
 }
 
-/// Catalog validation of every case (fail closed on typos); see iamsim::catalog.
+/// Catalog validation of every case (fail closed on typos); see iamsim::catalog. A context key
+/// that neither the action nor the global keys define is a warning (it may be a typo).
 fn validate_cases(suite: &scenario::Suite) -> Result<(), Fail> {
+    let catalog = iamsim::catalog::Catalog::embedded();
     let mut seen = std::collections::HashSet::new();
+    let mut keys_seen = std::collections::HashSet::new();
+    let mut err = io::stderr().lock();
     for c in &suite.cases {
+        for entry in c.request.context.iter() {
+            if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
+                && !catalog.condition_key_known(&c.request.action, &entry.name)
+            {
+                writeln!(err, "warning: {}: scenario `{}`: context key `{}` is neither a global key nor one `{}` takes", c.file, c.name, entry.name, c.request.action)?;
+            }
+        }
         // A KMS alias stands for its key: validate what the request is really about.
         let resource = match suite.engines.get(c.engine) {
             Some((_, e)) => e.resolve_alias(&c.request.resource),
