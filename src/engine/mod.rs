@@ -717,3 +717,15 @@ pub fn policy_kind(layer: Layer) -> PolicyKind {
         Layer::Rcp => PolicyKind::Rcp,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn engine_is_shareable_across_threads() {
+        assert_send_sync::<Engine>();
+    }
+}

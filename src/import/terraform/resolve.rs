@@ -356,7 +356,7 @@ impl<'a> Resolver<'a> {
 
     /// Follows one reference: a resource attribute in the same module instance, a module
     /// variable into the calling module, or a module output into the called module.
-    #[allow(clippy::type_complexity)]
+    #[expect(clippy::type_complexity, reason = "a local lookup table")]
     fn follow<T>(
         &self,
         scope: &Scope,
