@@ -356,7 +356,6 @@ impl<'a> Resolver<'a> {
 
     /// Follows one reference: a resource attribute in the same module instance, a module
     /// variable into the calling module, or a module output into the called module.
-    #[expect(clippy::type_complexity, reason = "a local lookup table")]
     fn follow<T>(
         &self,
         scope: &Scope,
