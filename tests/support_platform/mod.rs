@@ -3,6 +3,8 @@
 //! resources, and a checker that evaluates requests through the engine and collects every
 //! unexpected decision.
 
+pub mod checks;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
