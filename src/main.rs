@@ -375,9 +375,14 @@ fn who_can(
                 let ev = &e.evaluation;
                 if ev.decision.is_allowed() {
                     let by: Vec<String> = ev.deciding.iter().map(ToString::to_string).collect();
+                    let note = if e.kind == "account" {
+                        "; its principals still need an identity-policy Allow"
+                    } else {
+                        ""
+                    };
                     writeln!(
                         out,
-                        "ALLOW {a} {} ({}) via {}",
+                        "ALLOW {a} {} ({}{note}) via {}",
                         e.principal,
                         e.kind,
                         by.join(", ")

@@ -312,7 +312,10 @@ pub fn check_action(action: &str) -> Result<(), String> {
     }
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call site; a struct would only rename the arguments")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; a struct would only rename the arguments"
+)]
 fn expand_scenario(
     sc: &Scenario,
     index: usize,
