@@ -73,7 +73,8 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Outcome {
     };
     match op.qualifier {
         None => {
-            let [value] = entry.values.as_slice() else {
+            // A list (even of one value) needs a set qualifier (docs/semantics-decisions.md, rule 22).
+            let ([value], false) = (entry.values.as_slice(), entry.multi) else {
                 return Err(ConditionFailure::MultiValued);
             };
             match satisfies(value) {

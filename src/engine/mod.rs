@@ -609,7 +609,7 @@ impl LayerResult {
 }
 
 impl Accumulator {
-    /// Examine one policy set. Without a trace, stops at the first Deny (the answer is then known).
+    /// Examine one policy set. Without a trace, Allows are skipped once a Deny has applied.
     fn layer<S: TraceSink>(
         &mut self,
         set: &PolicySet,
@@ -620,6 +620,11 @@ impl Accumulator {
     ) -> LayerResult {
         let mut out = LayerResult::default();
         for (id, st) in set.candidates(&req.service) {
+            // Once any Deny applied the decision is an explicit deny: the fast path only needs
+            // the remaining Denies (so it names every deciding statement, as explain does).
+            if !S::ENABLED && self.deny_layer.is_some() && st.effect == Effect::Allow {
+                continue;
+            }
             match applies(st, req, with_principal, &mut self.missing) {
                 Ok(via) => {
                     if S::ENABLED {
@@ -634,9 +639,6 @@ impl Accumulator {
                         Effect::Deny => {
                             self.deny_layer.get_or_insert(layer);
                             self.denies.push(id.clone());
-                            if !S::ENABLED {
-                                return out;
-                            }
                         }
                         Effect::Allow => {
                             out.allowed = true;
