@@ -1,7 +1,8 @@
 //! The `iamsim` binary end to end. Data-driven: each `tests/cli/cases/*.json` names the
 //! arguments, the working directory (relative to `tests/cli/`, default `tests/cli/` itself, whose
 //! fixture trees hold small `policies/` and `scenarios/`), the expected exit status and the
-//! expected standard output and error (exact, or `*_contains` / `*_lacks` lists). `${TMP}` in
+//! expected standard output and error (exact, or `*_contains` / `*_lacks` lists; `stdout_json`:
+//! one JSON document). `${TMP}` in
 //! arguments and file paths is a fresh directory per case; in outputs it stands for that directory.
 //!
 //! `IAMSIM_BLESS=1 cargo test --test cli` rewrites the exact expectations (`status`, `stdout`,
@@ -52,6 +53,9 @@ struct Case {
     stdout_contains: Vec<String>,
     #[serde(default)]
     stdout_lacks: Vec<String>,
+    /// Standard output must be exactly one JSON document
+    #[serde(default)]
+    stdout_json: bool,
     #[serde(default)]
     stderr: Option<String>,
     #[serde(default)]
@@ -201,6 +205,11 @@ fn run_case(path: &Path, bless: bool) -> (Vec<String>, Option<Value>) {
         &case.stderr_lacks,
         &mut problems,
     );
+    if case.stdout_json {
+        if let Err(e) = serde_json::from_str::<Value>(&stdout) {
+            problems.push(format!("stdout is not one JSON document: {e}"));
+        }
+    }
     let mut written = IndexMap::new();
     for (name, want) in &case.files {
         let p = cwd.join(name.replace("${TMP}", &tmp_text));
@@ -236,6 +245,8 @@ fn run_case(path: &Path, bless: bool) -> (Vec<String>, Option<Value>) {
                 None,
             )
         } else {
+            // Shown with --nocapture, to see that the bug (not a typo in the case) fails it.
+            eprintln!("known bug still there: {}\n{}", path.display(), problems.join("\n"));
             (Vec::new(), None)
         };
     }
