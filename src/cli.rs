@@ -81,7 +81,8 @@ pub enum Command {
         /// Scenario files or directories (searched recursively for .json)
         #[arg(default_value = "scenarios")]
         paths: Vec<PathBuf>,
-        /// Use this inventory (a policies/ directory, or a Terraform plan JSON) for every file
+        /// Use this inventory (a policies/ directory, a Terraform plan JSON or a
+        /// get-account-authorization-details dump) for every file
         #[arg(long)]
         policies: Option<PathBuf>,
         /// Run only cases with this tag (repeatable)
