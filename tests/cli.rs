@@ -246,7 +246,11 @@ fn run_case(path: &Path, bless: bool) -> (Vec<String>, Option<Value>) {
             )
         } else {
             // Shown with --nocapture, to see that the bug (not a typo in the case) fails it.
-            eprintln!("known bug still there: {}\n{}", path.display(), problems.join("\n"));
+            eprintln!(
+                "known bug still there: {}\n{}",
+                path.display(),
+                problems.join("\n")
+            );
             (Vec::new(), None)
         };
     }
