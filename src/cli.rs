@@ -100,6 +100,9 @@ pub enum Command {
         /// Do not validate actions and resources against the AWS catalog
         #[arg(long)]
         no_catalog: bool,
+        /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
+        #[arg(long = "var")]
+        vars: Vec<String>,
     },
     /// Answer "can P do A on R, and why?"
     #[command(

@@ -72,6 +72,7 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
             output,
             color,
             no_catalog,
+            vars,
         } => check(
             &paths,
             policies,
@@ -80,6 +81,7 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
             output.as_deref(),
             color,
             no_catalog,
+            &vars,
         ),
         Command::Explain(args) => explain(&args),
         Command::WhoCan {
@@ -98,7 +100,12 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
             let files = iamsim::platform::generate(&spec)?;
             iamsim::platform::write_inventory(&out, &files)?;
             let mut o = io::stdout().lock();
-            writeln!(o, "wrote {} files to {}", files.len(), out.display())?;
+            writeln!(
+                o,
+                "wrote {} to {}",
+                plural(files.len(), "file"),
+                out.display()
+            )?;
             Ok(Exit::Success)
         }
         Command::Import(cmd) => import(cmd),
@@ -135,8 +142,17 @@ fn check(
     output: Option<&Path>,
     color: Color,
     no_catalog: bool,
+    vars: &[String],
 ) -> Result<Exit, Fail> {
-    let opts = LoadOptions { policies, tags };
+    let mut opts = LoadOptions {
+        policies,
+        tags,
+        ..LoadOptions::default()
+    };
+    for v in vars {
+        let (k, val) = iamsim::import::terraform::TerraformOptions::parse_var(v)?;
+        opts.vars.insert(k, val);
+    }
     let suite = match scenario::load_suite(paths, &opts) {
         Ok(s) => s,
         Err(e) => {
@@ -149,7 +165,14 @@ fn check(
         }
     };
     if !no_catalog {
-        validate_cases(&suite)?;
+        if let Err(Fail(e)) = validate_cases(&suite) {
+            if format == CheckFormat::Junit {
+                let mut out = writer(output)?;
+                report::load_error_junit(&mut out, &e)?;
+                out.flush()?;
+            }
+            return Err(Fail(e));
+        }
     }
     let outcomes = scenario::run_suite(&suite);
     let mut out = writer(output)?;
@@ -273,6 +296,12 @@ fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
             .map_err(|e| Fail(format!("{}: {e}", f.display())))?;
     }
     let session = match &a.session_policy {
+        Some(_) if !scenario::is_role_session(&principal) => {
+            return Err(Fail(format!(
+                "--session-policy applies only to role sessions, not to `{}`",
+                principal.as_str()
+            )))
+        }
         Some(p) => Some(read_doc(p, PolicyKind::Identity)?.document),
         None => None,
     };
@@ -288,11 +317,7 @@ fn explain(a: &ExplainArgs) -> Result<Exit, Fail> {
     let mut out = writer(None)?;
     match a.format {
         ExplainFormat::Aws => report::explain_aws(&mut out, &results)?,
-        ExplainFormat::Json => {
-            for (req, ev, trace) in &results {
-                report::explain_json(&mut out, req, ev, trace)?;
-            }
-        }
+        ExplainFormat::Json => report::explain_json(&mut out, &results)?,
         ExplainFormat::Text => {
             for (i, (req, ev, trace)) in results.iter().enumerate() {
                 if i > 0 {
@@ -361,7 +386,7 @@ fn who_can(
         ListFormat::Json => {
             let list: Vec<_> = entries
                 .iter()
-                .filter(|(_, e)| all || e.evaluation.decision.is_allowed())
+                .filter(|(_, e)| all || e.evaluation.decision.is_allowed() || !e.allowed_if.is_empty())
                 .map(|(a, e)| serde_json::json!({"action": a, "principal": e.principal, "kind": e.kind, "decision": e.evaluation.decision, "deciding": e.evaluation.deciding, "missing_context": e.evaluation.missing_context, "allowed_if": e.allowed_if}))
                 .collect();
             serde_json::to_writer_pretty(
@@ -467,8 +492,8 @@ fn import(cmd: ImportCommand) -> Result<Exit, Fail> {
         iamsim::import::write_inventory(&dir, &imported.files)?;
         writeln!(
             o,
-            "wrote {} files to {}",
-            imported.files.len(),
+            "wrote {} to {}",
+            plural(imported.files.len(), "file"),
             dir.display()
         )?;
     }
@@ -487,4 +512,12 @@ fn expand(pattern: &str) -> Result<Exit, Fail> {
         writeln!(o, "{a}")?;
     }
     Ok(Exit::Success)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

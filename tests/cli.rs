@@ -606,10 +606,7 @@ fn import_refuses_a_directory_that_is_not_empty() {
     ];
     let first = at_root(&args);
     assert_eq!(first.status, 0, "{}", first.stderr);
-    assert_eq!(
-        first.stdout,
-        format!("wrote 1 files to {}\n", out.display())
-    );
+    assert_eq!(first.stdout, format!("wrote 1 file to {}\n", out.display()));
     let role = std::fs::read_to_string(out.join("roles/app.json")).unwrap();
     assert!(role.contains(r#""Sid": "ReadReports""#), "{role}");
     let second = at_root(&args);

@@ -38,6 +38,12 @@ impl Miss {
                         .map(|e| e.values.iter().map(|v| v.raw().to_string()).collect())
                         .unwrap_or_default(),
                     failure,
+                    unmet: st
+                        .conditions
+                        .iter()
+                        .filter(|c| evaluate(c, &req.context).is_err())
+                        .map(|c| format!("{} {} {:?}", c.operator, c.key, c.raw))
+                        .collect(),
                 }
             }
         }

@@ -127,6 +127,9 @@ pub enum Mismatch {
         request: Vec<String>,
         /// How it failed
         failure: ConditionFailure,
+        /// Every condition entry of the statement that fails (`Operator key [values]`): all of
+        /// them must hold for the statement to apply
+        unmet: Vec<String>,
     },
 }
 

@@ -64,17 +64,11 @@ impl Engine {
                         .iter()
                         .filter_map(|e| match e {
                             TraceEvent::NotApplied {
-                                because:
-                                    Mismatch::Condition {
-                                        operator,
-                                        key,
-                                        values,
-                                        ..
-                                    },
+                                because: Mismatch::Condition { unmet, .. },
                                 effect: crate::policy::Effect::Allow,
                                 statement,
                                 ..
-                            } => Some(format!("{statement}: {operator} {key} {values:?}")),
+                            } => Some(format!("{statement}: {}", unmet.join(" and "))),
                             _ => None,
                         })
                         .collect()

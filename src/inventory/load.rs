@@ -115,9 +115,14 @@ pub fn parse_json(text: &str, file: &str) -> Result<Value, LoadError> {
 /// Load a `policies/` directory.
 pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
     if !dir.is_dir() {
+        let message = if dir.exists() {
+            "not a directory"
+        } else {
+            "no such directory"
+        };
         return Err(LoadError::Io {
             file: dir.display().to_string(),
-            message: "not a directory".into(),
+            message: message.into(),
         });
     }
     let mut files = BTreeMap::new();

@@ -20,6 +20,7 @@ fn mismatch_text(m: &Mismatch) -> String {
             values,
             request,
             failure,
+            ..
         } => {
             let got = if request.is_empty() {
                 "absent".to_string()
@@ -117,25 +118,32 @@ pub fn explain_text(
     Ok(())
 }
 
-/// The explanation as data: `{"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", ...}`.
+/// The explanation as data: one object `{"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", ...}`
+/// for one request, an array of them for several (an action pattern): always one document.
 pub fn explain_json(
     out: &mut dyn Write,
-    req: &Request,
-    ev: &Evaluation,
-    trace: &Trace,
+    results: &[(Request, Evaluation, Trace)],
 ) -> io::Result<()> {
-    let doc = json!({
-        "schema_version": 1,
-        "principal": req.principal.as_str(),
-        "action": req.action,
-        "resource": req.resource,
-        "decision": ev.decision,
-        "blocked_by": ev.blocked_by,
-        "deciding": ev.deciding,
-        "missing_context": ev.missing_context,
-        "trace": trace.events,
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    let docs: Vec<_> = results
+        .iter()
+        .map(|(req, ev, trace)| {
+            json!({
+                "schema_version": 1,
+                "principal": req.principal.as_str(),
+                "action": req.action,
+                "resource": req.resource,
+                "decision": ev.decision,
+                "blocked_by": ev.blocked_by,
+                "deciding": ev.deciding,
+                "missing_context": ev.missing_context,
+                "trace": trace.events,
+            })
+        })
+        .collect();
+    match docs.as_slice() {
+        [one] => serde_json::to_writer_pretty(&mut *out, one)?,
+        many => serde_json::to_writer_pretty(&mut *out, many)?,
+    }
     writeln!(out)
 }
 

@@ -6,7 +6,11 @@ use super::{case_of, decided_by};
 use crate::scenario::{Outcome, Status, Suite, Tally};
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 /// Write a summary line and a table of failing cases (or a note that all passed).

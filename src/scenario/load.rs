@@ -88,6 +88,8 @@ pub struct LoadOptions {
     pub policies: Option<PathBuf>,
     /// Keep only cases with one of these tags (empty: all)
     pub tags: Vec<String>,
+    /// Values unknown at plan time, for an inventory read from a Terraform plan (`--var`)
+    pub vars: std::collections::BTreeMap<String, String>,
 }
 
 /// Every `.json` file under `paths` (files as given, directories recursively), sorted.
@@ -105,6 +107,9 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
             ));
         }
     }
+    // A file named twice (directly and through its directory) runs once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
@@ -135,8 +140,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     for path in files {
         let label = path.display().to_string();
         let value = read_json(&path)?;
-        let file: ScenarioFile =
-            serde_json::from_value(value).map_err(|e| invalid(&label, e.to_string()))?;
+        let file = parse_file(value, &label)?;
         let dir = match &opts.policies {
             Some(p) => p.clone(),
             None => {
@@ -148,7 +152,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         let engine = match by_dir.get(&key) {
             Some(i) => *i,
             None => {
-                let inv = load_inventory(&dir)?;
+                let inv = load_inventory_with(&dir, &opts.vars)?;
                 suite.engines.push((dir.clone(), Engine::new(&inv)?));
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
@@ -199,9 +203,10 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             .cases
             .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
         if suite.cases.is_empty() {
+            let tags: Vec<String> = opts.tags.iter().map(|t| format!("`{t}`")).collect();
             return Err(invalid(
-                &opts.tags.join(","),
-                "no case has any of these tags",
+                "--tag",
+                format!("no case has the tag {}", tags.join(" or ")),
             ));
         }
     }
@@ -387,6 +392,11 @@ fn expand_scenario(
         let name = substitute(&sc.name, b).map_err(err)?;
         let principal_text = substitute(&sc.principal, b).map_err(err)?;
         let principal = resolver.principal(&principal_text, &name)?;
+        if session_policy.is_some() && !is_role_session(&principal) {
+            return Err(err(format!(
+                "`session_policy` applies only to role sessions, not to `{principal_text}`"
+            )));
+        }
         for a in &actions {
             let action = substitute(a, b).map_err(err)?;
             check_action(&action).map_err(&err)?;
@@ -431,7 +441,61 @@ fn expand_scenario(
 
 /// Parse a JSON value as a scenario file without running it (for tools and tests).
 pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioError> {
+    check_fields(&value).map_err(|m| invalid(label, m))?;
     serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
+}
+
+const FILE_FIELDS: &[&str] = &["description", "policies", "context", "tags", "scenarios"];
+const SCENARIO_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "principal",
+    "action",
+    "actions",
+    "resource",
+    "resources",
+    "context",
+    "expect",
+    "because",
+    "blocked_by",
+    "session_policy",
+    "resource_account",
+    "skip",
+    "tags",
+    "for_each",
+    "where",
+];
+
+/// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
+fn check_fields(value: &Value) -> Result<(), String> {
+    let unknown = |path: String, key: &str, known: &[&str]| {
+        let hint = crate::policy::closest(key, known.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Err(format!("{path}: unknown field `{key}`{hint}"))
+    };
+    let Some(top) = value.as_object() else {
+        return Err("a scenario file is a JSON object with `scenarios`".into());
+    };
+    for k in top.keys() {
+        if !FILE_FIELDS.contains(&k.as_str()) {
+            return unknown("(file)".into(), k, FILE_FIELDS);
+        }
+    }
+    if let Some(list) = top.get("scenarios").and_then(Value::as_array) {
+        for (i, sc) in list.iter().enumerate() {
+            for k in sc
+                .as_object()
+                .map(|o| o.keys().collect::<Vec<_>>())
+                .unwrap_or_default()
+            {
+                if !SCENARIO_FIELDS.contains(&k.as_str()) {
+                    return unknown(format!("scenarios[{i}]"), k, SCENARIO_FIELDS);
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Resolve a principal as scenario files write it (`role/NAME`, ARNs, service principals),
@@ -468,13 +532,25 @@ fn strip_prefix(s: String) -> String {
 /// Load an inventory from a `policies/` directory, or from a file detected by content: a
 /// Terraform plan (`terraform show -json`) or an AWS CLI authorization dump.
 pub fn load_inventory(path: &Path) -> Result<crate::inventory::Inventory, ScenarioError> {
+    load_inventory_with(path, &Default::default())
+}
+
+/// [`load_inventory`], with values unknown at plan time (`--var KEY=VALUE`) for a Terraform plan.
+pub fn load_inventory_with(
+    path: &Path,
+    vars: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::inventory::Inventory, ScenarioError> {
     if path.is_dir() || !path.exists() {
         return Ok(load_dir(path)?);
     }
     let label = path.display().to_string();
     let value = read_json(path)?;
     let imported = match crate::import::detect(&value) {
-        crate::import::InputKind::TerraformPlan => crate::import::terraform::import_plan(&value, &label, &Default::default())?,
+        crate::import::InputKind::TerraformPlan => crate::import::terraform::import_plan(
+                &value,
+                &label,
+                &crate::import::terraform::TerraformOptions { vars: vars.clone() },
+            )?,
         crate::import::InputKind::Gaad => {
             let text = std::fs::read_to_string(path).map_err(|e| invalid(&label, e.to_string()))?;
             crate::import::gaad::import_gaad(&[(label.as_str(), text.as_str())])?
@@ -484,4 +560,10 @@ pub fn load_inventory(path: &Path) -> Result<crate::inventory::Inventory, Scenar
         }
     };
     Ok(crate::inventory::from_files(&imported.files, path)?)
+}
+
+/// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session>
+pub fn is_role_session(p: &Principal) -> bool {
+    matches!(p, Principal::Iam(ip) if matches!(ip.kind, IamKind::Role { .. }))
 }

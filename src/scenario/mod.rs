@@ -8,7 +8,8 @@ mod run;
 pub use expand::MAX_EXPANSION;
 pub use format::{Expect, Scenario, ScenarioFile};
 pub use load::{
-    check_action, load_inventory, load_suite, parse_file, resolve_principal, resolve_resource,
-    scenario_files, Case, LoadOptions, ScenarioError, Suite, MAX_CASES,
+    check_action, is_role_session, load_inventory, load_inventory_with, load_suite, parse_file,
+    resolve_principal, resolve_resource, scenario_files, Case, LoadOptions, ScenarioError, Suite,
+    MAX_CASES,
 };
 pub use run::{judge, run_suite, Outcome, Status, Tally};
