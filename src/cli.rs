@@ -46,6 +46,28 @@ pub enum ListFormat {
     Json,
 }
 
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// One block per finding and a closing count
+    Text,
+    /// Versioned JSON
+    Json,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+}
+
+/// The lowest severity that makes `lint` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only
+    Error,
+    /// Warnings and errors
+    Warning,
+    /// Any finding
+    Info,
+}
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -145,6 +167,21 @@ pub enum Command {
     /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
+    #[command(
+        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
+    )]
+    Lint {
+        /// Policy document files, or policies/ directories (every document in the inventory)
+        #[arg(default_value = "policies")]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Exit 1 when a finding of this severity or above is present
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+    },
     /// List the actions an action pattern covers (from the embedded AWS catalog)
     #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
     Expand {

@@ -16,8 +16,8 @@ use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::{self, LoadOptions, Tally};
 
 use cli::{
-    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand,
-    ListFormat,
+    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, FailOn, ImportCommand,
+    LintFormat, ListFormat,
 };
 
 /// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
@@ -103,6 +103,11 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
         }
         Command::Import(cmd) => import(cmd),
         Command::Expand { pattern } => expand(&pattern),
+        Command::Lint {
+            paths,
+            format,
+            fail_on,
+        } => lint(&paths, format, fail_on),
     }
 }
 
@@ -471,4 +476,26 @@ fn expand(pattern: &str) -> Result<Exit, Fail> {
         writeln!(o, "{a}")?;
     }
     Ok(Exit::Success)
+}
+
+fn lint(paths: &[PathBuf], format: LintFormat, fail_on: FailOn) -> Result<Exit, Fail> {
+    use iamsim::lint::{self, Severity};
+    let report = lint::lint_paths(paths)?;
+    let mut out = writer(None)?;
+    match format {
+        LintFormat::Text => lint::write_text(&mut out, &report)?,
+        LintFormat::Json => lint::write_json(&mut out, &report)?,
+        LintFormat::Sarif => lint::write_sarif(&mut out, &report)?,
+    }
+    out.flush()?;
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    Ok(if report.fails(threshold) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }
