@@ -5,8 +5,12 @@ use super::document::{Linter, StatementCtx};
 use super::rule::{Finding, Rule};
 use crate::policy::{ActionClause, ActionPattern, Effect, PolicyKind, ResourceClause};
 
-/// The platform's placeholder grants, which its production profile narrows (docs/platform.md).
-const PLATFORM_PLACEHOLDERS: [&str; 2] = ["bedrock:*", "bedrock-agentcore:*"];
+/// The platform's placeholder grants (Sid, action), which its production profile narrows
+/// (docs/platform.md, "Production profile").
+const PLATFORM_PLACEHOLDERS: [(&str, &str); 2] = [
+    ("BedrockInvoke", "bedrock:*"),
+    ("AgentCoreActions", "bedrock-agentcore:*"),
+];
 
 pub(crate) fn check(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
     let (element, patterns) = match &s.stmt.action {
@@ -46,8 +50,13 @@ pub(crate) fn check(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Fin
             Rule::PassRoleWildcard,
             &s.element("Action", j),
             format!(
-                "`{}` allows `iam:PassRole` on every role (`Resource: *`), so the principal can hand any role, however privileged, to a service",
-                p.raw
+                "statement {} allows `iam:PassRole`{} on every role (`Resource: *`), so the principal can hand any role, however privileged, to a service",
+                s.ctx.label(s.index),
+                if p.raw.eq_ignore_ascii_case("iam:PassRole") {
+                    String::new()
+                } else {
+                    format!(" (through `{}`)", p.raw)
+                }
             ),
             "list the roles it must pass in `Resource` and add an `iam:PassedToService` condition (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)".into(),
         ));
@@ -118,9 +127,9 @@ fn wildcard_grant(s: &StatementCtx<'_>, j: usize, p: &ActionPattern, out: &mut V
     } else {
         format!("every `{}` action", p.raw.trim_end_matches(":*"))
     };
-    let placeholder = PLATFORM_PLACEHOLDERS
-        .iter()
-        .any(|x| x.eq_ignore_ascii_case(&p.raw));
+    let placeholder = PLATFORM_PLACEHOLDERS.iter().any(|(sid, action)| {
+        s.stmt.sid.as_deref() == Some(*sid) && action.eq_ignore_ascii_case(&p.raw)
+    });
     let (note, fix) = if placeholder {
         (
             " (the platform's placeholder grant)",

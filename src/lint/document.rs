@@ -58,8 +58,8 @@ impl Linter {
         self.catalog
     }
 
-    /// Every finding for `doc` of kind `kind`, parsed from `raw`, placed at `at`, in statement
-    /// order and, within a statement, in rule order.
+    /// Every finding for `doc` of kind `kind`, parsed from `raw`, placed at `at`, ordered by
+    /// line (findings on one line keep the order the rules ran in).
     pub fn lint_document(
         &mut self,
         doc: &Document,
@@ -80,6 +80,8 @@ impl Linter {
             variables::check(&s, &mut out);
         }
         redundant::check(self, &ctx, &mut out);
+        // By line (stable, so findings on one line keep rule order).
+        out.sort_by_key(|f| f.line);
         out
     }
 }

@@ -32,7 +32,7 @@ impl Summary {
 }
 
 /// One block per finding (`file:line: severity[ID] path: message`, then `fix: ...`) and a
-/// closing line `N errors, N warnings, N infos in N policy documents`.
+/// closing line such as `0 errors, 2 warnings, 1 info in 17 policy documents`.
 pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
     for f in &report.findings {
         writeln!(
@@ -50,9 +50,20 @@ pub fn write_text(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let s = Summary::of(report);
     writeln!(
         out,
-        "{} errors, {} warnings, {} infos in {} policy documents",
-        s.error, s.warning, s.info, report.documents
+        "{}, {}, {} in {}",
+        count(s.error, "error"),
+        count(s.warning, "warning"),
+        count(s.info, "info"),
+        count(report.documents, "policy document")
     )
+}
+
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// `{"schema_version": 1, "documents", "summary", "findings": [{id, rule, severity, file, line,
