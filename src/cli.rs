@@ -46,6 +46,28 @@ pub enum ListFormat {
     Json,
 }
 
+/// Output formats of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// One block per finding and a closing count
+    Text,
+    /// Versioned JSON
+    Json,
+    /// SARIF 2.1.0 for code scanning
+    Sarif,
+}
+
+/// The lowest severity that makes `lint` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Errors only
+    Error,
+    /// Warnings and errors
+    Warning,
+    /// Any finding
+    Info,
+}
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -77,33 +99,7 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage."
     )]
-    Check {
-        /// Scenario files or directories (searched recursively for .json)
-        #[arg(default_value = "scenarios")]
-        paths: Vec<PathBuf>,
-        /// Use this inventory (a policies/ directory, a Terraform plan JSON or a
-        /// get-account-authorization-details dump) for every file
-        #[arg(long)]
-        policies: Option<PathBuf>,
-        /// Run only cases with this tag (repeatable)
-        #[arg(long = "tag")]
-        tags: Vec<String>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-        /// Write the report here instead of standard output
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Colour
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
-        /// Do not validate actions and resources against the AWS catalog
-        #[arg(long)]
-        no_catalog: bool,
-        /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
-        #[arg(long = "var")]
-        vars: Vec<String>,
-    },
+    Check(CheckArgs),
     /// Answer "can P do A on R, and why?"
     #[command(
         after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy p.json --principal arn:aws:iam::111122223333:user/a \\\n      --action s3:GetObject --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n\nExit 0 whatever the decision, unless --expect is given (then 1 when it is not met)."
@@ -149,6 +145,21 @@ pub enum Command {
     /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
+    #[command(
+        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
+    )]
+    Lint {
+        /// Policy document files, or policies/ directories (every document in the inventory)
+        #[arg(default_value = "policies")]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Exit 1 when a finding of this severity or above is present
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+    },
     /// List the actions an action pattern covers (from the embedded AWS catalog)
     #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
     Expand {
@@ -242,4 +253,34 @@ pub struct ExplainArgs {
     /// Do not validate the action and resource against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Scenario files or directories (searched recursively for .json)
+    #[arg(default_value = "scenarios")]
+    pub paths: Vec<PathBuf>,
+    /// Use this inventory (a policies/ directory, a Terraform plan JSON or a
+    /// get-account-authorization-details dump) for every file
+    #[arg(long)]
+    pub policies: Option<PathBuf>,
+    /// Run only cases with this tag (repeatable)
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Write the report here instead of standard output
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Colour
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Do not validate actions and resources against the AWS catalog
+    #[arg(long)]
+    pub no_catalog: bool,
+    /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
+    #[arg(long = "var")]
+    pub vars: Vec<String>,
 }

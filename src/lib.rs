@@ -6,6 +6,7 @@ pub mod condition;
 pub mod engine;
 pub mod import;
 pub mod inventory;
+pub mod lint;
 pub mod pattern;
 pub mod platform;
 pub mod policy;

@@ -16,8 +16,8 @@ use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::{self, LoadOptions, Tally};
 
 use cli::{
-    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand,
-    ListFormat,
+    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, FailOn, ImportCommand,
+    LintFormat, ListFormat,
 };
 
 /// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
@@ -64,25 +64,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<Exit, Fail> {
     match cli.command {
-        Command::Check {
-            paths,
-            policies,
-            tags,
-            format,
-            output,
-            color,
-            no_catalog,
-            vars,
-        } => check(
-            &paths,
-            policies,
-            tags,
-            format,
-            output.as_deref(),
-            color,
-            no_catalog,
-            &vars,
-        ),
+        Command::Check(args) => check(&args),
         Command::Explain(args) => explain(&args),
         Command::WhoCan {
             action,
@@ -110,6 +92,11 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
         }
         Command::Import(cmd) => import(cmd),
         Command::Expand { pattern } => expand(&pattern),
+        Command::Lint {
+            paths,
+            format,
+            fail_on,
+        } => lint(&paths, format, fail_on),
     }
 }
 
@@ -134,22 +121,20 @@ fn writer(output: Option<&Path>) -> Result<Box<dyn Write>, Fail> {
     })
 }
 
-fn check(
-    paths: &[PathBuf],
-    policies: Option<PathBuf>,
-    tags: Vec<String>,
-    format: CheckFormat,
-    output: Option<&Path>,
-    color: Color,
-    no_catalog: bool,
-    vars: &[String],
-) -> Result<Exit, Fail> {
+fn check(a: &cli::CheckArgs) -> Result<Exit, Fail> {
+    let (paths, format, output, color, no_catalog) = (
+        &a.paths,
+        a.format,
+        a.output.as_deref(),
+        a.color,
+        a.no_catalog,
+    );
     let mut opts = LoadOptions {
-        policies,
-        tags,
+        policies: a.policies.clone(),
+        tags: a.tags.clone(),
         ..LoadOptions::default()
     };
-    for v in vars {
+    for v in &a.vars {
         let (k, val) = iamsim::import::terraform::TerraformOptions::parse_var(v)?;
         opts.vars.insert(k, val);
     }
@@ -520,4 +505,26 @@ fn plural(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+fn lint(paths: &[PathBuf], format: LintFormat, fail_on: FailOn) -> Result<Exit, Fail> {
+    use iamsim::lint::{self, Severity};
+    let report = lint::lint_paths(paths)?;
+    let mut out = writer(None)?;
+    match format {
+        LintFormat::Text => lint::write_text(&mut out, &report)?,
+        LintFormat::Json => lint::write_json(&mut out, &report)?,
+        LintFormat::Sarif => lint::write_sarif(&mut out, &report)?,
+    }
+    out.flush()?;
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    Ok(if report.fails(threshold) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
 }

@@ -1,0 +1,154 @@
+//! Rules on what a statement grants: unknown actions (L001), wildcard grants (L002), `Allow`
+//! with `NotAction`/`NotResource` (L003), and `iam:PassRole` on every role (L008).
+
+use super::document::{Linter, StatementCtx};
+use super::rule::{Finding, Rule};
+use crate::policy::{ActionClause, ActionPattern, Effect, PolicyKind, ResourceClause};
+
+/// The platform's placeholder grants (Sid, action), which its production profile narrows
+/// (docs/platform.md, "Production profile").
+const PLATFORM_PLACEHOLDERS: [(&str, &str); 2] = [
+    ("BedrockInvoke", "bedrock:*"),
+    ("AgentCoreActions", "bedrock-agentcore:*"),
+];
+
+pub(crate) fn check(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
+    let (element, patterns) = match &s.stmt.action {
+        ActionClause::Action(p) => ("Action", p),
+        ActionClause::NotAction(p) => ("NotAction", p),
+    };
+    for (j, p) in patterns.iter().enumerate() {
+        unknown_action(linter, s, element, j, p, out);
+    }
+    if s.stmt.effect != Effect::Allow {
+        return;
+    }
+    allow_not(s, out);
+    // A grant on `*` means "every resource" only in an identity policy: in a key policy `*` is
+    // the key itself, and in an SCP or RCP an Allow is a filter, not a grant (AWS's own
+    // `FullAWSAccess` is `*` on `*`).
+    // <https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html>
+    if s.ctx.kind != PolicyKind::Identity {
+        return;
+    }
+    let ActionClause::Action(patterns) = &s.stmt.action else {
+        return;
+    };
+    let on_everything = matches!(&s.stmt.resource, Some(ResourceClause::Resource(r)) if r.iter().any(|p| p.raw == "*"));
+    if !on_everything {
+        return;
+    }
+    for (j, p) in patterns.iter().enumerate() {
+        wildcard_grant(s, j, p, out);
+    }
+    if let Some((j, p)) = patterns
+        .iter()
+        .enumerate()
+        .find(|(_, p)| linter.expand(&p.raw).iter().any(|a| a == "iam:PassRole"))
+    {
+        out.push(s.ctx.finding(
+            Rule::PassRoleWildcard,
+            &s.element("Action", j),
+            format!(
+                "statement {} allows `iam:PassRole`{} on every role (`Resource: *`), so the principal can hand any role, however privileged, to a service",
+                s.ctx.label(s.index),
+                if p.raw.eq_ignore_ascii_case("iam:PassRole") {
+                    String::new()
+                } else {
+                    format!(" (through `{}`)", p.raw)
+                }
+            ),
+            "list the roles it must pass in `Resource` and add an `iam:PassedToService` condition (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html)".into(),
+        ));
+    }
+}
+
+fn unknown_action(
+    linter: &mut Linter,
+    s: &StatementCtx<'_>,
+    element: &str,
+    j: usize,
+    p: &ActionPattern,
+    out: &mut Vec<Finding>,
+) {
+    if !linter.expand(&p.raw).is_empty() {
+        return;
+    }
+    let suggestion = if p.raw.contains(['*', '?']) {
+        None
+    } else {
+        linter.catalog().suggest(&p.raw)
+    };
+    let (hint, fix) = match suggestion {
+        Some(s) => (
+            format!(" (did you mean `{s}`?)"),
+            format!("replace it with `{s}`"),
+        ),
+        None => (
+            String::new(),
+            "use an action from the Service Authorization Reference (`iamsim expand 'service:*'` lists a service's actions)".into(),
+        ),
+    };
+    out.push(s.ctx.finding(
+        Rule::UnknownAction,
+        &s.element(element, j),
+        format!("`{}` matches no known action{hint}", p.raw),
+        fix,
+    ));
+}
+
+fn allow_not(s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
+    let label = s.ctx.label(s.index);
+    if matches!(s.stmt.action, ActionClause::NotAction(_)) {
+        out.push(s.ctx.finding(
+            Rule::AllowNotElement,
+            &s.ctx.statement_path(s.index).key("NotAction"),
+            format!("statement {label} uses `Allow` with `NotAction`: it grants every action not listed, including actions AWS adds later"),
+            "list the allowed actions in `Action`, or use `NotAction` only with `Deny` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)".into(),
+        ));
+    }
+    if matches!(s.stmt.resource, Some(ResourceClause::NotResource(_))) {
+        out.push(s.ctx.finding(
+            Rule::AllowNotElement,
+            &s.ctx.statement_path(s.index).key("NotResource"),
+            format!("statement {label} uses `Allow` with `NotResource`: it grants every resource not listed, including resources created later"),
+            "list the allowed resources in `Resource`, or use `NotResource` only with `Deny` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)".into(),
+        ));
+    }
+}
+
+fn wildcard_grant(s: &StatementCtx<'_>, j: usize, p: &ActionPattern, out: &mut Vec<Finding>) {
+    let whole_service = p.raw == "*" || p.raw.ends_with(":*");
+    if !whole_service {
+        return;
+    }
+    let what = if p.raw == "*" {
+        "every action of every service".to_string()
+    } else {
+        format!("every `{}` action", p.raw.trim_end_matches(":*"))
+    };
+    let placeholder = PLATFORM_PLACEHOLDERS.iter().any(|(sid, action)| {
+        s.stmt.sid.as_deref() == Some(*sid) && action.eq_ignore_ascii_case(&p.raw)
+    });
+    let (note, fix) = if placeholder {
+        (
+            " (the platform's placeholder grant)",
+            "set the spec's `production` profile (`bedrock_model_arns`, `agentcore_resource_arns`) and run `iamsim generate`: see docs/platform.md, Production profile".to_string(),
+        )
+    } else {
+        (
+            "",
+            "list the actions needed and the resources they act on (https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege)".to_string(),
+        )
+    };
+    out.push(s.ctx.finding(
+        Rule::WildcardGrant,
+        &s.element("Action", j),
+        format!(
+            "statement {} allows `{}` ({what}) on every resource{note}",
+            s.ctx.label(s.index),
+            p.raw
+        ),
+        fix,
+    ));
+}
