@@ -145,19 +145,10 @@ pub(crate) fn principal_match(p: &Principals, caller: &Principal) -> Option<Prin
         best = match (best, m) {
             (b, None) => b,
             (None, m) => m,
-            (Some(b), Some(m)) => Some(if rank(m) < rank(b) { m } else { b }),
+            (Some(b), Some(m)) => Some(if m.rank() < b.rank() { m } else { b }),
         };
     }
     best
-}
-
-fn rank(m: PrincipalMatch) -> u8 {
-    match m {
-        PrincipalMatch::Direct => 0,
-        PrincipalMatch::Role => 1,
-        PrincipalMatch::Everyone => 2,
-        PrincipalMatch::Account => 3,
-    }
 }
 
 fn same_role(policy_arn: &str, role_arn: &str) -> bool {

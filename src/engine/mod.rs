@@ -119,19 +119,28 @@ impl Engine {
         };
         let groups: HashMap<&str, &crate::inventory::Group> =
             inv.groups.iter().map(|g| (g.name.as_str(), g)).collect();
-        for r in &inv.roles {
-            let mut identity = PolicySet::new(&r.inline_policies);
-            for arn in &r.managed_policy_arns {
-                identity.add(find(arn, &r.source, "managed policy")?);
+        // Identity policies: inline ones, then attached managed ones; and the boundary.
+        let identity_of = |inline: &[NamedPolicy],
+                           managed_arns: &[String],
+                           boundary: &Option<String>,
+                           source: &str| {
+            let mut identity = PolicySet::new(inline);
+            for arn in managed_arns {
+                identity.add(find(arn, source, "managed policy")?);
             }
-            let boundary = match &r.permissions_boundary_arn {
-                Some(arn) => Some(PolicySet::new([find(
-                    arn,
-                    &r.source,
-                    "permissions boundary",
-                )?])),
+            let boundary = match boundary {
+                Some(arn) => Some(PolicySet::new([find(arn, source, "permissions boundary")?])),
                 None => None,
             };
+            Ok::<_, CompileError>((identity, boundary))
+        };
+        for r in &inv.roles {
+            let (identity, boundary) = identity_of(
+                &r.inline_policies,
+                &r.managed_policy_arns,
+                &r.permissions_boundary_arn,
+                &r.source,
+            )?;
             let key = (r.account.clone(), r.name.clone());
             if e.roles_by_name.contains_key(&key) {
                 return Err(err(
@@ -155,10 +164,12 @@ impl Engine {
             });
         }
         for u in &inv.users {
-            let mut identity = PolicySet::new(&u.inline_policies);
-            for arn in &u.managed_policy_arns {
-                identity.add(find(arn, &u.source, "managed policy")?);
-            }
+            let (mut identity, boundary) = identity_of(
+                &u.inline_policies,
+                &u.managed_policy_arns,
+                &u.permissions_boundary_arn,
+                &u.source,
+            )?;
             for g in &u.groups {
                 let group = groups.get(g.as_str()).ok_or_else(|| {
                     err(&u.source, format!("group `{g}` is not in the inventory"))
@@ -170,14 +181,6 @@ impl Engine {
                     identity.add(find(arn, &group.source, "managed policy")?);
                 }
             }
-            let boundary = match &u.permissions_boundary_arn {
-                Some(arn) => Some(PolicySet::new([find(
-                    arn,
-                    &u.source,
-                    "permissions boundary",
-                )?])),
-                None => None,
-            };
             if e.users_by_arn
                 .insert(u.arn.clone(), e.principals.len())
                 .is_some()
@@ -645,7 +648,7 @@ impl Accumulator {
                             self.allows.push(id.clone());
                             out.best = match (out.best, via) {
                                 (None, v) => v,
-                                (Some(b), Some(v)) if rank(v) < rank(b) => Some(v),
+                                (Some(b), Some(v)) if v.rank() < b.rank() => Some(v),
                                 (b, _) => b,
                             };
                         }
@@ -697,15 +700,6 @@ impl Accumulator {
             }
         }
         gate
-    }
-}
-
-fn rank(m: PrincipalMatch) -> u8 {
-    match m {
-        PrincipalMatch::Direct => 0,
-        PrincipalMatch::Role => 1,
-        PrincipalMatch::Everyone => 2,
-        PrincipalMatch::Account => 3,
     }
 }
 

@@ -147,6 +147,18 @@ pub enum PrincipalMatch {
     Everyone,
 }
 
+impl PrincipalMatch {
+    /// Preference when several statements name the caller: the most specific wins.
+    pub(crate) fn rank(self) -> u8 {
+        match self {
+            Self::Direct => 0,
+            Self::Role => 1,
+            Self::Everyone => 2,
+            Self::Account => 3,
+        }
+    }
+}
+
 /// One thing that happened while deciding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
