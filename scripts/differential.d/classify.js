@@ -3,6 +3,8 @@
 'use strict';
 
 const clone = (x) => JSON.parse(JSON.stringify(x));
+const DERIVED = new Set(['aws:PrincipalArn', 'aws:PrincipalAccount', 'aws:PrincipalType', 'aws:PrincipalIsAWSService',
+  'aws:PrincipalServiceName', 'aws:username', 'aws:ResourceAccount', 'aws:CurrentTime', 'aws:EpochTime']);
 
 /** Every policy document in a row, with a setter path for deleting it. */
 function docs(row) {
@@ -55,6 +57,8 @@ function* reductions(row) {
     }
   }
   for (const key of Object.keys(row.context || {})) {
+    // Keys AWS derives from the request stay: iamsim derives them too, the peer does not.
+    if (DERIVED.has(key)) continue;
     const r = clone(row); delete r.context[key]; yield r;
     const v = row.context[key];
     if (Array.isArray(v) && v.length > 1) for (const one of v) { const r2 = clone(row); r2.context[key] = [one]; yield r2; }
