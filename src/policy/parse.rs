@@ -244,6 +244,9 @@ impl Parser<'_> {
             }
         };
         let principal = self.principal_clause(obj, path)?;
+        if self.kind == PolicyKind::Rcp {
+            self.rcp_elements(obj, path, principal.as_ref())?;
+        }
         let action = match self.exclusive(obj, path, "Action", "NotAction")? {
             None => return Err(self.err(path, K::Missing("Action"))),
             Some((not, v, p)) => {
@@ -296,6 +299,40 @@ impl Parser<'_> {
             resource,
             conditions,
         })
+    }
+
+    /// RCPs take `Principal: "*"` only, and neither `NotPrincipal` nor `NotAction`.
+    /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html>
+    fn rcp_elements(
+        &self,
+        obj: &Map<String, Value>,
+        path: &JsonPath,
+        principal: Option<&PrincipalClause>,
+    ) -> Result<()> {
+        let not_allowed = |element: &'static str| {
+            self.err(
+                &path.key(element),
+                K::NotAllowed {
+                    element,
+                    policy_kind: self.kind.describe(),
+                },
+            )
+        };
+        if obj.contains_key("NotAction") {
+            return Err(not_allowed("NotAction"));
+        }
+        match principal {
+            Some(PrincipalClause::NotPrincipal(_)) => Err(not_allowed("NotPrincipal")),
+            Some(PrincipalClause::Principal(p)) if !p.any => Err(self.err(
+                &path.key("Principal"),
+                K::Invalid {
+                    what: "principal",
+                    value: "(a principal map)".into(),
+                    why: "a resource control policy's Principal must be \"*\" (narrow it with conditions)".into(),
+                },
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn principal_clause(
@@ -730,6 +767,19 @@ mod tests {
         );
         assert!(err("{\"Statement\": [", PolicyKind::Identity)
             .starts_with("p.json: (document): invalid JSON `line 1, column 15`"));
+    }
+
+    #[test]
+    fn rcps_take_only_star_principals_and_no_not_action() {
+        assert_eq!(
+            err(
+                r#"{"Statement":{"Effect":"Deny","Principal":"*","NotAction":"s3:Get*","Resource":"*"}}"#,
+                PolicyKind::Rcp
+            ),
+            "p.json: Statement.NotAction: `NotAction` is not allowed in a resource control policy"
+        );
+        assert!(err(r#"{"Statement":{"Effect":"Deny","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}}"#, PolicyKind::Rcp)
+            .contains("a resource control policy's Principal must be \"*\""));
     }
 
     #[test]
