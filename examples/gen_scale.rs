@@ -6,6 +6,8 @@
 
 #![allow(
     clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::type_complexity,
     clippy::print_stdout,
     clippy::print_stderr,
     reason = "a command-line generator: it reports on the terminal and stops on the first error"

@@ -8,6 +8,7 @@
 #![allow(
     dead_code,
     clippy::expect_used,
+    clippy::indexing_slicing,
     reason = "each bench uses a part of these fixtures; they are fixed, so a failure is a bench bug"
 )]
 
