@@ -4,9 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::applies::principal_match;
 use super::trace::StatementId;
 use crate::inventory::NamedPolicy;
-use crate::policy::{ActionClause, ResourceClause, ResourceMatcher, Statement};
+use crate::policy::{ActionClause, PrincipalClause, ResourceClause, ResourceMatcher, Statement};
+use crate::request::Principal;
 
 /// Statements of one layer, bucketed by action service prefix.
 #[derive(Debug, Clone, Default)]
@@ -104,6 +106,19 @@ impl PolicySet {
     /// (and the global keys the engine would add to it) cannot change the answer.
     pub(crate) fn reads_context(&self, service: &str) -> bool {
         self.everywhere_reads || self.reading_services.contains(service)
+    }
+
+    /// [`Self::reads_context`], narrowed to statements whose `Principal` names `caller`: a
+    /// statement that does not name the caller is ruled out before its conditions are read.
+    pub(crate) fn reads_context_for(&self, service: &str, caller: &Principal) -> bool {
+        self.reads_context(service)
+            && self.candidates(service).any(|(_, st)| {
+                reads_context(st)
+                    && match &st.principal {
+                        Some(PrincipalClause::Principal(p)) => principal_match(p, caller).is_some(),
+                        _ => true,
+                    }
+            })
     }
 
     /// Every statement, in insertion order

@@ -451,7 +451,7 @@ impl Engine {
         let reads = |set: &PolicySet| set.reads_context(&service);
         let needs_context = compiled
             .is_some_and(|c| reads(&c.identity) || c.boundary.as_ref().is_some_and(reads))
-            || policy.is_some_and(reads)
+            || policy.is_some_and(|p| p.reads_context_for(&service, principal))
             || session_set.as_ref().is_some_and(reads)
             || !self.org.is_empty();
         let context = if needs_context {
