@@ -1,12 +1,14 @@
 //! Policy sets: the statements of one layer for one principal or resource, indexed by the
 //! service prefix of their actions so a request only looks at statements that can apply.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use super::applies::principal_match;
 use super::trace::StatementId;
 use crate::inventory::NamedPolicy;
-use crate::policy::{ActionClause, Statement};
+use crate::policy::{ActionClause, PrincipalClause, ResourceClause, ResourceMatcher, Statement};
+use crate::request::Principal;
 
 /// Statements of one layer, bucketed by action service prefix.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +17,11 @@ pub struct PolicySet {
     by_service: HashMap<Box<str>, Vec<u32>>,
     /// Statements with `*` actions or `NotAction`: candidates for every service
     everywhere: Vec<u32>,
+    /// Services with a candidate statement that reads the request context (a condition or a
+    /// resource policy variable)
+    reading_services: HashSet<Box<str>>,
+    /// Whether an `everywhere` statement reads the request context
+    everywhere_reads: bool,
 }
 
 impl PolicySet {
@@ -45,12 +52,17 @@ impl PolicySet {
                     }
                 }
             }
+            let reads = reads_context(st);
             if everywhere {
                 self.everywhere.push(n);
+                self.everywhere_reads |= reads;
             } else {
                 services.sort_unstable();
                 services.dedup();
                 for s in services {
+                    if reads {
+                        self.reading_services.insert(s.into());
+                    }
                     self.by_service.entry(s.into()).or_default().push(n);
                 }
             }
@@ -89,8 +101,40 @@ impl PolicySet {
             .filter_map(|&i| self.statements.get(i as usize))
     }
 
+    /// Whether a candidate statement for `service` (lowercase) reads the request context: has a
+    /// condition or a resource pattern with a policy variable. When none does, the context
+    /// (and the global keys the engine would add to it) cannot change the answer.
+    pub(crate) fn reads_context(&self, service: &str) -> bool {
+        self.everywhere_reads || self.reading_services.contains(service)
+    }
+
+    /// [`Self::reads_context`], narrowed to statements whose `Principal` names `caller`: a
+    /// statement that does not name the caller is ruled out before its conditions are read.
+    pub(crate) fn reads_context_for(&self, service: &str, caller: &Principal) -> bool {
+        self.reads_context(service)
+            && self.candidates(service).any(|(_, st)| {
+                reads_context(st)
+                    && match &st.principal {
+                        Some(PrincipalClause::Principal(p)) => principal_match(p, caller).is_some(),
+                        _ => true,
+                    }
+            })
+    }
+
     /// Every statement, in insertion order
     pub fn statements(&self) -> impl Iterator<Item = &(StatementId, Statement)> {
         self.statements.iter()
     }
+}
+
+fn reads_context(st: &Statement) -> bool {
+    let templated = |l: &[crate::policy::ResourcePattern]| {
+        l.iter()
+            .any(|r| matches!(r.matcher, ResourceMatcher::Template(_)))
+    };
+    !st.conditions.is_empty()
+        || match &st.resource {
+            Some(ResourceClause::Resource(l) | ResourceClause::NotResource(l)) => templated(l),
+            None => false,
+        }
 }

@@ -8,6 +8,7 @@ mod prepare;
 mod trace;
 mod who_can;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -447,23 +448,37 @@ impl Engine {
             });
         }
 
-        let now = self.now_millis.unwrap_or_else(|| {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-                .unwrap_or(0)
-        });
-        let mut context = req.context.clone();
-        global_keys(
-            &mut context,
-            principal,
-            &CallerFacts {
-                tags: compiled.map(|c| &c.tags),
-                resource_account: res_account.as_deref(),
-                resource_tags: res_tags,
-                now_millis: now,
-            },
-        );
+        // The global keys cost more than the rest of a request (every value is parsed as a
+        // number, date, address...), and only conditions and policy variables read them.
+        let session_set = req_session(req);
+        let reads = |set: &PolicySet| set.reads_context(&service);
+        let needs_context = compiled
+            .is_some_and(|c| reads(&c.identity) || c.boundary.as_ref().is_some_and(reads))
+            || policy.is_some_and(|p| p.reads_context_for(&service, principal))
+            || session_set.as_ref().is_some_and(reads)
+            || !self.org.is_empty();
+        let context = if needs_context {
+            let now = self.now_millis.unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                    .unwrap_or(0)
+            });
+            let mut context = req.context.clone();
+            global_keys(
+                &mut context,
+                principal,
+                &CallerFacts {
+                    tags: compiled.map(|c| &c.tags),
+                    resource_account: res_account.as_deref(),
+                    resource_tags: res_tags,
+                    now_millis: now,
+                },
+            );
+            Cow::Owned(context)
+        } else {
+            Cow::Borrowed(&req.context)
+        };
         let prepared = Prepared {
             action,
             service,
@@ -501,7 +516,6 @@ impl Engine {
             Some(b) => acc.gate(b, Layer::Boundary, &prepared, false, sink),
             None => Gate::Absent,
         };
-        let session_set = req_session(req);
         let session = match &session_set {
             Some(s) => acc.gate(s, Layer::Session, &prepared, false, sink),
             None => Gate::Absent,

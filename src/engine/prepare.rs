@@ -2,6 +2,8 @@
 //! the caller resolved against the inventory, and the global context keys that follow from it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>
 
+use std::borrow::Cow;
+
 use crate::request::{Context, IamKind, Principal};
 
 /// The normalised request that statements are checked against.
@@ -17,8 +19,9 @@ pub(crate) struct Prepared<'r> {
     pub principal: &'r Principal,
     /// Whether the caller has a permissions boundary
     pub has_boundary: bool,
-    /// The request's context plus the global keys that follow from it
-    pub context: Context,
+    /// The request's context plus the global keys that follow from it; borrowed as given when
+    /// no candidate statement reads the context (see `PolicySet::reads_context`)
+    pub context: Cow<'r, Context>,
 }
 
 /// Facts about the caller the global keys are built from.

@@ -205,6 +205,60 @@ struct Nfa {
     stars: Box<[usize]>,
     words: usize,
     colon_stops: bool,
+    /// For patterns of fewer than 64 tokens: the state set fits one `u64` (shift-and)
+    small: Option<Box<ShiftAnd>>,
+}
+
+/// Shift-and over one word: bit `i` is state `i`. Per character, states advance on a literal or
+/// `?` that accepts it, stay on a `*` that accepts it, then flow over each `*` (stars are
+/// collapsed, so one flow step is the closure). A few instructions per character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ShiftAnd {
+    /// States whose token is the literal ASCII character `c`, by `c`
+    ascii: [u64; 128],
+    /// States whose token is `?`
+    ones: u64,
+    /// States whose token is `*`
+    stars: u64,
+    /// States whose token is a `*` that may match `:`
+    spanning: u64,
+    /// The accepting state
+    accept: u64,
+}
+
+impl ShiftAnd {
+    fn new(tokens: &[Token]) -> Option<Self> {
+        if tokens.len() >= 64 {
+            return None;
+        }
+        let mut m = Self {
+            ascii: [0; 128],
+            ones: 0,
+            stars: 0,
+            spanning: 0,
+            accept: 1 << tokens.len(),
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            let bit = 1u64 << i;
+            match *t {
+                Token::Lit(c) if c.is_ascii() => {
+                    if let Some(slot) = m.ascii.get_mut(c as usize) {
+                        *slot |= bit;
+                    }
+                }
+                // A non-ASCII literal is looked up by scanning the tokens.
+                Token::Lit(_) => {}
+                Token::One => m.ones |= bit,
+                Token::Star { spans } => {
+                    m.stars |= bit;
+                    if spans {
+                        m.spanning |= bit;
+                    }
+                }
+            }
+        }
+        Some(m)
+    }
 }
 
 impl Nfa {
@@ -216,12 +270,40 @@ impl Nfa {
             .map(|(i, _)| i)
             .collect();
         let words = (tokens.len() + 1).div_ceil(64);
+        let small = ShiftAnd::new(&tokens).map(Box::new);
         Self {
             tokens: tokens.into(),
             stars,
             words,
             colon_stops: dialect == Dialect::Resource,
+            small,
         }
+    }
+
+    fn is_match_small(&self, m: &ShiftAnd, text: &str) -> bool {
+        let flow = |d: u64| d | ((d & m.stars) << 1);
+        let mut d = flow(1);
+        for c in text.chars() {
+            let lits = if c.is_ascii() {
+                m.ascii.get(c as usize).copied().unwrap_or(0)
+            } else {
+                self.tokens
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| **t == Token::Lit(c))
+                    .fold(0, |acc, (i, _)| acc | 1 << i)
+            };
+            let (ones, stay) = if self.colon_stops && c == ':' {
+                (0, m.spanning)
+            } else {
+                (m.ones, m.stars)
+            };
+            d = flow(((d & (lits | ones)) << 1) | (d & stay));
+            if d == 0 {
+                return false;
+            }
+        }
+        d & m.accept != 0
     }
 
     fn close(&self, set: &mut [u64; WORDS]) {
@@ -234,6 +316,9 @@ impl Nfa {
     }
 
     fn is_match(&self, text: &str) -> bool {
+        if let Some(m) = &self.small {
+            return self.is_match_small(m, text);
+        }
         let mut cur = [0u64; WORDS];
         put(&mut cur, 0);
         self.close(&mut cur);
@@ -326,6 +411,37 @@ mod tests {
         let text = "a".repeat(200_000);
         assert!(!m("*a*a*a*a*a*a*a*b", &text));
         assert!(!r("arn:*a*a*a*a*b", &text));
+    }
+
+    #[test]
+    fn shift_and_agrees_with_the_general_simulation() {
+        let cases = [
+            ("a?c*d", "abcxxd"),
+            ("a?c*d", "abcxx"),
+            ("*a*a*b", "aaab"),
+            ("é?*ü", "éxyü"),
+            ("arn:*:x?", "arn:a:b:xy"),
+            ("arn:a*b:x?", "arn:a:b:xy"),
+            ("arn:a*b:x?", "arn:axb:xy"),
+        ];
+        for dialect in [Dialect::Plain, Dialect::Resource] {
+            for (p, t) in cases {
+                let tokens = collapse_stars(tokenize(p, dialect));
+                let mut general = Nfa::new(tokens.clone(), dialect);
+                general.small = None;
+                let small = Nfa::new(tokens, dialect);
+                assert!(small.small.is_some());
+                assert_eq!(
+                    small.is_match(t),
+                    general.is_match(t),
+                    "{p} {t} {dialect:?}"
+                );
+            }
+        }
+        // A `*` ending its segment spans colons; one inside a segment does not.
+        assert!(r("arn:*:x?", "arn:a:b:xy"));
+        assert!(!r("arn:a*b:x?", "arn:a:b:xy"));
+        assert!(r("arn:a*b:x?", "arn:axb:xy"));
     }
 
     #[test]
