@@ -158,12 +158,14 @@ pub fn is_account_id(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContextValue {
     raw: String,
-    lower: String,
     number: Option<f64>,
     date: Option<i64>,
     boolean: Option<bool>,
     ip: Option<IpAddr>,
-    binary: Option<Vec<u8>>,
+    // Typed on first use (once per request, never per statement): most values are never
+    // compared ignoring case or as binary, and these two allocate.
+    lower: std::sync::OnceLock<String>,
+    binary: std::sync::OnceLock<Option<Vec<u8>>>,
 }
 
 impl ContextValue {
@@ -171,12 +173,12 @@ impl ContextValue {
     pub fn new(raw: impl Into<String>) -> Self {
         let raw = raw.into();
         Self {
-            lower: raw.to_lowercase(),
             number: parse_number(&raw),
             date: parse_date(&raw),
             boolean: parse_bool(&raw),
             ip: raw.trim().parse().ok(),
-            binary: decode_base64(&raw),
+            lower: std::sync::OnceLock::new(),
+            binary: std::sync::OnceLock::new(),
             raw,
         }
     }
@@ -187,7 +189,7 @@ impl ContextValue {
     }
     /// The value lowercased (for `...IgnoreCase`)
     pub fn lower(&self) -> &str {
-        &self.lower
+        self.lower.get_or_init(|| self.raw.to_lowercase())
     }
     /// The value as a number, if it is one
     pub fn number(&self) -> Option<f64> {
@@ -207,7 +209,9 @@ impl ContextValue {
     }
     /// The value base64-decoded, if it decodes
     pub fn binary(&self) -> Option<&[u8]> {
-        self.binary.as_deref()
+        self.binary
+            .get_or_init(|| decode_base64(&self.raw))
+            .as_deref()
     }
 }
 

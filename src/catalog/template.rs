@@ -76,19 +76,41 @@ pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
         }),
         Piece::Placeholder => {
             let last = rest.is_empty();
-            ends(text).filter(|&end| end > 0).any(|end| {
-                let (Some(run), Some(tail)) = (text.get(..end), text.get(end..)) else {
-                    return false;
-                };
-                let colons = run.matches(':').count();
-                let allowed = match rules {
-                    Rules::Key => true,
-                    Rules::Arn => colons == 0,
-                    Rules::ArnQualified if last => colons >= 1,
-                    Rules::ArnQualified => colons == 0,
-                };
-                allowed && matches(rest, tail, rules)
-            })
+            // Where the run may not hold a colon, no end past the first colon can match.
+            let stop_at_colon = match rules {
+                Rules::Key => false,
+                Rules::Arn => true,
+                Rules::ArnQualified => !last,
+            };
+            // Only ends where the next literal starts are worth trying.
+            let next_literal = match next_piece(rest, rules) {
+                Some((Piece::Literal(l), _)) => Some(l),
+                _ => None,
+            };
+            let mut colons = 0usize;
+            for end in ends(text) {
+                if end > 0 {
+                    if stop_at_colon && colons > 0 {
+                        return false;
+                    }
+                    let allowed = match rules {
+                        Rules::Key | Rules::Arn => true,
+                        Rules::ArnQualified if last => colons >= 1,
+                        Rules::ArnQualified => true,
+                    };
+                    let tail = text.get(end..).unwrap_or("");
+                    if allowed
+                        && next_literal.is_none_or(|l| tail.starts_with(l))
+                        && matches(rest, tail, rules)
+                    {
+                        return true;
+                    }
+                }
+                if text.get(end..).is_some_and(|t| t.starts_with(':')) {
+                    colons += 1;
+                }
+            }
+            false
         }
     }
 }

@@ -83,7 +83,8 @@ const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
 pub struct Engine {
     principals: Vec<CompiledPrincipal>,
     users_by_arn: HashMap<String, usize>,
-    roles_by_name: HashMap<(String, String), usize>,
+    /// account -> role name -> index (nested so lookups need no allocation)
+    roles_by_name: HashMap<String, HashMap<String, usize>>,
     short_names: HashMap<String, Vec<String>>,
     resources: Vec<CompiledResource>,
     resource_by_arn: HashMap<String, usize>,
@@ -142,14 +143,14 @@ impl Engine {
                 &r.permissions_boundary_arn,
                 &r.source,
             )?;
-            let key = (r.account.clone(), r.name.clone());
-            if e.roles_by_name.contains_key(&key) {
+            let index = e.principals.len();
+            let in_account = e.roles_by_name.entry(r.account.clone()).or_default();
+            if in_account.insert(r.name.clone(), index).is_some() {
                 return Err(err(
                     &r.source,
                     format!("duplicate role `{}` in account {}", r.name, r.account),
                 ));
             }
-            e.roles_by_name.insert(key, e.principals.len());
             e.short_names
                 .entry(format!("role/{}", r.name))
                 .or_default()
@@ -270,20 +271,19 @@ impl Engine {
 
     /// The ARN of the role `name` in `account`, if known.
     pub fn role_arn(&self, account: &str, name: &str) -> Option<&str> {
-        let i = *self
-            .roles_by_name
-            .get(&(account.to_string(), name.to_string()))?;
+        let i = self.role_index(account, name)?;
         self.principals.get(i)?.role_arn.as_deref()
+    }
+
+    fn role_index(&self, account: &str, name: &str) -> Option<usize> {
+        self.roles_by_name.get(account)?.get(name).copied()
     }
 
     fn principal_index(&self, p: &Principal) -> Option<usize> {
         match p {
             Principal::Iam(ip) => match &ip.kind {
                 IamKind::User { .. } => self.users_by_arn.get(&ip.arn).copied(),
-                IamKind::Role { name, .. } => self
-                    .roles_by_name
-                    .get(&(ip.account.clone(), name.clone()))
-                    .copied(),
+                IamKind::Role { name, .. } => self.role_index(&ip.account, name),
                 _ => None,
             },
             _ => None,
@@ -296,10 +296,7 @@ impl Engine {
         if a.service != "iam" {
             return None;
         }
-        let i = self
-            .roles_by_name
-            .get(&(a.account.to_string(), name.to_string()))?;
-        self.principals.get(*i)
+        self.principals.get(self.role_index(a.account, name)?)
     }
 
     /// The resource a request's ARN is governed by: itself, its bucket (S3 objects), or its

@@ -137,6 +137,9 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     }
     let mut suite = Suite::default();
     let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    // Read every file and compile each inventory once (in order), then expand the files in
+    // parallel: expansion and resolution dominate the load of a large suite.
+    let mut parsed = Vec::with_capacity(files.len());
     for path in files {
         let label = path.display().to_string();
         let value = read_json(&path)?;
@@ -158,44 +161,48 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 suite.engines.len() - 1
             }
         };
-        let Some((_, eng)) = suite.engines.get(engine) else {
-            return Err(invalid(&label, "internal: engine index"));
-        };
-        let mut base = Context::new();
-        if let Some(c) = &file.context {
-            base.extend_from_json(c)
-                .map_err(|e| invalid(&label, format!("context: {e}")))?;
-        }
         if let Some(d) = &file.description {
             suite.descriptions.push((label.clone(), d.clone()));
         }
-        let before = suite.cases.len();
-        let mut names = std::collections::HashSet::new();
-        let mut resolver = Resolver {
-            engine: eng,
-            file: &label,
-            cache: HashMap::new(),
-        };
-        for (i, sc) in file.scenarios.iter().enumerate() {
-            expand_scenario(
-                sc,
-                i,
-                &file,
-                &base,
-                engine,
-                &mut resolver,
-                &mut names,
-                &mut suite.cases,
-            )?;
-            if suite.cases.len() > MAX_CASES {
-                return Err(invalid(
-                    &label,
-                    format!("more than {MAX_CASES} cases in one run"),
-                ));
-            }
-        }
-        if suite.cases.len() == before {
-            return Err(invalid(&label, "the file expands to no case"));
+        parsed.push((label, file, engine));
+    }
+    let engines = &suite.engines;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(parsed.len())
+        .max(1);
+    let per_thread = parsed.len().div_ceil(threads);
+    let expanded: Vec<Result<Vec<Case>, ScenarioError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = parsed
+            .chunks(per_thread.max(1))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(label, file, engine)| expand_file(label, file, *engine, engines))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(invalid(
+                        "(scenarios)",
+                        "internal: expansion thread failed",
+                    ))]
+                })
+            })
+            .collect()
+    });
+    for cases in expanded {
+        suite.cases.extend(cases?);
+        if suite.cases.len() > MAX_CASES {
+            return Err(invalid(
+                "(scenarios)",
+                format!("more than {MAX_CASES} cases in one run"),
+            ));
         }
     }
     if !opts.tags.is_empty() {
@@ -211,6 +218,52 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         }
     }
     Ok(suite)
+}
+
+/// Expand one scenario file into cases against its compiled inventory.
+fn expand_file(
+    label: &str,
+    file: &ScenarioFile,
+    engine: usize,
+    engines: &[(PathBuf, Engine)],
+) -> Result<Vec<Case>, ScenarioError> {
+    let Some((_, eng)) = engines.get(engine) else {
+        return Err(invalid(label, "internal: engine index"));
+    };
+    let mut base = Context::new();
+    if let Some(c) = &file.context {
+        base.extend_from_json(c)
+            .map_err(|e| invalid(label, format!("context: {e}")))?;
+    }
+    let mut cases = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let mut resolver = Resolver {
+        engine: eng,
+        file: label,
+        cache: HashMap::new(),
+    };
+    for (i, sc) in file.scenarios.iter().enumerate() {
+        expand_scenario(
+            sc,
+            i,
+            file,
+            &base,
+            engine,
+            &mut resolver,
+            &mut names,
+            &mut cases,
+        )?;
+        if cases.len() > MAX_CASES {
+            return Err(invalid(
+                label,
+                format!("more than {MAX_CASES} cases in one run"),
+            ));
+        }
+    }
+    if cases.is_empty() {
+        return Err(invalid(label, "the file expands to no case"));
+    }
+    Ok(cases)
 }
 
 struct Resolver<'a> {
