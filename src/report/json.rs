@@ -18,7 +18,7 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
             let c = case_of(suite, o)?;
             let ev = o.evaluation.as_ref();
             Some(json!({
-                "file": c.file,
+                "file": &*c.file,
                 "name": c.name,
                 "principal": c.request.principal.as_str(),
                 "action": c.request.action,
@@ -31,7 +31,7 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
                 "blocked_by": ev.and_then(|e| e.blocked_by).map(|l| l.name()),
                 "missing_context": ev.map(|e| e.missing_context.clone()).unwrap_or_default(),
                 "skip": c.skip,
-                "tags": c.tags,
+                "tags": &*c.tags,
             }))
         })
         .collect();

@@ -30,7 +30,7 @@ pub fn check_junit(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> 
     let mut by_file: IndexMap<&str, Vec<&Outcome>> = IndexMap::new();
     for o in outcomes {
         if let Some(c) = case_of(suite, o) {
-            by_file.entry(c.file.as_str()).or_default().push(o);
+            by_file.entry(&*c.file).or_default().push(o);
         }
     }
     let t = Tally::of(outcomes);

@@ -50,8 +50,8 @@ fn invalid(file: &str, message: impl Into<String>) -> ScenarioError {
 /// One expanded case, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct Case {
-    /// The scenario file
-    pub file: String,
+    /// The scenario file (shared by its cases)
+    pub file: std::sync::Arc<str>,
     /// The unique case name
     pub name: String,
     /// Index of the engine (inventory) it runs against in [`Suite::engines`]
@@ -66,8 +66,8 @@ pub struct Case {
     pub blocked_by: Option<Layer>,
     /// Skip reason
     pub skip: Option<String>,
-    /// Tags (file and scenario)
-    pub tags: Vec<String>,
+    /// Tags (file and scenario), shared by the cases of a scenario
+    pub tags: std::sync::Arc<[String]>,
 }
 
 /// Loaded scenario files: compiled inventories and the cases that run against them.
@@ -381,7 +381,7 @@ fn expand_scenario(
     base: &Context,
     engine: usize,
     resolver: &mut Resolver<'_>,
-    names: &mut std::collections::HashSet<String>,
+    names: &mut std::collections::HashSet<u64>,
     out: &mut Vec<Case>,
 ) -> Result<(), ScenarioError> {
     let label = resolver.file.to_string();
@@ -440,6 +440,8 @@ fn expand_scenario(
     };
     let mut tags = file.tags.clone();
     tags.extend(sc.tags.iter().cloned());
+    let tags: std::sync::Arc<[String]> = tags.into();
+    let file_label: std::sync::Arc<str> = label.as_str().into();
     let several = actions.len() * resources.len() > 1;
     for b in &binds {
         let name = substitute(&sc.name, b).map_err(err)?;
@@ -461,7 +463,15 @@ fn expand_scenario(
                 } else {
                     name.clone()
                 };
-                if !names.insert(case_name.clone()) {
+                // Names are remembered by hash (a large suite would otherwise hold every name
+                // twice); a repeated hash is confirmed against the names themselves.
+                let hash = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    case_name.hash(&mut h);
+                    h.finish()
+                };
+                if !names.insert(hash) && out.iter().any(|c| c.name == case_name) {
                     return Err(err(format!(
                         "duplicate case name `{case_name}` (names must be unique after expansion)"
                     )));
@@ -471,7 +481,7 @@ fn expand_scenario(
                 request.resource_account = sc.resource_account.clone();
                 request.session_policy = session_policy.clone();
                 out.push(Case {
-                    file: label.clone(),
+                    file: file_label.clone(),
                     name: case_name,
                     engine,
                     request,
