@@ -501,7 +501,12 @@ pub fn statement_with(kind: DocKind, effect: &'static str, seeds: &Seeds) -> Box
                 if let Some(p) = principal {
                     st.insert("Principal".into(), p);
                 }
-                let akey = if not_action { "NotAction" } else { "Action" };
+                // RCPs take no NotAction (orgs_manage_policies_rcps_syntax.html).
+                let akey = if not_action && kind != DocKind::Rcp {
+                    "NotAction"
+                } else {
+                    "Action"
+                };
                 st.insert(akey.into(), list_or_one(acts, scalar));
                 if kind != DocKind::Trust {
                     st.insert(rkey.into(), list_or_one(res, scalar));
