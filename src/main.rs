@@ -16,8 +16,8 @@ use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::{self, LoadOptions, Tally};
 
 use cli::{
-    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, ImportCommand,
-    ListFormat,
+    CheckFormat, Cli, Color, Command, DiffFormat, ExpectArg, ExplainArgs, ExplainFormat, FailOn,
+    ImportCommand, ListFormat,
 };
 
 /// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
@@ -101,6 +101,13 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
             writeln!(o, "wrote {} files to {}", files.len(), out.display())?;
             Ok(Exit::Success)
         }
+        Command::Diff {
+            base,
+            head,
+            format,
+            fail_on,
+            output,
+        } => diff(&base, &head, format, fail_on, output.as_deref()),
         Command::Import(cmd) => import(cmd),
         Command::Expand { pattern } => expand(&pattern),
     }
@@ -180,6 +187,32 @@ fn check(
     } else {
         Exit::Success
     })
+}
+
+fn diff(
+    base: &Path,
+    head: &Path,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    output: Option<&Path>,
+) -> Result<Exit, Fail> {
+    let b = scenario::load_inventory(base)?;
+    let h = scenario::load_inventory(head)?;
+    let d = iamsim::diff::diff(&b, &h, &iamsim::diff::DiffOptions::default())?;
+    let mut out = writer(output)?;
+    match format {
+        DiffFormat::Text => iamsim::diff::write_text(&mut out, &d)?,
+        DiffFormat::Json => iamsim::diff::write_json(&mut out, &d)?,
+        DiffFormat::Markdown => iamsim::diff::write_markdown(&mut out, &d)?,
+    }
+    out.flush()?;
+    let fail = match fail_on {
+        None => false,
+        Some(FailOn::Gained) => d.gained().next().is_some(),
+        Some(FailOn::Lost) => d.lost().next().is_some(),
+        Some(FailOn::Any) => !d.is_empty(),
+    };
+    Ok(if fail { Exit::Failure } else { Exit::Success })
 }
 
 /// Catalog validation of every case (fail closed on typos); see iamsim::catalog.
