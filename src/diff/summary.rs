@@ -83,7 +83,12 @@ pub(crate) fn summarise(
     let mut statements_of: BTreeMap<GroupKey, Vec<crate::engine::StatementId>> = BTreeMap::new();
     for c in changes {
         let service = c.action.split(':').next().unwrap_or("").to_string();
-        let stmts: Vec<String> = c.statements.iter().map(ToString::to_string).collect();
+        let (allowing, other) = match c.direction {
+            Direction::Gained => (head, base),
+            Direction::Lost => (base, head),
+        };
+        let blame = responsible(&c.statements, allowing, other);
+        let stmts: Vec<String> = blame.iter().map(ToString::to_string).collect();
         let ctx: Vec<(String, String)> = c
             .context
             .iter()
@@ -92,7 +97,7 @@ pub(crate) fn summarise(
         let key: GroupKey = (c.principal.clone(), service, c.direction, stmts, ctx);
         statements_of
             .entry(key.clone())
-            .or_insert_with(|| c.statements.clone());
+            .or_insert_with(|| blame.into_iter().cloned().collect());
         let label = c.pattern.clone().unwrap_or_else(|| c.resource.clone());
         let r = index.get(c.resource.as_str()).copied().unwrap_or(u32::MAX);
         by_resource
@@ -128,6 +133,32 @@ pub(crate) fn summarise(
             }
         })
         .collect()
+}
+
+/// The allowing statements that are new or changed (not the same statement at the same place
+/// on the other side); all of them when none is (a Deny removed elsewhere, say).
+fn responsible<'c>(
+    ids: &'c [crate::engine::StatementId],
+    allowing: &Side<'_>,
+    other: &Side<'_>,
+) -> Vec<&'c crate::engine::StatementId> {
+    let changed: Vec<&crate::engine::StatementId> = ids
+        .iter()
+        .filter(|id| {
+            let mine = allowing
+                .document(&id.policy)
+                .and_then(|d| d.statements.get(id.index));
+            let theirs = other
+                .document(&id.policy)
+                .and_then(|d| d.statements.get(id.index));
+            mine != theirs
+        })
+        .collect();
+    if changed.is_empty() {
+        ids.iter().collect()
+    } else {
+        changed
+    }
 }
 
 /// The allowing statements' action patterns, when the actions of the space they match (that
