@@ -75,6 +75,10 @@ pub(crate) struct Planner<'s> {
     lower: Vec<String>,
     by_service: HashMap<String, Vec<u32>>,
     valid: HashMap<(u32, u32), bool>,
+    /// Action -> its class: actions of one service taking the same resource types get the
+    /// same catalog answer for every resource, so validity is cached per class
+    class: HashMap<u32, u32>,
+    classes: HashMap<String, u32>,
     action_resources: HashMap<u32, Vec<u32>>,
     clause_actions: HashMap<String, Vec<u32>>,
 }
@@ -90,14 +94,46 @@ impl<'s> Planner<'s> {
                 .collect(),
             by_service: by_service(space),
             valid: HashMap::new(),
+            class: HashMap::new(),
+            classes: HashMap::new(),
             action_resources: HashMap::new(),
             clause_actions: HashMap::new(),
         }
     }
 
-    /// Does the catalog accept `resource` for `action` (cached)?
+    /// The class of an action: its service and the resource types it takes, in order
+    /// ([`Catalog::check_resource`] depends on nothing else).
+    fn class_of(&mut self, action: u32) -> u32 {
+        if let Some(c) = self.class.get(&action) {
+            return *c;
+        }
+        let name = self
+            .space
+            .actions
+            .get(action as usize)
+            .map_or("", String::as_str);
+        let key = match Catalog::embedded().action(name) {
+            Some(info) => {
+                let mut key = format!("{}:", info.service());
+                for t in info.resource_types() {
+                    key.push_str(t.resource_type().name());
+                    key.push(' ');
+                }
+                key
+            }
+            // Unknown actions are never valid; give each its own class.
+            None => format!("?{name}"),
+        };
+        let next = u32::try_from(self.classes.len()).unwrap_or(u32::MAX);
+        let class = *self.classes.entry(key).or_insert(next);
+        self.class.insert(action, class);
+        class
+    }
+
+    /// Does the catalog accept `resource` for `action` (cached per action class)?
     pub(crate) fn valid(&mut self, action: u32, resource: u32) -> bool {
-        if let Some(v) = self.valid.get(&(action, resource)) {
+        let class = self.class_of(action);
+        if let Some(v) = self.valid.get(&(class, resource)) {
             return *v;
         }
         let v = match (
@@ -107,7 +143,7 @@ impl<'s> Planner<'s> {
             (Some(a), Some(r)) => Catalog::embedded().check_resource(a, &r.arn).is_valid(),
             _ => false,
         };
-        self.valid.insert((action, resource), v);
+        self.valid.insert((class, resource), v);
         v
     }
 
@@ -168,11 +204,18 @@ impl<'s> Planner<'s> {
         &mut self,
         st: &Statement,
         governed: Option<&[u32]>,
-        filter: Option<&HashSet<u32>>,
+        filter: Filter<'_>,
         sts_only: bool,
         out: &mut HashSet<(u32, u32)>,
     ) {
+        let Filter {
+            resources: filter,
+            actions: only,
+        } = filter;
         let mut actions = self.actions_of(&st.action);
+        if let Some(only) = only {
+            actions.retain(|a| only.contains(a));
+        }
         if sts_only {
             actions.retain(|a| {
                 self.lower
@@ -236,6 +279,13 @@ impl<'s> Planner<'s> {
     }
 }
 
+/// Which candidates to enumerate: only these resources, only these actions (None: all).
+#[derive(Debug, Clone, Copy, Default)]
+struct Filter<'f> {
+    resources: Option<&'f HashSet<u32>>,
+    actions: Option<&'f HashSet<u32>>,
+}
+
 /// A resource-based policy of one side with the resources of the space it governs.
 struct Governed<'a> {
     resources: Vec<u32>,
@@ -271,6 +321,58 @@ fn governed<'a>(side: &Side<'a>, space: &RequestSpace) -> Vec<Governed<'a>> {
     out
 }
 
+/// How the organization differs between the sides.
+enum OrgChange<'a> {
+    /// Not at all
+    Same,
+    /// Same accounts, levels and policies; these statements (both versions) differ
+    Statements(Vec<&'a Statement>),
+    /// Accounts, levels or policies differ: every request may be affected
+    Structure,
+}
+
+fn org_change<'a>(
+    b: Option<&'a crate::inventory::Organization>,
+    h: Option<&'a crate::inventory::Organization>,
+) -> OrgChange<'a> {
+    let (b, h) = match (b, h) {
+        (None, None) => return OrgChange::Same,
+        (Some(b), Some(h)) if b == h => return OrgChange::Same,
+        (Some(b), Some(h)) if b.management_account == h.management_account => (b, h),
+        _ => return OrgChange::Structure,
+    };
+    let mut changed: Vec<&Statement> = Vec::new();
+    for (bm, hm) in [
+        (&b.scp_levels, &h.scp_levels),
+        (&b.rcp_levels, &h.rcp_levels),
+    ] {
+        if bm.len() != hm.len() {
+            return OrgChange::Structure;
+        }
+        for ((ba, bl), (ha, hl)) in bm.iter().zip(hm) {
+            if ba != ha || bl.len() != hl.len() {
+                return OrgChange::Structure;
+            }
+            for (bp, hp) in bl.iter().flatten().zip(hl.iter().flatten()) {
+                let (bs, hs) = (&bp.document.statements, &hp.document.statements);
+                if bp.name != hp.name || bs.len() != hs.len() {
+                    return OrgChange::Structure;
+                }
+                for (x, y) in bs.iter().zip(hs) {
+                    if x != y {
+                        changed.push(x);
+                        changed.push(y);
+                    }
+                }
+            }
+            if bl.iter().map(Vec::len).ne(hl.iter().map(Vec::len)) {
+                return OrgChange::Structure;
+            }
+        }
+    }
+    OrgChange::Statements(changed)
+}
+
 /// The requests to ask. With `full`, every candidate; otherwise only those where the principal,
 /// the resource's governing policy or the organization differ (the others cannot differ).
 pub(crate) fn plan(
@@ -280,7 +382,25 @@ pub(crate) fn plan(
     full: bool,
 ) -> Vec<Item> {
     let space = planner.space;
-    let org_changed = base.organization() != head.organization();
+    // INVARIANT: a request none of whose deciding parts differ (principal, the resource's
+    // governing policy, organization statements that could apply to it) decides the same on
+    // both sides, so it is left out unless `full`.
+    let org = org_change(base.organization(), head.organization());
+    let org_affects = |pl: &Planner<'_>, a: u32, r: u32| match &org {
+        OrgChange::Same => false,
+        OrgChange::Structure => true,
+        OrgChange::Statements(list) => {
+            let (Some(action), Some(res)) =
+                (pl.lower.get(a as usize), pl.space.resources.get(r as usize))
+            else {
+                return true;
+            };
+            list.iter().any(|st| {
+                action_matches(&st.action, action)
+                    && resource_may_match(st.resource.as_ref(), &res.arn)
+            })
+        }
+    };
     let changed: HashSet<u32> = space
         .resources
         .iter()
@@ -289,6 +409,14 @@ pub(crate) fn plan(
         .filter_map(|(i, _)| u32::try_from(i).ok())
         .collect();
     let sides = [(base, governed(base, space)), (head, governed(head, space))];
+    // The actions a changed organization statement could apply to.
+    let org_actions: HashSet<u32> = match &org {
+        OrgChange::Statements(list) => list
+            .iter()
+            .flat_map(|st| planner.actions_of(&st.action))
+            .collect(),
+        _ => HashSet::new(),
+    };
     let mut items = Vec::new();
     for (pi, sp) in space.principals.iter().enumerate() {
         let arn = match &sp.principal {
@@ -296,41 +424,59 @@ pub(crate) fn plan(
             _ => None,
         };
         let p_changed = arn.is_some_and(|a| base.principal_view(a) != head.principal_view(a));
-        let filter = if full || org_changed || p_changed {
-            None
-        } else if changed.is_empty() {
-            continue;
+        let everything = full || p_changed || matches!(org, OrgChange::Structure);
+        let mut passes: Vec<Filter<'_>> = Vec::new();
+        if everything {
+            passes.push(Filter::default());
         } else {
-            Some(&changed)
-        };
+            if !changed.is_empty() {
+                passes.push(Filter {
+                    resources: Some(&changed),
+                    actions: None,
+                });
+            }
+            if !org_actions.is_empty() {
+                passes.push(Filter {
+                    resources: None,
+                    actions: Some(&org_actions),
+                });
+            }
+        }
         let mut pairs: HashSet<(u32, u32)> = HashSet::new();
-        for (side, gov) in &sides {
-            if let Some(arn) = arn {
-                let (identity, _) = side.principal_policies(arn);
-                for p in identity {
-                    for st in p
-                        .document
-                        .statements
-                        .iter()
-                        .filter(|s| s.effect == Effect::Allow)
-                    {
-                        planner.statement_pairs(st, None, filter, false, &mut pairs);
+        for filter in passes {
+            let mut found: HashSet<(u32, u32)> = HashSet::new();
+            for (side, gov) in &sides {
+                if let Some(arn) = arn {
+                    let (identity, _) = side.principal_policies(arn);
+                    for p in identity {
+                        for st in p
+                            .document
+                            .statements
+                            .iter()
+                            .filter(|s| s.effect == Effect::Allow)
+                        {
+                            planner.statement_pairs(st, None, filter, false, &mut found);
+                        }
+                    }
+                }
+                for g in gov {
+                    for st in &g.statements {
+                        if principal_may_match(st, &sp.principal) {
+                            planner.statement_pairs(
+                                st,
+                                Some(&g.resources),
+                                filter,
+                                g.trust,
+                                &mut found,
+                            );
+                        }
                     }
                 }
             }
-            for g in gov {
-                for st in &g.statements {
-                    if principal_may_match(st, &sp.principal) {
-                        planner.statement_pairs(
-                            st,
-                            Some(&g.resources),
-                            filter,
-                            g.trust,
-                            &mut pairs,
-                        );
-                    }
-                }
+            if filter.actions.is_some() {
+                found.retain(|(a, r)| org_affects(planner, *a, *r));
             }
+            pairs.extend(found);
         }
         let Ok(pi) = u32::try_from(pi) else { continue };
         items.extend(pairs.into_iter().map(|(a, r)| Item {
