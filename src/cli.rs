@@ -68,6 +68,28 @@ pub enum FailOn {
     Info,
 }
 
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One line per change group, then `N gained, N lost`
+    Text,
+    /// Versioned JSON (`schema_version: 1`): summary and every differing request
+    Json,
+    /// A Markdown table for a pull-request comment
+    Markdown,
+}
+
+/// When `diff` exits 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFailOn {
+    /// When any access is gained
+    Gained,
+    /// When any access is lost
+    Lost,
+    /// When any decision differs
+    Any,
+}
+
 /// When to colour text output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
@@ -129,6 +151,25 @@ pub enum Command {
         /// Do not validate the action and resource against the AWS catalog
         #[arg(long)]
         no_catalog: bool,
+    },
+    /// Show the access a change adds or removes: every request whose decision differs
+    #[command(
+        after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump.\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
+    )]
+    Diff {
+        /// The inventory before the change
+        base: PathBuf,
+        /// The inventory after the change
+        head: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit 1 when the diff has a change of this kind
+        #[arg(long, value_enum)]
+        fail_on: Option<DiffFailOn>,
+        /// Write the report here instead of standard output
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// Write the platform's roles and key policies from its spec
     #[command(

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod condition;
+pub mod diff;
 pub mod engine;
 pub mod import;
 pub mod inventory;

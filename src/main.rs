@@ -16,8 +16,8 @@ use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::{self, LoadOptions, Tally};
 
 use cli::{
-    CheckFormat, Cli, Color, Command, ExpectArg, ExplainArgs, ExplainFormat, FailOn, ImportCommand,
-    LintFormat, ListFormat,
+    CheckFormat, Cli, Color, Command, DiffFailOn, DiffFormat, ExpectArg, ExplainArgs,
+    ExplainFormat, FailOn, ImportCommand, LintFormat, ListFormat,
 };
 
 /// How a run ends: 0 success, 1 an expectation not met, 2 bad input or usage.
@@ -90,6 +90,13 @@ fn run(cli: Cli) -> Result<Exit, Fail> {
             )?;
             Ok(Exit::Success)
         }
+        Command::Diff {
+            base,
+            head,
+            format,
+            fail_on,
+            output,
+        } => diff(&base, &head, format, fail_on, output.as_deref()),
         Command::Import(cmd) => import(cmd),
         Command::Expand { pattern } => expand(&pattern),
         Command::Lint {
@@ -192,6 +199,32 @@ fn check(a: &cli::CheckArgs) -> Result<Exit, Fail> {
     } else {
         Exit::Success
     })
+}
+
+fn diff(
+    base: &Path,
+    head: &Path,
+    format: DiffFormat,
+    fail_on: Option<DiffFailOn>,
+    output: Option<&Path>,
+) -> Result<Exit, Fail> {
+    let b = scenario::load_inventory(base)?;
+    let h = scenario::load_inventory(head)?;
+    let d = iamsim::diff::diff(&b, &h, &iamsim::diff::DiffOptions::default())?;
+    let mut out = writer(output)?;
+    match format {
+        DiffFormat::Text => iamsim::diff::write_text(&mut out, &d)?,
+        DiffFormat::Json => iamsim::diff::write_json(&mut out, &d)?,
+        DiffFormat::Markdown => iamsim::diff::write_markdown(&mut out, &d)?,
+    }
+    out.flush()?;
+    let fail = match fail_on {
+        None => false,
+        Some(DiffFailOn::Gained) => d.gained().next().is_some(),
+        Some(DiffFailOn::Lost) => d.lost().next().is_some(),
+        Some(DiffFailOn::Any) => !d.is_empty(),
+    };
+    Ok(if fail { Exit::Failure } else { Exit::Success })
 }
 
 /// Catalog validation of every case (fail closed on typos); see iamsim::catalog. A context key

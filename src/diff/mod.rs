@@ -1,0 +1,124 @@
+//! `diff`: the access a change adds or removes. Both inventories are asked the same requests
+//! (the request space, [`RequestSpace`]); every request whose decision differs is a gained or
+//! lost [`Change`], and the [`SummaryLine`]s collapse them for people. docs/diff.md says what
+//! the space covers and where a diff can miss.
+
+mod eval;
+mod plan;
+mod render;
+mod side;
+mod space;
+mod summary;
+mod witness;
+
+use serde::Serialize;
+
+pub use eval::{Change, Direction, MAX_CONTEXTS};
+pub use render::{write_json, write_markdown, write_text, SCHEMA_VERSION};
+pub use side::DIFF_TIME_MILLIS;
+pub use space::{RequestSpace, SpacePrincipal, SpaceResource, BOUNDED_SERVICES};
+pub use summary::SummaryLine;
+pub use witness::{condition_values, pattern_witnesses, FOREIGN_ACCOUNT, STAR_TOKEN};
+
+use crate::engine::CompileError;
+use crate::inventory::Inventory;
+
+/// How to run a diff.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {
+    /// Threads to evaluate on (0: one per available core)
+    pub threads: usize,
+    /// Ask every candidate request, even those where nothing that decides it changed (slower;
+    /// the answer is the same, which a test checks)
+    pub full: bool,
+}
+
+/// A side that does not compile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// The base inventory
+    #[error("base: {0}")]
+    Base(CompileError),
+    /// The head inventory
+    #[error("head: {0}")]
+    Head(CompileError),
+}
+
+/// How big the request space was and how much of it was asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SpaceSize {
+    /// Principals in the space
+    pub principals: usize,
+    /// Actions in the space
+    pub actions: usize,
+    /// Resources (ARNs and witnesses) in the space
+    pub resources: usize,
+    /// (principal, action, resource) requests asked of both sides
+    pub requests: usize,
+}
+
+/// The result of a diff.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    /// The space and the number of requests asked
+    pub size: SpaceSize,
+    /// Every request whose decision differs, sorted by principal, direction, action, resource
+    pub changes: Vec<Change>,
+    /// The changes collapsed for people
+    pub summary: Vec<SummaryLine>,
+}
+
+impl Diff {
+    /// The requests allowed on head and not on base.
+    pub fn gained(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.direction == Direction::Gained)
+    }
+
+    /// The requests allowed on base and not on head.
+    pub fn lost(&self) -> impl Iterator<Item = &Change> {
+        self.changes
+            .iter()
+            .filter(|c| c.direction == Direction::Lost)
+    }
+
+    /// True when no decision differs.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// Diff two inventories: every request of the space whose decision differs between `base`
+/// and `head`. Fails only when a side does not compile (a reference to a missing policy).
+pub fn diff(base: &Inventory, head: &Inventory, opts: &DiffOptions) -> Result<Diff, DiffError> {
+    let b = side::Side::new(base).map_err(DiffError::Base)?;
+    let h = side::Side::new(head).map_err(DiffError::Head)?;
+    let space = RequestSpace::new(base, head);
+    let mut planner = plan::Planner::new(&space);
+    let items = plan::plan(&mut planner, &b, &h, opts.full);
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let mut changes = eval::ask_all(&space, &b, &h, &items, threads);
+    changes.sort_by(|x, y| {
+        (&x.principal, x.direction, &x.action, &x.resource).cmp(&(
+            &y.principal,
+            y.direction,
+            &y.action,
+            &y.resource,
+        ))
+    });
+    let summary = summary::summarise(&changes, &mut planner, &b, &h);
+    Ok(Diff {
+        size: SpaceSize {
+            principals: space.principals.len(),
+            actions: space.actions.len(),
+            resources: space.resources.len(),
+            requests: items.len(),
+        },
+        changes,
+        summary,
+    })
+}

@@ -1,0 +1,297 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
+//! `iamsim diff`: one fixture pair per kind of change with its exact expected text, the
+//! generator's new agent, the CLI's formats and exit codes, and the laws of a diff (proptest).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use iamsim::diff::{diff, write_json, write_markdown, write_text, Diff, DiffOptions};
+use iamsim::inventory::{from_files, load_dir, Inventory};
+use iamsim::platform::{generate, AgentSpec, PlatformSpec};
+use proptest::prelude::*;
+use serde_json::json;
+
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/diff")
+        .join(case)
+}
+
+fn text(d: &Diff) -> String {
+    let mut out = Vec::new();
+    write_text(&mut out, d).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn run(base: &Inventory, head: &Inventory) -> Diff {
+    let fast = diff(base, head, &DiffOptions::default()).unwrap();
+    // Pruning is an optimisation: asking every candidate must give the same changes.
+    let full = diff(
+        base,
+        head,
+        &DiffOptions {
+            full: true,
+            threads: 1,
+        },
+    )
+    .unwrap();
+    assert_eq!(fast.changes, full.changes);
+    fast
+}
+
+fn case(name: &str) -> String {
+    let base = load_dir(&fixture(name).join("base")).unwrap();
+    let head = load_dir(&fixture(name).join("head")).unwrap();
+    let got = text(&run(&base, &head));
+    let want = std::fs::read_to_string(fixture(name).join("expected.txt")).unwrap();
+    assert_eq!(got, want, "{name}");
+    got
+}
+
+#[test]
+fn statement_added() {
+    case("statement_added");
+}
+
+#[test]
+fn wildcard_widened() {
+    let got = case("wildcard_widened");
+    assert!(got.contains("gained s3:GetObject on arn:aws:s3:::acme-dev-datasets/*"));
+}
+
+#[test]
+fn condition_loosened() {
+    let got = case("condition_loosened");
+    assert!(got.contains("when aws:RequestedRegion=us-iamsim"));
+}
+
+#[test]
+fn deny_removed() {
+    case("deny_removed");
+}
+
+#[test]
+fn boundary_relaxed() {
+    let got = case("boundary_relaxed");
+    assert!(got.contains("(by acme-dev-boundary statement Ceiling (#0))"));
+}
+
+#[test]
+fn scp_relaxed() {
+    let got = case("scp_relaxed");
+    assert!(got.contains("(by DataGuard statement ReadOnly (#0))"));
+}
+
+#[test]
+fn key_policy_opened_to_another_account() {
+    let got = case("key_policy_opened");
+    assert!(got.starts_with("account 444455556666 gained kms:Decrypt on arn:aws:kms:"));
+}
+
+#[test]
+fn trust_policy_source_arn_widened() {
+    let got = case("trust_source_arn_widened");
+    assert!(got.contains("aws:SourceArn=arn:aws:bedrock-agentcore:us-east-1:111122223333:iamsim"));
+}
+
+#[test]
+fn reverse_diffs_lose_what_forward_diffs_gain() {
+    let base = load_dir(&fixture("deny_removed").join("base")).unwrap();
+    let head = load_dir(&fixture("deny_removed").join("head")).unwrap();
+    assert_eq!(
+        text(&run(&head, &base)),
+        "role acme-dev-agent-research lost s3:DeleteObject on arn:aws:s3:::acme-dev-datasets/* \
+         (by acme-dev-agent-research/agent statement DatasetsRW (#0))\n0 gained, 2 lost (5 requests asked)\n"
+    );
+}
+
+fn platform(spec: &PlatformSpec) -> Inventory {
+    from_files(&generate(spec).unwrap(), Path::new("policies")).unwrap()
+}
+
+#[test]
+fn a_new_agent_from_the_generator() {
+    let base_spec = PlatformSpec::reference();
+    let mut head_spec = base_spec.clone();
+    head_spec
+        .agents
+        .insert("analytics".into(), AgentSpec::default());
+    let d = run(&platform(&base_spec), &platform(&head_spec));
+    let got = text(&d);
+    let want = std::fs::read_to_string(fixture("agent_added.txt")).unwrap();
+    assert_eq!(got, want);
+    assert_eq!(d.lost().count(), 0);
+    // Nobody but the new role and the service that assumes it gains anything.
+    let who: BTreeSet<&str> = d.changes.iter().map(|c| c.principal.as_str()).collect();
+    assert_eq!(
+        who,
+        BTreeSet::from([
+            "role acme-dev-agent-analytics",
+            "service bedrock-agentcore.amazonaws.com"
+        ])
+    );
+}
+
+#[test]
+fn the_reference_platform_against_itself_is_empty() {
+    let inv = platform(&PlatformSpec::reference());
+    let d = run(&inv, &inv);
+    assert!(d.is_empty());
+    assert_eq!(text(&d), "0 gained, 0 lost (0 requests asked)\n");
+}
+
+#[test]
+fn json_is_versioned_and_markdown_is_a_table() {
+    let base = load_dir(&fixture("statement_added").join("base")).unwrap();
+    let head = load_dir(&fixture("statement_added").join("head")).unwrap();
+    let d = run(&base, &head);
+    let mut out = Vec::new();
+    write_json(&mut out, &d).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["gained"], 2);
+    assert_eq!(v["changes"][0]["direction"], "gained");
+    assert_eq!(
+        v["changes"][0]["resource"],
+        "arn:aws:s3:::acme-dev-datasets/iamsim"
+    );
+    assert_eq!(
+        v["changes"][0]["pattern"],
+        "arn:aws:s3:::acme-dev-datasets/*"
+    );
+    assert_eq!(
+        v["summary"][0]["text"],
+        "role acme-dev-agent-research gained s3:GetObject on arn:aws:s3:::acme-dev-datasets/* \
+         (by acme-dev-agent-research/agent statement ExtraS3ReadAccess (#1))"
+    );
+    let mut md = Vec::new();
+    write_markdown(&mut md, &d).unwrap();
+    let md = String::from_utf8(md).unwrap();
+    assert!(md.starts_with("### iamsim diff: 2 gained, 0 lost\n\n| principal | change |"));
+    assert!(md.contains(
+        "| role acme-dev-agent-research | ➕ gained | `s3:GetObject` | `arn:aws:s3:::acme-dev-datasets/*` |"
+    ));
+}
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_iamsim"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn fail_on_gained_sets_the_exit_code() {
+    let dir = fixture("statement_added");
+    let (base, head) = (dir.join("base"), dir.join("head"));
+    let (b, h) = (base.to_str().unwrap(), head.to_str().unwrap());
+    assert_eq!(cli(&["diff", b, h]).0, 0);
+    assert_eq!(cli(&["diff", b, h, "--fail-on", "gained"]).0, 1);
+    assert_eq!(cli(&["diff", h, b, "--fail-on", "gained"]).0, 0);
+    assert_eq!(cli(&["diff", b, b, "--fail-on", "gained"]).0, 0);
+    let (code, _, err) = cli(&["diff", b, "/nonexistent/iamsim", "--fail-on", "gained"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: "), "{err}");
+    let (code, out, _) = cli(&["diff", b, h, "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"schema_version\": 1"));
+}
+
+// ---- laws ----
+
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:Get*",
+    "s3:PutObject",
+    "s3:*",
+    "kms:Decrypt",
+];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/a*",
+    "arn:aws:s3:::b/ab",
+    "arn:aws:s3:::c/*",
+];
+
+fn statement() -> impl Strategy<Value = serde_json::Value> {
+    (
+        any::<bool>(),
+        prop::sample::subsequence(ACTIONS, 1..3),
+        prop::sample::subsequence(RESOURCES, 1..3),
+        0..3usize,
+    )
+        .prop_map(|(deny, actions, resources, cond)| {
+            let mut st = json!({
+                "Effect": if deny { "Deny" } else { "Allow" },
+                "Action": actions,
+                "Resource": resources,
+            });
+            match cond {
+                1 => {
+                    st["Condition"] = json!({"StringEquals": {"aws:RequestedRegion": "us-east-1"}})
+                }
+                2 => st["Condition"] = json!({"StringLike": {"aws:RequestedRegion": "us-*"}}),
+                _ => {}
+            }
+            st
+        })
+}
+
+fn inventory() -> impl Strategy<Value = Inventory> {
+    prop::collection::vec(prop::collection::vec(statement(), 0..4), 1..3).prop_map(|roles| {
+        let mut files = std::collections::BTreeMap::new();
+        for (i, sts) in roles.into_iter().enumerate() {
+            let mut inline = serde_json::Map::new();
+            if !sts.is_empty() {
+                inline.insert(
+                    "p".into(),
+                    json!({"Version": "2012-10-17", "Statement": sts}),
+                );
+            }
+            files.insert(
+                PathBuf::from(format!("roles/r{i}.json")),
+                json!({"arn": format!("arn:aws:iam::111122223333:role/r{i}"), "inline_policies": inline}),
+            );
+        }
+        from_files(&files, Path::new("gen")).unwrap()
+    })
+}
+
+fn requests<'a>(
+    it: impl Iterator<Item = &'a iamsim::diff::Change>,
+) -> BTreeSet<(String, String, String)> {
+    it.map(|c| (c.principal.clone(), c.action.clone(), c.resource.clone()))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn diff_of_an_inventory_with_itself_is_empty(x in inventory()) {
+        prop_assert!(diff(&x, &x, &DiffOptions::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn gained_forward_is_lost_backward(a in inventory(), b in inventory()) {
+        let forward = diff(&a, &b, &DiffOptions::default()).unwrap();
+        let backward = diff(&b, &a, &DiffOptions::default()).unwrap();
+        prop_assert_eq!(requests(forward.gained()), requests(backward.lost()));
+        prop_assert_eq!(requests(forward.lost()), requests(backward.gained()));
+        let full = diff(&a, &b, &DiffOptions { full: true, threads: 1 }).unwrap();
+        prop_assert_eq!(forward.changes, full.changes);
+    }
+}
