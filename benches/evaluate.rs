@@ -119,5 +119,17 @@ fn agents(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, reference, statements, agents);
+/// `who-can` over a 1,000-agent platform, engine already compiled (issue 7: under 10 ms).
+fn who_can(c: &mut Criterion) {
+    let mut g = c.benchmark_group("who_can");
+    let engine = data::synthetic_engine(1_000, data::SEED);
+    let key = "arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data";
+    let ctx = iamsim::request::Context::new();
+    g.bench_function("kms_decrypt_1000_agents", |b| {
+        b.iter(|| engine.who_can(black_box("kms:Decrypt"), black_box(key), &ctx))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, reference, statements, agents, who_can);
 criterion_main!(benches);
