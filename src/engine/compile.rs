@@ -1,7 +1,7 @@
 //! Policy sets: the statements of one layer for one principal or resource, indexed by the
 //! service prefix of their actions so a request only looks at statements that can apply.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::applies::principal_match;
@@ -14,7 +14,7 @@ use crate::request::Principal;
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
     statements: Vec<(StatementId, Statement)>,
-    by_service: HashMap<Box<str>, Vec<u32>>,
+    by_service: super::hash::FastMap<Box<str>, Vec<u32>>,
     /// Statements with `*` actions or `NotAction`: candidates for every service
     everywhere: Vec<u32>,
     /// Services with a candidate statement that reads the request context (a condition or a

@@ -4,12 +4,15 @@
 mod applies;
 mod compile;
 mod decide;
+mod hash;
 mod prepare;
 mod trace;
 mod who_can;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+
+use hash::FastMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use indexmap::IndexMap;
@@ -82,14 +85,14 @@ const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
 #[derive(Debug, Default)]
 pub struct Engine {
     principals: Vec<CompiledPrincipal>,
-    users_by_arn: HashMap<String, usize>,
+    users_by_arn: FastMap<String, usize>,
     /// account -> role name -> index (nested so lookups need no allocation)
-    roles_by_name: HashMap<String, HashMap<String, usize>>,
-    short_names: HashMap<String, Vec<String>>,
+    roles_by_name: FastMap<String, FastMap<String, usize>>,
+    short_names: FastMap<String, Vec<String>>,
     resources: Vec<CompiledResource>,
-    resource_by_arn: HashMap<String, usize>,
-    aliases: HashMap<String, String>,
-    org: HashMap<String, OrgPath>,
+    resource_by_arn: FastMap<String, usize>,
+    aliases: FastMap<String, String>,
+    org: FastMap<String, OrgPath>,
     management_account: Option<String>,
     now_millis: Option<i64>,
 }
