@@ -97,9 +97,10 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     parse_json(&text, &file)
 }
 
-/// Parse JSON text, reporting syntax errors with line and column.
+/// Parse JSON text, reporting syntax errors with line and column. An object that repeats a key
+/// is an error (serde_json alone would keep the last value silently).
 pub fn parse_json(text: &str, file: &str) -> Result<Value, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Json {
+    super::strict::from_str(text).map_err(|e| LoadError::Json {
         file: file.into(),
         line: e.line(),
         column: e.column(),

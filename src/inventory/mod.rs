@@ -3,6 +3,7 @@
 mod adhoc;
 mod load;
 mod model;
+pub(crate) mod strict;
 
 pub use adhoc::{named, AdHoc};
 pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILE_BYTES};

@@ -40,7 +40,7 @@ type Result<T> = std::result::Result<T, PolicyError>;
 
 /// Parse a policy document from JSON text; `file` labels errors.
 pub fn parse_str(text: &str, file: &str, kind: PolicyKind) -> Result<Document> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = crate::inventory::strict::from_str(text).map_err(|e| {
         PolicyError::new(
             file,
             &JsonPath::root(),
