@@ -71,7 +71,7 @@ pub enum PolicyErrorKind {
         policy_kind: &'static str,
     },
     /// An invalid value
-    #[error("invalid {what} `{value}`: {why}")]
+    #[error("invalid {what} {}: {why}", quoted(.value))]
     Invalid {
         /// What the value should be
         what: &'static str,
@@ -94,6 +94,20 @@ pub enum PolicyErrorKind {
     /// A list that must not be empty
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
+}
+
+/// The most characters of an offending value an error shows: enough to find it, and a huge
+/// value still gives a one-line message of bounded size.
+const SHOWN_CHARS: usize = 80;
+
+/// The value in backticks, cut after [`SHOWN_CHARS`] characters.
+fn quoted(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= SHOWN_CHARS {
+        return format!("`{value}`");
+    }
+    let head: String = value.chars().take(SHOWN_CHARS).collect();
+    format!("`{head}...` ({count} characters)")
 }
 
 fn did_you_mean(s: &Option<String>) -> String {
@@ -204,5 +218,21 @@ mod tests {
         );
         assert_eq!(closest("zzzzzz", ["Effect", "Action"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_long_value_is_cut_in_the_message() {
+        let kind = PolicyErrorKind::Invalid {
+            what: "resource",
+            value: "a".repeat(100),
+            why: "pattern too long".into(),
+        };
+        assert_eq!(
+            kind.to_string(),
+            format!(
+                "invalid resource `{}...` (100 characters): pattern too long",
+                "a".repeat(80)
+            )
+        );
     }
 }

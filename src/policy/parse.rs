@@ -508,7 +508,8 @@ impl Parser<'_> {
         Ok(ActionPattern {
             raw: s.into(),
             service: Some(service.into()),
-            matcher: Wildcard::new(&lower, Dialect::Plain).map_err(|_| invalid("too long"))?,
+            matcher: Wildcard::new(&lower, Dialect::Plain)
+                .map_err(|_| invalid(&crate::condition::too_long()))?,
         })
     }
 
@@ -560,7 +561,8 @@ impl Parser<'_> {
         let matcher = match template {
             Some(t) => ResourceMatcher::Template(t),
             None => ResourceMatcher::Fixed(
-                Wildcard::new(s, Dialect::Resource).map_err(|_| invalid("pattern too long"))?,
+                Wildcard::new(s, Dialect::Resource)
+                    .map_err(|_| invalid(&crate::condition::too_long()))?,
             ),
         };
         Ok(ResourcePattern {
@@ -619,7 +621,11 @@ impl Parser<'_> {
                         K::Invalid {
                             what: e.what,
                             value,
-                            why: format!("{}, as `{operator}` requires", e.why),
+                            why: if e.why == crate::condition::too_long() {
+                                e.why
+                            } else {
+                                format!("{}, as `{operator}` requires", e.why)
+                            },
                         },
                     )
                 })?;
