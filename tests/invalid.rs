@@ -12,7 +12,8 @@
 //!   "usage": false,
 //!   "remove": ["policies/users/alice.json"],
 //!   "generate": [ {"path": "p.json", "prefix": "[", "repeat": "[", "count": 200},
-//!                 {"path": "q.json", "hex": "7b22ff"} ] }
+//!                 {"path": "q.json", "hex": "7b22ff"},
+//!                 {"path": "scenarios/loop", "symlink": "."} ] }
 //! ```
 //!
 //! `usage: true` marks clap's usage errors, whose first line is compared and which go on to
@@ -87,6 +88,10 @@ fn prepare(name: &str, dir: &Path, case: &Value) -> PathBuf {
     for g in case["generate"].as_array().into_iter().flatten() {
         let path = work.join(g["path"].as_str().unwrap());
         fs::create_dir_all(path.parent().unwrap()).unwrap();
+        if let Some(target) = g["symlink"].as_str() {
+            std::os::unix::fs::symlink(target, &path).unwrap();
+            continue;
+        }
         let bytes = if let Some(hex) = g["hex"].as_str() {
             (0..hex.len())
                 .step_by(2)

@@ -15,6 +15,10 @@ use crate::request::is_account_id;
 /// The largest file read, in bytes (a documented limit).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The most JSON files one `policies/` directory (or one `check` run's scenario paths) may hold
+/// (a documented limit; it bounds memory and start-up time).
+pub const MAX_FILES: usize = 100_000;
+
 /// Why an inventory could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -122,6 +126,7 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
         });
     }
     let mut files = BTreeMap::new();
+    let mut count = 0usize;
     for sub in ["roles", "users", "groups", "managed", "resources"] {
         let d = dir.join(sub);
         if !d.is_dir() {
@@ -136,6 +141,13 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
+        count = count.saturating_add(paths.len());
+        if count > MAX_FILES {
+            return Err(LoadError::Io {
+                file: dir.display().to_string(),
+                message: format!("more than {MAX_FILES} files; the limit is {MAX_FILES}"),
+            });
+        }
         for p in paths {
             let rel = PathBuf::from(sub).join(p.file_name().unwrap_or_default());
             files.insert(rel, read_json(&p)?);

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::expand::{bindings, substitute};
 use super::format::{Expect, Scenario, ScenarioFile};
 use crate::engine::{Engine, Layer};
-use crate::inventory::{load_dir, read_json, LoadError};
+use crate::inventory::{load_dir, read_json, LoadError, MAX_FILES};
 use crate::pattern::Arn;
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal, Request};
@@ -95,7 +96,7 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| invalid(&p.display().to_string(), e.to_string()))?;
+            walk(p, 0, &mut out).map_err(|e| invalid(&p.display().to_string(), e))?;
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -108,16 +109,30 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+/// How deep `walk` descends: deeper trees are refused (a symlink loop would never end).
+const MAX_DEPTH: usize = 32;
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "directories nested more than {MAX_DEPTH} deep (a symlink loop?)"
+        ));
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("`{}`: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
+            walk(&p, depth + 1, out)?;
         } else if p.extension().is_some_and(|e| e == "json") {
             out.push(p);
+            if out.len() > MAX_FILES {
+                return Err(format!(
+                    "more than {MAX_FILES} scenario files; the limit is {MAX_FILES}"
+                ));
+            }
         }
     }
     Ok(())
@@ -135,8 +150,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     for path in files {
         let label = path.display().to_string();
         let value = read_json(&path)?;
-        let file: ScenarioFile =
-            serde_json::from_value(value).map_err(|e| invalid(&label, e.to_string()))?;
+        let file = parse_file(value, &label)?;
         let dir = match &opts.policies {
             Some(p) => p.clone(),
             None => {
@@ -200,7 +214,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
         if suite.cases.is_empty() {
             return Err(invalid(
-                &opts.tags.join(","),
+                &format!("--tag {}", opts.tags.join(",")),
                 "no case has any of these tags",
             ));
         }
@@ -351,12 +365,13 @@ fn expand_scenario(
     }
     let session_policy = match &sc.session_policy {
         Some(v) => Some(
-            parse_document(
-                v,
-                &format!("{label} ({here}.session_policy)"),
-                PolicyKind::Identity,
-            )
-            .map_err(|e| err(e.to_string()))?,
+            parse_document(v, &label, PolicyKind::Identity).map_err(|e| {
+                let path = match e.json_path() {
+                    "(document)" => String::new(),
+                    p => format!(".{p}"),
+                };
+                err(format!("session_policy{path}: {}", e.kind()))
+            })?,
         ),
         None => None,
     };
@@ -377,6 +392,17 @@ fn expand_scenario(
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
         None => vec![indexmap::IndexMap::new()],
     };
+    // Count before building: `actions` x `resources` x bindings can be far larger than memory.
+    let count = binds
+        .len()
+        .saturating_mul(actions.len())
+        .saturating_mul(resources.len());
+    if out.len().saturating_add(count) > MAX_CASES {
+        return Err(err(format!(
+            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
+            out.len()
+        )));
+    }
     let mut tags = file.tags.clone();
     tags.extend(sc.tags.iter().cloned());
     let several = actions.len() * resources.len() > 1;
@@ -426,8 +452,44 @@ fn expand_scenario(
     Ok(())
 }
 
-/// Parse a JSON value as a scenario file without running it (for tools and tests).
+/// Parse a JSON value as a scenario file without running it (for tools and tests). Errors name
+/// the scenario (`scenarios[2] `name``) when one is at fault.
 pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioError> {
+    let Value::Object(top) = &value else {
+        return Err(invalid(
+            label,
+            "expected an object with `scenarios` (see docs/formats.md)",
+        ));
+    };
+    // serde's messages name no position in a Value: check each scenario on its own first, so
+    // the message can say which one is wrong.
+    if let Some(Value::Array(list)) = top.get("scenarios") {
+        for (i, sc) in list.iter().enumerate() {
+            if !sc.is_object() {
+                return Err(invalid(
+                    label,
+                    format!(
+                        "scenarios[{i}]: expected an object, found {}",
+                        match sc {
+                            Value::Null => "null",
+                            Value::Bool(_) => "a boolean",
+                            Value::Number(_) => "a number",
+                            Value::String(_) => "a string",
+                            _ => "an array",
+                        }
+                    ),
+                ));
+            }
+            if let Err(e) = Scenario::deserialize(sc) {
+                let name = sc
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(|n| format!(" `{n}`"))
+                    .unwrap_or_default();
+                return Err(invalid(label, format!("scenarios[{i}]{name}: {e}")));
+            }
+        }
+    }
     serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
 }
 
