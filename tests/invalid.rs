@@ -213,3 +213,61 @@ fn every_invalid_case_fails_closed() {
         failures.join("\n")
     );
 }
+
+/// No silent answers: when a condition reads a key the request did not give, `explain` says the
+/// answer depends on it (AWS's `MissingContextValues`).
+#[test]
+fn explain_says_when_the_answer_depends_on_missing_context() {
+    let work = prepare(
+        "_explain-missing-context",
+        &corpus().join("_base"),
+        &Value::Null,
+    );
+    fs::write(
+        work.join("p.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject",
+            "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"},
+            "StringEquals": {"aws:PrincipalTag/team": "data"}}}]}"#,
+    )
+    .unwrap();
+    let args: Vec<String> = [
+        "explain",
+        "--policy",
+        "p.json",
+        "--principal",
+        "arn:aws:iam::111122223333:user/a",
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::b/k",
+    ]
+    .map(String::from)
+    .to_vec();
+    let (code, stdout, stderr) = run(&work, &args);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some(
+            "the answer depends on context keys the request did not give: aws:SourceIp, aws:PrincipalTag/team"
+        ),
+        "{stdout}"
+    );
+    // Given both keys, the line goes away and the answer is an allow.
+    let mut given = args.clone();
+    given.extend(
+        [
+            "--context",
+            "aws:SourceIp=10.1.2.3",
+            "--context",
+            "aws:PrincipalTag/team=data",
+        ]
+        .map(String::from),
+    );
+    let (code, stdout, _) = run(&work, &given);
+    assert_eq!(code, Some(0));
+    assert!(!stdout.contains("depends on context"), "{stdout}");
+    assert!(
+        stdout.starts_with("ALLOW") || stdout.contains("Allow"),
+        "{stdout}"
+    );
+}
