@@ -66,6 +66,20 @@ pub enum LoadError {
     },
 }
 
+/// An OS error as a message: lowercase, without Rust's `(os error N)` suffix.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => text.get(..i).unwrap_or(&text).to_string(),
+        None => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
+}
+
 fn format_err(file: &str, path: &str, message: impl Into<String>) -> LoadError {
     LoadError::Format {
         file: file.into(),
@@ -79,7 +93,7 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| LoadError::Io {
         file: file.clone(),
-        message: e.to_string(),
+        message: io_message(&e),
     })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(LoadError::Io {
@@ -92,7 +106,7 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     }
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
         file: file.clone(),
-        message: e.to_string(),
+        message: io_message(&e),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| LoadError::Io {
         file: file.clone(),
@@ -134,7 +148,7 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
         }
         let entries = std::fs::read_dir(&d).map_err(|e| LoadError::Io {
             file: d.display().to_string(),
-            message: e.to_string(),
+            message: io_message(&e),
         })?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
