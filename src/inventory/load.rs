@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
 use crate::pattern::Arn;
-use crate::policy::{parse_document, PolicyError, PolicyKind};
+use crate::policy::{one_line, parse_document, PolicyError, PolicyKind};
 use crate::request::is_account_id;
 
 /// The largest file read, in bytes (a documented limit).
@@ -24,7 +24,7 @@ pub const MAX_FILES: usize = 100_000;
 #[non_exhaustive]
 pub enum LoadError {
     /// A file could not be read
-    #[error("{file}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {message}")))]
     Io {
         /// The file
         file: String,
@@ -32,7 +32,7 @@ pub enum LoadError {
         message: String,
     },
     /// A file is not valid JSON
-    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
+    #[error("{}", one_line(&format!("{file}: invalid JSON at line {line}, column {column}: {message}")))]
     Json {
         /// The file
         file: String,
@@ -44,7 +44,7 @@ pub enum LoadError {
         message: String,
     },
     /// A file does not follow the inventory format
-    #[error("{file}: {path}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {path}: {message}")))]
     Format {
         /// The file
         file: String,
@@ -57,7 +57,7 @@ pub enum LoadError {
     #[error(transparent)]
     Policy(#[from] PolicyError),
     /// A reference points at nothing, or two items clash
-    #[error("{file}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {message}")))]
     Reference {
         /// The file
         file: String,

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A policy document AWS would reject, or that iamsim does not understand.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {path}: {kind}")]
+#[error("{}", one_line(&format!("{}: {}: {}", .file, .path, .kind)))]
 pub struct PolicyError {
     file: String,
     path: String,
@@ -94,6 +94,23 @@ pub enum PolicyErrorKind {
     /// A list that must not be empty
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
+}
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), so that a message quoting user
+/// input stays on one line and cannot drive a terminal.
+pub(crate) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The most characters of an offending value an error shows: enough to find it, and a huge
@@ -233,6 +250,22 @@ mod tests {
                 "invalid resource `{}...` (100 characters): pattern too long",
                 "a".repeat(80)
             )
+        );
+    }
+
+    #[test]
+    fn control_characters_in_input_are_escaped_in_messages() {
+        let e = PolicyError::new(
+            "p.json",
+            &JsonPath::root().key("Statem\nt"),
+            PolicyErrorKind::UnknownElement {
+                name: "Statem\nt\u{1b}[31m".into(),
+                suggestion: None,
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "p.json: \"Statem\\nt\": unknown element `Statem\\nt\\u{1b}[31m`"
         );
     }
 }

@@ -32,7 +32,7 @@ pub enum ScenarioError {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     /// A problem in a scenario file
-    #[error("{file}: {message}")]
+    #[error("{}", crate::policy::one_line(&format!("{file}: {message}")))]
     Invalid {
         /// The file
         file: String,
