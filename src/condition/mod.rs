@@ -122,6 +122,14 @@ fn no_variables(v: &str, variables: bool, family: &str) -> Result<(), (&'static 
     Ok(())
 }
 
+/// Why a pattern over [`MAX_PATTERN_CHARS`](crate::pattern::MAX_PATTERN_CHARS) is refused.
+pub(crate) fn too_long() -> String {
+    format!(
+        "pattern too long: the limit is {} characters",
+        crate::pattern::MAX_PATTERN_CHARS
+    )
+}
+
 fn typed(
     op: BaseOperator,
     v: &str,
@@ -134,8 +142,7 @@ fn typed(
             Ok(match (op.comparison(), t) {
                 (C::Like, Some(t)) => PolicyValue::LikeTemplate(t),
                 (C::Like, None) => PolicyValue::Like(
-                    Wildcard::new(v, Dialect::Plain)
-                        .map_err(|_| ("pattern", "pattern too long".to_string()))?,
+                    Wildcard::new(v, Dialect::Plain).map_err(|_| ("pattern", too_long()))?,
                 ),
                 (_, Some(t)) => PolicyValue::StrTemplate(t),
                 (C::EqualsIgnoreCase, None) => PolicyValue::Str(v.to_lowercase()),
@@ -179,7 +186,7 @@ fn typed(
             Some(t) => Ok(PolicyValue::ArnTemplate(t)),
             None => match ArnPattern::new(v) {
                 Some(Ok(p)) => Ok(PolicyValue::Arn(p)),
-                Some(Err(_)) => Err(("ARN", "pattern too long".into())),
+                Some(Err(_)) => Err(("ARN", too_long())),
                 None => Err((
                     "ARN",
                     "expected arn:partition:service:region:account:resource".into(),
@@ -188,10 +195,9 @@ fn typed(
         },
         Family::Null => {
             no_variables(v, variables, "Null")?;
-            parse_bool(v).map(PolicyValue::Null).ok_or((
-                "boolean",
-                "expected `true` or `false`, as Null requires".into(),
-            ))
+            parse_bool(v)
+                .map(PolicyValue::Null)
+                .ok_or(("boolean", "expected `true` or `false`".into()))
         }
     }
 }

@@ -626,7 +626,10 @@ impl LayerResult {
 }
 
 impl Accumulator {
-    /// Examine one policy set. Without a trace, Allows are skipped once a Deny has applied.
+    /// Examine one policy set, every candidate statement. Stopping at the first Deny when no
+    /// trace is kept made `evaluate` name one deciding Deny where `explain` named all of them
+    /// (and miss context keys later statements read), so a scenario's `because` could fail
+    /// under `check` for a statement `explain` showed as deciding (found by fuzz/evaluate).
     fn layer<S: TraceSink>(
         &mut self,
         set: &PolicySet,
@@ -637,11 +640,6 @@ impl Accumulator {
     ) -> LayerResult {
         let mut out = LayerResult::default();
         for (id, st) in set.candidates(&req.service) {
-            // Once any Deny applied the decision is an explicit deny: the fast path only needs
-            // the remaining Denies (so it names every deciding statement, as explain does).
-            if !S::ENABLED && self.deny_layer.is_some() && st.effect == Effect::Allow {
-                continue;
-            }
             match applies(st, req, with_principal, &mut self.missing) {
                 Ok(via) => {
                     if S::ENABLED {
@@ -731,6 +729,36 @@ pub fn policy_kind(layer: Layer) -> PolicyKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::{named, AdHoc};
+    use crate::policy::parse_document;
+
+    /// Regression (fuzz/evaluate): with two matching Deny statements, `evaluate` named only
+    /// the first, `explain` both.
+    #[test]
+    fn evaluate_and_explain_name_the_same_deciding_denies() {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "A", "Effect": "Deny", "Action": "s3:*", "Resource": "*"},
+            {"Sid": "B", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*",
+             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "x"}}},
+            {"Sid": "C", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}]});
+        let principal = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let ad = AdHoc {
+            principal: Some(principal.clone()),
+            identity: vec![named(
+                "p",
+                parse_document(&doc, "p", PolicyKind::Identity).unwrap(),
+            )],
+            resource_arn: Some("arn:aws:s3:::b/k".into()),
+            ..AdHoc::default()
+        };
+        let engine = Engine::new(&ad.build()).unwrap();
+        let req = Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k");
+        let fast = engine.evaluate(&req);
+        assert_eq!(fast, engine.explain(&req).0);
+        let sids: Vec<_> = fast.deciding.iter().map(|d| d.sid.as_deref()).collect();
+        assert_eq!(sids, [Some("A"), Some("C")]);
+        assert_eq!(fast.missing_context, ["aws:PrincipalTag/team"]);
+    }
 
     fn assert_send_sync<T: Send + Sync>() {}
 

@@ -31,7 +31,8 @@ fn parse_text(text: &str) -> Result<Value, String> {
     } else {
         percent_decode(trimmed)?
     };
-    serde_json::from_str(&json).map_err(|e| format!("policy document is not json: {e}"))
+    crate::inventory::strict::from_str(&json)
+        .map_err(|e| format!("policy document is not json: {e}"))
 }
 
 /// Decodes RFC 3986 percent-encoding (`%7B` -> `{`). `+` is kept: RFC 3986 gives it no meaning.

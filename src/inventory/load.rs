@@ -9,18 +9,22 @@ use serde_json::{Map, Value};
 
 use super::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
 use crate::pattern::Arn;
-use crate::policy::{parse_document, PolicyError, PolicyKind};
+use crate::policy::{one_line, parse_document, PolicyError, PolicyKind};
 use crate::request::is_account_id;
 
 /// The largest file read, in bytes (a documented limit).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most JSON files one `policies/` directory (or one `check` run's scenario paths) may hold
+/// (a documented limit; it bounds memory and start-up time).
+pub const MAX_FILES: usize = 100_000;
 
 /// Why an inventory could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum LoadError {
     /// A file could not be read
-    #[error("{file}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {message}")))]
     Io {
         /// The file
         file: String,
@@ -28,7 +32,7 @@ pub enum LoadError {
         message: String,
     },
     /// A file is not valid JSON
-    #[error("{file}: invalid JSON at line {line}, column {column}: {message}")]
+    #[error("{}", one_line(&format!("{file}: invalid JSON at line {line}, column {column}: {message}")))]
     Json {
         /// The file
         file: String,
@@ -40,7 +44,7 @@ pub enum LoadError {
         message: String,
     },
     /// A file does not follow the inventory format
-    #[error("{file}: {path}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {path}: {message}")))]
     Format {
         /// The file
         file: String,
@@ -53,13 +57,27 @@ pub enum LoadError {
     #[error(transparent)]
     Policy(#[from] PolicyError),
     /// A reference points at nothing, or two items clash
-    #[error("{file}: {message}")]
+    #[error("{}", one_line(&format!("{file}: {message}")))]
     Reference {
         /// The file
         file: String,
         /// What is wrong
         message: String,
     },
+}
+
+/// An OS error as a message: lowercase, without Rust's `(os error N)` suffix.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = match text.find(" (os error") {
+        Some(i) => text.get(..i).unwrap_or(&text).to_string(),
+        None => text,
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
 }
 
 fn format_err(file: &str, path: &str, message: impl Into<String>) -> LoadError {
@@ -75,7 +93,7 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| LoadError::Io {
         file: file.clone(),
-        message: e.to_string(),
+        message: io_message(&e),
     })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(LoadError::Io {
@@ -88,7 +106,7 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     }
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
         file: file.clone(),
-        message: e.to_string(),
+        message: io_message(&e),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| LoadError::Io {
         file: file.clone(),
@@ -97,9 +115,10 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
     parse_json(&text, &file)
 }
 
-/// Parse JSON text, reporting syntax errors with line and column.
+/// Parse JSON text, reporting syntax errors with line and column. An object that repeats a key
+/// is an error (serde_json alone would keep the last value silently).
 pub fn parse_json(text: &str, file: &str) -> Result<Value, LoadError> {
-    serde_json::from_str(text).map_err(|e| LoadError::Json {
+    super::strict::from_str(text).map_err(|e| LoadError::Json {
         file: file.into(),
         line: e.line(),
         column: e.column(),
@@ -126,6 +145,7 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
         });
     }
     let mut files = BTreeMap::new();
+    let mut count = 0usize;
     for sub in ["roles", "users", "groups", "managed", "resources"] {
         let d = dir.join(sub);
         if !d.is_dir() {
@@ -133,13 +153,20 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
         }
         let entries = std::fs::read_dir(&d).map_err(|e| LoadError::Io {
             file: d.display().to_string(),
-            message: e.to_string(),
+            message: io_message(&e),
         })?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
+        count = count.saturating_add(paths.len());
+        if count > MAX_FILES {
+            return Err(LoadError::Io {
+                file: dir.display().to_string(),
+                message: format!("more than {MAX_FILES} files; the limit is {MAX_FILES}"),
+            });
+        }
         for p in paths {
             let rel = PathBuf::from(sub).join(p.file_name().unwrap_or_default());
             files.insert(rel, read_json(&p)?);

@@ -3,7 +3,8 @@
 mod adhoc;
 mod load;
 mod model;
+pub(crate) mod strict;
 
 pub use adhoc::{named, AdHoc};
-pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILE_BYTES};
+pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};
 pub use model::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A policy document AWS would reject, or that iamsim does not understand.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {path}: {kind}")]
+#[error("{}", one_line(&format!("{}: {}: {}", .file, .path, .kind)))]
 pub struct PolicyError {
     file: String,
     path: String,
@@ -71,7 +71,7 @@ pub enum PolicyErrorKind {
         policy_kind: &'static str,
     },
     /// An invalid value
-    #[error("invalid {what} `{value}`: {why}")]
+    #[error("invalid {what} {}: {why}", quoted(.value))]
     Invalid {
         /// What the value should be
         what: &'static str,
@@ -94,6 +94,37 @@ pub enum PolicyErrorKind {
     /// A list that must not be empty
     #[error("`{0}` must not be empty")]
     Empty(&'static str),
+}
+
+/// `text` with control characters escaped (`\n`, `\u{1b}`), so that a message quoting user
+/// input stays on one line and cannot drive a terminal.
+pub(crate) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The most characters of an offending value an error shows: enough to find it, and a huge
+/// value still gives a one-line message of bounded size.
+const SHOWN_CHARS: usize = 80;
+
+/// The value in backticks, cut after [`SHOWN_CHARS`] characters.
+fn quoted(value: &str) -> String {
+    let count = value.chars().count();
+    if count <= SHOWN_CHARS {
+        return format!("`{value}`");
+    }
+    let head: String = value.chars().take(SHOWN_CHARS).collect();
+    format!("`{head}...` ({count} characters)")
 }
 
 fn did_you_mean(s: &Option<String>) -> String {
@@ -204,5 +235,37 @@ mod tests {
         );
         assert_eq!(closest("zzzzzz", ["Effect", "Action"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_long_value_is_cut_in_the_message() {
+        let kind = PolicyErrorKind::Invalid {
+            what: "resource",
+            value: "a".repeat(100),
+            why: "pattern too long".into(),
+        };
+        assert_eq!(
+            kind.to_string(),
+            format!(
+                "invalid resource `{}...` (100 characters): pattern too long",
+                "a".repeat(80)
+            )
+        );
+    }
+
+    #[test]
+    fn control_characters_in_input_are_escaped_in_messages() {
+        let e = PolicyError::new(
+            "p.json",
+            &JsonPath::root().key("Statem\nt"),
+            PolicyErrorKind::UnknownElement {
+                name: "Statem\nt\u{1b}[31m".into(),
+                suggestion: None,
+            },
+        );
+        assert_eq!(
+            e.to_string(),
+            "p.json: \"Statem\\nt\": unknown element `Statem\\nt\\u{1b}[31m`"
+        );
     }
 }

@@ -6,6 +6,7 @@ mod error;
 mod parse;
 mod print;
 
+pub(crate) use error::one_line;
 pub use error::{closest, edit_distance, PolicyError, PolicyErrorKind};
 pub use parse::{parse_document, parse_str, MAX_STATEMENTS};
 

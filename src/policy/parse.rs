@@ -40,7 +40,7 @@ type Result<T> = std::result::Result<T, PolicyError>;
 
 /// Parse a policy document from JSON text; `file` labels errors.
 pub fn parse_str(text: &str, file: &str, kind: PolicyKind) -> Result<Document> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let value: Value = crate::inventory::strict::from_str(text).map_err(|e| {
         PolicyError::new(
             file,
             &JsonPath::root(),
@@ -545,7 +545,8 @@ impl Parser<'_> {
         Ok(ActionPattern {
             raw: s.into(),
             service: Some(service.into()),
-            matcher: Wildcard::new(&lower, Dialect::Plain).map_err(|_| invalid("too long"))?,
+            matcher: Wildcard::new(&lower, Dialect::Plain)
+                .map_err(|_| invalid(&crate::condition::too_long()))?,
         })
     }
 
@@ -597,7 +598,8 @@ impl Parser<'_> {
         let matcher = match template {
             Some(t) => ResourceMatcher::Template(t),
             None => ResourceMatcher::Fixed(
-                Wildcard::new(s, Dialect::Resource).map_err(|_| invalid("pattern too long"))?,
+                Wildcard::new(s, Dialect::Resource)
+                    .map_err(|_| invalid(&crate::condition::too_long()))?,
             ),
         };
         Ok(ResourcePattern {
@@ -656,7 +658,11 @@ impl Parser<'_> {
                         K::Invalid {
                             what: e.what,
                             value,
-                            why: format!("{}, as `{operator}` requires", e.why),
+                            why: if e.why == crate::condition::too_long() {
+                                e.why
+                            } else {
+                                format!("{}, as `{operator}` requires", e.why)
+                            },
                         },
                     )
                 })?;

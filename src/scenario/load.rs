@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::expand::{bindings, substitute};
 use super::format::{Expect, Scenario, ScenarioFile};
 use crate::engine::{Engine, Layer};
-use crate::inventory::{load_dir, read_json, LoadError};
+use crate::inventory::{load_dir, read_json, LoadError, MAX_FILES};
 use crate::pattern::Arn;
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal, Request};
@@ -31,7 +32,7 @@ pub enum ScenarioError {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     /// A problem in a scenario file
-    #[error("{file}: {message}")]
+    #[error("{}", crate::policy::one_line(&format!("{file}: {message}")))]
     Invalid {
         /// The file
         file: String,
@@ -97,7 +98,7 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            walk(p, &mut out).map_err(|e| invalid(&p.display().to_string(), e.to_string()))?;
+            walk(p, 0, &mut out).map_err(|e| invalid(&p.display().to_string(), e))?;
         } else if p.is_file() {
             out.push(p.clone());
         } else {
@@ -113,16 +114,30 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> 
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+/// How deep `walk` descends: deeper trees are refused (a symlink loop would never end).
+const MAX_DEPTH: usize = 32;
+
+fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!(
+            "directories nested more than {MAX_DEPTH} deep (a symlink loop?)"
+        ));
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("`{}`: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            walk(&p, out)?;
+            walk(&p, depth + 1, out)?;
         } else if p.extension().is_some_and(|e| e == "json") {
             out.push(p);
+            if out.len() > MAX_FILES {
+                return Err(format!(
+                    "more than {MAX_FILES} scenario files; the limit is {MAX_FILES}"
+                ));
+            }
         }
     }
     Ok(())
@@ -412,12 +427,13 @@ fn expand_scenario(
     }
     let session_policy = match &sc.session_policy {
         Some(v) => Some(
-            parse_document(
-                v,
-                &format!("{label} ({here}.session_policy)"),
-                PolicyKind::Identity,
-            )
-            .map_err(|e| err(e.to_string()))?,
+            parse_document(v, &label, PolicyKind::Identity).map_err(|e| {
+                let path = match e.json_path() {
+                    "(document)" => String::new(),
+                    p => format!(".{p}"),
+                };
+                err(format!("session_policy{path}: {}", e.kind()))
+            })?,
         ),
         None => None,
     };
@@ -438,6 +454,17 @@ fn expand_scenario(
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
         None => vec![indexmap::IndexMap::new()],
     };
+    // Count before building: `actions` x `resources` x bindings can be far larger than memory.
+    let count = binds
+        .len()
+        .saturating_mul(actions.len())
+        .saturating_mul(resources.len());
+    if out.len().saturating_add(count) > MAX_CASES {
+        return Err(err(format!(
+            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
+            out.len()
+        )));
+    }
     let mut tags = file.tags.clone();
     tags.extend(sc.tags.iter().cloned());
     let tags: std::sync::Arc<[String]> = tags.into();
@@ -502,9 +529,45 @@ fn expand_scenario(
     Ok(())
 }
 
-/// Parse a JSON value as a scenario file without running it (for tools and tests).
+/// Parse a JSON value as a scenario file without running it (for tools and tests). Errors name
+/// the scenario (`scenarios[2] `name``) when one is at fault.
 pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioError> {
+    let Value::Object(top) = &value else {
+        return Err(invalid(
+            label,
+            "expected an object with `scenarios` (see docs/formats.md)",
+        ));
+    };
     check_fields(&value).map_err(|m| invalid(label, m))?;
+    // serde's messages name no position in a Value: check each scenario on its own first, so
+    // the message can say which one is wrong.
+    if let Some(Value::Array(list)) = top.get("scenarios") {
+        for (i, sc) in list.iter().enumerate() {
+            if !sc.is_object() {
+                return Err(invalid(
+                    label,
+                    format!(
+                        "scenarios[{i}]: expected an object, found {}",
+                        match sc {
+                            Value::Null => "null",
+                            Value::Bool(_) => "a boolean",
+                            Value::Number(_) => "a number",
+                            Value::String(_) => "a string",
+                            _ => "an array",
+                        }
+                    ),
+                ));
+            }
+            if let Err(e) = Scenario::deserialize(sc) {
+                let name = sc
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(|n| format!(" `{n}`"))
+                    .unwrap_or_default();
+                return Err(invalid(label, format!("scenarios[{i}]{name}: {e}")));
+            }
+        }
+    }
     serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
 }
 
@@ -532,28 +595,31 @@ const SCENARIO_FIELDS: &[&str] = &[
 /// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
 fn check_fields(value: &Value) -> Result<(), String> {
     let unknown = |path: String, key: &str, known: &[&str]| {
-        let hint = crate::policy::closest(key, known.iter().copied())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        Err(format!("{path}: unknown field `{key}`{hint}"))
+        let hint = match crate::policy::closest(key, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("expected one of {}", known.join(", ")),
+        };
+        Err(format!("{path}unknown field `{key}` ({hint})"))
     };
     let Some(top) = value.as_object() else {
-        return Err("a scenario file is a JSON object with `scenarios`".into());
+        return Ok(());
     };
     for k in top.keys() {
         if !FILE_FIELDS.contains(&k.as_str()) {
-            return unknown("(file)".into(), k, FILE_FIELDS);
+            return unknown(String::new(), k, FILE_FIELDS);
         }
     }
     if let Some(list) = top.get("scenarios").and_then(Value::as_array) {
         for (i, sc) in list.iter().enumerate() {
-            for k in sc
-                .as_object()
-                .map(|o| o.keys().collect::<Vec<_>>())
-                .unwrap_or_default()
-            {
+            let Some(obj) = sc.as_object() else { continue };
+            for k in obj.keys() {
                 if !SCENARIO_FIELDS.contains(&k.as_str()) {
-                    return unknown(format!("scenarios[{i}]"), k, SCENARIO_FIELDS);
+                    let name = obj
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(|n| format!(" `{n}`"))
+                        .unwrap_or_default();
+                    return unknown(format!("scenarios[{i}]{name}: "), k, SCENARIO_FIELDS);
                 }
             }
         }

@@ -1,0 +1,119 @@
+//! JSON text to `serde_json::Value`, refusing an object that repeats a key. serde_json keeps the
+//! last of two equal keys silently, so `{"Effect": "Allow", "Effect": "Deny"}` would read as a
+//! Deny that the author may not have meant; reading such a document is not understanding it.
+//! AWS's grammar has each element once per object
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>), and
+//! squashed duplicates have made policies more permissive than they look
+//! (<https://github.com/hashicorp/terraform-provider-aws/issues/33026>).
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+/// Parse `text` as one JSON value with no repeated key in any object. Errors carry serde_json's
+/// line and column; nesting is bounded by serde_json's recursion limit (128).
+pub(crate) fn from_str(text: &str) -> serde_json::Result<Value> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = Strict.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+struct Strict;
+
+impl<'de> DeserializeSeed<'de> for Strict {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(v) = seq.next_element_seed(Strict)? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut obj = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if obj.contains_key(&key) {
+                return Err(A::Error::custom(format_args!("duplicate key `{key}`")));
+            }
+            let value = map.next_value_seed(Strict)?;
+            obj.insert(key, value);
+        }
+        Ok(Value::Object(obj))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_repeated_key_is_an_error_with_its_position() {
+        let e = from_str("{\"Effect\": \"Allow\",\n \"Effect\": \"Deny\"}").unwrap_err();
+        assert_eq!(e.to_string(), "duplicate key `Effect` at line 2 column 9");
+    }
+
+    #[test]
+    fn equal_keys_in_different_objects_are_fine() {
+        let v = from_str(r#"[{"a": 1}, {"a": 2, "b": {"a": null}}]"#).unwrap();
+        assert_eq!(v, serde_json::json!([{"a": 1}, {"a": 2, "b": {"a": null}}]));
+    }
+
+    #[test]
+    fn numbers_and_order_are_kept() {
+        let v = from_str(r#"{"z": -1, "a": 1.5, "m": 18446744073709551615}"#).unwrap();
+        assert_eq!(
+            v.to_string(),
+            r#"{"z":-1,"a":1.5,"m":18446744073709551615}"#
+        );
+    }
+
+    #[test]
+    fn trailing_characters_are_an_error() {
+        let e = from_str("{} {}").unwrap_err();
+        assert_eq!(e.to_string(), "trailing characters at line 1 column 4");
+    }
+}
