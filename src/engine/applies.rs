@@ -58,9 +58,8 @@ pub(crate) fn applies(
     with_principal: bool,
     missing: &mut Vec<String>,
 ) -> Result<Option<PrincipalMatch>, Miss> {
-    let action_hit = |list: &[crate::policy::ActionPattern]| {
-        list.iter().any(|a| a.matcher.is_match(&req.action))
-    };
+    let action_hit =
+        |list: &[crate::policy::ActionPattern]| list.iter().any(|a| a.matcher.is_match(req.action));
     let action_ok = match &st.action {
         ActionClause::Action(l) => action_hit(l),
         ActionClause::NotAction(l) => !action_hit(l),
@@ -126,10 +125,10 @@ pub(crate) fn applies(
 /// `Some(true)` when the pattern covers the resource; `None` when a variable has no value.
 fn resource_hit(r: &ResourcePattern, req: &Prepared<'_>) -> Option<bool> {
     match &r.matcher {
-        ResourceMatcher::Fixed(w) => Some(w.is_match(&req.resource)),
+        ResourceMatcher::Fixed(w) => Some(w.is_match(req.resource)),
         ResourceMatcher::Template(t) => t
             .resolve_pattern(&req.context, Dialect::Resource)
-            .map(|w| w.is_match(&req.resource)),
+            .map(|w| w.is_match(req.resource)),
     }
 }
 

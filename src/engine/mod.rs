@@ -345,12 +345,8 @@ impl Engine {
 
     fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
         let action = req.action.to_ascii_lowercase();
-        let service = action
-            .split_once(':')
-            .map(|(s, _)| s)
-            .unwrap_or("")
-            .to_string();
-        let resource = self.resolve_alias(&req.resource).to_string();
+        let service = action.split_once(':').map_or("", |(s, _)| s);
+        let resource = self.resolve_alias(&req.resource);
         let compiled = self
             .principal_index(&req.principal)
             .and_then(|i| self.principals.get(i));
@@ -382,11 +378,11 @@ impl Engine {
         };
 
         // The resource, its owner, and the rule that joins it with identity policies.
-        let parsed = Arn::parse(&resource);
+        let parsed = Arn::parse(resource);
         let is_key = parsed.is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
         let is_role = parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("role/"));
         let (rule, policy, res_account, res_tags) = if service == "kms" && is_key {
-            let r = self.find_resource(&resource);
+            let r = self.find_resource(resource);
             (
                 Rule::KeyPolicy,
                 r.and_then(|r| r.policy.as_ref()),
@@ -394,7 +390,7 @@ impl Engine {
                 r.map(|r| &r.tags),
             )
         } else if service == "sts" && is_role {
-            let r = self.role_for_arn(&resource);
+            let r = self.role_for_arn(resource);
             (
                 Rule::TrustPolicy,
                 r.and_then(|r| r.trust.as_ref()),
@@ -402,10 +398,10 @@ impl Engine {
                 r.map(|r| &r.tags),
             )
         } else {
-            let r = self.find_resource(&resource);
+            let r = self.find_resource(resource);
             let tags = r.map(|r| &r.tags).or_else(|| {
                 if is_role {
-                    self.role_for_arn(&resource).map(|r| &r.tags)
+                    self.role_for_arn(resource).map(|r| &r.tags)
                 } else {
                     None
                 }
@@ -451,10 +447,10 @@ impl Engine {
         // The global keys cost more than the rest of a request (every value is parsed as a
         // number, date, address...), and only conditions and policy variables read them.
         let session_set = req_session(req);
-        let reads = |set: &PolicySet| set.reads_context(&service);
+        let reads = |set: &PolicySet| set.reads_context(service);
         let needs_context = compiled
             .is_some_and(|c| reads(&c.identity) || c.boundary.as_ref().is_some_and(reads))
-            || policy.is_some_and(|p| p.reads_context_for(&service, principal))
+            || policy.is_some_and(|p| p.reads_context_for(service, principal))
             || session_set.as_ref().is_some_and(reads)
             || !self.org.is_empty();
         let context = if needs_context {
@@ -480,7 +476,7 @@ impl Engine {
             Cow::Borrowed(&req.context)
         };
         let prepared = Prepared {
-            action,
+            action: &action,
             service,
             resource,
             principal,
@@ -558,7 +554,7 @@ impl Engine {
         let rcp = match res_account.as_deref() {
             Some(a)
                 if self.management_account.as_deref() != Some(a)
-                    && RCP_SERVICES.contains(&prepared.service.as_str())
+                    && RCP_SERVICES.contains(&prepared.service)
                     && !compiled.is_some_and(|c| c.service_linked) =>
             {
                 match self.org.get(a) {
@@ -639,7 +635,7 @@ impl Accumulator {
         sink: &mut S,
     ) -> LayerResult {
         let mut out = LayerResult::default();
-        for (id, st) in set.candidates(&req.service) {
+        for (id, st) in set.candidates(req.service) {
             match applies(st, req, with_principal, &mut self.missing) {
                 Ok(via) => {
                     if S::ENABLED {

@@ -10,11 +10,11 @@ use crate::request::{Context, IamKind, Principal};
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared<'r> {
     /// The action, lowercased
-    pub action: String,
+    pub action: &'r str,
     /// Its service prefix, lowercased
-    pub service: String,
+    pub service: &'r str,
     /// The resource ARN (a KMS alias resolved to its key), or `*`
-    pub resource: String,
+    pub resource: &'r str,
     /// The caller, with a role's ARN completed from the inventory (path included)
     pub principal: &'r Principal,
     /// Whether the caller has a permissions boundary
