@@ -202,21 +202,7 @@ impl<'a> Side<'a> {
     /// an IAM role ARN names.
     pub(crate) fn governor(&self, resource: &str) -> Governor<'a> {
         let found = self.resources.get(resource).copied().or_else(|| {
-            let a = Arn::parse(resource)?;
-            let base = match a.service {
-                "s3" => resource.split_once('/').map(|(b, _)| b.to_string()),
-                "lambda" => {
-                    let mut parts = a.resource.splitn(3, ':');
-                    match (parts.next(), parts.next(), parts.next()) {
-                        (Some("function"), Some(name), Some(_)) => Some(format!(
-                            "arn:{}:lambda:{}:{}:function:{name}",
-                            a.partition, a.region, a.account
-                        )),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            }?;
+            let base = crate::engine::governing_parent(resource)?;
             self.resources.get(base.as_str()).copied()
         });
         if let Some(r) = found {

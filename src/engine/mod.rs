@@ -77,6 +77,26 @@ struct OrgPath {
     rcps: Vec<PolicySet>,
 }
 
+/// The resource whose resource-based policy governs `arn` when `arn` itself has none: an S3
+/// object's bucket, a Lambda version's or alias's function. `None` for anything else.
+pub fn governing_parent(arn: &str) -> Option<String> {
+    let a = Arn::parse(arn)?;
+    match a.service {
+        "s3" => arn.split_once('/').map(|(b, _)| b.to_string()),
+        "lambda" => {
+            let mut parts = a.resource.splitn(3, ':');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("function"), Some(name), Some(_)) => Some(format!(
+                    "arn:{}:lambda:{}:{}:function:{name}",
+                    a.partition, a.region, a.account
+                )),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 /// Services whose resources RCPs govern.
 /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>
 const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
@@ -308,21 +328,7 @@ impl Engine {
         if let Some(i) = self.resource_by_arn.get(arn) {
             return self.resources.get(*i);
         }
-        let a = Arn::parse(arn)?;
-        let base = match a.service {
-            "s3" => arn.split_once('/').map(|(b, _)| b.to_string()),
-            "lambda" => {
-                let mut parts = a.resource.splitn(3, ':');
-                match (parts.next(), parts.next(), parts.next()) {
-                    (Some("function"), Some(name), Some(_)) => Some(format!(
-                        "arn:{}:lambda:{}:{}:function:{name}",
-                        a.partition, a.region, a.account
-                    )),
-                    _ => None,
-                }
-            }
-            _ => None,
-        }?;
+        let base = governing_parent(arn)?;
         self.resources.get(*self.resource_by_arn.get(&base)?)
     }
 
