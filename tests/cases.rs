@@ -161,105 +161,11 @@ fn run_statement_row(row: &Value) -> Result<(), String> {
     }
 }
 
-fn doc(v: &Value, kind: PolicyKind, name: &str) -> Result<iamsim::inventory::NamedPolicy, String> {
-    parse_document(v, name, kind)
-        .map(|d| named(name, d))
-        .map_err(|e| e.to_string())
-}
-
 fn run_engine_row(row: &Value) -> Result<(), String> {
-    let p = row.get("principal").ok_or("row has no principal")?;
-    let principal = Principal::parse(
-        p.get("arn")
-            .and_then(Value::as_str)
-            .ok_or("principal.arn")?,
-    )
-    .map_err(|e| e.to_string())?;
-    let mut adhoc = AdHoc {
-        principal: Some(principal.clone()),
-        ..AdHoc::default()
-    };
-    if let Some(ids) = p.get("identity").and_then(Value::as_array) {
-        for (i, d) in ids.iter().enumerate() {
-            adhoc
-                .identity
-                .push(doc(d, PolicyKind::Identity, &format!("identity{i}"))?);
-        }
-    }
-    if let Some(b) = p.get("boundary") {
-        adhoc.boundary = Some(doc(b, PolicyKind::Identity, "boundary")?);
-    }
-    if let Some(t) = p.get("tags").and_then(Value::as_object) {
-        for (k, v) in t {
-            adhoc
-                .tags
-                .insert(k.clone(), v.as_str().unwrap_or_default().to_string());
-        }
-    }
-    let session = match p.get("session_policy") {
-        Some(s) => {
-            Some(parse_document(s, "session", PolicyKind::Identity).map_err(|e| e.to_string())?)
-        }
-        None => None,
-    };
-    let resource_arn = row
-        .get("resource")
-        .and_then(|r| r.get("arn"))
-        .and_then(Value::as_str)
-        .unwrap_or("*")
-        .to_string();
-    if let Some(r) = row.get("resource") {
-        adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
-        if let Some(pol) = r.get("policy") {
-            let is_role =
-                resource_arn.contains(":role/") && resource_arn.starts_with("arn:aws:iam:");
-            let kind = if is_role {
-                PolicyKind::Trust
-            } else {
-                PolicyKind::Resource
-            };
-            adhoc.resource_policy = Some(doc(pol, kind, "resource-policy")?);
-        }
-    }
-    adhoc.resource_arn = Some(resource_arn.clone());
-    for (field, target) in [("scps", PolicyKind::Scp), ("rcps", PolicyKind::Rcp)] {
-        if let Some(levels) = row.get(field).and_then(Value::as_array) {
-            let mut out = Vec::new();
-            for (li, level) in levels.iter().enumerate() {
-                let mut docs = Vec::new();
-                for (di, d) in level
-                    .as_array()
-                    .ok_or("levels are arrays")?
-                    .iter()
-                    .enumerate()
-                {
-                    docs.push(doc(d, target, &format!("{field}[{li}][{di}]"))?);
-                }
-                out.push(docs);
-            }
-            if field == "scps" {
-                adhoc.scps = out;
-            } else {
-                adhoc.rcps = out;
-            }
-        }
-    }
-    adhoc.management_account = row
-        .get("management_account")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let (adhoc, req) = iamsim::inventory::from_engine_row(row)?;
     let engine = Engine::new(&adhoc.build())
         .map_err(|e| e.to_string())?
         .with_time(NOW);
-    let mut req = Request::new(
-        principal,
-        row.get("action").and_then(Value::as_str).ok_or("action")?,
-        resource_arn,
-    );
-    req.session_policy = session;
-    if let Some(c) = row.get("context") {
-        req.context = Context::from_json(c)?;
-    }
     let (ev, trace) = engine.explain(&req);
     let fast = engine.evaluate(&req);
     if fast.decision != ev.decision || fast.blocked_by != ev.blocked_by {

@@ -1,10 +1,12 @@
 //! The world a request is decided in, and its loading from a `policies/` directory.
 
 mod adhoc;
+mod case_row;
 mod load;
 mod model;
 pub(crate) mod strict;
 
 pub use adhoc::{named, AdHoc};
+pub use case_row::from_engine_row;
 pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};
 pub use model::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};

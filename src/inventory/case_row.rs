@@ -1,0 +1,105 @@
+//! Whole-decision rows (`tests/cases/engine/*.json`, format in docs/formats.md) turned into an
+//! ad hoc inventory and a request: shared by the case corpus and the differential driver.
+
+use serde_json::Value;
+
+use super::{named, AdHoc, NamedPolicy};
+use crate::policy::{parse_document, PolicyKind};
+use crate::request::{Context, Principal, Request};
+
+fn doc(v: &Value, kind: PolicyKind, name: &str) -> Result<NamedPolicy, String> {
+    parse_document(v, name, kind)
+        .map(|d| named(name, d))
+        .map_err(|e| e.to_string())
+}
+
+/// Read one engine row: its principal, policies, organization levels and request.
+pub fn from_engine_row(row: &Value) -> Result<(AdHoc, Request), String> {
+    let p = row.get("principal").ok_or("row has no `principal`")?;
+    let arn = p
+        .get("arn")
+        .and_then(Value::as_str)
+        .ok_or("row has no `principal.arn`")?;
+    let principal = Principal::parse(arn).map_err(|e| e.to_string())?;
+    let mut adhoc = AdHoc {
+        principal: Some(principal.clone()),
+        ..AdHoc::default()
+    };
+    if let Some(ids) = p.get("identity").and_then(Value::as_array) {
+        for (i, d) in ids.iter().enumerate() {
+            adhoc
+                .identity
+                .push(doc(d, PolicyKind::Identity, &format!("identity{i}"))?);
+        }
+    }
+    if let Some(b) = p.get("boundary") {
+        adhoc.boundary = Some(doc(b, PolicyKind::Identity, "boundary")?);
+    }
+    if let Some(t) = p.get("tags").and_then(Value::as_object) {
+        for (k, v) in t {
+            let v = v
+                .as_str()
+                .ok_or_else(|| format!("tag `{k}` must be a string"))?;
+            adhoc.tags.insert(k.clone(), v.to_string());
+        }
+    }
+    let session = match p.get("session_policy") {
+        Some(s) => Some(doc(s, PolicyKind::Identity, "session-policy")?.document),
+        None => None,
+    };
+    let resource_arn = row
+        .get("resource")
+        .and_then(|r| r.get("arn"))
+        .and_then(Value::as_str)
+        .unwrap_or("*")
+        .to_string();
+    if let Some(r) = row.get("resource") {
+        adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
+        if let Some(pol) = r.get("policy") {
+            let is_role =
+                resource_arn.starts_with("arn:aws:iam:") && resource_arn.contains(":role/");
+            let kind = if is_role {
+                PolicyKind::Trust
+            } else {
+                PolicyKind::Resource
+            };
+            adhoc.resource_policy = Some(doc(pol, kind, "resource-policy")?);
+        }
+    }
+    adhoc.resource_arn = Some(resource_arn.clone());
+    for (field, kind) in [("scps", PolicyKind::Scp), ("rcps", PolicyKind::Rcp)] {
+        let Some(levels) = row.get(field).and_then(Value::as_array) else {
+            continue;
+        };
+        let mut out = Vec::new();
+        for (li, level) in levels.iter().enumerate() {
+            let docs = level
+                .as_array()
+                .ok_or_else(|| format!("`{field}` levels are arrays"))?;
+            let mut parsed = Vec::new();
+            for (di, d) in docs.iter().enumerate() {
+                parsed.push(doc(d, kind, &format!("{field}[{li}][{di}]"))?);
+            }
+            out.push(parsed);
+        }
+        if field == "scps" {
+            adhoc.scps = out;
+        } else {
+            adhoc.rcps = out;
+        }
+    }
+    adhoc.management_account = row
+        .get("management_account")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let action = row
+        .get("action")
+        .and_then(Value::as_str)
+        .ok_or("row has no `action`")?;
+    let mut req = Request::new(principal, action, resource_arn);
+    req.session_policy = session;
+    if let Some(c) = row.get("context") {
+        req.context = Context::from_json(c)?;
+    }
+    Ok((adhoc, req))
+}
