@@ -281,6 +281,10 @@ fn expand_file(
     Ok(cases)
 }
 
+/// The domains AWS service principals live in.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services>
+const SERVICE_DOMAINS: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"];
+
 struct Resolver<'a> {
     engine: &'a Engine,
     file: &'a str,
@@ -308,6 +312,16 @@ impl Resolver<'_> {
             text.to_string()
         };
         let p = Principal::parse(&arn).map_err(|e| err(e.to_string()))?;
+        // A misspelt service principal would match no policy and so deny quietly: accept only
+        // AWS's service-principal domains.
+        if let Principal::Service(name) = &p {
+            if !SERVICE_DOMAINS.iter().any(|d| name.ends_with(d)) {
+                return Err(err(format!(
+                    "`{text}` is not an AWS service principal (they end in {})",
+                    SERVICE_DOMAINS.join(", ")
+                )));
+            }
+        }
         if let Principal::Iam(ip) = &p {
             match ip.kind {
                 IamKind::Root => {}
