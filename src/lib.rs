@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod condition;
 pub mod diff;
 pub mod engine;
+mod hash;
 pub mod import;
 pub mod inventory;
 pub mod lint;

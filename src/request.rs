@@ -226,10 +226,22 @@ pub struct ContextEntry {
     pub multi: bool,
 }
 
+/// Where condition evaluation finds context keys: a [`Context`], or layers of them.
+pub trait Lookup {
+    /// The entry for a lowercased key name
+    fn lookup(&self, lower_key: &str) -> Option<&ContextEntry>;
+}
+
+impl Lookup for Context {
+    fn lookup(&self, lower_key: &str) -> Option<&ContextEntry> {
+        self.get_lower(lower_key)
+    }
+}
+
 /// Request context: case-insensitive key -> values.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
-    entries: IndexMap<String, ContextEntry>,
+    entries: crate::hash::FastIndexMap<String, ContextEntry>,
 }
 
 impl Context {
@@ -264,8 +276,12 @@ impl Context {
 
     /// Set a key unless the request already gives it
     pub fn insert_default(&mut self, key: &str, value: impl Into<String>) {
-        if !self.contains(key) {
-            self.insert(key, value);
+        if let indexmap::map::Entry::Vacant(slot) = self.entries.entry(key.to_ascii_lowercase()) {
+            slot.insert(ContextEntry {
+                name: key.into(),
+                values: vec![ContextValue::new(value)],
+                multi: false,
+            });
         }
     }
 

@@ -10,7 +10,7 @@
 
 use super::{BaseOperator, Comparison, Condition, Family, PolicyValue, Qualifier};
 use crate::pattern::{ArnPattern, Dialect};
-use crate::request::{Context, ContextValue};
+use crate::request::{ContextValue, Lookup};
 
 /// Why a condition entry did not hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -30,10 +30,10 @@ pub enum ConditionFailure {
 pub type Outcome = Result<(), ConditionFailure>;
 
 /// Decide `cond` against `ctx`.
-pub fn evaluate(cond: &Condition, ctx: &Context) -> Outcome {
+pub fn evaluate<L: Lookup + ?Sized>(cond: &Condition, ctx: &L) -> Outcome {
     let op = cond.operator;
     let entry = ctx
-        .get_lower(cond.key_lower())
+        .lookup(cond.key_lower())
         .filter(|e| !e.values.is_empty());
     if op.base == BaseOperator::Null {
         // `Null: true` holds when the key is absent; an empty string counts as null (aws-semantics #16).
@@ -102,11 +102,11 @@ pub fn evaluate(cond: &Condition, ctx: &Context) -> Outcome {
 
 /// Does one policy value match one request value, before negation? `None`: the request value
 /// cannot be read as the operator's type.
-fn matches_one(
+fn matches_one<L: Lookup + ?Sized>(
     op: BaseOperator,
     pv: &PolicyValue,
     v: &ContextValue,
-    ctx: &Context,
+    ctx: &L,
 ) -> Option<bool> {
     use std::cmp::Ordering;
     let ordered = |ord: Ordering| -> bool {
@@ -153,6 +153,7 @@ fn matches_one(
 mod tests {
     use super::*;
     use crate::condition::Operator;
+    use crate::request::Context;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition::new(

@@ -4,7 +4,7 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
 
 use crate::pattern::wildcard::{tokenize, Dialect, Token, Wildcard};
-use crate::request::Context;
+use crate::request::Lookup;
 
 /// One piece of a templated policy value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,7 +70,7 @@ impl Template {
     }
 
     /// The value with variables substituted; `None` if one has no value and no default.
-    pub fn resolve(&self, ctx: &Context) -> Option<String> {
+    pub fn resolve<L: Lookup + ?Sized>(&self, ctx: &L) -> Option<String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -83,7 +83,11 @@ impl Template {
     }
 
     /// A wildcard pattern with variables substituted (their values and `${*}` are literal).
-    pub fn resolve_pattern(&self, ctx: &Context, dialect: Dialect) -> Option<Wildcard> {
+    pub fn resolve_pattern<L: Lookup + ?Sized>(
+        &self,
+        ctx: &L,
+        dialect: Dialect,
+    ) -> Option<Wildcard> {
         let mut tokens: Vec<Token> = Vec::new();
         let mut source = String::new();
         for part in &self.parts {
@@ -107,11 +111,11 @@ impl Template {
     }
 }
 
-fn lookup(part: &Part, ctx: &Context) -> Option<String> {
+fn lookup<L: Lookup + ?Sized>(part: &Part, ctx: &L) -> Option<String> {
     let Part::Var { lower, default, .. } = part else {
         return None;
     };
-    match ctx.get_lower(lower) {
+    match ctx.lookup(lower) {
         // Only single-valued keys can fill a variable.
         Some(e) if !e.multi && e.values.len() == 1 => e.values.first().map(|v| v.raw().to_string()),
         _ => default.clone(),
@@ -160,6 +164,7 @@ fn parse_body(body: &str) -> Result<Part, VariableError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::Context;
 
     #[test]
     fn substitutes_values_defaults_and_escapes() {

@@ -10,7 +10,7 @@ use crate::policy::{
     ActionClause, Effect, PrincipalClause, PrincipalEntry, Principals, ResourceClause,
     ResourceMatcher, ResourcePattern, Statement,
 };
-use crate::request::{IamKind, Principal};
+use crate::request::{IamKind, Lookup, Principal};
 
 /// A cheap, copyable reason, expanded into a [`Mismatch`] only when a trace wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +34,7 @@ impl Miss {
                     key: c.map(|c| c.key.clone()).unwrap_or_default(),
                     values: c.map(|c| c.raw.clone()).unwrap_or_default(),
                     request: c
-                        .and_then(|c| req.context.get_lower(c.key_lower()))
+                        .and_then(|c| req.context.lookup(c.key_lower()))
                         .map(|e| e.values.iter().map(|v| v.raw().to_string()).collect())
                         .unwrap_or_default(),
                     failure,
@@ -108,7 +108,7 @@ pub(crate) fn applies(
     };
     let mut result = Ok(via);
     for (i, c) in st.conditions.iter().enumerate() {
-        if req.context.get_lower(c.key_lower()).is_none()
+        if req.context.lookup(c.key_lower()).is_none()
             && !missing.iter().any(|m| m.eq_ignore_ascii_case(&c.key))
         {
             missing.push(c.key.clone());

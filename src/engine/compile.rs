@@ -14,7 +14,7 @@ use crate::request::Principal;
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
     statements: Vec<(StatementId, Statement)>,
-    by_service: super::hash::FastMap<Box<str>, Vec<u32>>,
+    by_service: crate::hash::FastMap<Box<str>, Vec<u32>>,
     /// Statements with `*` actions or `NotAction`: candidates for every service
     everywhere: Vec<u32>,
     /// Services with a candidate statement that reads the request context (a condition or a

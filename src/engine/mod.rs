@@ -4,15 +4,13 @@
 mod applies;
 mod compile;
 mod decide;
-mod hash;
 mod prepare;
 mod trace;
 mod who_can;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use hash::FastMap;
+use crate::hash::FastMap;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use indexmap::IndexMap;
@@ -27,10 +25,10 @@ pub use trace::{
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
 use crate::policy::{Effect, PolicyKind};
-use crate::request::{IamKind, Principal, Request};
+use crate::request::{Context, IamKind, Principal, Request};
 use applies::applies;
 use decide::{decide, Caller, Facts, Gate, Grant, Rule};
-use prepare::{global_keys, CallerFacts, Prepared};
+use prepare::{principal_keys, request_keys, time_keys, Layered, Prepared};
 
 /// The answer to a request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,6 +60,8 @@ struct CompiledPrincipal {
     boundary: Option<PolicySet>,
     trust: Option<PolicySet>,
     tags: IndexMap<String, String>,
+    /// The global keys that follow from this principal, built once
+    globals: Context,
 }
 
 #[derive(Debug)]
@@ -115,6 +115,17 @@ pub struct Engine {
     org: FastMap<String, OrgPath>,
     management_account: Option<String>,
     now_millis: Option<i64>,
+    /// The time keys for a fixed clock, built once
+    time_keys: Context,
+}
+
+/// The global keys of a role or user, from its ARN and tags.
+fn globals_of(arn: &str, tags: &IndexMap<String, String>) -> Context {
+    let mut ctx = Context::new();
+    if let Ok(p) = Principal::parse(arn) {
+        principal_keys(&mut ctx, &p, Some(tags));
+    }
+    ctx
 }
 
 fn err(source: &str, message: String) -> CompileError {
@@ -186,6 +197,7 @@ impl Engine {
                 boundary,
                 trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
                 tags: r.tags.clone(),
+                globals: globals_of(&r.arn, &r.tags),
             });
         }
         for u in &inv.users {
@@ -220,6 +232,7 @@ impl Engine {
                 boundary,
                 trust: None,
                 tags: u.tags.clone(),
+                globals: globals_of(&u.arn, &u.tags),
             });
         }
         for r in &inv.resources {
@@ -260,6 +273,8 @@ impl Engine {
     /// Fix the clock used for `aws:CurrentTime`/`aws:EpochTime` (epoch milliseconds).
     pub fn with_time(mut self, now_millis: i64) -> Self {
         self.now_millis = Some(now_millis);
+        self.time_keys = Context::new();
+        time_keys(&mut self.time_keys, now_millis);
         self
     }
 
@@ -460,26 +475,34 @@ impl Engine {
             || session_set.as_ref().is_some_and(reads)
             || !self.org.is_empty();
         let context = if needs_context {
-            let now = self.now_millis.unwrap_or_else(|| {
-                SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-                    .unwrap_or(0)
-            });
-            let mut context = req.context.clone();
-            global_keys(
-                &mut context,
-                principal,
-                &CallerFacts {
-                    tags: compiled.map(|c| &c.tags),
-                    resource_account: res_account.as_deref(),
-                    resource_tags: res_tags,
-                    now_millis: now,
-                },
-            );
-            Cow::Owned(context)
+            // A fixed clock's keys are built once (`with_time`); a live clock's, per request.
+            let live_now = match self.now_millis {
+                Some(_) => None,
+                None => Some(
+                    SystemTime::now()
+                        .duration_since(UNIX_EPOCH)
+                        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+                        .unwrap_or(0),
+                ),
+            };
+            let mut extra = Context::new();
+            if compiled.is_none() {
+                principal_keys(&mut extra, principal, None);
+            }
+            request_keys(&mut extra, res_account.as_deref(), res_tags, live_now);
+            Layered {
+                request: &req.context,
+                principal: compiled.map(|c| &c.globals),
+                extra: Some(extra),
+                time: self.now_millis.map(|_| &self.time_keys),
+            }
         } else {
-            Cow::Borrowed(&req.context)
+            Layered {
+                request: &req.context,
+                principal: None,
+                extra: None,
+                time: None,
+            }
         };
         let prepared = Prepared {
             action: &action,

@@ -2,9 +2,9 @@
 //! the caller resolved against the inventory, and the global context keys that follow from it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>
 
-use std::borrow::Cow;
+use indexmap::IndexMap;
 
-use crate::request::{Context, IamKind, Principal};
+use crate::request::{Context, ContextEntry, IamKind, Lookup, Principal};
 
 /// The normalised request that statements are checked against.
 #[derive(Debug, Clone)]
@@ -19,21 +19,40 @@ pub(crate) struct Prepared<'r> {
     pub principal: &'r Principal,
     /// Whether the caller has a permissions boundary
     pub has_boundary: bool,
-    /// The request's context plus the global keys that follow from it; borrowed as given when
-    /// no candidate statement reads the context (see `PolicySet::reads_context`)
-    pub context: Cow<'r, Context>,
+    /// The request's context, then the global keys that follow from it (left out when no
+    /// candidate statement reads the context: see `PolicySet::reads_context`)
+    pub context: Layered<'r>,
 }
 
-/// Facts about the caller the global keys are built from.
-pub(crate) struct CallerFacts<'a> {
-    pub tags: Option<&'a indexmap::IndexMap<String, String>>,
-    pub resource_account: Option<&'a str>,
-    pub resource_tags: Option<&'a indexmap::IndexMap<String, String>>,
-    pub now_millis: i64,
+/// Context as statements read it: the request's own keys first (they win), then the caller's
+/// global keys (built once per principal when the engine is compiled), then the keys that
+/// depend on this request (resource account and tags, time).
+#[derive(Debug, Clone)]
+pub(crate) struct Layered<'r> {
+    pub request: &'r Context,
+    pub principal: Option<&'r Context>,
+    pub extra: Option<Context>,
+    /// `aws:CurrentTime`/`aws:EpochTime` when the engine's clock is fixed (built once)
+    pub time: Option<&'r Context>,
 }
 
-/// Fill in the global keys a request implies, unless the request gives them.
-pub(crate) fn global_keys(ctx: &mut Context, principal: &Principal, facts: &CallerFacts<'_>) {
+impl Lookup for Layered<'_> {
+    fn lookup(&self, lower_key: &str) -> Option<&ContextEntry> {
+        self.request
+            .get_lower(lower_key)
+            .or_else(|| self.principal.and_then(|c| c.get_lower(lower_key)))
+            .or_else(|| self.extra.as_ref().and_then(|c| c.get_lower(lower_key)))
+            .or_else(|| self.time.and_then(|c| c.get_lower(lower_key)))
+    }
+}
+
+/// The global keys that follow from the caller (`aws:PrincipalArn`, `aws:PrincipalType`,
+/// `aws:PrincipalTag/*`, ...), unless `ctx` already has them.
+pub(crate) fn principal_keys(
+    ctx: &mut Context,
+    principal: &Principal,
+    tags: Option<&IndexMap<String, String>>,
+) {
     match principal {
         Principal::Iam(p) => {
             let (arn, kind) = match &p.kind {
@@ -50,7 +69,7 @@ pub(crate) fn global_keys(ctx: &mut Context, principal: &Principal, facts: &Call
             ctx.insert_default("aws:PrincipalAccount", p.account.clone());
             ctx.insert_default("aws:PrincipalType", kind);
             ctx.insert_default("aws:PrincipalIsAWSService", "false");
-            if let Some(tags) = facts.tags {
+            if let Some(tags) = tags {
                 for (k, v) in tags {
                     ctx.insert_default(&format!("aws:PrincipalTag/{k}"), v.clone());
                 }
@@ -64,21 +83,33 @@ pub(crate) fn global_keys(ctx: &mut Context, principal: &Principal, facts: &Call
             ctx.insert_default("aws:PrincipalType", "Anonymous");
         }
     }
-    if let Some(account) = facts.resource_account {
+}
+
+/// The global keys that depend on the request: the resource's account and tags, and the time.
+pub(crate) fn request_keys(
+    ctx: &mut Context,
+    resource_account: Option<&str>,
+    resource_tags: Option<&IndexMap<String, String>>,
+    now_millis: Option<i64>,
+) {
+    if let Some(account) = resource_account {
         ctx.insert_default("aws:ResourceAccount", account);
     }
-    if let Some(tags) = facts.resource_tags {
+    if let Some(tags) = resource_tags {
         for (k, v) in tags {
             ctx.insert_default(&format!("aws:ResourceTag/{k}"), v.clone());
         }
     }
-    if !ctx.contains("aws:CurrentTime") {
-        ctx.insert(
-            "aws:CurrentTime",
-            crate::condition::value::format_date(facts.now_millis),
-        );
+    if let Some(now) = now_millis {
+        time_keys(ctx, now);
     }
-    if !ctx.contains("aws:EpochTime") {
-        ctx.insert("aws:EpochTime", (facts.now_millis / 1000).to_string());
-    }
+}
+
+/// `aws:CurrentTime` and `aws:EpochTime` for a moment (epoch milliseconds).
+pub(crate) fn time_keys(ctx: &mut Context, now_millis: i64) {
+    ctx.insert_default(
+        "aws:CurrentTime",
+        crate::condition::value::format_date(now_millis),
+    );
+    ctx.insert_default("aws:EpochTime", (now_millis / 1000).to_string());
 }

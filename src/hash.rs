@@ -1,4 +1,5 @@
-//! A fast, non-cryptographic hasher for the engine's lookup tables (the Fx hash of rustc).
+//! A fast, non-cryptographic hasher for the engine's and the request context's lookup tables
+//! (the Fx hash of rustc).
 //! Keys are ARNs, names and service prefixes from the inventory; SipHash's protection against
 //! chosen collisions buys nothing for a local tool and cost a quarter of each evaluation.
 
@@ -58,6 +59,9 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` with the Fx hash.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// An `IndexMap` with the Fx hash.
+pub type FastIndexMap<K, V> = indexmap::IndexMap<K, V, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {
