@@ -507,18 +507,12 @@ fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
 
 /// The managed policy AWS attaches at every level when RCPs are enabled; it cannot be detached.
 /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>
-fn rcp_full_access() -> NamedPolicy {
+fn rcp_full_access() -> Result<NamedPolicy, LoadError> {
     let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
-    NamedPolicy {
+    Ok(NamedPolicy {
         name: "RCPFullAWSAccess".into(),
-        document: parse_document(&doc, "RCPFullAWSAccess", PolicyKind::Rcp).unwrap_or_else(|_| {
-            crate::policy::Document {
-                version: crate::policy::Version::V2012_10_17,
-                id: None,
-                statements: Vec::new(),
-            }
-        }),
-    }
+        document: parse_document(&doc, "RCPFullAWSAccess", PolicyKind::Rcp)?,
+    })
 }
 
 fn org_policies(
@@ -667,17 +661,13 @@ fn organization(v: &Value, file: &str) -> Result<Organization, LoadError> {
             account.clone(),
             chain.iter().map(|(s, _)| s.clone()).collect(),
         );
-        org.rcp_levels.insert(
-            account,
-            chain
-                .iter()
-                .map(|(_, r)| {
-                    let mut level = vec![rcp_full_access()];
-                    level.extend(r.iter().cloned());
-                    level
-                })
-                .collect(),
-        );
+        let mut rcp_levels = Vec::with_capacity(chain.len());
+        for (_, r) in &chain {
+            let mut level = vec![rcp_full_access()?];
+            level.extend(r.iter().cloned());
+            rcp_levels.push(level);
+        }
+        org.rcp_levels.insert(account, rcp_levels);
     }
     Ok(org)
 }

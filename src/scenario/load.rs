@@ -710,3 +710,43 @@ pub fn load_inventory_with(
 pub fn is_role_session(p: &Principal) -> bool {
     matches!(p, Principal::Iam(ip) if matches!(ip.kind, IamKind::Role { .. }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check_fields` keeps its own list of field names (to name the path and suggest a
+    /// spelling); it must agree with what the serde types accept.
+    #[test]
+    fn the_field_lists_match_the_serde_types() {
+        let mut sc = serde_json::Map::new();
+        for f in SCENARIO_FIELDS {
+            let v = match *f {
+                "expect" => serde_json::json!("allow"),
+                "tags" => serde_json::json!([]),
+                "for_each" | "context" | "session_policy" => serde_json::json!({}),
+                "actions" | "resources" => serde_json::json!(["x"]),
+                _ => serde_json::json!("x"),
+            };
+            sc.insert((*f).to_string(), v);
+        }
+        let mut file = serde_json::Map::new();
+        for f in FILE_FIELDS {
+            let v = match *f {
+                "tags" => serde_json::json!([]),
+                "context" => serde_json::json!({}),
+                "scenarios" => serde_json::json!([Value::Object(sc.clone())]),
+                _ => serde_json::json!("x"),
+            };
+            file.insert((*f).to_string(), v);
+        }
+        let parsed = parse_file(Value::Object(file), "t.json");
+        assert!(parsed.is_ok(), "{parsed:?}");
+        let err =
+            parse_file(serde_json::json!({"scenarios": [{"nme": "x"}]}), "t.json").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "t.json: scenarios[0]: unknown field `nme` (did you mean `name`?)"
+        );
+    }
+}
