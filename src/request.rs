@@ -2,6 +2,7 @@
 //! Context key names are case-insensitive; values are typed once, when the request is built.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
@@ -154,32 +155,36 @@ pub fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// One request value, typed every way it can be read.
-#[derive(Debug, Clone, PartialEq)]
+/// One request value, typed every way it can be read. Each typed form is parsed on first use
+/// and kept (once per request, never per statement): most values are only ever compared as
+/// strings, and the engine's own global keys are built on every request that reads them.
+#[derive(Debug, Clone)]
 pub struct ContextValue {
     raw: String,
-    number: Option<f64>,
-    date: Option<i64>,
-    boolean: Option<bool>,
-    ip: Option<IpAddr>,
-    // Typed on first use (once per request, never per statement): most values are never
-    // compared ignoring case or as binary, and these two allocate.
-    lower: std::sync::OnceLock<String>,
-    binary: std::sync::OnceLock<Option<Vec<u8>>>,
+    number: OnceLock<Option<f64>>,
+    date: OnceLock<Option<i64>>,
+    ip: OnceLock<Option<IpAddr>>,
+    lower: OnceLock<String>,
+    binary: OnceLock<Option<Vec<u8>>>,
+}
+
+/// Two values are equal when they were given alike: every typed form follows from the text.
+impl PartialEq for ContextValue {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
 }
 
 impl ContextValue {
-    /// Type a value once, so evaluation never re-parses it.
+    /// A value as given; its typed forms are parsed when first read.
     pub fn new(raw: impl Into<String>) -> Self {
-        let raw = raw.into();
         Self {
-            number: parse_number(&raw),
-            date: parse_date(&raw),
-            boolean: parse_bool(&raw),
-            ip: raw.trim().parse().ok(),
-            lower: std::sync::OnceLock::new(),
-            binary: std::sync::OnceLock::new(),
-            raw,
+            raw: raw.into(),
+            number: OnceLock::new(),
+            date: OnceLock::new(),
+            ip: OnceLock::new(),
+            lower: OnceLock::new(),
+            binary: OnceLock::new(),
         }
     }
 
@@ -193,19 +198,21 @@ impl ContextValue {
     }
     /// The value as a number, if it is one
     pub fn number(&self) -> Option<f64> {
-        self.number
+        *self.number.get_or_init(|| parse_number(&self.raw))
     }
     /// The value as epoch milliseconds, if it is a date
     pub fn date(&self) -> Option<i64> {
-        self.date
+        *self.date.get_or_init(|| parse_date(&self.raw))
     }
     /// The value as a boolean, if it is `true` or `false`
     pub fn boolean(&self) -> Option<bool> {
-        self.boolean
+        parse_bool(&self.raw)
     }
     /// The value as an IP address, if it is one
     pub fn ip(&self) -> Option<&IpAddr> {
-        self.ip.as_ref()
+        self.ip
+            .get_or_init(|| self.raw.trim().parse().ok())
+            .as_ref()
     }
     /// The value base64-decoded, if it decodes
     pub fn binary(&self) -> Option<&[u8]> {
@@ -283,6 +290,11 @@ impl Context {
                 multi: false,
             });
         }
+    }
+
+    /// Whether no key is set
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Does the request give this key?

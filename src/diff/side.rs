@@ -203,7 +203,7 @@ impl<'a> Side<'a> {
     pub(crate) fn governor(&self, resource: &str) -> Governor<'a> {
         let found = self.resources.get(resource).copied().or_else(|| {
             let base = crate::engine::governing_parent(resource)?;
-            self.resources.get(base.as_str()).copied()
+            self.resources.get(base).copied()
         });
         if let Some(r) = found {
             return Governor::Resource {

@@ -24,7 +24,7 @@ pub use trace::{
 
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
-use crate::policy::{Effect, PolicyKind};
+use crate::policy::{Effect, PolicyKind, PrincipalClause, PrincipalEntry};
 use crate::request::{Context, IamKind, Principal, Request};
 use applies::applies;
 use decide::{decide, Caller, Facts, Gate, Grant, Rule};
@@ -59,16 +59,19 @@ struct CompiledPrincipal {
     identity: PolicySet,
     boundary: Option<PolicySet>,
     trust: Option<PolicySet>,
-    tags: IndexMap<String, String>,
     /// The global keys that follow from this principal, built once
     globals: Context,
+    /// `aws:ResourceAccount` and `aws:ResourceTag/*` when this role is a request's resource
+    /// (`sts:AssumeRole`), built once
+    as_resource: Context,
 }
 
 #[derive(Debug)]
 struct CompiledResource {
     account: String,
     policy: Option<PolicySet>,
-    tags: IndexMap<String, String>,
+    /// `aws:ResourceAccount` and `aws:ResourceTag/*`, built once
+    keys: Context,
 }
 
 #[derive(Debug, Default)]
@@ -79,22 +82,39 @@ struct OrgPath {
 
 /// The resource whose resource-based policy governs `arn` when `arn` itself has none: an S3
 /// object's bucket, a Lambda version's or alias's function. `None` for anything else.
-pub fn governing_parent(arn: &str) -> Option<String> {
-    let a = Arn::parse(arn)?;
+pub fn governing_parent(arn: &str) -> Option<&str> {
+    parent_of(arn, Arn::parse(arn)?)
+}
+
+/// [`governing_parent`] for an ARN already split: the parent is always a prefix of `arn`, so
+/// finding it allocates nothing.
+fn parent_of<'a>(arn: &'a str, a: Arn<'a>) -> Option<&'a str> {
     match a.service {
-        "s3" => arn.split_once('/').map(|(b, _)| b.to_string()),
+        "s3" => arn.split_once('/').map(|(b, _)| b),
         "lambda" => {
             let mut parts = a.resource.splitn(3, ':');
             match (parts.next(), parts.next(), parts.next()) {
-                (Some("function"), Some(name), Some(_)) => Some(format!(
-                    "arn:{}:lambda:{}:{}:function:{name}",
-                    a.partition, a.region, a.account
-                )),
+                (Some("function"), Some(name), Some(_)) => {
+                    let start = arn.len() - a.resource.len();
+                    arn.get(..start + "function:".len() + name.len())
+                }
                 _ => None,
             }
         }
         _ => None,
     }
+}
+
+/// Room for a lowercased action on the stack (the longest IAM action names are under 100 bytes).
+const ACTION_BUF: usize = 128;
+
+/// `text` in ASCII lowercase, written into `buf`; `None` when it does not fit (the caller then
+/// allocates). Saves an allocation on every evaluation.
+fn lower_into<'b>(text: &str, buf: &'b mut [u8; ACTION_BUF]) -> Option<&'b str> {
+    let out = buf.get_mut(..text.len())?;
+    out.copy_from_slice(text.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
 }
 
 /// Services whose resources RCPs govern.
@@ -117,6 +137,39 @@ pub struct Engine {
     now_millis: Option<i64>,
     /// The time keys for a fixed clock, built once
     time_keys: Context,
+    /// The global keys of each service principal that a policy names, built once
+    service_keys: FastMap<String, Context>,
+}
+
+/// The global keys of every service principal named in a `Principal` element of `sets`.
+fn service_principal_keys<'a>(
+    sets: impl Iterator<Item = &'a PolicySet>,
+) -> FastMap<String, Context> {
+    let mut out = FastMap::default();
+    for set in sets {
+        for (_, st) in set.statements() {
+            let Some(PrincipalClause::Principal(p)) = &st.principal else {
+                continue;
+            };
+            for entry in &p.entries {
+                if let PrincipalEntry::Service(name) = entry {
+                    out.entry(name.clone()).or_insert_with(|| {
+                        let mut ctx = Context::new();
+                        principal_keys(&mut ctx, &Principal::Service(name.clone()), None);
+                        ctx
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `aws:ResourceAccount` and `aws:ResourceTag/*` of a resource in the inventory.
+fn resource_keys_of(account: &str, tags: &IndexMap<String, String>) -> Context {
+    let mut ctx = Context::new();
+    request_keys(&mut ctx, Some(account), Some(tags), None);
+    ctx
 }
 
 /// The global keys of a role or user, from its ARN and tags.
@@ -196,8 +249,8 @@ impl Engine {
                 identity,
                 boundary,
                 trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
-                tags: r.tags.clone(),
                 globals: globals_of(&r.arn, &r.tags),
+                as_resource: resource_keys_of(&r.account, &r.tags),
             });
         }
         for u in &inv.users {
@@ -231,8 +284,8 @@ impl Engine {
                 identity,
                 boundary,
                 trust: None,
-                tags: u.tags.clone(),
                 globals: globals_of(&u.arn, &u.tags),
+                as_resource: Context::new(),
             });
         }
         for r in &inv.resources {
@@ -253,7 +306,7 @@ impl Engine {
             e.resources.push(CompiledResource {
                 account: r.account.clone(),
                 policy: r.policy.as_ref().map(|p| PolicySet::new([p])),
-                tags: r.tags.clone(),
+                keys: resource_keys_of(&r.account, &r.tags),
             });
         }
         if let Some(org) = &inv.organization {
@@ -267,6 +320,12 @@ impl Engine {
                     levels.iter().map(PolicySet::new).collect();
             }
         }
+        e.service_keys = service_principal_keys(
+            e.principals
+                .iter()
+                .filter_map(|p| p.trust.as_ref())
+                .chain(e.resources.iter().filter_map(|r| r.policy.as_ref())),
+        );
         Ok(e)
     }
 
@@ -329,7 +388,10 @@ impl Engine {
     }
 
     fn role_for_arn(&self, arn: &str) -> Option<&CompiledPrincipal> {
-        let a = Arn::parse(arn)?;
+        self.role_for(Arn::parse(arn)?)
+    }
+
+    fn role_for(&self, a: Arn<'_>) -> Option<&CompiledPrincipal> {
         let name = a.resource.strip_prefix("role/")?.rsplit('/').next()?;
         if a.service != "iam" {
             return None;
@@ -339,12 +401,12 @@ impl Engine {
 
     /// The resource a request's ARN is governed by: itself, its bucket (S3 objects), or its
     /// unqualified function (Lambda versions and aliases).
-    fn find_resource(&self, arn: &str) -> Option<&CompiledResource> {
+    fn find_resource(&self, arn: &str, parsed: Option<Arn<'_>>) -> Option<&CompiledResource> {
         if let Some(i) = self.resource_by_arn.get(arn) {
             return self.resources.get(*i);
         }
-        let base = governing_parent(arn)?;
-        self.resources.get(*self.resource_by_arn.get(&base)?)
+        let base = parent_of(arn, parsed?)?;
+        self.resources.get(*self.resource_by_arn.get(base)?)
     }
 
     /// Decide a request (the fast path: no trace).
@@ -365,8 +427,20 @@ impl Engine {
     }
 
     fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
-        let action = req.action.to_ascii_lowercase();
-        let service = action.split_once(':').map_or("", |(s, _)| s);
+        let mut action_buf = [0u8; ACTION_BUF];
+        let lowered;
+        let action = match lower_into(&req.action, &mut action_buf) {
+            Some(a) => a,
+            None => {
+                lowered = req.action.to_ascii_lowercase();
+                &lowered
+            }
+        };
+        let service = action
+            .bytes()
+            .position(|b| b == b':')
+            .and_then(|i| action.get(..i))
+            .unwrap_or("");
         let resource = self.resolve_alias(&req.resource);
         let compiled = self
             .principal_index(&req.principal)
@@ -402,27 +476,31 @@ impl Engine {
         let parsed = Arn::parse(resource);
         let is_key = parsed.is_some_and(|a| a.service == "kms" && a.resource.starts_with("key/"));
         let is_role = parsed.is_some_and(|a| a.service == "iam" && a.resource.starts_with("role/"));
-        let (rule, policy, res_account, res_tags) = if service == "kms" && is_key {
-            let r = self.find_resource(resource);
+        // `res_keys`: the resource's global keys, built at compile time when it is known.
+        let (rule, policy, res_account, res_keys) = if service == "kms" && is_key {
+            let r = self.find_resource(resource, parsed);
             (
                 Rule::KeyPolicy,
                 r.and_then(|r| r.policy.as_ref()),
-                r.map(|r| r.account.clone()),
-                r.map(|r| &r.tags),
+                r.map(|r| r.account.as_str()),
+                r.map(|r| &r.keys),
             )
         } else if service == "sts" && is_role {
-            let r = self.role_for_arn(resource);
+            let r = parsed.and_then(|a| self.role_for(a));
             (
                 Rule::TrustPolicy,
                 r.and_then(|r| r.trust.as_ref()),
-                r.map(|r| r.account.clone()),
-                r.map(|r| &r.tags),
+                r.map(|r| r.account.as_str()),
+                r.map(|r| &r.as_resource),
             )
         } else {
-            let r = self.find_resource(resource);
-            let tags = r.map(|r| &r.tags).or_else(|| {
+            let r = self.find_resource(resource, parsed);
+            // A role ARN outside sts: its tags are the resource's (the account is the ARN's).
+            let keys = r.map(|r| &r.keys).or_else(|| {
                 if is_role {
-                    self.role_for_arn(resource).map(|r| &r.tags)
+                    parsed
+                        .and_then(|a| self.role_for(a))
+                        .map(|r| &r.as_resource)
                 } else {
                     None
                 }
@@ -430,20 +508,16 @@ impl Engine {
             (
                 Rule::Union,
                 r.and_then(|r| r.policy.as_ref()),
-                r.map(|r| r.account.clone()),
-                tags,
+                r.map(|r| r.account.as_str()),
+                keys,
             )
         };
-        let res_account = res_account
-            .or_else(|| {
-                parsed
-                    .map(|a| a.account.to_string())
-                    .filter(|a| !a.is_empty())
-            })
-            .or_else(|| req.resource_account.clone())
+        let res_account: Option<&str> = res_account
+            .or_else(|| parsed.map(|a| a.account).filter(|a| !a.is_empty()))
+            .or(req.resource_account.as_deref())
             .or_else(|| {
                 // As AWS's simulator: a resource whose owner is unknown belongs to the caller's account.
-                let owner = principal.account().map(str::to_string);
+                let owner = principal.account();
                 if S::ENABLED {
                     if let Some(o) = &owner {
                         sink.event(TraceEvent::Note {
@@ -485,27 +559,40 @@ impl Engine {
                         .unwrap_or(0),
                 ),
             };
+            // The caller's and the resource's keys come prebuilt when the inventory knows
+            // them (or, for a service principal, when a policy names it).
+            let principal_layer = compiled.map(|c| &c.globals).or_else(|| match principal {
+                Principal::Service(name) => self.service_keys.get(name),
+                _ => None,
+            });
             let mut extra = Context::new();
-            if compiled.is_none() {
+            if principal_layer.is_none() {
                 principal_keys(&mut extra, principal, None);
             }
-            request_keys(&mut extra, res_account.as_deref(), res_tags, live_now);
+            if res_keys.is_none() {
+                request_keys(&mut extra, res_account, None, None);
+            }
+            if let Some(now) = live_now {
+                time_keys(&mut extra, now);
+            }
             Layered {
                 request: &req.context,
-                principal: compiled.map(|c| &c.globals),
-                extra: Some(extra),
+                principal: principal_layer,
+                resource: res_keys,
+                extra: (!extra.is_empty()).then_some(extra),
                 time: self.now_millis.map(|_| &self.time_keys),
             }
         } else {
             Layered {
                 request: &req.context,
                 principal: None,
+                resource: None,
                 extra: None,
                 time: None,
             }
         };
         let prepared = Prepared {
-            action: &action,
+            action,
             service,
             resource,
             principal,
@@ -516,7 +603,7 @@ impl Engine {
         let mut acc = Accumulator::default();
         let caller = match principal {
             Principal::Iam(ip) => Caller::Iam {
-                same_account: res_account.as_deref().is_none_or(|a| a == ip.account),
+                same_account: res_account.is_none_or(|a| a == ip.account),
             },
             _ => Caller::External,
         };
@@ -580,7 +667,7 @@ impl Engine {
             _ => Gate::Absent,
         };
         // RCPs govern resources of member accounts, for the services that support them.
-        let rcp = match res_account.as_deref() {
+        let rcp = match res_account {
             Some(a)
                 if self.management_account.as_deref() != Some(a)
                     && RCP_SERVICES.contains(&prepared.service)

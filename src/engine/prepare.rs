@@ -31,6 +31,8 @@ pub(crate) struct Prepared<'r> {
 pub(crate) struct Layered<'r> {
     pub request: &'r Context,
     pub principal: Option<&'r Context>,
+    /// `aws:ResourceAccount` and `aws:ResourceTag/*` of a resource the inventory holds
+    pub resource: Option<&'r Context>,
     pub extra: Option<Context>,
     /// `aws:CurrentTime`/`aws:EpochTime` when the engine's clock is fixed (built once)
     pub time: Option<&'r Context>,
@@ -41,6 +43,7 @@ impl Lookup for Layered<'_> {
         self.request
             .get_lower(lower_key)
             .or_else(|| self.principal.and_then(|c| c.get_lower(lower_key)))
+            .or_else(|| self.resource.and_then(|c| c.get_lower(lower_key)))
             .or_else(|| self.extra.as_ref().and_then(|c| c.get_lower(lower_key)))
             .or_else(|| self.time.and_then(|c| c.get_lower(lower_key)))
     }

@@ -91,7 +91,8 @@ impl Engine {
         let set = if service == "sts" {
             self.role_for_arn(resource).and_then(|r| r.trust.as_ref())
         } else {
-            self.find_resource(resource).and_then(|r| r.policy.as_ref())
+            self.find_resource(resource, crate::pattern::Arn::parse(resource))
+                .and_then(|r| r.policy.as_ref())
         };
         let mut out = Vec::new();
         if let Some(set) = set {
