@@ -246,6 +246,19 @@ impl Parser<'_> {
         let principal = self.principal_clause(obj, path)?;
         if self.kind == PolicyKind::Rcp {
             self.rcp_elements(obj, path, principal.as_ref())?;
+            if effect == Effect::Allow && !is_full_access(obj) {
+                return Err(self.err(
+                    &path.key("Effect"),
+                    K::Invalid {
+                        what: "Effect",
+                        value: "Allow".into(),
+                        why: "a resource control policy may only deny; the one Allow is AWS's \
+                              RCPFullAWSAccess (`Principal`, `Action` and `Resource` all \"*\", \
+                              no `Condition`), which iamsim attaches at every level"
+                            .into(),
+                    },
+                ));
+            }
         }
         let action = match self.exclusive(obj, path, "Action", "NotAction")? {
             None => return Err(self.err(path, K::Missing("Action"))),
@@ -302,6 +315,9 @@ impl Parser<'_> {
     }
 
     /// RCPs take `Principal: "*"` only, and neither `NotPrincipal` nor `NotAction`.
+    /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html>
+    /// RCPs only deny, except AWS's own RCPFullAWSAccess, which AWS attaches everywhere; an
+    /// export may list it, so a statement identical to it is accepted.
     /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_syntax.html>
     fn rcp_elements(
         &self,
@@ -693,6 +709,21 @@ fn is_unique_id(s: &str) -> bool {
             .is_some_and(|p| p.chars().all(|c| c.is_ascii_uppercase()))
 }
 
+/// Is this statement exactly RCPFullAWSAccess's: Allow, `Principal`, `Action` and `Resource`
+/// all `"*"`, nothing else but a `Sid`?
+fn is_full_access(obj: &Map<String, Value>) -> bool {
+    let star = |k: &str| obj.get(k).and_then(Value::as_str) == Some("*");
+    star("Principal")
+        && star("Action")
+        && star("Resource")
+        && obj.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "Sid" | "Effect" | "Principal" | "Action" | "Resource"
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -773,6 +804,19 @@ mod tests {
         );
         assert!(err("{\"Statement\": [", PolicyKind::Identity)
             .starts_with("p.json: (document): invalid JSON `line 1, column 15`"));
+    }
+
+    #[test]
+    fn rcps_allow_only_as_rcp_full_aws_access() {
+        let full = r#"{"Statement":{"Sid":"FullAWSAccess","Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}}"#;
+        assert!(parse_str(full, "p.json", PolicyKind::Rcp).is_ok());
+        let narrowed = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#;
+        assert_eq!(
+            err(narrowed, PolicyKind::Rcp),
+            "p.json: Statement[1].Effect: invalid Effect `Allow`: a resource control policy may only deny; the one Allow is AWS's RCPFullAWSAccess (`Principal`, `Action` and `Resource` all \"*\", no `Condition`), which iamsim attaches at every level"
+        );
+        let conditional = r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}}"#;
+        assert!(err(conditional, PolicyKind::Rcp).contains("may only deny"));
     }
 
     #[test]

@@ -479,6 +479,11 @@ fn list_or_one(v: Vec<String>, scalar: bool) -> Value {
 
 /// One statement for a policy of `kind`, with the given effect.
 pub fn statement_with(kind: DocKind, effect: &'static str, seeds: &Seeds) -> BoxedStrategy<Value> {
+    if kind == DocKind::Rcp && effect == "Allow" {
+        // The only Allow an RCP may hold (orgs_manage_policies_rcps_syntax.html).
+        return Just(json!({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}))
+            .boxed();
+    }
     let actions = (
         any::<bool>(),
         prop::collection::vec(action_pattern(seeds), 1..3),
@@ -522,6 +527,10 @@ pub fn statement_with(kind: DocKind, effect: &'static str, seeds: &Seeds) -> Box
 
 /// One statement, Allow two times in three.
 pub fn statement(kind: DocKind, seeds: &Seeds) -> BoxedStrategy<Value> {
+    if kind == DocKind::Rcp {
+        // RCPs only deny (their one Allow is RCPFullAWSAccess, which `guardrail` adds).
+        return statement_with(kind, "Deny", seeds);
+    }
     prop_oneof![
         4 => statement_with(kind, "Allow", seeds),
         1 => statement_with(kind, "Deny", seeds),
