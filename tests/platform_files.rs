@@ -248,6 +248,58 @@ fn production_profile_scopes_bedrock_and_agentcore() {
     assert!(!text.contains("\"bedrock:*\"") && !text.contains("\"bedrock-agentcore:*\""));
 }
 
+/// Every action the generator writes, with or without the production profile, is an action of
+/// AWS's Service Authorization Reference (the embedded catalog), so no generated statement can
+/// silently grant nothing through a misspelt action name.
+#[test]
+fn every_generated_action_is_in_the_aws_catalog() {
+    let catalog = iamsim::catalog::Catalog::embedded();
+    let mut production = PlatformSpec::reference();
+    production.production = Some(ProductionProfile {
+        bedrock_model_arns: vec!["arn:aws:bedrock:us-east-1::foundation-model/*".into()],
+        agentcore_resource_arns: vec!["arn:aws:bedrock-agentcore:us-east-1:111122223333:*".into()],
+    });
+    let mut checked = 0;
+    for spec in [PlatformSpec::reference(), production] {
+        for (path, file) in generate(&spec).unwrap() {
+            let mut actions = Vec::new();
+            collect_actions(&file, &mut actions);
+            for action in actions {
+                assert!(
+                    !catalog.expand(&action).is_empty(),
+                    "{}: `{action}` names no action in the AWS catalog",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} actions were checked");
+}
+
+/// Every string under an `Action` or `NotAction` key anywhere in `v`.
+fn collect_actions(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, x) in map {
+                if k == "Action" || k == "NotAction" {
+                    match x {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Array(items) => {
+                            out.extend(items.iter().filter_map(Value::as_str).map(String::from))
+                        }
+                        _ => {}
+                    }
+                } else {
+                    collect_actions(x, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|x| collect_actions(x, out)),
+        _ => {}
+    }
+}
+
 /// The reference spec as JSON, changed by `edit`, then read back: the error message
 fn error_after(edit: impl FnOnce(&mut Value)) -> String {
     let mut value = serde_json::to_value(PlatformSpec::reference()).unwrap();
