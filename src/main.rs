@@ -245,9 +245,9 @@ fn validate_cases(suite: &scenario::Suite) -> Result<(), Fail> {
         // A KMS alias stands for its key: validate what the request is really about.
         let resource = match suite.engines.get(c.engine) {
             Some((_, e)) => e.resolve_alias(&c.request.resource),
-            None => c.request.resource.as_str(),
+            None => &*c.request.resource,
         };
-        if seen.insert((c.request.action.as_str(), resource)) {
+        if seen.insert((&*c.request.action, resource)) {
             iamsim::catalog::validate_request(&c.request.action, resource)
                 .map_err(|e| Fail(format!("{}: scenario `{}`: {e}", c.file, c.name)))?;
         }
