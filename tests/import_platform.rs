@@ -35,8 +35,8 @@ fn the_planned_platform_decides_every_scenario_as_the_generated_one() {
     assert!(suite.cases.len() >= 690);
     let mut differences = Vec::new();
     for case in &suite.cases {
-        let a = generated.evaluate(&case.request);
-        let b = planned.evaluate(&case.request);
+        let a = generated.evaluate(&case.request.to_request());
+        let b = planned.evaluate(&case.request.to_request());
         if a.decision != b.decision || a.blocked_by != b.blocked_by {
             differences.push(format!(
                 "{}: {:?}/{:?} vs {:?}/{:?}",

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 
 /// Parse `text` as one JSON value with no repeated key in any object. Errors carry serde_json's
@@ -76,11 +77,18 @@ impl<'de> Visitor<'de> for Strict {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut obj = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if obj.contains_key(&key) {
-                return Err(A::Error::custom(format_args!("duplicate key `{key}`")));
+            // One lookup per key: the slot is claimed before its value is read.
+            match obj.entry(key) {
+                Entry::Occupied(o) => {
+                    return Err(A::Error::custom(format_args!(
+                        "duplicate key `{}`",
+                        o.key()
+                    )))
+                }
+                Entry::Vacant(v) => {
+                    v.insert(map.next_value_seed(Strict)?);
+                }
             }
-            let value = map.next_value_seed(Strict)?;
-            obj.insert(key, value);
         }
         Ok(Value::Object(obj))
     }

@@ -3,17 +3,19 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::case::{Case, CaseRequest, Interner};
 use super::expand::{bindings, substitute};
 use super::format::{Expect, Scenario, ScenarioFile};
 use crate::engine::{Engine, Layer};
 use crate::inventory::{load_dir, read_json, LoadError, MAX_FILES};
 use crate::pattern::Arn;
 use crate::policy::{parse_document, PolicyKind};
-use crate::request::{is_account_id, Context, IamKind, Principal, Request};
+use crate::request::{is_account_id, Context, IamKind, Principal};
 
 /// The most expanded cases one run may hold (a documented limit).
 pub const MAX_CASES: usize = 5_000_000;
@@ -46,29 +48,6 @@ fn invalid(file: &str, message: impl Into<String>) -> ScenarioError {
         file: file.into(),
         message: message.into(),
     }
-}
-
-/// One expanded case, ready to evaluate.
-#[derive(Debug, Clone)]
-pub struct Case {
-    /// The scenario file (shared by its cases)
-    pub file: std::sync::Arc<str>,
-    /// The unique case name
-    pub name: String,
-    /// Index of the engine (inventory) it runs against in [`Suite::engines`]
-    pub engine: usize,
-    /// The request
-    pub request: Request,
-    /// The expectation
-    pub expect: Expect,
-    /// The statement that must decide
-    pub because: Option<String>,
-    /// The layer that must deny
-    pub blocked_by: Option<Layer>,
-    /// Skip reason
-    pub skip: Option<String>,
-    /// Tags (file and scenario), shared by the cases of a scenario
-    pub tags: std::sync::Arc<[String]>,
 }
 
 /// Loaded scenario files: compiled inventories and the cases that run against them.
@@ -250,13 +229,10 @@ fn expand_file(
         base.extend_from_json(c)
             .map_err(|e| invalid(label, format!("context: {e}")))?;
     }
+    let base = Arc::new(base);
     let mut cases = Vec::new();
     let mut names = std::collections::HashSet::new();
-    let mut resolver = Resolver {
-        engine: eng,
-        file: label,
-        cache: HashMap::new(),
-    };
+    let mut resolver = Resolver::new(eng, label);
     for (i, sc) in file.scenarios.iter().enumerate() {
         expand_scenario(
             sc,
@@ -285,14 +261,28 @@ fn expand_file(
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services>
 const SERVICE_DOMAINS: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"];
 
+/// Resolves the principals and resources of one file, and holds what its cases share.
 struct Resolver<'a> {
     engine: &'a Engine,
     file: &'a str,
-    cache: HashMap<String, Principal>,
+    /// The file name every case of the file shares
+    label: Arc<str>,
+    cache: HashMap<String, Arc<Principal>>,
+    strings: Interner,
 }
 
-impl Resolver<'_> {
-    fn principal(&mut self, text: &str, scenario: &str) -> Result<Principal, ScenarioError> {
+impl<'a> Resolver<'a> {
+    fn new(engine: &'a Engine, file: &'a str) -> Self {
+        Self {
+            engine,
+            file,
+            label: file.into(),
+            cache: HashMap::new(),
+            strings: Interner::default(),
+        }
+    }
+
+    fn principal(&mut self, text: &str, scenario: &str) -> Result<Arc<Principal>, ScenarioError> {
         if let Some(p) = self.cache.get(text) {
             return Ok(p.clone());
         }
@@ -334,6 +324,7 @@ impl Resolver<'_> {
                 _ => {}
             }
         }
+        let p = Arc::new(p);
         self.cache.insert(text.to_string(), p.clone());
         Ok(p)
     }
@@ -407,7 +398,7 @@ fn expand_scenario(
     sc: &Scenario,
     index: usize,
     file: &ScenarioFile,
-    base: &Context,
+    base: &Arc<Context>,
     engine: usize,
     resolver: &mut Resolver<'_>,
     names: &mut std::collections::HashSet<u64>,
@@ -458,11 +449,16 @@ fn expand_scenario(
             )));
         }
     }
-    let mut ctx = base.clone();
-    if let Some(c) = &sc.context {
-        ctx.extend_from_json(c)
-            .map_err(|e| err(format!("context: {e}")))?;
-    }
+    // Cases share their scenario's context, or the file's when the scenario adds none.
+    let ctx = match &sc.context {
+        Some(c) => {
+            let mut ctx = Context::clone(base);
+            ctx.extend_from_json(c)
+                .map_err(|e| err(format!("context: {e}")))?;
+            Arc::new(ctx)
+        }
+        None => base.clone(),
+    };
     let binds = match &sc.for_each {
         Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
@@ -481,8 +477,10 @@ fn expand_scenario(
     }
     let mut tags = file.tags.clone();
     tags.extend(sc.tags.iter().cloned());
-    let tags: std::sync::Arc<[String]> = tags.into();
-    let file_label: std::sync::Arc<str> = label.as_str().into();
+    let tags: Arc<[String]> = tags.into();
+    let session_policy = session_policy.map(Arc::new);
+    let resource_account: Option<Arc<str>> = sc.resource_account.as_deref().map(Arc::from);
+    let skip: Option<Arc<str>> = sc.skip.as_deref().map(Arc::from);
     let several = actions.len() * resources.len() > 1;
     for b in &binds {
         let name = substitute(&sc.name, b).map_err(err)?;
@@ -496,9 +494,11 @@ fn expand_scenario(
         for a in &actions {
             let action = substitute(a, b).map_err(err)?;
             check_action(&action).map_err(&err)?;
+            let action = resolver.strings.get(&action);
             for r in &resources {
                 let resource_text = substitute(r, b).map_err(err)?;
                 let resource = resolver.resource(&resource_text, &action, &name)?;
+                let resource = resolver.strings.get(&resource);
                 let case_name = if several {
                     format!("{name} [{action} {resource_text}]")
                 } else {
@@ -517,24 +517,26 @@ fn expand_scenario(
                         "duplicate case name `{case_name}` (names must be unique after expansion)"
                     )));
                 }
-                let mut request = Request::new(principal.clone(), action.clone(), resource);
-                request.context = ctx.clone();
-                request.resource_account = sc.resource_account.clone();
-                request.session_policy = session_policy.clone();
+                let because = match &sc.because {
+                    Some(s) => Some(resolver.strings.get(&substitute(s, b).map_err(err)?)),
+                    None => None,
+                };
                 out.push(Case {
-                    file: file_label.clone(),
+                    file: resolver.label.clone(),
                     name: case_name,
                     engine,
-                    request,
+                    request: CaseRequest {
+                        principal: principal.clone(),
+                        action: action.clone(),
+                        resource,
+                        context: ctx.clone(),
+                        resource_account: resource_account.clone(),
+                        session_policy: session_policy.clone(),
+                    },
                     expect: sc.expect,
-                    because: sc
-                        .because
-                        .as_ref()
-                        .map(|s| substitute(s, b))
-                        .transpose()
-                        .map_err(err)?,
+                    because,
                     blocked_by,
-                    skip: sc.skip.clone(),
+                    skip: skip.clone(),
                     tags: tags.clone(),
                 });
             }
@@ -644,23 +646,16 @@ fn check_fields(value: &Value) -> Result<(), String> {
 /// Resolve a principal as scenario files write it (`role/NAME`, ARNs, service principals),
 /// failing closed on principals the inventory does not hold.
 pub fn resolve_principal(engine: &Engine, text: &str) -> Result<Principal, String> {
-    let mut r = Resolver {
-        engine,
-        file: "",
-        cache: HashMap::new(),
-    };
+    let mut r = Resolver::new(engine, "");
     r.principal(text, text)
+        .map(Arc::unwrap_or_clone)
         .map_err(|e| strip_prefix(e.to_string()))
 }
 
 /// Resolve a resource as scenario files write it (`role/NAME`, ARNs, `*`), failing closed on
 /// KMS keys, aliases and roles the inventory does not hold.
 pub fn resolve_resource(engine: &Engine, text: &str, action: &str) -> Result<String, String> {
-    let r = Resolver {
-        engine,
-        file: "",
-        cache: HashMap::new(),
-    };
+    let r = Resolver::new(engine, "");
     r.resource(text, action, text)
         .map_err(|e| strip_prefix(e.to_string()))
 }

@@ -1,15 +1,17 @@
 //! Scenario files: format, loading (expansion and fail-closed resolution), running and verdicts.
 
+mod case;
 mod expand;
 mod format;
 mod load;
 mod run;
 
+pub use case::{Case, CaseRequest};
 pub use expand::MAX_EXPANSION;
 pub use format::{Expect, Scenario, ScenarioFile};
 pub use load::{
     check_action, is_role_session, load_inventory, load_inventory_with, load_suite, parse_file,
-    resolve_principal, resolve_resource, scenario_files, Case, LoadOptions, ScenarioError, Suite,
+    resolve_principal, resolve_resource, scenario_files, LoadOptions, ScenarioError, Suite,
     MAX_CASES,
 };
 pub use run::{judge, run_suite, Outcome, Status, Tally};

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
+use super::case::{Case, RequestBuffer};
 use super::format::Expect;
-use super::load::{Case, Suite};
+use super::load::Suite;
 use crate::engine::{Decision, Evaluation};
 
 /// Passed, failed or skipped.
@@ -89,7 +90,7 @@ pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
     problems
 }
 
-fn run_one(suite: &Suite, i: usize, case: &Case) -> Outcome {
+fn run_one(suite: &Suite, i: usize, case: &Case, buf: &mut RequestBuffer) -> Outcome {
     if case.skip.is_some() {
         return Outcome {
             case: i,
@@ -106,7 +107,7 @@ fn run_one(suite: &Suite, i: usize, case: &Case) -> Outcome {
             problems: vec!["no inventory".into()],
         };
     };
-    let ev = engine.evaluate(&case.request);
+    let ev = engine.evaluate(buf.request(&case.request));
     let problems = judge(case, &ev);
     let status = if problems.is_empty() {
         Status::Passed
@@ -129,11 +130,12 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
         .min(8);
     let n = suite.cases.len();
     if threads <= 1 || n < 2_000 {
+        let mut buf = RequestBuffer::default();
         return suite
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| run_one(suite, i, c))
+            .map(|(i, c)| run_one(suite, i, c, &mut buf))
             .collect();
     }
     let chunk = n.div_ceil(threads);
@@ -144,10 +146,11 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             .enumerate()
             .map(|(k, cases)| {
                 s.spawn(move || {
+                    let mut buf = RequestBuffer::default();
                     cases
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| run_one(suite, k * chunk + j, c))
+                        .map(|(j, c)| run_one(suite, k * chunk + j, c, &mut buf))
                         .collect::<Vec<_>>()
                 })
             })

@@ -1,0 +1,73 @@
+//! Mapping a slice on every core, results in input order. Loading a large inventory is
+//! reading, parsing and compiling one file after another with no dependency between them, so
+//! the files are split into contiguous runs, one per thread.
+
+/// Fewer items than this per thread are not worth a thread.
+const MIN_PER_THREAD: usize = 8;
+
+/// `items.iter().map(f)`, split across up to `available_parallelism` threads; results come back
+/// in input order, so a caller that reports the first error in order stays deterministic. A
+/// thread that panics yields `failed` for each of its items instead of a result.
+pub(crate) fn par_map<T, R, F>(items: &[T], f: F, failed: impl Fn() -> R) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len() / MIN_PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per_thread)
+            .map(|chunk| {
+                (
+                    chunk.len(),
+                    scope.spawn(move || chunk.iter().map(f).collect()),
+                )
+            })
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for (len, h) in handles {
+            match h.join() {
+                Ok(results) => out.extend::<Vec<R>>(results),
+                Err(_) => out.extend((0..len).map(|_| failed())),
+            }
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_input_order() {
+        let items: Vec<u32> = (0..1000).collect();
+        let out = par_map(&items, |x| x * 2, || u32::MAX);
+        assert_eq!(out.len(), 1000);
+        assert_eq!(out.first(), Some(&0));
+        assert_eq!(out.get(999), Some(&1998));
+        assert!(out.iter().enumerate().all(|(i, x)| *x as usize == i * 2));
+    }
+
+    #[test]
+    fn few_items_run_on_the_calling_thread() {
+        let me = std::thread::current().id();
+        let out = par_map(&[1, 2, 3], |_| std::thread::current().id() == me, || false);
+        assert_eq!(out, vec![true, true, true]);
+    }
+
+    #[test]
+    fn empty_input_gives_empty_output() {
+        let out = par_map(&[] as &[u8], |x| *x, || 0);
+        assert!(out.is_empty());
+    }
+}

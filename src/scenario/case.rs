@@ -1,0 +1,184 @@
+//! One expanded case, and its request held compactly: a suite of 100,000 cases repeats the same
+//! principal, context, actions and resources many times over, so those parts are shared
+//! (`Arc`) between the cases that have them in common. The engine's [`Request`] is built when a
+//! case runs, reusing the previous case's when only the action or resource changed.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::format::Expect;
+use crate::engine::Layer;
+use crate::policy::Document;
+use crate::request::{Context, Principal, Request};
+
+/// One expanded case, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The scenario file (shared by its cases)
+    pub file: Arc<str>,
+    /// The unique case name
+    pub name: String,
+    /// Index of the engine (inventory) it runs against in [`super::Suite::engines`]
+    pub engine: usize,
+    /// The request
+    pub request: CaseRequest,
+    /// The expectation
+    pub expect: Expect,
+    /// The statement that must decide
+    pub because: Option<Arc<str>>,
+    /// The layer that must deny
+    pub blocked_by: Option<Layer>,
+    /// Skip reason
+    pub skip: Option<Arc<str>>,
+    /// Tags (file and scenario), shared by the cases of a scenario
+    pub tags: Arc<[String]>,
+}
+
+/// A case's request, with the parts cases have in common shared between them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseRequest {
+    /// Who calls
+    pub principal: Arc<Principal>,
+    /// `service:Action`, any case
+    pub action: Arc<str>,
+    /// The resource ARN, or `*`
+    pub resource: Arc<str>,
+    /// Context keys the caller supplies
+    pub context: Arc<Context>,
+    /// The account that owns the resource, when neither its ARN nor the inventory says
+    pub resource_account: Option<Arc<str>>,
+    /// The session policy in force for the caller, if any
+    pub session_policy: Option<Arc<Document>>,
+}
+
+impl CaseRequest {
+    /// The engine's request for this case.
+    pub fn to_request(&self) -> Request {
+        let mut r = Request::new(
+            Principal::clone(&self.principal),
+            &*self.action,
+            &*self.resource,
+        );
+        r.context = Context::clone(&self.context);
+        r.resource_account = self.resource_account.as_deref().map(str::to_string);
+        r.session_policy = self.session_policy.as_deref().cloned();
+        r
+    }
+
+    /// Do `self` and `other` share principal, context, resource account and session policy?
+    fn shares_parts_with(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.principal, &other.principal)
+            && Arc::ptr_eq(&self.context, &other.context)
+            && self.resource_account == other.resource_account
+            && match (&self.session_policy, &other.session_policy) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+/// The engine's request for one case after another: the previous request is reused (only the
+/// action and resource rewritten) while consecutive cases share their other parts.
+#[derive(Debug, Default)]
+pub(crate) struct RequestBuffer {
+    last: Option<(CaseRequest, Request)>,
+}
+
+impl RequestBuffer {
+    /// The request for `case`.
+    pub(crate) fn request(&mut self, case: &CaseRequest) -> &Request {
+        let reuse = self
+            .last
+            .as_ref()
+            .is_some_and(|(prev, _)| prev.shares_parts_with(case));
+        let (prev, req) = match self.last.take() {
+            Some((_, mut req)) if reuse => {
+                req.action.clear();
+                req.action.push_str(&case.action);
+                req.resource.clear();
+                req.resource.push_str(&case.resource);
+                (case.clone(), req)
+            }
+            _ => (case.clone(), case.to_request()),
+        };
+        &self.last.insert((prev, req)).1
+    }
+}
+
+/// Strings that many cases repeat (actions, resources, `because`), held once per file.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    set: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub(crate) fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.set.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = s.into();
+        self.set.insert(a.clone());
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case_request(principal: &Arc<Principal>, action: &str, resource: &str) -> CaseRequest {
+        CaseRequest {
+            principal: principal.clone(),
+            action: action.into(),
+            resource: resource.into(),
+            context: Arc::new(Context::new()),
+            resource_account: None,
+            session_policy: None,
+        }
+    }
+
+    #[test]
+    fn to_request_copies_every_part() {
+        let p = Arc::new(Principal::parse("arn:aws:iam::111122223333:role/a").unwrap());
+        let mut c = case_request(&p, "s3:GetObject", "arn:aws:s3:::b/k");
+        c.resource_account = Some("444455556666".into());
+        let r = c.to_request();
+        assert_eq!(r.principal.as_str(), "arn:aws:iam::111122223333:role/a");
+        assert_eq!(r.action, "s3:GetObject");
+        assert_eq!(r.resource, "arn:aws:s3:::b/k");
+        assert_eq!(r.resource_account.as_deref(), Some("444455556666"));
+    }
+
+    #[test]
+    fn the_buffer_rewrites_action_and_resource_and_rebuilds_on_a_new_principal() {
+        let a = Arc::new(Principal::parse("arn:aws:iam::111122223333:role/a").unwrap());
+        let b = Arc::new(Principal::parse("arn:aws:iam::111122223333:role/b").unwrap());
+        let ctx = Arc::new(Context::new());
+        let mut first = case_request(&a, "s3:GetObject", "arn:aws:s3:::b/k");
+        first.context = ctx.clone();
+        let mut second = case_request(&a, "kms:Decrypt", "*");
+        second.context = ctx;
+        let third = case_request(&b, "kms:Decrypt", "*");
+        let mut buf = RequestBuffer::default();
+        assert_eq!(buf.request(&first).action, "s3:GetObject");
+        let r = buf.request(&second);
+        assert_eq!(
+            (r.action.as_str(), r.resource.as_str()),
+            ("kms:Decrypt", "*")
+        );
+        assert_eq!(r.principal.as_str(), "arn:aws:iam::111122223333:role/a");
+        let r = buf.request(&third);
+        assert_eq!(r.principal.as_str(), "arn:aws:iam::111122223333:role/b");
+    }
+
+    #[test]
+    fn the_interner_hands_out_one_copy() {
+        let mut i = Interner::default();
+        let x = i.get("kms:Decrypt");
+        let y = i.get("kms:Decrypt");
+        assert!(Arc::ptr_eq(&x, &y));
+        assert_eq!(&*i.get("kms:Encrypt"), "kms:Encrypt");
+    }
+}
