@@ -92,7 +92,7 @@ pub fn parse_document(value: &Value, file: &str, kind: PolicyKind) -> Result<Doc
             .enumerate()
             .map(|(i, v)| (path.index(i), v))
             .collect(),
-        Some(v @ Value::Object(_)) => vec![(path.clone(), v)],
+        Some(v @ Value::Object(_)) => vec![(path, v)],
         Some(v) => return Err(p.err(&path, wrong("an object or an array of objects", v))),
     };
     if items.is_empty() {
@@ -182,14 +182,14 @@ impl Parser<'_> {
     }
 
     /// A string or a non-empty array of strings, each with its path.
-    fn strings<'v>(
+    fn strings<'v, 'p>(
         &self,
         v: &'v Value,
-        path: &JsonPath,
+        path: &'p JsonPath<'p>,
         element: &'static str,
-    ) -> Result<Vec<(JsonPath, &'v str)>> {
+    ) -> Result<Vec<(JsonPath<'p>, &'v str)>> {
         match v {
-            Value::String(s) => Ok(vec![(path.clone(), s.as_str())]),
+            Value::String(s) => Ok(vec![(*path, s.as_str())]),
             Value::Array(a) if a.is_empty() => Err(self.err(path, K::Empty(element))),
             Value::Array(a) => a
                 .iter()
@@ -203,13 +203,13 @@ impl Parser<'_> {
         }
     }
 
-    fn exclusive<'v>(
+    fn exclusive<'v, 'p>(
         &self,
         obj: &'v Map<String, Value>,
-        path: &JsonPath,
+        path: &'p JsonPath<'p>,
         a: &'static str,
         b: &'static str,
-    ) -> Result<Option<(bool, &'v Value, JsonPath)>> {
+    ) -> Result<Option<(bool, &'v Value, JsonPath<'p>)>> {
         match (obj.get(a), obj.get(b)) {
             (Some(_), Some(_)) => Err(self.err(path, K::Exclusive(a, b))),
             (Some(v), None) => Ok(Some((false, v, path.key(a)))),
@@ -659,9 +659,9 @@ impl Parser<'_> {
                                 .map(|s| (key_path.index(i), s))
                         })
                         .collect::<Result<_>>()?,
-                    other => vec![(key_path.clone(), self.scalar(other, &key_path)?)],
+                    other => vec![(key_path, self.scalar(other, &key_path)?)],
                 };
-                let paths: Vec<JsonPath> = raw.iter().map(|(p, _)| p.clone()).collect();
+                let paths: Vec<JsonPath> = raw.iter().map(|(p, _)| *p).collect();
                 let strings = raw.into_iter().map(|(_, s)| s).collect();
                 let cond = Condition::new(operator, key, strings, self.variables).map_err(|e| {
                     let p = paths.get(e.index).unwrap_or(&key_path);
