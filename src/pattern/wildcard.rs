@@ -237,8 +237,13 @@ struct Nfa {
 /// collapsed, so one flow step is the closure). A few instructions per character.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ShiftAnd {
-    /// States whose token is the literal ASCII character `c`, by `c`
-    ascii: [u64; 128],
+    /// For each ASCII character `c`, the slot in `masks` of the states whose token is the
+    /// literal `c` (slot 0: no state). A pattern uses a few distinct characters, so this keeps a
+    /// compiled pattern near 200 bytes instead of the 1 KB of a full table (1,000 roles hold
+    /// tens of thousands of patterns).
+    slot: [u8; 128],
+    /// State masks by slot; `masks[0]` is 0
+    masks: Box<[u64]>,
     /// States whose token is `?`
     ones: u64,
     /// States whose token is `*`
@@ -254,8 +259,11 @@ impl ShiftAnd {
         if tokens.len() >= 64 {
             return None;
         }
+        let mut slot = [0u8; 128];
+        let mut masks = vec![0u64];
         let mut m = Self {
-            ascii: [0; 128],
+            slot: [0; 128],
+            masks: Box::new([]),
             ones: 0,
             stars: 0,
             spanning: 0,
@@ -265,8 +273,15 @@ impl ShiftAnd {
             let bit = 1u64 << i;
             match *t {
                 Token::Lit(c) if c.is_ascii() => {
-                    if let Some(slot) = m.ascii.get_mut(c as usize) {
-                        *slot |= bit;
+                    if let Some(s) = slot.get_mut(c as usize) {
+                        if *s == 0 {
+                            // At most 63 tokens, so at most 64 slots: fits a u8.
+                            *s = u8::try_from(masks.len()).unwrap_or(0);
+                            masks.push(0);
+                        }
+                        if let Some(mask) = masks.get_mut(usize::from(*s)) {
+                            *mask |= bit;
+                        }
                     }
                 }
                 // A non-ASCII literal is looked up by scanning the tokens.
@@ -280,7 +295,16 @@ impl ShiftAnd {
                 }
             }
         }
+        m.slot = slot;
+        m.masks = masks.into();
         Some(m)
+    }
+
+    /// The states whose token is the literal ASCII character `c`
+    #[inline]
+    fn literal(&self, c: char) -> u64 {
+        let s = self.slot.get(c as usize).copied().unwrap_or(0);
+        self.masks.get(usize::from(s)).copied().unwrap_or(0)
     }
 }
 
@@ -308,7 +332,7 @@ impl Nfa {
         let mut d = flow(1);
         for c in text.chars() {
             let lits = if c.is_ascii() {
-                m.ascii.get(c as usize).copied().unwrap_or(0)
+                m.literal(c)
             } else {
                 self.tokens
                     .iter()
