@@ -9,6 +9,7 @@ mod hash;
 pub mod import;
 pub mod inventory;
 pub mod lint;
+mod par;
 pub mod pattern;
 pub mod platform;
 pub mod policy;

@@ -223,13 +223,32 @@ impl Engine {
             };
             Ok::<_, CompileError>((identity, boundary))
         };
-        for r in &inv.roles {
-            let (identity, boundary) = identity_of(
-                &r.inline_policies,
-                &r.managed_policy_arns,
-                &r.permissions_boundary_arn,
-                &r.source,
-            )?;
+        // Each role compiles on its own (policy sets, global keys): on every core, then
+        // indexed in order so a duplicate is reported at the same role as before.
+        let compiled = crate::par::par_map(
+            &inv.roles,
+            |r| {
+                let (identity, boundary) = identity_of(
+                    &r.inline_policies,
+                    &r.managed_policy_arns,
+                    &r.permissions_boundary_arn,
+                    &r.source,
+                )?;
+                Ok(CompiledPrincipal {
+                    account: r.account.clone(),
+                    role_arn: Some(r.arn.clone()),
+                    service_linked: r.arn.contains(":role/aws-service-role/"),
+                    identity,
+                    boundary,
+                    trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
+                    globals: globals_of(&r.arn, &r.tags),
+                    as_resource: resource_keys_of(&r.account, &r.tags),
+                })
+            },
+            || Err(err("(engine)", "a compiling thread failed".into())),
+        );
+        for (r, c) in inv.roles.iter().zip(compiled) {
+            let c = c?;
             let index = e.principals.len();
             let in_account = e.roles_by_name.entry(r.account.clone()).or_default();
             if in_account.insert(r.name.clone(), index).is_some() {
@@ -242,16 +261,7 @@ impl Engine {
                 .entry(format!("role/{}", r.name))
                 .or_default()
                 .push(r.arn.clone());
-            e.principals.push(CompiledPrincipal {
-                account: r.account.clone(),
-                role_arn: Some(r.arn.clone()),
-                service_linked: r.arn.contains(":role/aws-service-role/"),
-                identity,
-                boundary,
-                trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
-                globals: globals_of(&r.arn, &r.tags),
-                as_resource: resource_keys_of(&r.account, &r.tags),
-            });
+            e.principals.push(c);
         }
         for u in &inv.users {
             let (mut identity, boundary) = identity_of(

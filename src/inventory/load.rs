@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::par::par_map;
 use super::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
+use crate::par::par_map;
 use crate::pattern::Arn;
 use crate::policy::{one_line, parse_document, PolicyError, PolicyKind};
 use crate::request::is_account_id;

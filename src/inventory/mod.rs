@@ -4,7 +4,7 @@ mod adhoc;
 mod case_row;
 mod load;
 mod model;
-mod par;
+
 pub(crate) mod strict;
 
 pub use adhoc::{named, AdHoc};

@@ -1,6 +1,6 @@
-//! Mapping a slice on every core, results in input order. Loading a large inventory is
-//! reading, parsing and compiling one file after another with no dependency between them, so
-//! the files are split into contiguous runs, one per thread.
+//! Mapping a slice on every core, results in input order. Loading and compiling a large inventory
+//! is one independent piece of work per file or principal, so the items are split into
+//! contiguous runs, one per thread.
 
 /// Fewer items than this per thread are not worth a thread.
 const MIN_PER_THREAD: usize = 8;
