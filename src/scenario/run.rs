@@ -155,9 +155,24 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                 })
             })
             .collect();
+        // A thread that panicked still accounts for every case it held: each fails, so the
+        // run can never pass with cases missing.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .enumerate()
+            .flat_map(|(k, h)| {
+                h.join().unwrap_or_else(|_| {
+                    let start = k * chunk;
+                    (start..n.min(start + chunk))
+                        .map(|case| Outcome {
+                            case,
+                            evaluation: None,
+                            status: Status::Failed,
+                            problems: vec!["internal: the thread running this case failed".into()],
+                        })
+                        .collect()
+                })
+            })
             .collect()
     })
 }
