@@ -309,6 +309,7 @@ fn governed<'a>(side: &Side<'a>, space: &RequestSpace) -> Vec<Governed<'a>> {
                     .statements
                     .iter()
                     .filter(|s| s.effect == Effect::Allow)
+                    .map(|s| &**s)
                     .collect(),
                 trust: g.is_trust(),
             });

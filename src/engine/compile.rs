@@ -13,7 +13,7 @@ use crate::request::Principal;
 /// Statements of one layer, bucketed by action service prefix.
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
-    statements: Vec<(StatementId, Statement)>,
+    statements: Vec<(StatementId, Arc<Statement>)>,
     by_service: crate::hash::FastMap<Box<str>, Vec<u32>>,
     /// Statements with `*` actions or `NotAction`: candidates for every service
     everywhere: Vec<u32>,
@@ -71,7 +71,7 @@ impl PolicySet {
                 index,
                 sid: st.sid.as_deref().map(Arc::from),
             };
-            self.statements.push((id, st.clone()));
+            self.statements.push((id, Arc::clone(st)));
         }
     }
 
@@ -89,7 +89,7 @@ impl PolicySet {
     pub fn candidates<'a>(
         &'a self,
         service: &str,
-    ) -> impl Iterator<Item = &'a (StatementId, Statement)> + 'a {
+    ) -> impl Iterator<Item = &'a (StatementId, Arc<Statement>)> + 'a {
         let bucket = self
             .by_service
             .get(service)
@@ -122,7 +122,7 @@ impl PolicySet {
     }
 
     /// Every statement, in insertion order
-    pub fn statements(&self) -> impl Iterator<Item = &(StatementId, Statement)> {
+    pub fn statements(&self) -> impl Iterator<Item = &(StatementId, Arc<Statement>)> {
         self.statements.iter()
     }
 }

@@ -66,8 +66,9 @@ pub struct Document {
     pub version: Version,
     /// `Id`
     pub id: Option<String>,
-    /// `Statement`, in document order
-    pub statements: Vec<Statement>,
+    /// `Statement`, in document order; shared (not copied) with the policy sets an engine
+    /// compiles from it
+    pub statements: Vec<std::sync::Arc<Statement>>,
 }
 
 /// `Allow` or `Deny`.

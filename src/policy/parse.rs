@@ -117,7 +117,7 @@ pub fn parse_document(value: &Value, file: &str, kind: PolicyKind) -> Result<Doc
                 return Err(p.err(&path.key("Sid"), K::DuplicateSid(sid.clone())));
             }
         }
-        statements.push(s);
+        statements.push(std::sync::Arc::new(s));
     }
     Ok(Document {
         version,
