@@ -1,5 +1,6 @@
 //! A request to authorize: who (principal), what (action), on what (resource), with what context.
-//! Context key names are case-insensitive; values are typed once, when the request is built.
+//! Context key names are case-insensitive; each value is typed (number, date, address, ...)
+//! once, the first time a condition reads it that way.
 
 use std::net::IpAddr;
 use std::sync::OnceLock;

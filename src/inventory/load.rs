@@ -132,10 +132,12 @@ pub fn parse_json(text: &str, file: &str) -> Result<Value, LoadError> {
     })
 }
 
-/// Load a `policies/` directory. Files are read, parsed and converted on every core; the error
-/// reported is the one a sequential load would meet first: the first file that cannot be read
-/// or parsed (in reading order: `roles/`, `users/`, `groups/`, `managed/`, `resources/`, then
-/// `organization.json`, each sorted), else the first file that does not convert (in path order).
+/// Load a `policies/` directory. Every folder is listed and the file limit checked before any
+/// file is read, so a folder that cannot be listed or too many files is reported first. Files
+/// are then read, parsed and converted on every core; the error reported is the first file that
+/// cannot be read or parsed (in reading order: `roles/`, `users/`, `groups/`, `managed/`,
+/// `resources/`, then `organization.json`, each sorted), else the first file that does not
+/// convert (in path order). The same input always gives the same error.
 pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
     if !dir.is_dir() {
         let message = if dir.exists() {
