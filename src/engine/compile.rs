@@ -19,7 +19,7 @@ pub struct PolicySet {
     everywhere: Vec<u32>,
     /// Services with a candidate statement that reads the request context (a condition or a
     /// resource policy variable)
-    reading_services: HashSet<Box<str>>,
+    reading_services: HashSet<Box<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
     /// Whether an `everywhere` statement reads the request context
     everywhere_reads: bool,
 }
@@ -59,11 +59,17 @@ impl PolicySet {
             } else {
                 services.sort_unstable();
                 services.dedup();
+                // Keys are allocated only for a service not seen before in this set.
                 for s in services {
-                    if reads {
+                    if reads && !self.reading_services.contains(s) {
                         self.reading_services.insert(s.into());
                     }
-                    self.by_service.entry(s.into()).or_default().push(n);
+                    match self.by_service.get_mut(s) {
+                        Some(list) => list.push(n),
+                        None => {
+                            self.by_service.insert(s.into(), vec![n]);
+                        }
+                    }
                 }
             }
             let id = StatementId {
