@@ -128,6 +128,8 @@ pub struct Engine {
     users_by_arn: FastMap<String, usize>,
     /// account -> role name -> index (nested so lookups need no allocation)
     roles_by_name: FastMap<String, FastMap<String, usize>>,
+    /// role ARN (path included) -> index: one lookup for a caller given by its full role ARN
+    roles_by_arn: FastMap<String, usize>,
     short_names: FastMap<String, Vec<String>>,
     resources: Vec<CompiledResource>,
     resource_by_arn: FastMap<String, usize>,
@@ -257,6 +259,7 @@ impl Engine {
                     format!("duplicate role `{}` in account {}", r.name, r.account),
                 ));
             }
+            e.roles_by_arn.insert(r.arn.clone(), index);
             e.short_names
                 .entry(format!("role/{}", r.name))
                 .or_default()
@@ -390,7 +393,11 @@ impl Engine {
         match p {
             Principal::Iam(ip) => match &ip.kind {
                 IamKind::User { .. } => self.users_by_arn.get(&ip.arn).copied(),
-                IamKind::Role { name, .. } => self.role_index(&ip.account, name),
+                IamKind::Role { name, role_arn, .. } => self
+                    .roles_by_arn
+                    .get(role_arn)
+                    .copied()
+                    .or_else(|| self.role_index(&ip.account, name)),
                 _ => None,
             },
             _ => None,
