@@ -1,7 +1,9 @@
 //! The whole `iamsim check` pipeline as a library user runs it: loading the repository's own
 //! `scenarios/` (read the files, load and compile `policies/`, expand `for_each`, resolve every
 //! principal and resource) and running the suite (one evaluation per case, judged). Loading is
-//! measured apart from running so the dominant stage is visible.
+//! measured apart from running so the dominant stage is visible. Baseline beside `run_suite`:
+//! the same evaluations one after another on one thread, without judging
+//! (`run_one_thread_unjudged`), which shows what splitting the cases over the cores buys.
 
 #![expect(
     missing_docs,
@@ -32,6 +34,19 @@ fn check(c: &mut Criterion) {
         b.iter(|| load_suite(black_box(&paths), &opts).expect("loads"))
     });
     g.bench_function("run_suite", |b| b.iter(|| run_suite(black_box(&suite))));
+    g.bench_function("run_one_thread_unjudged", |b| {
+        b.iter(|| {
+            suite
+                .cases
+                .iter()
+                .filter(|c| c.skip.is_none())
+                .filter_map(|c| {
+                    let (_, engine) = suite.engines.get(c.engine)?;
+                    Some(engine.evaluate(&c.request.to_request()).decision)
+                })
+                .count()
+        })
+    });
     g.bench_function("load_and_run", |b| {
         b.iter(|| {
             let s = load_suite(black_box(&paths), &opts).expect("loads");

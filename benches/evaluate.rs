@@ -120,13 +120,31 @@ fn agents(c: &mut Criterion) {
 }
 
 /// `who-can` over a 1,000-agent platform, engine already compiled (issue 7: under 10 ms).
+/// Baseline beside it: the naive linear scan of every role's identity statements for the same
+/// action and key (no key policy, conditions or explanation).
 fn who_can(c: &mut Criterion) {
     let mut g = c.benchmark_group("who_can");
-    let engine = data::synthetic_engine(1_000, data::SEED);
+    let spec = data::synthetic_spec(1_000, data::SEED);
+    let inventory = data::inventory_of(&spec);
+    let engine = iamsim::engine::Engine::new(&inventory).expect("compiles");
     let key = "arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data";
+    let key_arn = engine.resolve_alias(key).to_string();
     let ctx = iamsim::request::Context::new();
     g.bench_function("kms_decrypt_1000_agents", |b| {
         b.iter(|| engine.who_can(black_box("kms:Decrypt"), black_box(key), &ctx))
+    });
+    g.bench_function("linear_scan_1000_agents", |b| {
+        b.iter(|| {
+            inventory
+                .roles
+                .iter()
+                .filter(|r| {
+                    r.inline_policies
+                        .iter()
+                        .any(|p| data::linear_scan(&p.document, "kms:decrypt", black_box(&key_arn)))
+                })
+                .count()
+        })
     });
     g.finish();
 }
