@@ -2,13 +2,20 @@
 //! is one independent piece of work per file or principal, so the items are split into
 //! contiguous runs, one per thread.
 
-/// Fewer items than this per thread are not worth a thread.
-const MIN_PER_THREAD: usize = 8;
+/// Fewer small items (files, principals) than this per thread are not worth a thread.
+pub(crate) const SMALL_ITEMS: usize = 8;
 
-/// `items.iter().map(f)`, split across up to `available_parallelism` threads; results come back
-/// in input order, so a caller that reports the first error in order stays deterministic. A
-/// thread that panics yields `failed` for each of its items instead of a result.
-pub(crate) fn par_map<T, R, F>(items: &[T], f: F, failed: impl Fn() -> R) -> Vec<R>
+/// `items.iter().map(f)`, split across up to `available_parallelism` threads, each given at
+/// least `min_per_thread` items (1 for items as large as a scenario file, [`SMALL_ITEMS`] for a
+/// policy file); results come back in input order, so a caller that reports the first error in
+/// order stays deterministic. A thread that panics yields `failed` for each of its items
+/// instead of a result.
+pub(crate) fn par_map<T, R, F>(
+    items: &[T],
+    min_per_thread: usize,
+    f: F,
+    failed: impl Fn() -> R,
+) -> Vec<R>
 where
     T: Sync,
     R: Send,
@@ -16,7 +23,7 @@ where
 {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(items.len() / MIN_PER_THREAD)
+        .min(items.len() / min_per_thread.max(1))
         .max(1);
     if threads == 1 {
         return items.iter().map(f).collect();
@@ -51,7 +58,7 @@ mod tests {
     #[test]
     fn results_come_back_in_input_order() {
         let items: Vec<u32> = (0..1000).collect();
-        let out = par_map(&items, |x| x * 2, || u32::MAX);
+        let out = par_map(&items, SMALL_ITEMS, |x| x * 2, || u32::MAX);
         assert_eq!(out.len(), 1000);
         assert_eq!(out.first(), Some(&0));
         assert_eq!(out.get(999), Some(&1998));
@@ -61,13 +68,18 @@ mod tests {
     #[test]
     fn few_items_run_on_the_calling_thread() {
         let me = std::thread::current().id();
-        let out = par_map(&[1, 2, 3], |_| std::thread::current().id() == me, || false);
+        let out = par_map(
+            &[1, 2, 3],
+            SMALL_ITEMS,
+            |_| std::thread::current().id() == me,
+            || false,
+        );
         assert_eq!(out, vec![true, true, true]);
     }
 
     #[test]
     fn empty_input_gives_empty_output() {
-        let out = par_map(&[] as &[u8], |x| *x, || 0);
+        let out = par_map(&[] as &[u8], SMALL_ITEMS, |x| *x, || 0);
         assert!(out.is_empty());
     }
 }

@@ -229,6 +229,7 @@ impl Engine {
         // indexed in order so a duplicate is reported at the same role as before.
         let compiled = crate::par::par_map(
             &inv.roles,
+            crate::par::SMALL_ITEMS,
             |r| {
                 let (identity, boundary) = identity_of(
                     &r.inline_policies,

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::{Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
-use crate::par::par_map;
+use crate::par::{par_map, SMALL_ITEMS};
 use crate::pattern::Arn;
 use crate::policy::{one_line, parse_document, PolicyError, PolicyKind};
 use crate::request::is_account_id;
@@ -184,6 +184,7 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
     // Each file's JSON is dropped as soon as it is converted: only one per thread is alive.
     let results = par_map(
         &files,
+        SMALL_ITEMS,
         |(rel, full)| read_json(full).map(|v| convert(rel, &v, dir)),
         || Err(internal(dir)),
     );
@@ -201,6 +202,7 @@ pub fn from_files(files: &BTreeMap<PathBuf, Value>, root: &Path) -> Result<Inven
     let list: Vec<(&PathBuf, &Value)> = files.iter().collect();
     let results = par_map(
         &list,
+        SMALL_ITEMS,
         |(rel, v)| convert(rel, v, root),
         || Err(internal(root)),
     );

@@ -161,35 +161,13 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         parsed.push((label, file, engine));
     }
     let engines = &suite.engines;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(parsed.len())
-        .max(1);
-    let per_thread = parsed.len().div_ceil(threads);
-    let expanded: Vec<Result<Vec<Case>, ScenarioError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = parsed
-            .chunks(per_thread.max(1))
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|(label, file, engine)| expand_file(label, file, *engine, engines))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![Err(invalid(
-                        "(scenarios)",
-                        "internal: expansion thread failed",
-                    ))]
-                })
-            })
-            .collect()
-    });
+    // Scenario files are few and large: one is worth a thread.
+    let expanded = crate::par::par_map(
+        &parsed,
+        1,
+        |(label, file, engine)| expand_file(label, file, *engine, engines),
+        || Err(invalid("(scenarios)", "internal: expansion thread failed")),
+    );
     for cases in expanded {
         suite.cases.extend(cases?);
         if suite.cases.len() > MAX_CASES {
