@@ -8,6 +8,7 @@ pub mod engine;
 mod hash;
 pub mod import;
 pub mod inventory;
+pub(crate) mod json;
 pub mod lint;
 mod par;
 pub mod pattern;

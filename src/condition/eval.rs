@@ -8,9 +8,10 @@
 //! single- vs multivalued keys
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>.
 
+use super::context::{ContextValue, Lookup};
+use super::variables::Resolve;
 use super::{BaseOperator, Comparison, Condition, Family, PolicyValue, Qualifier};
 use crate::pattern::{ArnPattern, Dialect};
-use crate::request::{ContextValue, Lookup};
 
 /// Why a condition entry did not hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

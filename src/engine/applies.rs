@@ -4,13 +4,15 @@
 use super::prepare::Prepared;
 use super::trace::{Mismatch, PrincipalMatch};
 use crate::condition::eval::evaluate;
+use crate::condition::variables::Resolve;
 use crate::condition::ConditionFailure;
+use crate::condition::Lookup;
 use crate::pattern::{Arn, Dialect};
 use crate::policy::{
     ActionClause, Effect, PrincipalClause, PrincipalEntry, Principals, ResourceClause,
     ResourceMatcher, ResourcePattern, Statement,
 };
-use crate::request::{IamKind, Lookup, Principal};
+use crate::request::{IamKind, Principal};
 
 /// A cheap, copyable reason, expanded into a [`Mismatch`] only when a trace wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

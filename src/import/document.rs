@@ -31,8 +31,7 @@ fn parse_text(text: &str) -> Result<Value, String> {
     } else {
         percent_decode(trimmed)?
     };
-    crate::inventory::strict::from_str(&json)
-        .map_err(|e| format!("policy document is not json: {e}"))
+    crate::json::from_str(&json).map_err(|e| format!("policy document is not json: {e}"))
 }
 
 /// Decodes RFC 3986 percent-encoding (`%7B` -> `{`). `+` is kept: RFC 3986 gives it no meaning.

@@ -5,7 +5,8 @@ mod case_row;
 mod load;
 mod model;
 
-pub(crate) mod strict;
+/// The strict JSON reader lives in the base layer (policies are read with it too).
+pub(crate) use crate::json as strict;
 
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;

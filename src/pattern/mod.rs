@@ -4,5 +4,5 @@
 pub mod arn;
 pub mod wildcard;
 
-pub use arn::{Arn, ArnPattern};
+pub use arn::{is_account_id, Arn, ArnPattern};
 pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

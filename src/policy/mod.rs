@@ -2,6 +2,7 @@
 //! JSON path of every error, and printed back.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>
 
+pub mod condition;
 mod error;
 mod parse;
 mod print;
@@ -10,8 +11,8 @@ pub(crate) use error::one_line;
 pub use error::{closest, edit_distance, PolicyError, PolicyErrorKind};
 pub use parse::{parse_document, parse_str, MAX_STATEMENTS};
 
-use crate::condition::Condition;
 use crate::pattern::Wildcard;
+use condition::Condition;
 
 /// Which kind of policy a document is: decides which elements it may (must) have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -183,5 +184,5 @@ pub enum ResourceMatcher {
     /// A wildcard pattern compiled at load
     Fixed(Wildcard),
     /// A pattern with policy variables, resolved per request
-    Template(crate::condition::variables::Template),
+    Template(condition::template::Template),
 }

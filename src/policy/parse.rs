@@ -4,15 +4,15 @@ use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
+use super::condition::template::Template;
+use super::condition::{too_long, Condition, Operator};
 use super::error::{closest, JsonPath, PolicyError, PolicyErrorKind as K};
 use super::{
     ActionClause, ActionPattern, Document, Effect, PolicyKind, PrincipalClause, PrincipalEntry,
     Principals, ResourceClause, ResourceMatcher, ResourcePattern, Statement, Version,
 };
-use crate::condition::variables::Template;
-use crate::condition::{Condition, Operator};
+use crate::pattern::is_account_id;
 use crate::pattern::{Arn, Dialect, Wildcard};
-use crate::request::is_account_id;
 
 /// The most statements one document may hold (a documented limit; AWS's size quotas are far lower).
 pub const MAX_STATEMENTS: usize = 50_000;
@@ -40,7 +40,7 @@ type Result<T> = std::result::Result<T, PolicyError>;
 
 /// Parse a policy document from JSON text; `file` labels errors.
 pub fn parse_str(text: &str, file: &str, kind: PolicyKind) -> Result<Document> {
-    let value: Value = crate::inventory::strict::from_str(text).map_err(|e| {
+    let value: Value = crate::json::from_str(text).map_err(|e| {
         PolicyError::new(
             file,
             &JsonPath::root(),
@@ -561,8 +561,7 @@ impl Parser<'_> {
         Ok(ActionPattern {
             raw: s.into(),
             service: Some(service.into()),
-            matcher: Wildcard::new(&lower, Dialect::Plain)
-                .map_err(|_| invalid(&crate::condition::too_long()))?,
+            matcher: Wildcard::new(&lower, Dialect::Plain).map_err(|_| invalid(&too_long()))?,
         })
     }
 
@@ -614,8 +613,7 @@ impl Parser<'_> {
         let matcher = match template {
             Some(t) => ResourceMatcher::Template(t),
             None => ResourceMatcher::Fixed(
-                Wildcard::new(s, Dialect::Resource)
-                    .map_err(|_| invalid(&crate::condition::too_long()))?,
+                Wildcard::new(s, Dialect::Resource).map_err(|_| invalid(&too_long()))?,
             ),
         };
         Ok(ResourcePattern {
@@ -674,7 +672,7 @@ impl Parser<'_> {
                         K::Invalid {
                             what: e.what,
                             value,
-                            why: if e.why == crate::condition::too_long() {
+                            why: if e.why == too_long() {
                                 e.why
                             } else {
                                 format!("{}, as `{operator}` requires", e.why)

@@ -541,7 +541,7 @@ fn partition_of(region: &str) -> &'static str {
 
 /// Parses a policy JSON string.
 pub(crate) fn parse_doc(label: &str, text: &str) -> R<Value> {
-    let value: Value = crate::inventory::strict::from_str(text).map_err(|e| Fail::Bad {
+    let value: Value = crate::json::from_str(text).map_err(|e| Fail::Bad {
         path: label.to_string(),
         message: format!("policy is not json: {e}"),
     })?;
