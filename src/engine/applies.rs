@@ -43,7 +43,7 @@ impl Miss {
                     unmet: st
                         .conditions
                         .iter()
-                        .filter(|c| evaluate(c, &req.context).is_err())
+                        .filter(|c| evaluate(c, &req.context, st.effect).is_err())
                         .map(|c| format!("{} {} {:?}", c.operator, c.key, c.raw))
                         .collect(),
                 }
@@ -73,18 +73,14 @@ pub(crate) fn applies(
         // Trust policies have no Resource: the role is the resource.
         None => true,
         Some(ResourceClause::Resource(l)) => l.iter().any(|r| resource_hit(r, req) == Some(true)),
-        // A NotResource pattern whose variable has no value matches nothing: the statement
-        // then applies to nothing, rather than to everything (docs/semantics-decisions.md).
-        Some(ResourceClause::NotResource(l)) => {
-            let mut ok = true;
-            for r in l {
-                match resource_hit(r, req) {
-                    Some(false) => {}
-                    _ => ok = false,
-                }
-            }
-            ok
-        }
+        // A NotResource entry whose variable has no value matches no resource, so it excludes
+        // nothing: a Deny then covers every resource, as AWS's variables page reads; an Allow
+        // must not widen to every resource, so it applies to nothing
+        // (docs/semantics-decisions.md, rule 33).
+        Some(ResourceClause::NotResource(l)) => l.iter().all(|r| match resource_hit(r, req) {
+            Some(hit) => !hit,
+            None => st.effect == Effect::Deny,
+        }),
     };
     if !resource_ok {
         return Err(Miss::Resource);
@@ -116,7 +112,7 @@ pub(crate) fn applies(
             missing.push(c.key.clone());
         }
         if result.is_ok() {
-            if let Err(f) = evaluate(c, &req.context) {
+            if let Err(f) = evaluate(c, &req.context, st.effect) {
                 result = Err(Miss::Condition(i, f));
             }
         }
