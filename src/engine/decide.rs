@@ -97,6 +97,7 @@ pub(crate) struct Facts {
 }
 
 /// The decision and, for a deny, the layer that caused it.
+#[inline(always)]
 pub(crate) fn decide(f: &Facts) -> (Decision, Option<Layer>) {
     use Decision::*;
     // An explicit Deny in any layer wins over every Allow.

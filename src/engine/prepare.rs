@@ -2,9 +2,13 @@
 //! the caller resolved against the inventory, and the global context keys that follow from it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use indexmap::IndexMap;
 
-use crate::request::{Context, ContextEntry, IamKind, Lookup, Principal};
+use super::resolve::Target;
+use super::{CompiledPrincipal, Engine, PolicySet};
+use crate::request::{Context, ContextEntry, IamKind, Lookup, Principal, Request};
 
 /// The normalised request that statements are checked against.
 #[derive(Debug, Clone)]
@@ -47,6 +51,98 @@ impl Lookup for Layered<'_> {
             .or_else(|| self.extra.as_ref().and_then(|c| c.get_lower(lower_key)))
             .or_else(|| self.time.and_then(|c| c.get_lower(lower_key)))
     }
+}
+
+impl Engine {
+    /// The context statements read: the request's keys, and under them the global keys, left
+    /// out when no statement that could apply reads the context.
+    #[inline(always)]
+    pub(super) fn context<'a>(
+        &'a self,
+        req: &'a Request,
+        service: &str,
+        known: Option<&'a CompiledPrincipal>,
+        caller: &Principal,
+        target: &Target<'a>,
+        session: Option<&PolicySet>,
+    ) -> Layered<'a> {
+        if self.needs_context(service, known, caller, target.policy, session) {
+            self.global_layers(req, known, caller, target)
+        } else {
+            Layered {
+                request: &req.context,
+                principal: None,
+                resource: None,
+                extra: None,
+                time: None,
+            }
+        }
+    }
+
+    /// Whether a statement that could apply reads the context. The global keys cost more than
+    /// the rest of a request (every value is parsed as a number, date, address...), and only
+    /// conditions and policy variables read them.
+    #[inline(always)]
+    fn needs_context(
+        &self,
+        service: &str,
+        known: Option<&CompiledPrincipal>,
+        caller: &Principal,
+        policy: Option<&PolicySet>,
+        session: Option<&PolicySet>,
+    ) -> bool {
+        let reads = |set: &PolicySet| set.reads_context(service);
+        known.is_some_and(|c| reads(&c.identity) || c.boundary.as_ref().is_some_and(reads))
+            || policy.is_some_and(|p| p.reads_context_for(service, caller))
+            || session.is_some_and(reads)
+            || !self.org.is_empty()
+    }
+
+    /// The request's keys with the global keys layered under them. The caller's and the
+    /// resource's come prebuilt when the inventory knows them (or, for a service principal,
+    /// when a policy names it); a fixed clock's too (`with_time`), a live clock's per request.
+    #[inline(always)]
+    fn global_layers<'a>(
+        &'a self,
+        req: &'a Request,
+        known: Option<&'a CompiledPrincipal>,
+        caller: &Principal,
+        target: &Target<'a>,
+    ) -> Layered<'a> {
+        let live_now = match self.now_millis {
+            Some(_) => None,
+            None => Some(now_millis()),
+        };
+        let principal_layer = known.map(|c| &c.globals).or_else(|| match caller {
+            Principal::Service(name) => self.service_keys.get(name),
+            _ => None,
+        });
+        let mut extra = Context::new();
+        if principal_layer.is_none() {
+            principal_keys(&mut extra, caller, None);
+        }
+        if target.keys.is_none() {
+            request_keys(&mut extra, target.account, None, None);
+        }
+        if let Some(now) = live_now {
+            time_keys(&mut extra, now);
+        }
+        Layered {
+            request: &req.context,
+            principal: principal_layer,
+            resource: target.keys,
+            extra: (!extra.is_empty()).then_some(extra),
+            time: self.now_millis.map(|_| &self.time_keys),
+        }
+    }
+}
+
+/// The system clock in epoch milliseconds.
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
 }
 
 /// The global keys that follow from the caller (`aws:PrincipalArn`, `aws:PrincipalType`,

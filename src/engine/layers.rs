@@ -1,0 +1,297 @@
+//! Each policy layer's verdict on a prepared request: identity, boundary, session, the resource
+//! (or key, or trust) policy, SCPs and RCPs; and the [`Accumulator`] that walks a layer's
+//! statements, gathering the deciding statements and the context keys they missed.
+
+use super::applies::applies;
+use super::decide::{Caller, Facts, Gate, Grant, Rule};
+use super::prepare::Prepared;
+use super::resolve::Target;
+use super::trace::{Layer, PrincipalMatch, StatementId, TraceEvent, TraceSink};
+use super::{CompiledPrincipal, Engine, PolicySet};
+use crate::inventory::NamedPolicy;
+use crate::policy::Effect;
+use crate::request::{IamKind, Principal, Request};
+
+/// Services whose resources RCPs govern.
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>
+const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
+
+/// The request's session policy as a policy set.
+pub(super) fn req_session(req: &Request) -> Option<PolicySet> {
+    req.session_policy.as_ref().map(|d| {
+        PolicySet::new([&NamedPolicy {
+            name: "session-policy".into(),
+            document: d.clone(),
+        }])
+    })
+}
+
+impl Engine {
+    /// Each layer's verdict, in AWS's order (identity, boundary, session, resource, SCP, RCP),
+    /// gathered into the facts the decision reads.
+    #[inline(always)]
+    pub(super) fn verdicts<S: TraceSink>(
+        &self,
+        acc: &mut Accumulator,
+        req: &Prepared<'_>,
+        known: Option<&CompiledPrincipal>,
+        target: &Target<'_>,
+        session: Option<&PolicySet>,
+        sink: &mut S,
+    ) -> Facts {
+        let caller = match req.principal {
+            Principal::Iam(ip) => Caller::Iam {
+                same_account: target.account.is_none_or(|a| a == ip.account),
+            },
+            _ => Caller::External,
+        };
+        let identity_allows = acc.identity(known, req, sink);
+        let boundary = known.and_then(|c| c.boundary.as_ref());
+        let boundary = acc.optional_gate(boundary, Layer::Boundary, req, sink);
+        let session = acc.optional_gate(session, Layer::Session, req, sink);
+        let grant = acc.grant(target, req, sink);
+        let scp = self.scp(acc, known, req, sink);
+        let rcp = self.rcp(acc, target.account, known, req, sink);
+        Facts {
+            explicit_deny: acc.deny_layer,
+            scp,
+            rcp,
+            boundary,
+            session,
+            identity_allows,
+            grant,
+            rule: target.rule,
+            caller,
+        }
+    }
+
+    /// SCPs govern IAM principals of member accounts, except service-linked roles.
+    #[inline(always)]
+    fn scp<S: TraceSink>(
+        &self,
+        acc: &mut Accumulator,
+        known: Option<&CompiledPrincipal>,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> Gate {
+        match req.principal {
+            Principal::Iam(ip)
+                if self.management_account.as_deref() != Some(ip.account.as_str())
+                    && !known.is_some_and(|c| c.service_linked) =>
+            {
+                match self.org.get(&ip.account) {
+                    Some(path) if !path.scps.is_empty() => {
+                        acc.levels(&path.scps, Layer::Scp, req, false, sink)
+                    }
+                    _ => Gate::Absent,
+                }
+            }
+            _ => Gate::Absent,
+        }
+    }
+
+    /// RCPs govern resources of member accounts, for the services that support them.
+    #[inline(always)]
+    fn rcp<S: TraceSink>(
+        &self,
+        acc: &mut Accumulator,
+        res_account: Option<&str>,
+        known: Option<&CompiledPrincipal>,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> Gate {
+        match res_account {
+            Some(a)
+                if self.management_account.as_deref() != Some(a)
+                    && RCP_SERVICES.contains(&req.service)
+                    && !known.is_some_and(|c| c.service_linked) =>
+            {
+                match self.org.get(a) {
+                    Some(path) if !path.rcps.is_empty() => {
+                        acc.levels(&path.rcps, Layer::Rcp, req, true, sink)
+                    }
+                    _ => Gate::Absent,
+                }
+            }
+            _ => Gate::Absent,
+        }
+    }
+}
+
+/// What the layers examined so far have found.
+#[derive(Debug, Default)]
+pub(super) struct Accumulator {
+    /// The first layer with a matching Deny
+    pub deny_layer: Option<Layer>,
+    /// Every matching Deny
+    pub denies: Vec<StatementId>,
+    /// Every matching Allow
+    pub allows: Vec<StatementId>,
+    /// Context keys that conditions read but the request did not give
+    pub missing: Vec<String>,
+}
+
+/// One layer's result.
+#[derive(Debug, Default)]
+struct LayerResult {
+    allowed: bool,
+    best: Option<PrincipalMatch>,
+}
+
+impl Accumulator {
+    /// Whether identity-based policies allow (the root user is allowed by default:
+    /// aws-semantics #37; a caller the inventory does not know has none).
+    #[inline(always)]
+    fn identity<S: TraceSink>(
+        &mut self,
+        known: Option<&CompiledPrincipal>,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> bool {
+        let principal = req.principal;
+        if matches!(principal, Principal::Iam(ip) if ip.kind == IamKind::Root) {
+            true
+        } else if let Some(c) = known {
+            self.layer(&c.identity, Layer::Identity, req, false, sink)
+                .allowed
+        } else {
+            if S::ENABLED && matches!(principal, Principal::Iam(_)) {
+                sink.event(TraceEvent::Unknown {
+                    layer: Layer::Identity,
+                    what: format!("`{}` is not in the inventory", principal.as_str()),
+                });
+            }
+            false
+        }
+    }
+
+    /// What the resource, key or trust policy says about the caller.
+    #[inline(always)]
+    fn grant<S: TraceSink>(
+        &mut self,
+        target: &Target<'_>,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> Grant {
+        let Some(policy) = target.policy else {
+            return Grant::None;
+        };
+        let layer = match target.rule {
+            Rule::Union => Layer::Resource,
+            Rule::KeyPolicy => Layer::KeyPolicy,
+            Rule::TrustPolicy => Layer::TrustPolicy,
+        };
+        match self.layer(policy, layer, req, true, sink).best {
+            None => Grant::None,
+            Some(PrincipalMatch::Account) => Grant::Account,
+            Some(PrincipalMatch::Direct) => Grant::Direct {
+                exempt: matches!(req.principal, Principal::Iam(_)),
+            },
+            Some(_) => Grant::Direct { exempt: false },
+        }
+    }
+
+    /// A guardrail that applies only when the caller has it (boundary, session policy).
+    #[inline(always)]
+    fn optional_gate<S: TraceSink>(
+        &mut self,
+        set: Option<&PolicySet>,
+        layer: Layer,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> Gate {
+        match set {
+            Some(s) => self.gate(s, layer, req, false, sink),
+            None => Gate::Absent,
+        }
+    }
+
+    /// Examine one policy set, every candidate statement. Stopping at the first Deny when no
+    /// trace is kept made `evaluate` name one deciding Deny where `explain` named all of them
+    /// (and miss context keys later statements read), so a scenario's `because` could fail
+    /// under `check` for a statement `explain` showed as deciding (found by fuzz/evaluate).
+    fn layer<S: TraceSink>(
+        &mut self,
+        set: &PolicySet,
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> LayerResult {
+        let mut out = LayerResult::default();
+        for (id, st) in set.candidates(req.service) {
+            match applies(st, req, with_principal, &mut self.missing) {
+                Ok(via) => {
+                    if S::ENABLED {
+                        sink.event(TraceEvent::Applied {
+                            layer,
+                            statement: id.clone(),
+                            effect: st.effect,
+                            principal: via,
+                        });
+                    }
+                    match st.effect {
+                        Effect::Deny => {
+                            self.deny_layer.get_or_insert(layer);
+                            self.denies.push(id.clone());
+                        }
+                        Effect::Allow => {
+                            out.allowed = true;
+                            self.allows.push(id.clone());
+                            out.best = match (out.best, via) {
+                                (None, v) => v,
+                                (Some(b), Some(v)) if v.rank() < b.rank() => Some(v),
+                                (b, _) => b,
+                            };
+                        }
+                    }
+                }
+                Err(miss) => {
+                    if S::ENABLED {
+                        sink.event(TraceEvent::NotApplied {
+                            layer,
+                            statement: id.clone(),
+                            effect: st.effect,
+                            because: miss.explain(st, req),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A guardrail layer: it lets the request through only with an Allow.
+    fn gate<S: TraceSink>(
+        &mut self,
+        set: &PolicySet,
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> Gate {
+        if self.layer(set, layer, req, with_principal, sink).allowed {
+            Gate::Allows
+        } else {
+            Gate::Blocks
+        }
+    }
+
+    /// Every level (root, OUs, account) needs its own Allow.
+    fn levels<S: TraceSink>(
+        &mut self,
+        levels: &[PolicySet],
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        sink: &mut S,
+    ) -> Gate {
+        let mut gate = Gate::Allows;
+        for set in levels {
+            if self.gate(set, layer, req, with_principal, sink) == Gate::Blocks {
+                gate = Gate::Blocks;
+            }
+        }
+        gate
+    }
+}

@@ -1,0 +1,92 @@
+//! Deciding one request, phase by phase: who is calling, what is asked, the context statements
+//! read, each layer's verdict, and the decision over them.
+
+use super::decide::{decide, Decision, Facts};
+use super::layers::{req_session, Accumulator};
+use super::prepare::Prepared;
+use super::resolve::completed_role;
+use super::trace::TraceSink;
+use super::{Engine, Evaluation};
+use crate::request::Request;
+
+/// Room for a lowercased action on the stack (the longest IAM action names are under 100 bytes).
+const ACTION_BUF: usize = 128;
+
+/// `text` in ASCII lowercase, written into `buf`; `None` when it does not fit (the caller then
+/// allocates). Saves an allocation on every evaluation.
+#[inline(always)]
+fn lower_into<'b>(text: &str, buf: &'b mut [u8; ACTION_BUF]) -> Option<&'b str> {
+    let out = buf.get_mut(..text.len())?;
+    out.copy_from_slice(text.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).ok()
+}
+
+/// The service prefix of a lowercased action (`s3` of `s3:getobject`); empty when it has none.
+#[inline(always)]
+fn service_of(action: &str) -> &str {
+    action
+        .bytes()
+        .position(|b| b == b':')
+        .and_then(|i| action.get(..i))
+        .unwrap_or("")
+}
+
+impl Engine {
+    /// Decide `req`, reporting to `sink`: the one path behind `evaluate`, `explain` and
+    /// `evaluate_with` (with [`super::NoTrace`], every trace event compiles away).
+    pub(super) fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
+        // The action, lowercased on the stack, and its service.
+        let mut action_buf = [0u8; ACTION_BUF];
+        let lowered;
+        let action = match lower_into(&req.action, &mut action_buf) {
+            Some(a) => a,
+            None => {
+                lowered = req.action.to_ascii_lowercase();
+                &lowered
+            }
+        };
+        let service = service_of(action);
+        let resource = self.resolve_alias(&req.resource);
+
+        // Who is calling.
+        let known = self.caller_entry(&req.principal);
+        let completed = completed_role(&req.principal, known);
+        let principal = completed.as_ref().unwrap_or(&req.principal);
+
+        // What is asked, and the context statements read.
+        let target = self.target(req, resource, service, principal, sink);
+        let session = req_session(req);
+        let context = self.context(req, service, known, principal, &target, session.as_ref());
+        let prepared = Prepared {
+            action,
+            service,
+            resource,
+            principal,
+            has_boundary: known.is_some_and(|c| c.boundary.is_some()),
+            context,
+        };
+
+        // Each layer's verdict, and the decision.
+        let mut acc = Accumulator::default();
+        let facts = self.verdicts(&mut acc, &prepared, known, &target, session.as_ref(), sink);
+        conclude(acc, &facts)
+    }
+}
+
+/// The decision over the layers' facts, with the statements that decided it.
+#[inline(always)]
+fn conclude(acc: Accumulator, facts: &Facts) -> Evaluation {
+    let (decision, blocked_by) = decide(facts);
+    let deciding = match decision {
+        Decision::ExplicitDeny => acc.denies,
+        Decision::Allow => acc.allows,
+        Decision::ImplicitDeny => Vec::new(),
+    };
+    Evaluation {
+        decision,
+        blocked_by,
+        deciding,
+        missing_context: acc.missing,
+    }
+}
