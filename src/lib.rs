@@ -2,6 +2,9 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod catalog;
+/// The `iamsim` commands as library calls (the top layer): arguments and writers in, an exit
+/// outcome or a one-line error out; the binary only parses arguments and maps exit codes.
+pub mod cli;
 pub mod condition;
 pub mod diff;
 pub mod engine;

@@ -1,10 +1,12 @@
-//! Scenario files: format, loading (expansion and fail-closed resolution), running and verdicts.
+//! Scenario files: format, loading (expansion and fail-closed resolution), catalog validation,
+//! running and verdicts.
 
 mod case;
 mod expand;
 mod format;
 mod load;
 mod run;
+mod validate;
 
 pub use case::{Case, CaseRequest};
 pub use expand::MAX_EXPANSION;
@@ -15,3 +17,4 @@ pub use load::{
     MAX_CASES,
 };
 pub use run::{judge, run_suite, Outcome, Status, Tally};
+pub use validate::{validate_cases, InvalidCase, UnknownContextKey, Validation};

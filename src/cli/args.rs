@@ -1,4 +1,4 @@
-//! The command line: clap definitions only.
+//! The command line's arguments: clap definitions only, one `Args` struct per command.
 
 use std::path::PathBuf;
 
@@ -131,58 +131,17 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data"
     )]
-    WhoCan {
-        /// The action (`service:Action`)
-        action: String,
-        /// The resource ARN (or `*`)
-        resource: String,
-        /// The inventory
-        #[arg(long, default_value = "policies")]
-        policies: PathBuf,
-        /// Context KEY=VALUE (repeat a key for a list)
-        #[arg(long = "context")]
-        context: Vec<String>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-        format: ListFormat,
-        /// Also list principals that are not allowed
-        #[arg(long)]
-        all: bool,
-        /// Do not validate the action and resource against the AWS catalog
-        #[arg(long)]
-        no_catalog: bool,
-    },
+    WhoCan(WhoCanArgs),
     /// Show the access a change adds or removes: every request whose decision differs
     #[command(
         after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump.\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
     )]
-    Diff {
-        /// The inventory before the change
-        base: PathBuf,
-        /// The inventory after the change
-        head: PathBuf,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
-        /// Exit 1 when the diff has a change of this kind
-        #[arg(long, value_enum)]
-        fail_on: Option<DiffFailOn>,
-        /// Write the report here instead of standard output
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
+    Diff(DiffArgs),
     /// Write the platform's roles and key policies from its spec
     #[command(
         after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/"
     )]
-    Generate {
-        /// The platform spec
-        #[arg(long, default_value = "policies/platform.json")]
-        platform: PathBuf,
-        /// The inventory directory to write
-        #[arg(long, default_value = "policies")]
-        out: PathBuf,
-    },
+    Generate(GenerateArgs),
     /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
     #[command(subcommand)]
     Import(ImportCommand),
@@ -190,23 +149,10 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
     )]
-    Lint {
-        /// Policy document files, or policies/ directories (every document in the inventory)
-        #[arg(default_value = "policies")]
-        paths: Vec<PathBuf>,
-        /// Output format
-        #[arg(long, value_enum, default_value_t = LintFormat::Text)]
-        format: LintFormat,
-        /// Exit 1 when a finding of this severity or above is present
-        #[arg(long, value_enum, default_value_t = FailOn::Error)]
-        fail_on: FailOn,
-    },
+    Lint(LintArgs),
     /// List the actions an action pattern covers (from the embedded AWS catalog)
     #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
-    Expand {
-        /// An action pattern such as `logs:Describe*`
-        pattern: String,
-    },
+    Expand(ExpandArgs),
 }
 
 /// `import` subcommands.
@@ -324,4 +270,78 @@ pub struct CheckArgs {
     /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
+}
+
+/// Arguments of `who-can`.
+#[derive(Debug, clap::Args)]
+pub struct WhoCanArgs {
+    /// The action (`service:Action`)
+    pub action: String,
+    /// The resource ARN (or `*`)
+    pub resource: String,
+    /// The inventory
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Context KEY=VALUE (repeat a key for a list)
+    #[arg(long = "context")]
+    pub context: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// Also list principals that are not allowed
+    #[arg(long)]
+    pub all: bool,
+    /// Do not validate the action and resource against the AWS catalog
+    #[arg(long)]
+    pub no_catalog: bool,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The inventory before the change
+    pub base: PathBuf,
+    /// The inventory after the change
+    pub head: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 1 when the diff has a change of this kind
+    #[arg(long, value_enum)]
+    pub fail_on: Option<DiffFailOn>,
+    /// Write the report here instead of standard output
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `generate`.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// The platform spec
+    #[arg(long, default_value = "policies/platform.json")]
+    pub platform: PathBuf,
+    /// The inventory directory to write
+    #[arg(long, default_value = "policies")]
+    pub out: PathBuf,
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Policy document files, or policies/ directories (every document in the inventory)
+    #[arg(default_value = "policies")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+    /// Exit 1 when a finding of this severity or above is present
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// Arguments of `expand`.
+#[derive(Debug, clap::Args)]
+pub struct ExpandArgs {
+    /// An action pattern such as `logs:Describe*`
+    pub pattern: String,
 }

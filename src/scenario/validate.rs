@@ -1,0 +1,131 @@
+//! Catalog validation of a loaded suite's cases (fail closed on typos; see
+//! [`crate::catalog`]): an action or resource the catalog rejects stops the run, a context key
+//! that neither the action nor the global keys define is a warning (it may be a typo).
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use super::Suite;
+use crate::catalog::{validate_request, Catalog, RequestError};
+
+/// A context key that neither the case's action nor the global keys define.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownContextKey {
+    /// The scenario file
+    pub file: Arc<str>,
+    /// The case name
+    pub scenario: String,
+    /// The key as the case spells it
+    pub key: String,
+    /// The case's action
+    pub action: Arc<str>,
+}
+
+impl fmt::Display for UnknownContextKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: scenario `{}`: context key `{}` is neither a global key nor one `{}` takes",
+            self.file, self.scenario, self.key, self.action
+        )
+    }
+}
+
+/// A case whose action or resource the catalog rejects.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: scenario `{scenario}`: {source}")]
+pub struct InvalidCase {
+    /// The scenario file
+    pub file: Arc<str>,
+    /// The case name
+    pub scenario: String,
+    /// What the catalog says
+    pub source: RequestError,
+}
+
+/// What [`validate_cases`] found: warnings in case order up to the first invalid case, if any.
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// Context keys that may be typos (each key once per action)
+    pub warnings: Vec<UnknownContextKey>,
+    /// The first case the catalog rejects; validation stops there
+    pub error: Option<InvalidCase>,
+}
+
+/// Validate every case's action, resource and context keys against the embedded catalog. Each
+/// (action, resource) pair is checked once; a KMS alias is checked as the key it stands for.
+pub fn validate_cases(suite: &Suite) -> Validation {
+    let catalog = Catalog::embedded();
+    let mut seen = HashSet::new();
+    let mut keys_seen = HashSet::new();
+    let mut found = Validation::default();
+    for c in &suite.cases {
+        for entry in c.request.context.iter() {
+            if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
+                && !catalog.condition_key_known(&c.request.action, &entry.name)
+            {
+                found.warnings.push(UnknownContextKey {
+                    file: c.file.clone(),
+                    scenario: c.name.clone(),
+                    key: entry.name.clone(),
+                    action: c.request.action.clone(),
+                });
+            }
+        }
+        // A KMS alias stands for its key: validate what the request is really about.
+        let resource = match suite.engines.get(c.engine) {
+            Some((_, e)) => e.resolve_alias(&c.request.resource),
+            None => &*c.request.resource,
+        };
+        if seen.insert((&*c.request.action, resource)) {
+            if let Err(source) = validate_request(&c.request.action, resource) {
+                found.error = Some(InvalidCase {
+                    file: c.file.clone(),
+                    scenario: c.name.clone(),
+                    source,
+                });
+                return found;
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+    use super::*;
+    use crate::scenario::{load_suite, LoadOptions};
+    use std::path::Path;
+
+    fn validate(files: &[&str]) -> Validation {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+        let paths: Vec<_> = files.iter().map(|f| root.join(f)).collect();
+        validate_cases(&load_suite(&paths, &LoadOptions::default()).unwrap())
+    }
+
+    #[test]
+    fn unknown_context_key_is_a_warning() {
+        let found = validate(&["warn/context-key-typo.json"]);
+        assert!(found.error.is_none());
+        assert_eq!(found.warnings.len(), 1);
+        let w = found.warnings[0].to_string();
+        assert!(
+            w.ends_with(": scenario `app reads with a typo'd context key`: context key `aws:RequestedRegoin` is neither a global key nor one `s3:GetObject` takes"),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn validation_stops_at_the_first_invalid_case() {
+        let found = validate(&["bad/action-typo.json", "warn/context-key-typo.json"]);
+        assert!(found.warnings.is_empty());
+        let e = found.error.unwrap().to_string();
+        assert!(
+            e.ends_with("bad/action-typo.json: scenario `action-typo`: unknown action `s3:GetObjcet` (did you mean `s3:GetObject`?) (use --no-catalog for services newer than the catalog)"),
+            "{e}"
+        );
+    }
+}
