@@ -385,3 +385,57 @@ fn gaad_report_points_at_json_paths() {
     ));
     assert!(report.contains("roles/ops.json: trust policy <- gaad-page2.json: RoleDetailList[0].AssumeRolePolicyDocument\n"));
 }
+
+/// As real Terraform plans it: the region is a root variable (`variables`, and the provider's
+/// `region = var.region`), the account is given; the document is read at apply (the role ARN is unknown),
+/// its unknown resource sits beside a template over `var.account_id`, and a `dynamic`
+/// statement (absent from `configuration`) comes first, so value and configuration blocks are
+/// matched by Sid.
+#[test]
+fn plan_root_variables_templates_and_dynamic_statements_resolve() {
+    let plan = json!({
+        "format_version": "1.2",
+        "variables": {"account_id": {"value": "111122223333"}, "region": {"value": "us-east-1"}},
+        "resource_changes": [
+            {"address": "aws_iam_role.gw", "mode": "managed", "type": "aws_iam_role", "name": "gw",
+             "change": {"actions": ["create"], "before": null,
+                        "after": {"name": "gw", "path": "/", "assume_role_policy": "{\"Statement\":[]}"},
+                        "after_unknown": {"arn": true, "id": true}}},
+            {"address": "aws_iam_role_policy.gw", "mode": "managed", "type": "aws_iam_role_policy", "name": "gw",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "p"},
+                        "after_unknown": {"policy": true, "role": true}}},
+            {"address": "data.aws_iam_policy_document.p", "mode": "data", "type": "aws_iam_policy_document", "name": "p",
+             "change": {"actions": ["read"], "before": null,
+                        "after": {"statement": [
+                            {"sid": "Dynamic", "actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]},
+                            {"sid": "Pass", "actions": ["iam:PassRole"],
+                             "resources": ["arn:aws:iam::111122223333:role/x-*", null]}]},
+                        "after_unknown": {"json": true, "statement": [
+                            {"actions": [false], "resources": [false]},
+                            {"actions": [false], "resources": [false, true]}]}}}
+        ],
+        "configuration": {
+            "provider_config": {"aws": {"name": "aws", "expressions": {"region": {"references": ["var.region"]}}}},
+            "root_module": {"resources": [
+                {"address": "aws_iam_role.gw", "mode": "managed", "type": "aws_iam_role", "name": "gw",
+                 "expressions": {"name": {"constant_value": "gw"}}},
+                {"address": "aws_iam_role_policy.gw", "mode": "managed", "type": "aws_iam_role_policy", "name": "gw",
+                 "expressions": {"role": {"references": ["aws_iam_role.gw.id", "aws_iam_role.gw"]},
+                                 "policy": {"references": ["data.aws_iam_policy_document.p.json", "data.aws_iam_policy_document.p"]}}},
+                {"address": "data.aws_iam_policy_document.p", "mode": "data", "type": "aws_iam_policy_document", "name": "p",
+                 "expressions": {"statement": [
+                     {"sid": {"constant_value": "Pass"}, "actions": {"constant_value": ["iam:PassRole"]},
+                      "resources": {"references": ["var.account_id", "aws_iam_role.gw.arn", "aws_iam_role.gw"]}}]}}
+            ]}
+        }
+    });
+    let options = TerraformOptions::default().var("account_id", "111122223333");
+    let imported = import_plan_str(&plan.to_string(), "plan.json", &options).unwrap();
+    let role = file(&imported.files, "roles/gw.json");
+    assert_eq!(role["arn"], json!("arn:aws:iam::111122223333:role/gw"));
+    assert_eq!(
+        role["inline_policies"]["p"]["Statement"][1],
+        json!({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
+               "Resource": ["arn:aws:iam::111122223333:role/x-*", "arn:aws:iam::111122223333:role/gw"]})
+    );
+}

@@ -35,9 +35,16 @@ impl Resolver<'_> {
                 })
             }
         };
-        let (known, missing) = self.fill(scope, node, &items, |r, label| {
-            self.ref_string(scope, r, label)
-        })?;
+        // `["arn:aws:iam::${var.account}:role/x", var.role_arn]`: `var.account` is part of a
+        // known element (a template), so it is set aside like an equal one.
+        let part_of = |v: &String, known: &String| known.contains(v.as_str()) && !v.is_empty();
+        let (known, missing) = self.fill(
+            scope,
+            node,
+            &items,
+            |r, label| self.ref_string(scope, r, label),
+            part_of,
+        )?;
         Ok(merge(items, known, missing))
     }
 
@@ -67,21 +74,26 @@ impl Resolver<'_> {
                 _ => None,
             });
         }
-        let (known, missing) = self.fill(scope, node, &items, |r, label| {
-            self.ref_document(scope, r, label)
-        })?;
+        let (known, missing) = self.fill(
+            scope,
+            node,
+            &items,
+            |r, label| self.ref_document(scope, r, label),
+            |v, known| v == known,
+        )?;
         Ok(merge(items, known, missing))
     }
 
     /// Resolves the references of `node`'s expression for its unknown elements. References
-    /// that resolve to an element already known are set aside; the rest must match the
-    /// unknown elements one for one, in order.
-    fn fill<T: PartialEq>(
+    /// that resolve to (`part_of`) an element already known are set aside; the rest must
+    /// match the unknown elements one for one, in order.
+    fn fill<T>(
         &self,
         _scope: &Scope,
         node: &Node,
         items: &[Option<T>],
         resolve: impl Fn(&Ref, &str) -> R<T>,
+        part_of: impl Fn(&T, &T) -> bool,
     ) -> R<(Vec<T>, usize)> {
         let missing: Vec<usize> = items
             .iter()
@@ -103,7 +115,7 @@ impl Resolver<'_> {
         let resolved: Vec<R<T>> = refs.iter().map(|r| resolve(r, &label)).collect();
         let fresh: Vec<R<T>> = resolved
             .into_iter()
-            .filter(|r| !matches!(r, Ok(v) if items.iter().flatten().any(|k| k == v)))
+            .filter(|r| !matches!(r, Ok(v) if items.iter().flatten().any(|k| part_of(v, k))))
             .collect();
         if fresh.len() != missing.len() {
             return Err(Fail::Needs(label));

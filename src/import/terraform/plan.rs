@@ -43,6 +43,8 @@ pub(crate) struct Plan {
     pub outputs: BTreeMap<(String, String), Value>,
     /// Constant `region` of the (unaliased) `aws` provider configuration.
     pub provider_region: Option<String>,
+    /// Values of the root module's input variables (`variables`), known at plan time.
+    pub root_vars: BTreeMap<String, Value>,
 }
 
 impl Plan {
@@ -111,7 +113,8 @@ impl Plan {
         if let Some(root) = json.pointer("/configuration/root_module") {
             plan.walk_config(root, "");
         }
-        plan.provider_region = provider_region(json);
+        plan.root_vars = root_vars(json);
+        plan.provider_region = provider_region(json, &plan.root_vars);
         Ok(plan)
     }
 
@@ -235,8 +238,19 @@ fn instance(r: &Value, module: &str, values: Value, unknown: Value) -> Option<In
     })
 }
 
-/// The `region` constant of the `aws` provider configuration without alias.
-fn provider_region(json: &Value) -> Option<String> {
+/// The plan's `variables`: the root module's input values, by name.
+fn root_vars(json: &Value) -> BTreeMap<String, Value> {
+    json.get("variables")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, v)| Some((name.clone(), v.get("value")?.clone())))
+        .collect()
+}
+
+/// The `region` of the `aws` provider configuration without alias: a constant, or a root
+/// variable (`region = var.region`).
+fn provider_region(json: &Value, root_vars: &BTreeMap<String, Value>) -> Option<String> {
     let configs = json
         .pointer("/configuration/provider_config")?
         .as_object()?;
@@ -246,10 +260,22 @@ fn provider_region(json: &Value) -> Option<String> {
             c.get("name").and_then(Value::as_str) == Some("aws") && c.get("alias").is_none()
         })
         .find_map(|c| {
-            c.pointer("/expressions/region/constant_value")
-                .and_then(Value::as_str)
+            let region = c.pointer("/expressions/region")?;
+            if let Some(s) = region.get("constant_value").and_then(Value::as_str) {
+                return Some(s.to_string());
+            }
+            match region
+                .get("references")
+                .and_then(Value::as_array)?
+                .as_slice()
+            {
+                [Value::String(r)] => root_vars
+                    .get(r.strip_prefix("var.")?)
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                _ => None,
+            }
         })
-        .map(str::to_string)
 }
 
 #[cfg(test)]

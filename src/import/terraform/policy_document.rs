@@ -42,12 +42,12 @@ pub(crate) fn rebuild(r: &Resolver, inst: &Instance, _depth: usize) -> R<Value> 
     let mut statements = Vec::new();
     let aligned = node.expr_len() == node.len();
     for i in 0..node.len() {
-        statements.push(statement(
-            r,
-            &scope,
-            &node.item(i, aligned.then_some(i)),
-            &version,
-        )?);
+        let expr_index = if aligned {
+            Some(i)
+        } else {
+            statement_index(&node, i)
+        };
+        statements.push(statement(r, &scope, &node.item(i, expr_index), &version)?);
     }
     merged.merge(Doc {
         version: version.clone(),
@@ -188,6 +188,23 @@ fn block_index(node: &Node, i: usize, keys: &[&str]) -> Option<usize> {
         [one] => Some(*one),
         _ => None,
     }
+}
+
+/// The configuration block of statement `i` when the counts differ (`dynamic "statement"`
+/// blocks are absent from the plan's configuration): the one static block with the same
+/// constant `sid`, if no other statement of the value has that Sid.
+fn statement_index(node: &Node, i: usize) -> Option<usize> {
+    fn sid_of(v: &Value) -> Option<&str> {
+        v.get("sid")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+    let items = node.value.and_then(Value::as_array)?;
+    let own = items.get(i).and_then(sid_of)?;
+    if items.iter().filter(|v| sid_of(v) == Some(own)).count() != 1 {
+        return None;
+    }
+    block_index(node, i, &["sid"])
 }
 
 /// `principals` blocks as the provider renders them: `type = "*"` gives `"*"`; otherwise a

@@ -378,6 +378,15 @@ impl<'a> Resolver<'a> {
                 let target = self.find(scope, local, key.as_deref()).ok_or_else(needs)?;
                 leaf(target, attr, depth + 1)
             }
+            Ref::Var(name) if scope.module.is_empty() => match self.plan.root_vars.get(name) {
+                // A root variable's value is in the plan; as a one-value expression.
+                Some(v) => expr(
+                    scope,
+                    &serde_json::json!({ "constant_value": v }),
+                    depth + 1,
+                ),
+                None => Err(needs()),
+            },
             Ref::Var(name) => {
                 let call = self
                     .plan
