@@ -2,6 +2,7 @@
 //! Statements are checked action first, then resource, principal and conditions.
 
 use super::prepare::Prepared;
+use super::service::partition_of;
 use super::trace::{Mismatch, PrincipalMatch};
 use crate::condition::eval::evaluate;
 use crate::condition::variables::Resolve;
@@ -12,7 +13,7 @@ use crate::policy::{
     ActionClause, Effect, PrincipalClause, PrincipalEntry, Principals, ResourceClause,
     ResourceMatcher, ResourcePattern, Statement,
 };
-use crate::request::{IamKind, Principal};
+use crate::request::{IamKind, IamPrincipal, Principal};
 
 /// A cheap, copyable reason, expanded into a [`Mismatch`] only when a trace wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,10 +162,21 @@ fn same_role(policy_arn: &str, role_arn: &str) -> bool {
         && a.resource.rsplit('/').next() == b.resource.rsplit('/').next()
 }
 
+/// An account principal written as an ARN (`arn:aws:iam::123456789012:root`) names the account
+/// in that partition only; a bare account id names it in the policy's own partition, which is the
+/// caller's whenever the policy is reachable at all (partitions are isolated: see
+/// `service::service_rule`).
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_compare-resource-policies.html>
+fn same_partition(raw: &str, caller: &IamPrincipal) -> bool {
+    partition_of(raw).is_none_or(|p| p == caller.partition)
+}
+
 fn entry_match(e: &PrincipalEntry, caller: &Principal) -> Option<PrincipalMatch> {
     match (e, caller) {
         (PrincipalEntry::AnyAws, _) => Some(PrincipalMatch::Everyone),
-        (PrincipalEntry::Account { account, .. }, Principal::Iam(p)) if *account == p.account => {
+        (PrincipalEntry::Account { account, raw }, Principal::Iam(p))
+            if *account == p.account && same_partition(raw, p) =>
+        {
             Some(PrincipalMatch::Account)
         }
         (PrincipalEntry::Arn(a), Principal::Iam(p)) => match &p.kind {
@@ -203,9 +215,10 @@ fn exempt(p: &Principals, caller: &Principal) -> bool {
         Principal::Anonymous => false,
         Principal::Service(name) => has(&|e| matches!(e, PrincipalEntry::Service(s) if s == name)),
         Principal::Iam(ip) => {
-            let account = has(
-                &|e| matches!(e, PrincipalEntry::Account { account, .. } if *account == ip.account),
-            );
+            let account = has(&|e| {
+                matches!(e, PrincipalEntry::Account { account, raw }
+                    if *account == ip.account && same_partition(raw, ip))
+            });
             let own = has(&|e| matches!(e, PrincipalEntry::Arn(a) if *a == ip.arn));
             match &ip.kind {
                 IamKind::Root => account,

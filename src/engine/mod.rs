@@ -13,6 +13,7 @@ mod layers;
 mod prepare;
 mod resolve;
 mod run;
+mod service;
 mod trace;
 mod who_can;
 
@@ -146,15 +147,17 @@ impl Engine {
     }
 }
 
-/// The kind of policy each layer holds (for parsing documents destined for it).
-pub fn policy_kind(layer: Layer) -> PolicyKind {
-    match layer {
+/// The kind of policy each layer holds (for parsing documents destined for it); `None` for the
+/// service's own rules, which are no policy.
+pub fn policy_kind(layer: Layer) -> Option<PolicyKind> {
+    Some(match layer {
         Layer::Identity | Layer::Boundary | Layer::Session => PolicyKind::Identity,
         Layer::Resource | Layer::KeyPolicy => PolicyKind::Resource,
         Layer::TrustPolicy => PolicyKind::Trust,
         Layer::Scp => PolicyKind::Scp,
         Layer::Rcp => PolicyKind::Rcp,
-    }
+        Layer::Service => return None,
+    })
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::decide::{decide, Decision, Facts};
 use super::layers::{req_session, Accumulator};
 use super::prepare::Prepared;
 use super::resolve::completed_role;
+use super::service::service_rule;
 use super::trace::TraceSink;
 use super::{Engine, Evaluation};
 use crate::request::Request;
@@ -53,6 +54,11 @@ impl Engine {
         let known = self.caller_entry(&req.principal);
         let completed = completed_role(&req.principal, known);
         let principal = completed.as_ref().unwrap_or(&req.principal);
+
+        // Rules the service enforces whatever the policies say.
+        if let Some(ev) = service_rule(action, resource, principal, sink) {
+            return ev;
+        }
 
         // What is asked, and the context statements read.
         let target = self.target(req, resource, service, principal, sink);

@@ -65,6 +65,9 @@ pub enum Layer {
     Scp,
     /// Resource control policies
     Rcp,
+    /// A rule the service enforces whatever the policies say (partitions, actions AWS
+    /// authorizes without IAM)
+    Service,
 }
 
 impl Layer {
@@ -79,6 +82,7 @@ impl Layer {
             Self::Session => "session",
             Self::Scp => "scp",
             Self::Rcp => "rcp",
+            Self::Service => "service",
         }
     }
 
@@ -93,6 +97,7 @@ impl Layer {
             Self::Session,
             Self::Scp,
             Self::Rcp,
+            Self::Service,
         ]
         .into_iter()
         .find(|l| l.name() == name)

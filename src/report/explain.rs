@@ -153,6 +153,7 @@ fn source_type(layer: Layer) -> &'static str {
         Layer::Boundary => "permissions-boundary",
         Layer::Resource | Layer::KeyPolicy | Layer::TrustPolicy => "resource",
         Layer::Scp | Layer::Rcp => "organizations",
+        Layer::Service => "service",
     }
 }
 
