@@ -269,6 +269,16 @@ fn inventories_lint_every_document_with_its_path() {
     );
 }
 
+/// AWS's NotPrincipal page: "Using it with `"Effect":"Allow"` is not supported"; a Deny with
+/// NotPrincipal is the documented shape and is not reported.
+#[test]
+fn l009_allow_with_not_principal_only() {
+    let r = lint("l009-allow-notprincipal.json");
+    assert_eq!(found(&r), [("IAMSIM-L009", "Statement[0].NotPrincipal", 7)]);
+    assert_eq!(r.findings[0].severity(), Severity::Warning);
+    assert!(messages(&r, Rule::AllowNotPrincipal)[0].contains("anonymous callers included"));
+}
+
 #[test]
 fn policy_text_can_be_linted_without_a_file() {
     let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}"#;

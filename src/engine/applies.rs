@@ -92,10 +92,18 @@ pub(crate) fn applies(
                 Some(principal_match(p, req.principal).ok_or(Miss::Principal)?)
             }
             Some(PrincipalClause::NotPrincipal(p)) => {
-                // A Deny with NotPrincipal applies to any principal with a permissions boundary.
-                // <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
-                let forced = st.effect == Effect::Deny && req.has_boundary;
-                if !forced && exempt(p, req.principal) {
+                let left_out = match st.effect {
+                    // A Deny with NotPrincipal applies to any principal with a permissions
+                    // boundary, and spares only a caller all of whose identities are listed.
+                    // <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+                    Effect::Deny => !req.has_boundary && exempt(p, req.principal),
+                    // Allow with NotPrincipal: AWS now calls it "not supported"; its older page
+                    // says it "allows all principals except the one named". A caller named in
+                    // any of its identities is left out: the reading that grants least
+                    // (docs/semantics-decisions.md, "Allow with NotPrincipal").
+                    Effect::Allow => principal_match(p, req.principal).is_some(),
+                };
+                if left_out {
                     return Err(Miss::Principal);
                 }
                 Some(PrincipalMatch::Everyone)

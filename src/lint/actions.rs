@@ -3,7 +3,9 @@
 
 use super::document::{Linter, StatementCtx};
 use super::rule::{Finding, Rule};
-use crate::policy::{ActionClause, ActionPattern, Effect, PolicyKind, ResourceClause};
+use crate::policy::{
+    ActionClause, ActionPattern, Effect, PolicyKind, PrincipalClause, ResourceClause,
+};
 
 /// The platform's placeholder grants (Sid, action), which its production profile narrows
 /// (docs/platform.md, "Production profile").
@@ -105,6 +107,14 @@ fn allow_not(s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
             &s.ctx.statement_path(s.index).key("NotAction"),
             format!("statement {label} uses `Allow` with `NotAction`: it grants every action not listed, including actions AWS adds later"),
             "list the allowed actions in `Action`, or use `NotAction` only with `Deny` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)".into(),
+        ));
+    }
+    if matches!(s.stmt.principal, Some(PrincipalClause::NotPrincipal(_))) {
+        out.push(s.ctx.finding(
+            Rule::AllowNotPrincipal,
+            &s.ctx.statement_path(s.index).key("NotPrincipal"),
+            format!("statement {label} uses `Allow` with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included"),
+            "name the principals in `Principal`, or use `Principal: \"*\"` with a condition on `aws:PrincipalArn` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)".into(),
         ));
     }
     if matches!(s.stmt.resource, Some(ResourceClause::NotResource(_))) {

@@ -83,6 +83,8 @@ rules! {
         "A statement whose actions and resources another statement of the same policy and effect already covers";
     PassRoleWildcard => "IAMSIM-L008", "passrole-wildcard", Error,
         "An identity policy allows `iam:PassRole` on every role (`Resource: *`)";
+    AllowNotPrincipal => "IAMSIM-L009", "allow-with-notprincipal", Warning,
+        "An `Allow` statement with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included";
 }
 
 /// One finding: where, what, and how to fix it.

@@ -58,6 +58,7 @@ fn rule(r: Rule) -> Value {
         Rule::PassRoleWildcard => Some("8.0"),
         Rule::WildcardGrant => Some("7.0"),
         Rule::AllowNotElement => Some("5.0"),
+        Rule::AllowNotPrincipal => Some("7.0"),
         _ => None,
     };
     let mut properties =
