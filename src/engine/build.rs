@@ -149,6 +149,10 @@ impl Engine {
             {
                 return Err(err(&u.source, format!("duplicate user `{}`", u.arn)));
             }
+            self.short_names
+                .entry(format!("user/{}", u.name))
+                .or_default()
+                .push(u.arn.clone());
             self.principals.push(CompiledPrincipal {
                 account: u.account.clone(),
                 role_arn: None,
