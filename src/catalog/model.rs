@@ -3,10 +3,19 @@
 //! service, none per action).
 
 use super::key_type::ConditionKeyType;
-use super::parse::ServiceText;
 use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::OnceLock;
+
+/// The unparsed records of one service.
+#[derive(Debug)]
+pub(crate) struct ServiceText {
+    pub(crate) prefix: &'static str,
+    /// The service's `k`, `r` and `a` lines.
+    pub(crate) body: &'static str,
+    /// The byte offset of `body` in the whole text, to number lines in errors.
+    pub(crate) offset: usize,
+}
 
 /// A service of the catalog text, parsed on first use.
 #[derive(Debug)]

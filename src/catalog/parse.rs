@@ -3,7 +3,9 @@
 
 use super::error::{CatalogError, CatalogErrorKind};
 use super::key_type::ConditionKeyType;
-use super::model::{cmp_ignore_case, ActionData, KeyData, ResourceData, ResourceRef, ServiceData};
+use super::model::{
+    cmp_ignore_case, ActionData, KeyData, ResourceData, ResourceRef, ServiceData, ServiceText,
+};
 use super::version::CatalogVersion;
 use std::cmp::Ordering;
 
@@ -14,16 +16,6 @@ pub(crate) struct Indexed {
     pub(crate) global_keys: Vec<KeyData>,
     /// INVARIANT: sorted by `cmp_ignore_case` of the prefix, no two equal.
     pub(crate) services: Vec<ServiceText>,
-}
-
-/// The unparsed records of one service.
-#[derive(Debug)]
-pub(crate) struct ServiceText {
-    pub(crate) prefix: &'static str,
-    /// The service's `k`, `r` and `a` lines.
-    pub(crate) body: &'static str,
-    /// The byte offset of `body` in the whole text, to number lines in errors.
-    pub(crate) offset: usize,
 }
 
 /// Reads the preamble (header, `source`, `generated`, global keys, service index) and cuts the
@@ -80,7 +72,21 @@ pub(crate) fn index(text: &'static str) -> Result<Indexed, CatalogError> {
         number,
         CatalogErrorKind::Missing("generated"),
     ))?;
+    let services = sections(text, lengths, offset)?;
+    Ok(Indexed {
+        version: CatalogVersion::new(package, version, updated_at, generated),
+        global_keys,
+        services,
+    })
+}
 
+/// Cuts the text after the preamble (from byte `offset`) into the services' sections, by the
+/// (prefix, length, index line) entries of the index.
+fn sections(
+    text: &'static str,
+    lengths: Vec<(&'static str, usize, usize)>,
+    mut offset: usize,
+) -> Result<Vec<ServiceText>, CatalogError> {
     let mut services: Vec<ServiceText> = Vec::with_capacity(lengths.len());
     for (prefix, len, line) in lengths {
         let fail = |kind| CatalogError::new(line, kind);
@@ -111,11 +117,7 @@ pub(crate) fn index(text: &'static str) -> Result<Indexed, CatalogError> {
         let kind = CatalogErrorKind::Index("the end of the text".to_owned());
         return Err(CatalogError::new(line_number(text, offset), kind));
     }
-    Ok(Indexed {
-        version: CatalogVersion::new(package, version, updated_at, generated),
-        global_keys,
-        services,
-    })
+    Ok(services)
 }
 
 /// Parses the records of one service; `text` is the whole catalog text, to number lines.

@@ -7,7 +7,8 @@ use crate::engine::{Evaluation, StatementId};
 use crate::inventory::NamedPolicy;
 use crate::request::{Context, Principal, Request};
 
-use super::plan::{action_matches, resource_may_match, Item};
+use super::matching::{action_matches, resource_may_match};
+use super::plan::Item;
 use super::side::{org_policies, Side};
 use super::space::RequestSpace;
 use super::witness::condition_values;
@@ -85,46 +86,7 @@ pub(crate) fn contexts(
     action: &str,
     resource: &str,
 ) -> Vec<IndexMap<String, String>> {
-    let lower_action = action.to_ascii_lowercase();
-    let mut keys: IndexMap<String, (String, Vec<String>)> = IndexMap::new();
-    for side in sides {
-        let mut docs: Vec<&NamedPolicy> = Vec::new();
-        if let Principal::Iam(ip) = principal {
-            let (identity, boundary) = side.principal_policies(&ip.arn);
-            docs.extend(identity);
-            docs.extend(boundary);
-        }
-        let gov = side.governor(resource);
-        if let Some(p) = gov.policy() {
-            if !gov.is_trust() || lower_action.starts_with("sts:") {
-                docs.push(p);
-            }
-        }
-        docs.extend(org_policies(side.organization()));
-        for d in docs {
-            for st in &d.document.statements {
-                if st.conditions.is_empty()
-                    || !action_matches(&st.action, &lower_action)
-                    || !resource_may_match(st.resource.as_ref(), resource)
-                {
-                    continue;
-                }
-                for c in &st.conditions {
-                    if engine_key(c.key_lower()) {
-                        continue;
-                    }
-                    let entry = keys
-                        .entry(c.key_lower().to_string())
-                        .or_insert_with(|| (c.key.clone(), Vec::new()));
-                    for v in condition_values(c.operator, &c.raw) {
-                        if !entry.1.contains(&v) {
-                            entry.1.push(v);
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let keys = condition_keys(sides, principal, action, resource);
     // Each key: absent, or one of its values.
     let dims: Vec<(String, Vec<Option<String>>)> = keys
         .into_values()
@@ -179,6 +141,57 @@ pub(crate) fn contexts(
         }
     }
     out
+}
+
+/// The condition keys a request may supply (by lowercase key: the key as written and its
+/// witness values), from the statements that could apply to it on either side.
+fn condition_keys(
+    sides: [&Side<'_>; 2],
+    principal: &Principal,
+    action: &str,
+    resource: &str,
+) -> IndexMap<String, (String, Vec<String>)> {
+    let lower_action = action.to_ascii_lowercase();
+    let mut keys: IndexMap<String, (String, Vec<String>)> = IndexMap::new();
+    for side in sides {
+        let mut docs: Vec<&NamedPolicy> = Vec::new();
+        if let Principal::Iam(ip) = principal {
+            let (identity, boundary) = side.principal_policies(&ip.arn);
+            docs.extend(identity);
+            docs.extend(boundary);
+        }
+        let gov = side.governor(resource);
+        if let Some(p) = gov.policy() {
+            if !gov.is_trust() || lower_action.starts_with("sts:") {
+                docs.push(p);
+            }
+        }
+        docs.extend(org_policies(side.organization()));
+        for d in docs {
+            for st in &d.document.statements {
+                if st.conditions.is_empty()
+                    || !action_matches(&st.action, &lower_action)
+                    || !resource_may_match(st.resource.as_ref(), resource)
+                {
+                    continue;
+                }
+                for c in &st.conditions {
+                    if engine_key(c.key_lower()) {
+                        continue;
+                    }
+                    let entry = keys
+                        .entry(c.key_lower().to_string())
+                        .or_insert_with(|| (c.key.clone(), Vec::new()));
+                    for v in condition_values(c.operator, &c.raw) {
+                        if !entry.1.contains(&v) {
+                            entry.1.push(v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    keys
 }
 
 fn ask(

@@ -4,7 +4,9 @@
 //! the space covers and where a diff can miss.
 
 mod eval;
+mod matching;
 mod plan;
+mod planner;
 mod render;
 mod side;
 mod space;
@@ -95,7 +97,7 @@ pub fn diff(base: &Inventory, head: &Inventory, opts: &DiffOptions) -> Result<Di
     let b = side::Side::new(base).map_err(DiffError::Base)?;
     let h = side::Side::new(head).map_err(DiffError::Head)?;
     let space = RequestSpace::new(base, head);
-    let mut planner = plan::Planner::new(&space);
+    let mut planner = planner::Planner::new(&space);
     let items = plan::plan(&mut planner, &b, &h, opts.full);
     let threads = match opts.threads {
         0 => std::thread::available_parallelism().map_or(1, usize::from),

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalog::Catalog;
 use crate::inventory::Inventory;
-use crate::policy::{ActionClause, PrincipalClause, PrincipalEntry, ResourceClause};
+use crate::policy::{ActionClause, PrincipalClause, PrincipalEntry, ResourceClause, Statement};
 use crate::request::{IamKind, Principal};
 
 use super::side::all_policies;
@@ -62,121 +62,12 @@ pub struct RequestSpace {
 impl RequestSpace {
     /// Build the space of `base` and `head`.
     pub fn new(base: &Inventory, head: &Inventory) -> Self {
-        let mut services: BTreeSet<String> = BTreeSet::new();
-        let mut resources: BTreeMap<String, Option<String>> = BTreeMap::new();
-        resources.insert("*".into(), None);
-        let mut named: Vec<Principal> = Vec::new();
-        let mut principals: Vec<SpacePrincipal> = Vec::new();
-        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut g = Gather::default();
+        g.resources.insert("*".into(), None);
         for inv in [base, head] {
-            for r in &inv.roles {
-                if seen.insert(r.arn.clone()) {
-                    if let Ok(p) = Principal::parse(&r.arn) {
-                        principals.push(SpacePrincipal {
-                            principal: p,
-                            label: format!("role {}", r.name),
-                        });
-                    }
-                }
-                resources.insert(r.arn.clone(), None);
-            }
-            for u in &inv.users {
-                if seen.insert(u.arn.clone()) {
-                    if let Ok(p) = Principal::parse(&u.arn) {
-                        principals.push(SpacePrincipal {
-                            principal: p,
-                            label: format!("user {}", u.name),
-                        });
-                    }
-                }
-            }
-            for r in &inv.resources {
-                resources.insert(r.arn.clone(), None);
-                // A bucket's policy governs its objects: ask about one object too.
-                if r.arn.starts_with("arn:aws:s3:::") && !r.arn.contains('/') {
-                    resources
-                        .entry(format!("{}/{STAR_TOKEN}", r.arn))
-                        .or_insert_with(|| Some(format!("{}/*", r.arn)));
-                }
-            }
-            for p in all_policies(inv) {
-                for st in &p.document.statements {
-                    match &st.action {
-                        ActionClause::Action(list) => {
-                            for a in list {
-                                match &a.service {
-                                    Some(s) if !has_wildcard(s) => {
-                                        services.insert(s.clone());
-                                    }
-                                    _ => services
-                                        .extend(BOUNDED_SERVICES.iter().map(|s| s.to_string())),
-                                }
-                            }
-                        }
-                        ActionClause::NotAction(list) => {
-                            services.extend(BOUNDED_SERVICES.iter().map(|s| s.to_string()));
-                            services.extend(list.iter().filter_map(|a| a.service.clone()));
-                        }
-                    }
-                    if let Some(
-                        ResourceClause::Resource(list) | ResourceClause::NotResource(list),
-                    ) = &st.resource
-                    {
-                        for r in list {
-                            add_pattern(&mut resources, &r.raw);
-                        }
-                    }
-                    if let Some(
-                        PrincipalClause::Principal(ps) | PrincipalClause::NotPrincipal(ps),
-                    ) = &st.principal
-                    {
-                        for e in &ps.entries {
-                            let p = match e {
-                                PrincipalEntry::Service(s) => {
-                                    Some(Principal::Service(s.to_ascii_lowercase()))
-                                }
-                                PrincipalEntry::Account { account, .. } => {
-                                    Principal::parse(account).ok()
-                                }
-                                PrincipalEntry::Arn(a) if !has_wildcard(a) => {
-                                    Principal::parse(a).ok()
-                                }
-                                _ => None,
-                            };
-                            if let Some(p) = p {
-                                named.push(p);
-                            }
-                        }
-                    }
-                }
-            }
+            g.inventory(inv);
         }
-        for p in named {
-            if seen.insert(p.as_str().to_string()) {
-                let label = label(&p);
-                principals.push(SpacePrincipal {
-                    principal: p,
-                    label,
-                });
-            }
-        }
-        let catalog = Catalog::embedded();
-        let mut actions: Vec<String> = Vec::new();
-        for s in &services {
-            if let Some(list) = catalog.service_actions(s) {
-                actions.extend(list.map(|a| a.to_string()));
-            }
-        }
-        actions.sort();
-        actions.dedup();
-        Self {
-            principals,
-            actions,
-            resources: resources
-                .into_iter()
-                .map(|(arn, pattern)| SpaceResource { arn, pattern })
-                .collect(),
-        }
+        g.finish()
     }
 
     /// The indices of the resources whose ARN starts with `prefix` (the space is sorted).
@@ -188,6 +79,133 @@ impl RequestSpace {
                 .count()
         });
         start..start + len
+    }
+}
+
+/// The space while it is gathered from the inventories.
+#[derive(Default)]
+struct Gather {
+    services: BTreeSet<String>,
+    resources: BTreeMap<String, Option<String>>,
+    /// Principals named in policies, added after every role and user
+    named: Vec<Principal>,
+    principals: Vec<SpacePrincipal>,
+    seen: BTreeSet<String>,
+}
+
+impl Gather {
+    /// The roles, users and resources of `inv`, then what its policies name.
+    fn inventory(&mut self, inv: &Inventory) {
+        for r in &inv.roles {
+            if self.seen.insert(r.arn.clone()) {
+                if let Ok(p) = Principal::parse(&r.arn) {
+                    self.principals.push(SpacePrincipal {
+                        principal: p,
+                        label: format!("role {}", r.name),
+                    });
+                }
+            }
+            self.resources.insert(r.arn.clone(), None);
+        }
+        for u in &inv.users {
+            if self.seen.insert(u.arn.clone()) {
+                if let Ok(p) = Principal::parse(&u.arn) {
+                    self.principals.push(SpacePrincipal {
+                        principal: p,
+                        label: format!("user {}", u.name),
+                    });
+                }
+            }
+        }
+        for r in &inv.resources {
+            self.resources.insert(r.arn.clone(), None);
+            // A bucket's policy governs its objects: ask about one object too.
+            if r.arn.starts_with("arn:aws:s3:::") && !r.arn.contains('/') {
+                self.resources
+                    .entry(format!("{}/{STAR_TOKEN}", r.arn))
+                    .or_insert_with(|| Some(format!("{}/*", r.arn)));
+            }
+        }
+        for p in all_policies(inv) {
+            for st in &p.document.statements {
+                self.statement(st);
+            }
+        }
+    }
+
+    /// The services, resources and principals one statement names.
+    fn statement(&mut self, st: &Statement) {
+        let services = &mut self.services;
+        match &st.action {
+            ActionClause::Action(list) => {
+                for a in list {
+                    match &a.service {
+                        Some(s) if !has_wildcard(s) => {
+                            services.insert(s.clone());
+                        }
+                        _ => services.extend(BOUNDED_SERVICES.iter().map(|s| s.to_string())),
+                    }
+                }
+            }
+            ActionClause::NotAction(list) => {
+                services.extend(BOUNDED_SERVICES.iter().map(|s| s.to_string()));
+                services.extend(list.iter().filter_map(|a| a.service.clone()));
+            }
+        }
+        if let Some(ResourceClause::Resource(list) | ResourceClause::NotResource(list)) =
+            &st.resource
+        {
+            for r in list {
+                add_pattern(&mut self.resources, &r.raw);
+            }
+        }
+        if let Some(PrincipalClause::Principal(ps) | PrincipalClause::NotPrincipal(ps)) =
+            &st.principal
+        {
+            for e in &ps.entries {
+                let p = match e {
+                    PrincipalEntry::Service(s) => Some(Principal::Service(s.to_ascii_lowercase())),
+                    PrincipalEntry::Account { account, .. } => Principal::parse(account).ok(),
+                    PrincipalEntry::Arn(a) if !has_wildcard(a) => Principal::parse(a).ok(),
+                    _ => None,
+                };
+                if let Some(p) = p {
+                    self.named.push(p);
+                }
+            }
+        }
+    }
+
+    /// The space: the named principals after the roles and users, the catalog's actions of
+    /// every service seen.
+    fn finish(mut self) -> RequestSpace {
+        for p in self.named {
+            if self.seen.insert(p.as_str().to_string()) {
+                let label = label(&p);
+                self.principals.push(SpacePrincipal {
+                    principal: p,
+                    label,
+                });
+            }
+        }
+        let catalog = Catalog::embedded();
+        let mut actions: Vec<String> = Vec::new();
+        for s in &self.services {
+            if let Some(list) = catalog.service_actions(s) {
+                actions.extend(list.map(|a| a.to_string()));
+            }
+        }
+        actions.sort();
+        actions.dedup();
+        RequestSpace {
+            principals: self.principals,
+            actions,
+            resources: self
+                .resources
+                .into_iter()
+                .map(|(arn, pattern)| SpaceResource { arn, pattern })
+                .collect(),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::eval::{Change, Direction};
-use super::plan::Planner;
+use super::planner::Planner;
 use super::side::Side;
 
 /// One line of the summary: `role X gained s3:GetObject on arn:aws:s3:::b/* (by ...)`.

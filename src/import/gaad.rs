@@ -209,45 +209,13 @@ fn identity(
         });
         id.managed.push(policy);
     }
-    if let Some(boundary) = at.get("PermissionsBoundary") {
-        let bound = At {
-            file: at.file,
-            path: join(&at.path, "PermissionsBoundary"),
-            value: boundary,
-        };
-        let policy = bound.str("PermissionsBoundaryArn")?.to_string();
-        b.note(
-            dir,
-            arn,
-            format!("permissions boundary `{policy}`"),
-            bound.source(""),
-        );
-        refs.push(Reference {
-            arn: policy.clone(),
-            file: at.file.into(),
-            path: join(&bound.path, "PermissionsBoundaryArn"),
-            group: false,
-        });
-        id.boundary = Some(policy);
-    }
+    id.boundary = boundary(b, at, dir, arn, refs)?;
     for t in at.list("Tags")? {
         id.tags
             .insert(t.str("Key")?.to_string(), t.str("Value")?.to_string());
     }
     if dir == Dir::Users {
-        for (i, g) in at.list("GroupList")?.iter().enumerate() {
-            let group = g
-                .value
-                .as_str()
-                .ok_or_else(|| at.err(&format!("GroupList[{i}]"), "not a string"))?;
-            refs.push(Reference {
-                arn: group.to_string(),
-                file: at.file.into(),
-                path: g.path.clone(),
-                group: true,
-            });
-            id.groups.push(group.to_string());
-        }
+        id.groups = groups(at, refs)?;
     }
     let map = match dir {
         Dir::Roles => &mut b.roles,
@@ -256,6 +224,57 @@ fn identity(
     };
     map.insert(arn.to_string(), id);
     Ok(())
+}
+
+/// The permissions boundary of a role or user, if any.
+fn boundary(
+    b: &mut Builder,
+    at: &At,
+    dir: Dir,
+    arn: &str,
+    refs: &mut Vec<Reference>,
+) -> Result<Option<String>, ImportError> {
+    let Some(boundary) = at.get("PermissionsBoundary") else {
+        return Ok(None);
+    };
+    let bound = At {
+        file: at.file,
+        path: join(&at.path, "PermissionsBoundary"),
+        value: boundary,
+    };
+    let policy = bound.str("PermissionsBoundaryArn")?.to_string();
+    b.note(
+        dir,
+        arn,
+        format!("permissions boundary `{policy}`"),
+        bound.source(""),
+    );
+    refs.push(Reference {
+        arn: policy.clone(),
+        file: at.file.into(),
+        path: join(&bound.path, "PermissionsBoundaryArn"),
+        group: false,
+    });
+    Ok(Some(policy))
+}
+
+/// The groups of a user (`GroupList`), each to be found in the dump.
+fn groups(at: &At, refs: &mut Vec<Reference>) -> Result<Vec<String>, ImportError> {
+    let mut groups = Vec::new();
+    for (i, g) in at.list("GroupList")?.iter().enumerate() {
+        let group = g
+            .value
+            .as_str()
+            .ok_or_else(|| at.err(&format!("GroupList[{i}]"), "not a string"))?;
+        refs.push(Reference {
+            arn: group.to_string(),
+            file: at.file.into(),
+            path: g.path.clone(),
+            group: true,
+        });
+        groups.push(group.to_string());
+    }
+    Ok(groups)
 }
 
 /// Every attached or boundary policy must be in the dump, and every group of a user.

@@ -41,6 +41,9 @@ pub fn named(name: impl Into<String>, document: Document) -> NamedPolicy {
     }
 }
 
+/// A role named by an ARN: (account, name).
+type RoleName = (String, String);
+
 impl AdHoc {
     /// Build the inventory.
     pub fn build(&self) -> Inventory {
@@ -60,8 +63,27 @@ impl AdHoc {
             });
             boundary_arn = Some(arn);
         }
-        let resource_role = self
-            .resource_arn
+        let resource_role = self.resource_role();
+        self.add_caller(&mut inv, resource_role.as_ref(), boundary_arn.as_ref());
+        let resource_account = self
+            .resource_account
+            .clone()
+            .or_else(|| {
+                self.resource_arn
+                    .as_deref()
+                    .and_then(Arn::parse)
+                    .map(|a| a.account.to_string())
+                    .filter(|a| !a.is_empty())
+            })
+            .or_else(|| caller_account.clone());
+        self.add_resource(&mut inv, resource_role.as_ref(), resource_account.as_ref());
+        inv.organization = self.organization(caller_account.as_ref(), resource_account.as_ref());
+        inv
+    }
+
+    /// The resource, when it is a role.
+    fn resource_role(&self) -> Option<RoleName> {
+        self.resource_arn
             .as_deref()
             .and_then(Arn::parse)
             .filter(|a| a.service == "iam" && a.resource.starts_with("role/"))
@@ -74,99 +96,115 @@ impl AdHoc {
                         .unwrap_or_default()
                         .to_string(),
                 )
-            });
-        if let Some(Principal::Iam(p)) = &self.principal {
-            match &p.kind {
-                IamKind::Role { name, role_arn, .. } => {
-                    let trust = match &resource_role {
-                        Some((a, n)) if *a == p.account && n == name => {
-                            self.resource_policy.clone()
-                        }
-                        _ => None,
-                    };
-                    inv.roles.push(Role {
-                        arn: role_arn.clone(),
-                        name: name.clone(),
-                        account: p.account.clone(),
-                        trust_policy: trust,
-                        inline_policies: self.identity.clone(),
-                        managed_policy_arns: Vec::new(),
-                        permissions_boundary_arn: boundary_arn.clone(),
-                        tags: self.tags.clone(),
-                        source: "principal".into(),
-                    });
-                }
-                IamKind::User { name } => inv.users.push(User {
-                    arn: p.arn.clone(),
+            })
+    }
+
+    /// The caller as a role or user with the identity policies (a role that is also the
+    /// resource gets the resource policy as its trust policy).
+    fn add_caller(
+        &self,
+        inv: &mut Inventory,
+        resource_role: Option<&RoleName>,
+        boundary_arn: Option<&String>,
+    ) {
+        let Some(Principal::Iam(p)) = &self.principal else {
+            return;
+        };
+        match &p.kind {
+            IamKind::Role { name, role_arn, .. } => {
+                let trust = match resource_role {
+                    Some((a, n)) if *a == p.account && n == name => self.resource_policy.clone(),
+                    _ => None,
+                };
+                inv.roles.push(Role {
+                    arn: role_arn.clone(),
                     name: name.clone(),
                     account: p.account.clone(),
+                    trust_policy: trust,
                     inline_policies: self.identity.clone(),
                     managed_policy_arns: Vec::new(),
-                    groups: Vec::new(),
-                    permissions_boundary_arn: boundary_arn.clone(),
+                    permissions_boundary_arn: boundary_arn.cloned(),
                     tags: self.tags.clone(),
                     source: "principal".into(),
-                }),
-                IamKind::Root | IamKind::FederatedUser { .. } => {}
+                });
             }
+            IamKind::User { name } => inv.users.push(User {
+                arn: p.arn.clone(),
+                name: name.clone(),
+                account: p.account.clone(),
+                inline_policies: self.identity.clone(),
+                managed_policy_arns: Vec::new(),
+                groups: Vec::new(),
+                permissions_boundary_arn: boundary_arn.cloned(),
+                tags: self.tags.clone(),
+                source: "principal".into(),
+            }),
+            IamKind::Root | IamKind::FederatedUser { .. } => {}
         }
-        let resource_account = self
-            .resource_account
-            .clone()
-            .or_else(|| {
-                self.resource_arn
-                    .as_deref()
-                    .and_then(Arn::parse)
-                    .map(|a| a.account.to_string())
-                    .filter(|a| !a.is_empty())
-            })
-            .or_else(|| caller_account.clone());
-        if let (Some(arn), Some(account)) = (&self.resource_arn, &resource_account) {
-            let is_caller_role = resource_role
-                .as_ref()
-                .is_some_and(|(a, n)| inv.roles.iter().any(|r| r.account == *a && r.name == *n));
-            if let Some((a, n)) = &resource_role {
-                if !is_caller_role {
-                    inv.roles.push(Role {
-                        arn: arn.clone(),
-                        name: n.clone(),
-                        account: a.clone(),
-                        trust_policy: self.resource_policy.clone(),
-                        inline_policies: Vec::new(),
-                        managed_policy_arns: Vec::new(),
-                        permissions_boundary_arn: None,
-                        tags: IndexMap::new(),
-                        source: "resource".into(),
-                    });
-                }
-            } else if arn != "*" {
-                inv.resources.push(Resource {
+    }
+
+    /// The resource with its policy: a role (unless it is the caller), or any other resource
+    /// but `*`.
+    fn add_resource(
+        &self,
+        inv: &mut Inventory,
+        resource_role: Option<&RoleName>,
+        resource_account: Option<&String>,
+    ) {
+        let (Some(arn), Some(account)) = (&self.resource_arn, resource_account) else {
+            return;
+        };
+        let is_caller_role = resource_role
+            .is_some_and(|(a, n)| inv.roles.iter().any(|r| r.account == *a && r.name == *n));
+        if let Some((a, n)) = resource_role {
+            if !is_caller_role {
+                inv.roles.push(Role {
                     arn: arn.clone(),
-                    account: account.clone(),
-                    aliases: Vec::new(),
-                    policy: self.resource_policy.clone(),
+                    name: n.clone(),
+                    account: a.clone(),
+                    trust_policy: self.resource_policy.clone(),
+                    inline_policies: Vec::new(),
+                    managed_policy_arns: Vec::new(),
+                    permissions_boundary_arn: None,
                     tags: IndexMap::new(),
                     source: "resource".into(),
                 });
             }
+        } else if arn != "*" {
+            inv.resources.push(Resource {
+                arn: arn.clone(),
+                account: account.clone(),
+                aliases: Vec::new(),
+                policy: self.resource_policy.clone(),
+                tags: IndexMap::new(),
+                source: "resource".into(),
+            });
         }
-        if !self.scps.is_empty() || !self.rcps.is_empty() || self.management_account {
-            let mut org = Organization {
-                management_account: if self.management_account {
-                    caller_account.clone()
-                } else {
-                    None
-                },
-                ..Organization::default()
-            };
-            if let (Some(a), false) = (&caller_account, self.scps.is_empty()) {
-                org.scp_levels.insert(a.clone(), self.scps.clone());
-            }
-            if let (Some(a), false) = (&resource_account, self.rcps.is_empty()) {
-                org.rcp_levels.insert(a.clone(), self.rcps.clone());
-            }
-            inv.organization = Some(org);
+    }
+
+    /// The organization, when there are SCPs or RCPs or the caller is the management account.
+    fn organization(
+        &self,
+        caller_account: Option<&String>,
+        resource_account: Option<&String>,
+    ) -> Option<Organization> {
+        if self.scps.is_empty() && self.rcps.is_empty() && !self.management_account {
+            return None;
         }
-        inv
+        let mut org = Organization {
+            management_account: if self.management_account {
+                caller_account.cloned()
+            } else {
+                None
+            },
+            ..Organization::default()
+        };
+        if let (Some(a), false) = (caller_account, self.scps.is_empty()) {
+            org.scp_levels.insert(a.clone(), self.scps.clone());
+        }
+        if let (Some(a), false) = (resource_account, self.rcps.is_empty()) {
+            org.rcp_levels.insert(a.clone(), self.rcps.clone());
+        }
+        Some(org)
     }
 }

@@ -7,6 +7,7 @@ use super::{named, AdHoc, NamedPolicy};
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::{Context, Principal, Request};
 
+/// One policy document of the row, named `name`.
 fn doc(v: &Value, kind: PolicyKind, name: &str) -> Result<NamedPolicy, String> {
     parse_document(v, name, kind)
         .map(|d| named(name, d))
@@ -25,6 +26,41 @@ pub fn from_engine_row(row: &Value) -> Result<(AdHoc, Request), String> {
         principal: Some(principal.clone()),
         ..AdHoc::default()
     };
+    caller(p, &mut adhoc)?;
+    let session = match p.get("session_policy") {
+        Some(s) => Some(doc(s, PolicyKind::Identity, "session-policy")?.document),
+        None => None,
+    };
+    let resource_arn = row
+        .get("resource")
+        .and_then(|r| r.get("arn"))
+        .and_then(Value::as_str)
+        .unwrap_or("*")
+        .to_string();
+    if let Some(r) = row.get("resource") {
+        resource(r, &resource_arn, &mut adhoc)?;
+    }
+    adhoc.resource_arn = Some(resource_arn.clone());
+    adhoc.scps = org_levels(row, "scps", PolicyKind::Scp)?;
+    adhoc.rcps = org_levels(row, "rcps", PolicyKind::Rcp)?;
+    adhoc.management_account = row
+        .get("management_account")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let action = row
+        .get("action")
+        .and_then(Value::as_str)
+        .ok_or("row has no `action`")?;
+    let mut req = Request::new(principal, action, resource_arn);
+    req.session_policy = session;
+    if let Some(c) = row.get("context") {
+        req.context = Context::from_json(c)?;
+    }
+    Ok((adhoc, req))
+}
+
+/// The caller's identity policies, permissions boundary and tags (`principal` of the row).
+fn caller(p: &Value, adhoc: &mut AdHoc) -> Result<(), String> {
     if let Some(ids) = p.get("identity").and_then(Value::as_array) {
         for (i, d) in ids.iter().enumerate() {
             adhoc
@@ -43,63 +79,39 @@ pub fn from_engine_row(row: &Value) -> Result<(AdHoc, Request), String> {
             adhoc.tags.insert(k.clone(), v.to_string());
         }
     }
-    let session = match p.get("session_policy") {
-        Some(s) => Some(doc(s, PolicyKind::Identity, "session-policy")?.document),
-        None => None,
-    };
-    let resource_arn = row
-        .get("resource")
-        .and_then(|r| r.get("arn"))
-        .and_then(Value::as_str)
-        .unwrap_or("*")
-        .to_string();
-    if let Some(r) = row.get("resource") {
-        adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
-        if let Some(pol) = r.get("policy") {
-            let is_role =
-                resource_arn.starts_with("arn:aws:iam:") && resource_arn.contains(":role/");
-            let kind = if is_role {
-                PolicyKind::Trust
-            } else {
-                PolicyKind::Resource
-            };
-            adhoc.resource_policy = Some(doc(pol, kind, "resource-policy")?);
-        }
-    }
-    adhoc.resource_arn = Some(resource_arn.clone());
-    for (field, kind) in [("scps", PolicyKind::Scp), ("rcps", PolicyKind::Rcp)] {
-        let Some(levels) = row.get(field).and_then(Value::as_array) else {
-            continue;
-        };
-        let mut out = Vec::new();
-        for (li, level) in levels.iter().enumerate() {
-            let docs = level
-                .as_array()
-                .ok_or_else(|| format!("`{field}` levels are arrays"))?;
-            let mut parsed = Vec::new();
-            for (di, d) in docs.iter().enumerate() {
-                parsed.push(doc(d, kind, &format!("{field}[{li}][{di}]"))?);
-            }
-            out.push(parsed);
-        }
-        if field == "scps" {
-            adhoc.scps = out;
+    Ok(())
+}
+
+/// The resource's account and policy (a trust policy when the resource is a role).
+fn resource(r: &Value, resource_arn: &str, adhoc: &mut AdHoc) -> Result<(), String> {
+    adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
+    if let Some(pol) = r.get("policy") {
+        let is_role = resource_arn.starts_with("arn:aws:iam:") && resource_arn.contains(":role/");
+        let kind = if is_role {
+            PolicyKind::Trust
         } else {
-            adhoc.rcps = out;
+            PolicyKind::Resource
+        };
+        adhoc.resource_policy = Some(doc(pol, kind, "resource-policy")?);
+    }
+    Ok(())
+}
+
+/// The SCP or RCP levels of the row's `field`, root first (absent: none).
+fn org_levels(row: &Value, field: &str, kind: PolicyKind) -> Result<Vec<Vec<NamedPolicy>>, String> {
+    let Some(levels) = row.get(field).and_then(Value::as_array) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (li, level) in levels.iter().enumerate() {
+        let docs = level
+            .as_array()
+            .ok_or_else(|| format!("`{field}` levels are arrays"))?;
+        let mut parsed = Vec::new();
+        for (di, d) in docs.iter().enumerate() {
+            parsed.push(doc(d, kind, &format!("{field}[{li}][{di}]"))?);
         }
+        out.push(parsed);
     }
-    adhoc.management_account = row
-        .get("management_account")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let action = row
-        .get("action")
-        .and_then(Value::as_str)
-        .ok_or("row has no `action`")?;
-    let mut req = Request::new(principal, action, resource_arn);
-    req.session_policy = session;
-    if let Some(c) = row.get("context") {
-        req.context = Context::from_json(c)?;
-    }
-    Ok((adhoc, req))
+    Ok(out)
 }

@@ -5,9 +5,6 @@ mod case_row;
 mod load;
 mod model;
 
-/// The strict JSON reader lives in the base layer (policies are read with it too).
-pub(crate) use crate::json as strict;
-
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;
 pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};

@@ -1,7 +1,7 @@
 //! Rules on what a statement grants: unknown actions (L001), wildcard grants (L002), `Allow`
 //! with `NotAction`/`NotResource` (L003), and `iam:PassRole` on every role (L008).
 
-use super::document::{Linter, StatementCtx};
+use super::context::{Linter, StatementCtx};
 use super::rule::{Finding, Rule};
 use crate::policy::{
     ActionClause, ActionPattern, Effect, PolicyKind, PrincipalClause, ResourceClause,

@@ -1,7 +1,7 @@
 //! Rules on condition blocks: an operator whose family does not fit its key's type (L004) and a
 //! key that neither is global nor belongs to the statement's actions (L005).
 
-use super::document::{Linter, StatementCtx};
+use super::context::{Linter, StatementCtx};
 use super::rule::{Finding, Rule};
 use crate::catalog::ConditionKeyType as T;
 use crate::condition::{Condition, Family};

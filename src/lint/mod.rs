@@ -5,6 +5,7 @@
 
 mod actions;
 mod conditions;
+mod context;
 mod document;
 mod locate;
 mod output;
@@ -14,7 +15,7 @@ mod sarif;
 mod source;
 mod variables;
 
-pub use document::{Linter, Placement};
+pub use context::{Linter, Placement};
 pub use locate::{line_of, JsonPath, Segment};
 pub use output::{write_json, write_text, Summary};
 pub use rule::{Finding, Rule, Severity};

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::document::{Ctx, Linter};
+use super::context::{Ctx, Linter};
 use super::rule::{Finding, Rule};
 use crate::policy::{ActionClause, ResourceClause, Statement};
 

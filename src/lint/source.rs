@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::document::{Linter, Placement};
+use super::context::{Linter, Placement};
 use super::locate::JsonPath;
 use super::rule::Finding;
 use super::LintError;

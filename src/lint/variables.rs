@@ -2,7 +2,7 @@
 //! `${aws:username}` as literal text.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
 
-use super::document::StatementCtx;
+use super::context::StatementCtx;
 use super::rule::{Finding, Rule};
 use crate::policy::{ResourceClause, Version};
 

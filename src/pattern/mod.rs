@@ -2,6 +2,8 @@
 //! Everything here is compiled once at load; matching allocates nothing.
 
 pub mod arn;
+mod nfa;
+mod token;
 pub mod wildcard;
 
 pub use arn::{is_account_id, Arn, ArnPattern};

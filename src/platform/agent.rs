@@ -55,7 +55,15 @@ const KMS_DECRYPT: [&str; 2] = ["kms:Decrypt", "kms:GenerateDataKey"];
 
 /// The statements of agent `key`'s inline policy `agent`
 pub(crate) fn statements(spec: &PlatformSpec, key: &str, agent: &AgentSpec) -> Vec<Value> {
-    let mut out = vec![
+    let mut out = fixed(spec, key);
+    storage(agent, &mut out);
+    registry_and_tables(spec, agent, &mut out);
+    out
+}
+
+/// The statements every agent has
+fn fixed(spec: &PlatformSpec, key: &str) -> Vec<Value> {
+    vec![
         bedrock(spec.production.as_ref()),
         agentcore(spec.production.as_ref()),
         allow("EcrAuth", &["ecr:GetAuthorizationToken"], &["*"]),
@@ -92,7 +100,12 @@ pub(crate) fn statements(spec: &PlatformSpec, key: &str, agent: &AgentSpec) -> V
             &["ssm:GetParameter", "ssm:GetParametersByPath"],
             &spec.ssm_parameter_arns(),
         ),
-    ];
+    ]
+}
+
+/// The S3 and KMS statements of the variables that are set: artifacts bucket, extra read
+/// buckets, platform/domain/storage keys
+fn storage(agent: &AgentSpec, out: &mut Vec<Value>) {
     let bucket = &agent.artifacts_bucket_arn;
     if !bucket.is_empty() {
         let actions = ["s3:GetObject", "s3:PutObject", "s3:ListBucket"];
@@ -121,6 +134,11 @@ pub(crate) fn statements(spec: &PlatformSpec, key: &str, agent: &AgentSpec) -> V
             out.push(allow(sid, &KMS_DECRYPT, &[key_arn]));
         }
     }
+}
+
+/// The statements of the variables that are set: prompt registry, artifacts catalog table and
+/// its key, idempotency and evaluation tables
+fn registry_and_tables(spec: &PlatformSpec, agent: &AgentSpec, out: &mut Vec<Value>) {
     let function = &agent.prompt_registry_function_arn;
     if !function.is_empty() {
         out.push(allow(
@@ -164,9 +182,9 @@ pub(crate) fn statements(spec: &PlatformSpec, key: &str, agent: &AgentSpec) -> V
             out.push(allow(sid, &actions, &[spec.table_arn(table)]));
         }
     }
-    out
 }
 
+/// A bucket ARN and the ARN of all its objects
 fn bucket_and_objects(bucket: &str) -> [String; 2] {
     [bucket.to_owned(), format!("{bucket}/*")]
 }

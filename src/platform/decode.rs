@@ -3,7 +3,7 @@
 //!
 //! serde's derive already rejects unknown fields, but its messages carry no path and a map
 //! silently keeps the last of two equal keys; this walk does both, and is tested to agree with
-//! the derive on valid input (see `spec.rs`).
+//! the derive on valid input (see `load.rs`).
 
 use indexmap::IndexMap;
 use serde::de::{DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};

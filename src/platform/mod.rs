@@ -9,6 +9,7 @@ mod document;
 mod error;
 mod gateway;
 mod kms;
+mod load;
 mod names;
 mod spec;
 mod validate;

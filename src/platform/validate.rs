@@ -7,7 +7,7 @@ use std::path::Path;
 use super::decode::{agent_path, join};
 use super::error::{PlatformError, PlatformErrorKind as Kind};
 use super::names::KmsKey;
-use super::spec::{AgentSpec, PlatformSpec};
+use super::spec::{AgentSpec, PlatformSpec, ProductionProfile};
 
 type Result = std::result::Result<(), PlatformError>;
 
@@ -54,6 +54,17 @@ pub(crate) fn spec(spec: &PlatformSpec, file: &Path) -> Result {
             );
         }
     }
+    agents(spec, file)?;
+    if let Some(production) = &spec.production {
+        production_profile(production, file)?;
+    }
+    Ok(())
+}
+
+/// Checks every agent: its key makes a valid role name, no two keys differ only in case, and
+/// its variables follow their rules
+fn agents(spec: &PlatformSpec, file: &Path) -> Result {
+    let err = |path: &str, kind| Err(PlatformError::new(file, path, kind));
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (key, agent_spec) in &spec.agents {
         let path = agent_path(key);
@@ -77,35 +88,40 @@ pub(crate) fn spec(spec: &PlatformSpec, file: &Path) -> Result {
         seen.insert(folded, key);
         agent(agent_spec, &path, file)?;
     }
-    if let Some(production) = &spec.production {
-        let lists = [
-            (
-                "production.bedrock_model_arns",
-                &production.bedrock_model_arns,
-                "bedrock",
-                BEDROCK_ARN,
-            ),
-            (
-                "production.agentcore_resource_arns",
-                &production.agentcore_resource_arns,
-                "bedrock-agentcore",
-                AGENTCORE_ARN,
-            ),
-        ];
-        for (path, arns, service, expected) in lists {
-            if arns.is_empty() {
-                return err(path, Kind::EmptyList);
-            }
-            for (index, arn) in arns.iter().enumerate() {
-                if !is_service_arn(arn, service) {
-                    return err(&format!("{path}[{index}]"), invalid_arn(arn, expected));
-                }
+    Ok(())
+}
+
+/// Checks the production profile: both lists non-empty, every ARN of its service
+fn production_profile(production: &ProductionProfile, file: &Path) -> Result {
+    let err = |path: &str, kind| Err(PlatformError::new(file, path, kind));
+    let lists = [
+        (
+            "production.bedrock_model_arns",
+            &production.bedrock_model_arns,
+            "bedrock",
+            BEDROCK_ARN,
+        ),
+        (
+            "production.agentcore_resource_arns",
+            &production.agentcore_resource_arns,
+            "bedrock-agentcore",
+            AGENTCORE_ARN,
+        ),
+    ];
+    for (path, arns, service, expected) in lists {
+        if arns.is_empty() {
+            return err(path, Kind::EmptyList);
+        }
+        for (index, arn) in arns.iter().enumerate() {
+            if !is_service_arn(arn, service) {
+                return err(&format!("{path}[{index}]"), invalid_arn(arn, expected));
             }
         }
     }
     Ok(())
 }
 
+/// Checks one agent's variables (an empty one is unset and always valid)
 fn agent(agent: &AgentSpec, path: &str, file: &Path) -> Result {
     let check = |field: &str, value: &str, ok: fn(&str) -> bool, expected, arn: bool| {
         if value.is_empty() || ok(value) {

@@ -9,6 +9,7 @@ use crate::engine::{Decision, Evaluation, Layer, Mismatch, Trace, TraceEvent};
 use crate::policy::Effect;
 use crate::request::Request;
 
+/// Why a statement did not apply, in words.
 fn mismatch_text(m: &Mismatch) -> String {
     match m {
         Mismatch::Action => "its Action/NotAction does not cover the action".into(),
@@ -60,6 +61,34 @@ pub fn explain_text(
     for id in &ev.deciding {
         writeln!(out, "  decided by: {id}")?;
     }
+    let (applied, not_applied, notes) = trace_lines(trace);
+    if !applied.is_empty() {
+        writeln!(out, "statements that apply:")?;
+        for l in applied {
+            writeln!(out, "{l}")?;
+        }
+    }
+    if !not_applied.is_empty() {
+        writeln!(out, "statements for this service that do not apply:")?;
+        for l in not_applied {
+            writeln!(out, "{l}")?;
+        }
+    }
+    for n in notes {
+        writeln!(out, "{n}")?;
+    }
+    if !ev.missing_context.is_empty() {
+        writeln!(
+            out,
+            "the answer depends on context keys the request did not give: {}",
+            ev.missing_context.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The trace as lines: statements that apply, statements that do not (and why), and notes.
+fn trace_lines(trace: &Trace) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut applied = Vec::new();
     let mut not_applied = Vec::new();
     let mut notes = Vec::new();
@@ -93,29 +122,7 @@ pub fn explain_text(
             TraceEvent::Note { text } => notes.push(format!("  note: {text}")),
         }
     }
-    if !applied.is_empty() {
-        writeln!(out, "statements that apply:")?;
-        for l in applied {
-            writeln!(out, "{l}")?;
-        }
-    }
-    if !not_applied.is_empty() {
-        writeln!(out, "statements for this service that do not apply:")?;
-        for l in not_applied {
-            writeln!(out, "{l}")?;
-        }
-    }
-    for n in notes {
-        writeln!(out, "{n}")?;
-    }
-    if !ev.missing_context.is_empty() {
-        writeln!(
-            out,
-            "the answer depends on context keys the request did not give: {}",
-            ev.missing_context.join(", ")
-        )?;
-    }
-    Ok(())
+    (applied, not_applied, notes)
 }
 
 /// The explanation as data: one object `{"decision": "Allow"|"ExplicitDeny"|"ImplicitDeny", ...}`

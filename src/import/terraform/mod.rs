@@ -13,7 +13,6 @@ mod lists;
 mod node;
 mod organizations;
 mod plan;
-mod policy_document;
 mod resolve;
 mod resources;
 

@@ -196,37 +196,12 @@ pub(crate) fn resource_policy(cx: &mut Cx, inst: &Instance) -> Result<(), Import
 /// <https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
 pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
     let r = cx.r;
-    let opt = |cx: &mut Cx, attr: &str| -> Result<Option<String>, ImportError> {
-        Ok(cx
-            .get(inst, attr, r.opt_string(inst, attr))?
-            .flatten()
-            .filter(|s| !s.is_empty()))
-    };
     let function = cx.get(inst, "function_name", r.string(inst, "function_name"))?;
-    let qualifier = opt(cx, "qualifier")?;
+    let qualifier = non_empty(cx, inst, "qualifier")?;
     let principal = cx.get(inst, "principal", r.string(inst, "principal"))?;
     let action = cx.get(inst, "action", r.string(inst, "action"))?;
-    let sid = opt(cx, "statement_id")?;
-    let mut conditions: Vec<(&str, &str, String)> = Vec::new();
-    for (attr, op, key) in [
-        ("source_arn", "ArnLike", "AWS:SourceArn"),
-        ("source_account", "StringEquals", "AWS:SourceAccount"),
-        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
-        (
-            "event_source_token",
-            "StringEquals",
-            "lambda:EventSourceToken",
-        ),
-        (
-            "function_url_auth_type",
-            "StringEquals",
-            "lambda:FunctionUrlAuthType",
-        ),
-    ] {
-        if let Some(v) = opt(cx, attr)? {
-            conditions.push((op, key, v));
-        }
-    }
+    let sid = non_empty(cx, inst, "statement_id")?;
+    let conditions = permission_conditions(cx, inst)?;
     let (Some(function), Some(principal), Some(action)) = (function, principal, action) else {
         return Ok(());
     };
@@ -241,21 +216,7 @@ pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), Impo
     let partition = cx
         .get(inst, "principal", r.partition())?
         .unwrap_or_default();
-    let principal_json = match principal.as_str() {
-        "*" => json!("*"),
-        p if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            json!({"AWS": format!("arn:{partition}:iam::{p}:root")})
-        }
-        p if p.starts_with("arn:") => json!({"AWS": p}),
-        p if p.contains('.') => json!({"Service": p}),
-        p => {
-            return Err(ImportError::Malformed {
-                file: cx.label.to_string(),
-                path: format!("{}.principal", inst.address),
-                message: format!("`{p}` is not a service principal, account id, arn or `*`"),
-            })
-        }
-    };
+    let principal_json = permission_principal(cx, inst, &principal, &partition)?;
     let mut stmt = Map::new();
     if let Some(sid) = sid {
         stmt.insert("Sid".into(), json!(sid));
@@ -273,6 +234,79 @@ pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), Impo
         }
         stmt.insert("Condition".into(), Value::Object(cond));
     }
+    add_function_statement(cx, inst, arn, qualifier, stmt);
+    Ok(())
+}
+
+/// An optional string attribute, `None` when absent or empty.
+fn non_empty(cx: &mut Cx, inst: &Instance, attr: &str) -> Result<Option<String>, ImportError> {
+    let r = cx.r;
+    Ok(cx
+        .get(inst, attr, r.opt_string(inst, attr))?
+        .flatten()
+        .filter(|s| !s.is_empty()))
+}
+
+/// The permission's conditions, as (operator, key, value), in the order `AddPermission` adds them.
+fn permission_conditions(
+    cx: &mut Cx,
+    inst: &Instance,
+) -> Result<Vec<(&'static str, &'static str, String)>, ImportError> {
+    let mut conditions = Vec::new();
+    for (attr, op, key) in [
+        ("source_arn", "ArnLike", "AWS:SourceArn"),
+        ("source_account", "StringEquals", "AWS:SourceAccount"),
+        ("principal_org_id", "StringEquals", "aws:PrincipalOrgID"),
+        (
+            "event_source_token",
+            "StringEquals",
+            "lambda:EventSourceToken",
+        ),
+        (
+            "function_url_auth_type",
+            "StringEquals",
+            "lambda:FunctionUrlAuthType",
+        ),
+    ] {
+        if let Some(v) = non_empty(cx, inst, attr)? {
+            conditions.push((op, key, v));
+        }
+    }
+    Ok(conditions)
+}
+
+/// The statement's `Principal`: `*`, an account (as its root), an ARN or a service principal.
+fn permission_principal(
+    cx: &Cx,
+    inst: &Instance,
+    principal: &str,
+    partition: &str,
+) -> Result<Value, ImportError> {
+    Ok(match principal {
+        "*" => json!("*"),
+        p if p.len() == 12 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            json!({"AWS": format!("arn:{partition}:iam::{p}:root")})
+        }
+        p if p.starts_with("arn:") => json!({"AWS": p}),
+        p if p.contains('.') => json!({"Service": p}),
+        p => {
+            return Err(ImportError::Malformed {
+                file: cx.label.to_string(),
+                path: format!("{}.principal", inst.address),
+                message: format!("`{p}` is not a service principal, account id, arn or `*`"),
+            })
+        }
+    })
+}
+
+/// Appends `stmt` to the policy of function `arn` (qualified by `qualifier`), creating it.
+fn add_function_statement(
+    cx: &mut Cx,
+    inst: &Instance,
+    arn: String,
+    qualifier: Option<String>,
+    stmt: Map<String, Value>,
+) {
     let account = arn.split(':').nth(4).unwrap_or("").to_string();
     let fname = arn.split(':').nth(6).unwrap_or("").to_string();
     cx.b.note(
@@ -293,7 +327,6 @@ pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), Impo
     if let Some(Value::Array(stmts)) = policy.get_mut("Statement") {
         stmts.push(Value::Object(stmt));
     }
-    Ok(())
 }
 
 /// The function ARN from a name (`f`, `f:alias`), a partial ARN (`123456789012:function:f`)

@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use super::node::Node;
-use super::plan::Instance;
-use super::resolve::{Fail, Resolver, Scope, R};
+use super::{Fail, Resolver, Scope, R};
+use crate::import::terraform::node::Node;
+use crate::import::terraform::plan::Instance;
 
 /// The document the data source exports as `json`.
 pub(crate) fn rebuild(r: &Resolver, inst: &Instance, _depth: usize) -> R<Value> {

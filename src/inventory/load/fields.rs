@@ -1,0 +1,138 @@
+//! Reading the fields of one inventory object, each error naming the file and the JSON path.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::error::{format_err, LoadError};
+use crate::inventory::NamedPolicy;
+use crate::policy::{parse_document, PolicyKind};
+
+/// An inventory file's top-level object, its fields checked against the known names.
+pub(super) struct Obj<'a> {
+    pub(super) file: &'a str,
+    pub(super) map: &'a Map<String, Value>,
+}
+
+impl<'a> Obj<'a> {
+    /// The object `v`, refusing any field not in `known` (with a "did you mean").
+    pub(super) fn new(v: &'a Value, file: &'a str, known: &[&str]) -> Result<Self, LoadError> {
+        let map = v
+            .as_object()
+            .ok_or_else(|| format_err(file, "(document)", "expected an object"))?;
+        for k in map.keys() {
+            if !known.contains(&k.as_str()) {
+                let hint = crate::policy::closest(k, known.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format_err(file, k, format!("unknown field `{k}`{hint}")));
+            }
+        }
+        Ok(Self { file, map })
+    }
+
+    /// A required non-empty string.
+    pub(super) fn str(&self, key: &str) -> Result<String, LoadError> {
+        match self.map.get(key) {
+            Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+            Some(_) => Err(format_err(self.file, key, "expected a non-empty string")),
+            None => Err(format_err(
+                self.file,
+                "(document)",
+                format!("missing `{key}`"),
+            )),
+        }
+    }
+
+    /// An optional non-empty string (absent or null: `None`).
+    pub(super) fn opt_str(&self, key: &str) -> Result<Option<String>, LoadError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(_) => Err(format_err(
+                self.file,
+                key,
+                "expected a non-empty string or null",
+            )),
+        }
+    }
+
+    /// An optional list of strings (absent or null: empty).
+    pub(super) fn strings(&self, key: &str) -> Result<Vec<String>, LoadError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.as_str().map(str::to_string).ok_or_else(|| {
+                        format_err(self.file, &format!("{key}[{i}]"), "expected a string")
+                    })
+                })
+                .collect(),
+            Some(_) => Err(format_err(self.file, key, "expected an array of strings")),
+        }
+    }
+
+    /// The optional `tags` object of strings.
+    pub(super) fn tags(&self) -> Result<IndexMap<String, String>, LoadError> {
+        match self.map.get("tags") {
+            None | Some(Value::Null) => Ok(IndexMap::new()),
+            Some(Value::Object(o)) => o
+                .iter()
+                .map(|(k, v)| {
+                    v.as_str()
+                        .map(|s| (k.clone(), s.to_string()))
+                        .ok_or_else(|| {
+                            format_err(self.file, &format!("tags.{k}"), "expected a string")
+                        })
+                })
+                .collect(),
+            Some(_) => Err(format_err(
+                self.file,
+                "tags",
+                "expected an object of strings",
+            )),
+        }
+    }
+
+    /// The optional policy document at `key`, named `name`.
+    pub(super) fn policy(
+        &self,
+        key: &str,
+        name: String,
+        kind: PolicyKind,
+    ) -> Result<Option<NamedPolicy>, LoadError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => Ok(Some(NamedPolicy {
+                document: parse_document(v, &format!("{} ({key})", self.file), kind)?,
+                name,
+            })),
+        }
+    }
+
+    /// The `inline_policies` of `owner`, each named `owner/name`.
+    pub(super) fn inline(&self, owner: &str) -> Result<Vec<NamedPolicy>, LoadError> {
+        match self.map.get("inline_policies") {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Object(o)) => o
+                .iter()
+                .map(|(name, v)| {
+                    Ok(NamedPolicy {
+                        document: parse_document(
+                            v,
+                            &format!("{} (inline_policies.{name})", self.file),
+                            PolicyKind::Identity,
+                        )?,
+                        name: format!("{owner}/{name}"),
+                    })
+                })
+                .collect(),
+            Some(_) => Err(format_err(
+                self.file,
+                "inline_policies",
+                "expected an object of name -> policy document",
+            )),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Reading one JSON file: the size limit, UTF-8, strict parsing with line and column.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::error::{io_message, LoadError};
+
+/// The largest file read, in bytes (a documented limit).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read a JSON file with the size limit, reporting syntax errors with line and column.
+pub fn read_json(path: &Path) -> Result<Value, LoadError> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| LoadError::Io {
+        file: file.clone(),
+        message: io_message(&e),
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(LoadError::Io {
+            file,
+            message: format!(
+                "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+                meta.len()
+            ),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
+        file: file.clone(),
+        message: io_message(&e),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::Io {
+        file: file.clone(),
+        message: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
+    })?;
+    parse_json(&text, &file)
+}
+
+/// Parse JSON text, reporting syntax errors with line and column. An object that repeats a key
+/// is an error (serde_json alone would keep the last value silently).
+pub fn parse_json(text: &str, file: &str) -> Result<Value, LoadError> {
+    crate::json::from_str(text).map_err(|e| LoadError::Json {
+        file: file.into(),
+        line: e.line(),
+        column: e.column(),
+        message: e
+            .to_string()
+            .split(" at line")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    })
+}

@@ -1,0 +1,261 @@
+//! Expanding one scenario into cases: its fields checked, `for_each` bound, every action and
+//! resource resolved, case names kept unique.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::error::{invalid, ScenarioError};
+use super::resolve::Resolver;
+use super::MAX_CASES;
+use crate::engine::Layer;
+use crate::policy::{parse_document, Document, PolicyKind};
+use crate::request::{is_account_id, Context, IamKind, Principal};
+use crate::scenario::case::{Case, CaseRequest};
+use crate::scenario::expand::{bindings, substitute};
+use crate::scenario::format::{Expect, Scenario, ScenarioFile};
+
+/// `service:Action` without wildcards.
+pub fn check_action(action: &str) -> Result<(), String> {
+    let ok = action.split_once(':').is_some_and(|(s, a)| {
+        !s.is_empty()
+            && !a.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && a.chars().all(|c| c.is_ascii_alphanumeric())
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "action `{action}` is not of the form `service:Action` (no wildcards)"
+        ))
+    }
+}
+
+/// A scenario's fields, checked in the order their errors are reported.
+struct Checked {
+    actions: Vec<String>,
+    resources: Vec<String>,
+    blocked_by: Option<Layer>,
+    session_policy: Option<Document>,
+    /// The scenario's context, or the file's when the scenario adds none
+    context: Arc<Context>,
+    binds: Vec<IndexMap<String, String>>,
+}
+
+/// What every case of one scenario shares.
+struct Shared {
+    file: Arc<str>,
+    engine: usize,
+    context: Arc<Context>,
+    resource_account: Option<Arc<str>>,
+    session_policy: Option<Arc<Document>>,
+    expect: Expect,
+    blocked_by: Option<Layer>,
+    skip: Option<Arc<str>>,
+    tags: Arc<[String]>,
+}
+
+impl Shared {
+    /// One case of the scenario.
+    fn case(
+        &self,
+        name: String,
+        principal: &Arc<Principal>,
+        action: &Arc<str>,
+        resource: Arc<str>,
+        because: Option<Arc<str>>,
+    ) -> Case {
+        Case {
+            file: self.file.clone(),
+            name,
+            engine: self.engine,
+            request: CaseRequest {
+                principal: principal.clone(),
+                action: action.clone(),
+                resource,
+                context: self.context.clone(),
+                resource_account: self.resource_account.clone(),
+                session_policy: self.session_policy.clone(),
+            },
+            expect: self.expect,
+            because,
+            blocked_by: self.blocked_by,
+            skip: self.skip.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+}
+
+/// Expand scenario `index` of `file` into `out`, every case name new to `names`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; a struct would only rename the arguments"
+)]
+pub(super) fn expand_scenario(
+    sc: &Scenario,
+    index: usize,
+    file: &ScenarioFile,
+    base: &Arc<Context>,
+    engine: usize,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64>,
+    out: &mut Vec<Case>,
+) -> Result<(), ScenarioError> {
+    let label = resolver.file.to_string();
+    let here = format!("scenarios[{index}] `{}`", sc.name);
+    let err = |m: String| invalid(&label, format!("{here}: {m}"));
+    let c = check(sc, &label, base, &err)?;
+    // Count before building: `actions` x `resources` x bindings can be far larger than memory.
+    let count = c
+        .binds
+        .len()
+        .saturating_mul(c.actions.len())
+        .saturating_mul(c.resources.len());
+    if out.len().saturating_add(count) > MAX_CASES {
+        return Err(err(format!(
+            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
+            out.len()
+        )));
+    }
+    let mut tags = file.tags.clone();
+    tags.extend(sc.tags.iter().cloned());
+    let shared = Shared {
+        file: resolver.label.clone(),
+        engine,
+        context: c.context,
+        resource_account: sc.resource_account.as_deref().map(Arc::from),
+        session_policy: c.session_policy.map(Arc::new),
+        expect: sc.expect,
+        blocked_by: c.blocked_by,
+        skip: sc.skip.as_deref().map(Arc::from),
+        tags: tags.into(),
+    };
+    let several = c.actions.len() * c.resources.len() > 1;
+    for b in &c.binds {
+        let name = substitute(&sc.name, b).map_err(err)?;
+        let principal_text = substitute(&sc.principal, b).map_err(err)?;
+        let principal = resolver.principal(&principal_text, &name)?;
+        if shared.session_policy.is_some() && !is_role_session(&principal) {
+            return Err(err(format!(
+                "`session_policy` applies only to role sessions, not to `{principal_text}`"
+            )));
+        }
+        for a in &c.actions {
+            let action = substitute(a, b).map_err(err)?;
+            check_action(&action).map_err(&err)?;
+            let action = resolver.strings.get(&action);
+            for r in &c.resources {
+                let resource_text = substitute(r, b).map_err(err)?;
+                let resource = resolver.resource(&resource_text, &action, &name)?;
+                let resource = resolver.strings.get(&resource);
+                let case_name = if several {
+                    format!("{name} [{action} {resource_text}]")
+                } else {
+                    name.clone()
+                };
+                if !is_new(&case_name, names, out) {
+                    return Err(err(format!(
+                        "duplicate case name `{case_name}` (names must be unique after expansion)"
+                    )));
+                }
+                let because = match &sc.because {
+                    Some(s) => Some(resolver.strings.get(&substitute(s, b).map_err(err)?)),
+                    None => None,
+                };
+                out.push(shared.case(case_name, &principal, &action, resource, because));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Is `name` new? Names are remembered by hash (a large suite would otherwise hold every name
+/// twice); a repeated hash is confirmed against the names themselves.
+fn is_new(name: &str, names: &mut HashSet<u64>, out: &[Case]) -> bool {
+    let hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        name.hash(&mut h);
+        h.finish()
+    };
+    names.insert(hash) || !out.iter().any(|c| c.name == name)
+}
+
+/// Check the fields of scenario `sc` of file `label`; `err` names the scenario in errors.
+fn check(
+    sc: &Scenario,
+    label: &str,
+    base: &Arc<Context>,
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<Checked, ScenarioError> {
+    let actions: Vec<String> = match (&sc.action, &sc.actions) {
+        (Some(a), None) => vec![a.clone()],
+        (None, Some(l)) if !l.is_empty() => l.clone(),
+        (None, Some(_)) => return Err(err("`actions` is empty".into())),
+        (Some(_), Some(_)) => return Err(err("give `action` or `actions`, not both".into())),
+        (None, None) => return Err(err("missing `action`".into())),
+    };
+    let resources: Vec<String> = match (&sc.resource, &sc.resources) {
+        (Some(r), None) => vec![r.clone()],
+        (None, Some(l)) if !l.is_empty() => l.clone(),
+        (None, Some(_)) => return Err(err("`resources` is empty".into())),
+        (Some(_), Some(_)) => return Err(err("give `resource` or `resources`, not both".into())),
+        (None, None) => return Err(err("missing `resource`".into())),
+    };
+    let blocked_by = match &sc.blocked_by {
+        Some(b) => Some(Layer::from_name(b).ok_or_else(|| {
+            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, boundary, session, key-policy, trust-policy, identity or resource)"))
+        })?),
+        None => None,
+    };
+    if blocked_by.is_some() && sc.expect == Expect::Allow {
+        return Err(err("`blocked_by` goes with a deny expectation".into()));
+    }
+    let session_policy = match &sc.session_policy {
+        Some(v) => Some(parse_document(v, label, PolicyKind::Identity).map_err(|e| {
+            let path = match e.json_path() {
+                "(document)" => String::new(),
+                p => format!(".{p}"),
+            };
+            err(format!("session_policy{path}: {}", e.kind()))
+        })?),
+        None => None,
+    };
+    if let Some(a) = &sc.resource_account {
+        if !is_account_id(a) {
+            return Err(err(format!(
+                "`resource_account` `{a}` is not a 12-digit account id"
+            )));
+        }
+    }
+    let context = match &sc.context {
+        Some(c) => {
+            let mut ctx = Context::clone(base);
+            ctx.extend_from_json(c)
+                .map_err(|e| err(format!("context: {e}")))?;
+            Arc::new(ctx)
+        }
+        None => base.clone(),
+    };
+    let binds = match &sc.for_each {
+        Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
+        None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
+        None => vec![IndexMap::new()],
+    };
+    Ok(Checked {
+        actions,
+        resources,
+        blocked_by,
+        session_policy,
+        context,
+        binds,
+    })
+}
+
+/// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session>
+pub fn is_role_session(p: &Principal) -> bool {
+    matches!(p, Principal::Iam(ip) if matches!(ip.kind, IamKind::Role { .. }))
+}

@@ -1,0 +1,166 @@
+//! Reading scenario files into runnable cases: expansion, resolution against the inventory,
+//! and every fail-closed check (unknown principal, unresolvable resource, malformed action).
+
+mod cases;
+mod error;
+mod files;
+mod inventory;
+mod parse;
+mod resolve;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::case::Case;
+use super::format::ScenarioFile;
+use crate::engine::Engine;
+use crate::inventory::read_json;
+use crate::request::Context;
+use cases::expand_scenario;
+pub use cases::{check_action, is_role_session};
+use error::invalid;
+pub use error::ScenarioError;
+pub use files::scenario_files;
+pub use inventory::{load_inventory, load_inventory_with};
+pub use parse::parse_file;
+use resolve::Resolver;
+pub use resolve::{resolve_principal, resolve_resource};
+
+/// The most expanded cases one run may hold (a documented limit).
+pub const MAX_CASES: usize = 5_000_000;
+
+/// Loaded scenario files: compiled inventories and the cases that run against them.
+#[derive(Debug, Default)]
+pub struct Suite {
+    /// Compiled inventories, with their directories
+    pub engines: Vec<(PathBuf, Engine)>,
+    /// Every case, in file order
+    pub cases: Vec<Case>,
+    /// Descriptions by file
+    pub descriptions: Vec<(String, String)>,
+}
+
+/// Options for loading a suite.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Use this inventory for every file instead of each file's `policies`
+    pub policies: Option<PathBuf>,
+    /// Keep only cases with one of these tags (empty: all)
+    pub tags: Vec<String>,
+    /// Values unknown at plan time, for an inventory read from a Terraform plan (`--var`)
+    pub vars: std::collections::BTreeMap<String, String>,
+}
+
+/// Load scenario files (or directories) into a suite.
+pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, ScenarioError> {
+    let files = scenario_files(paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(invalid(&shown.join(" "), "no scenario files found"));
+    }
+    let mut suite = Suite::default();
+    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    // Read every file and compile each inventory once (in order), then expand the files in
+    // parallel: expansion and resolution dominate the load of a large suite.
+    let mut parsed = Vec::with_capacity(files.len());
+    for path in files {
+        let label = path.display().to_string();
+        let value = read_json(&path)?;
+        let file = parse_file(value, &label)?;
+        let dir = match &opts.policies {
+            Some(p) => p.clone(),
+            None => {
+                let rel = file.policies.as_deref().unwrap_or("../policies");
+                path.parent().unwrap_or(Path::new(".")).join(rel)
+            }
+        };
+        let key = std::fs::canonicalize(&dir).unwrap_or(dir.clone());
+        let engine = match by_dir.get(&key) {
+            Some(i) => *i,
+            None => {
+                let inv = load_inventory_with(&dir, &opts.vars)?;
+                suite.engines.push((dir.clone(), Engine::new(&inv)?));
+                by_dir.insert(key, suite.engines.len() - 1);
+                suite.engines.len() - 1
+            }
+        };
+        if let Some(d) = &file.description {
+            suite.descriptions.push((label.clone(), d.clone()));
+        }
+        parsed.push((label, file, engine));
+    }
+    let engines = &suite.engines;
+    // Scenario files are few and large: one is worth a thread.
+    let expanded = crate::par::par_map(
+        &parsed,
+        1,
+        |(label, file, engine)| expand_file(label, file, *engine, engines),
+        || Err(invalid("(scenarios)", "internal: expansion thread failed")),
+    );
+    for cases in expanded {
+        suite.cases.extend(cases?);
+        if suite.cases.len() > MAX_CASES {
+            return Err(invalid(
+                "(scenarios)",
+                format!("more than {MAX_CASES} cases in one run"),
+            ));
+        }
+    }
+    if !opts.tags.is_empty() {
+        suite
+            .cases
+            .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
+        if suite.cases.is_empty() {
+            let tags: Vec<String> = opts.tags.iter().map(|t| format!("`{t}`")).collect();
+            return Err(invalid(
+                "--tag",
+                format!("no case has the tag {}", tags.join(" or ")),
+            ));
+        }
+    }
+    Ok(suite)
+}
+
+/// Expand one scenario file into cases against its compiled inventory.
+fn expand_file(
+    label: &str,
+    file: &ScenarioFile,
+    engine: usize,
+    engines: &[(PathBuf, Engine)],
+) -> Result<Vec<Case>, ScenarioError> {
+    let Some((_, eng)) = engines.get(engine) else {
+        return Err(invalid(label, "internal: engine index"));
+    };
+    let mut base = Context::new();
+    if let Some(c) = &file.context {
+        base.extend_from_json(c)
+            .map_err(|e| invalid(label, format!("context: {e}")))?;
+    }
+    let base = Arc::new(base);
+    let mut cases = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    let mut resolver = Resolver::new(eng, label);
+    for (i, sc) in file.scenarios.iter().enumerate() {
+        expand_scenario(
+            sc,
+            i,
+            file,
+            &base,
+            engine,
+            &mut resolver,
+            &mut names,
+            &mut cases,
+        )?;
+        if cases.len() > MAX_CASES {
+            return Err(invalid(
+                label,
+                format!("more than {MAX_CASES} cases in one run"),
+            ));
+        }
+    }
+    if cases.is_empty() {
+        return Err(invalid(label, "the file expands to no case"));
+    }
+    Ok(cases)
+}

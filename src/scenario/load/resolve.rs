@@ -1,0 +1,164 @@
+//! Resolving what scenario files name against the inventory: principals (`role/NAME`, ARNs,
+//! service principals) and resources (`role/NAME`, ARNs, `*`), failing closed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::error::{invalid, ScenarioError};
+use crate::engine::Engine;
+use crate::pattern::Arn;
+use crate::request::{IamKind, Principal};
+use crate::scenario::case::Interner;
+
+/// The domains AWS service principals live in.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services>
+const SERVICE_DOMAINS: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"];
+
+/// Resolves the principals and resources of one file, and holds what its cases share.
+pub(super) struct Resolver<'a> {
+    engine: &'a Engine,
+    pub(super) file: &'a str,
+    /// The file name every case of the file shares
+    pub(super) label: Arc<str>,
+    cache: HashMap<String, Arc<Principal>>,
+    pub(super) strings: Interner,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver for the cases of `file`, against `engine`.
+    pub(super) fn new(engine: &'a Engine, file: &'a str) -> Self {
+        Self {
+            engine,
+            file,
+            label: file.into(),
+            cache: HashMap::new(),
+            strings: Interner::default(),
+        }
+    }
+
+    /// The principal `text` names in scenario `scenario` (cached by text).
+    pub(super) fn principal(
+        &mut self,
+        text: &str,
+        scenario: &str,
+    ) -> Result<Arc<Principal>, ScenarioError> {
+        if let Some(p) = self.cache.get(text) {
+            return Ok(p.clone());
+        }
+        let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
+        let arn = if text.starts_with("role/") || text.starts_with("user/") {
+            match self.engine.short_name(text) {
+                [one] => one.clone(),
+                [] => return Err(err(format!("principal `{text}` is not in the inventory"))),
+                many => {
+                    return Err(err(format!(
+                        "principal `{text}` is ambiguous: {}",
+                        many.join(", ")
+                    )))
+                }
+            }
+        } else {
+            text.to_string()
+        };
+        let p = Principal::parse(&arn).map_err(|e| err(e.to_string()))?;
+        // A misspelt service principal would match no policy and so deny quietly: accept only
+        // AWS's service-principal domains.
+        if let Principal::Service(name) = &p {
+            if !SERVICE_DOMAINS.iter().any(|d| name.ends_with(d)) {
+                return Err(err(format!(
+                    "`{text}` is not an AWS service principal (they end in {})",
+                    SERVICE_DOMAINS.join(", ")
+                )));
+            }
+        }
+        if let Principal::Iam(ip) = &p {
+            match ip.kind {
+                IamKind::Root => {}
+                IamKind::FederatedUser { .. } => {
+                    return Err(err(format!("federated-user principal `{text}` is not supported (its permissions depend on the session policy of GetFederationToken)")))
+                }
+                _ if !self.engine.knows_principal(&p) => {
+                    return Err(err(format!("principal `{text}` is not in the inventory: its identity policies are unknown, so no answer would be trustworthy")))
+                }
+                _ => {}
+            }
+        }
+        let p = Arc::new(p);
+        self.cache.insert(text.to_string(), p.clone());
+        Ok(p)
+    }
+
+    /// The resource `text` names for `action` in scenario `scenario`.
+    pub(super) fn resource(
+        &self,
+        text: &str,
+        action: &str,
+        scenario: &str,
+    ) -> Result<String, ScenarioError> {
+        let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
+        if text == "*" {
+            return Ok(text.into());
+        }
+        let arn = if text.starts_with("role/") {
+            match self.engine.short_name(text) {
+                [one] => one.clone(),
+                [] => return Err(err(format!("resource `{text}` is not in the inventory"))),
+                many => {
+                    return Err(err(format!(
+                        "resource `{text}` is ambiguous: {}",
+                        many.join(", ")
+                    )))
+                }
+            }
+        } else {
+            text.to_string()
+        };
+        let parsed = Arn::parse(&arn).ok_or_else(|| {
+            err(format!(
+                "resource `{text}` is not an ARN, `role/NAME` or `*`"
+            ))
+        })?;
+        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let must_know = match parsed.service {
+            "kms" if parsed.resource.starts_with("alias/") => Some("KMS alias"),
+            "kms" if service == "kms" && parsed.resource.starts_with("key/") => {
+                Some("KMS key (its key policy decides)")
+            }
+            "iam" if service == "sts" && parsed.resource.starts_with("role/") => {
+                Some("role (its trust policy decides)")
+            }
+            _ => None,
+        };
+        if let Some(what) = must_know {
+            if !self.engine.knows_resource(&arn) {
+                return Err(err(format!("{what} `{arn}` is not in the inventory")));
+            }
+        }
+        Ok(arn)
+    }
+}
+
+/// Resolve a principal as scenario files write it (`role/NAME`, ARNs, service principals),
+/// failing closed on principals the inventory does not hold.
+pub fn resolve_principal(engine: &Engine, text: &str) -> Result<Principal, String> {
+    let mut r = Resolver::new(engine, "");
+    r.principal(text, text)
+        .map(Arc::unwrap_or_clone)
+        .map_err(|e| strip_prefix(e.to_string()))
+}
+
+/// Resolve a resource as scenario files write it (`role/NAME`, ARNs, `*`), failing closed on
+/// KMS keys, aliases and roles the inventory does not hold.
+pub fn resolve_resource(engine: &Engine, text: &str, action: &str) -> Result<String, String> {
+    let r = Resolver::new(engine, "");
+    r.resource(text, action, text)
+        .map_err(|e| strip_prefix(e.to_string()))
+}
+
+/// A resolution error without its `: scenario `...`: ` prefix (no file, no scenario).
+fn strip_prefix(s: String) -> String {
+    match s.split_once("`: ") {
+        Some((_, rest)) if s.starts_with(": scenario `") => rest.to_string(),
+        _ => s,
+    }
+}
