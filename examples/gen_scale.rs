@@ -2,7 +2,7 @@
 //! writes `OUTDIR/policies/` (a platform of AGENTS agents, default 1,000, with seeded random
 //! variable subsets: `benches/data/mod.rs`) and `OUTDIR/scenarios/*.json` (100 expanded cases
 //! per agent: 100,000 for 1,000 agents). Every expectation is computed from the module rules of
-//! DESIGN.md and the agent's variables, so `iamsim check OUTDIR/scenarios` passes.
+//! docs/platform.md and the agent's variables, so `iamsim check OUTDIR/scenarios` passes.
 
 #![allow(
     clippy::expect_used,

@@ -1,6 +1,6 @@
 //! The evaluator's laws, one property per law, each named as the law. Worlds come from
 //! `support/strategies.rs`; decisions from the real engine. Sources for each law are the
-//! aws-semantics.md rules cited on it.
+//! docs/aws-rules.md rules cited on it.
 
 #![allow(
     clippy::unwrap_used,

@@ -155,7 +155,7 @@ fn reference_log_group_scope_leaks_iff_key_extends_another() {
 #[test]
 fn reference_conditional_permissions_iff_variable_set() {
     assert!(on_reference(conditional_permissions_iff_variable_set) > 0);
-    // Named cases from DESIGN.md: billing has no artifact access at all.
+    // Named cases of the reference platform (docs/platform.md): billing has no artifact access at all.
     let spec = PlatformSpec::reference();
     let engine = engine(&spec);
     let billing = agent(&spec, "billing");

@@ -63,7 +63,7 @@ pub fn inventory_of(spec: &PlatformSpec) -> Inventory {
     from_files(&files, Path::new("policies")).expect("generated files load")
 }
 
-/// The reference platform of DESIGN.md, compiled.
+/// The reference platform (docs/platform.md, "The reference platform and its module rules"), compiled.
 pub fn reference_engine() -> Engine {
     Engine::new(&inventory_of(&PlatformSpec::reference())).expect("reference compiles")
 }

@@ -56,7 +56,7 @@ pub fn evaluate<L: Lookup + ?Sized>(cond: &Condition, ctx: &L, effect: Effect) -
         return Err(ConditionFailure::UnresolvedVariable);
     }
     if op.base == BaseOperator::Null {
-        // `Null: true` holds when the key is absent; an empty string counts as null (aws-semantics #16).
+        // `Null: true` holds when the key is absent; an empty string counts as null (docs/aws-rules.md, rule 16).
         let present = entry.is_some_and(|e| e.values.iter().any(|v| !v.raw().is_empty()));
         let holds = cond
             .values()

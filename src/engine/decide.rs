@@ -58,7 +58,7 @@ pub(crate) enum Grant {
     Account,
     /// An Allow names the caller itself. `exempt` is true when it names the exact user,
     /// session or federated-user ARN, which an implicit deny in a boundary or session policy
-    /// does not limit (aws-semantics #9); false for role ARNs, `*` and service principals.
+    /// does not limit (docs/aws-rules.md, rule 9); false for role ARNs, `*` and service principals.
     Direct { exempt: bool },
 }
 
@@ -133,7 +133,7 @@ pub(crate) fn decide(f: &Facts) -> (Decision, Option<Layer>) {
     let direct_path = match f.grant {
         Grant::Direct { exempt } => match f.rule {
             // A boundary must allow sts:AssumeRole even when the trust policy names the caller
-            // (aws-semantics #7).
+            // (docs/aws-rules.md, rule 7).
             Rule::TrustPolicy => limits_ok,
             _ => exempt || limits_ok,
         },

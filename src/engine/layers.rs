@@ -140,7 +140,7 @@ struct LayerResult {
 
 impl Accumulator {
     /// Whether identity-based policies allow (the root user is allowed by default:
-    /// aws-semantics #37; a caller the inventory does not know has none).
+    /// docs/aws-rules.md, rule 37; a caller the inventory does not know has none).
     #[inline(always)]
     fn identity<S: TraceSink>(
         &mut self,

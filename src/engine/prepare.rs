@@ -160,7 +160,7 @@ pub(crate) fn principal_keys(
                     ctx.insert_default("aws:username", name.clone());
                     (p.arn.as_str(), "User")
                 }
-                // For a role session, aws:PrincipalArn is the role's ARN (aws-semantics #35).
+                // For a role session, aws:PrincipalArn is the role's ARN (docs/aws-rules.md, rule 35).
                 IamKind::Role { role_arn, .. } => (role_arn.as_str(), "AssumedRole"),
                 IamKind::FederatedUser { .. } => (p.arn.as_str(), "FederatedUser"),
             };

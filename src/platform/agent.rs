@@ -1,4 +1,4 @@
-//! The agent role's inline policy `agent` (DESIGN.md, "Module rules"): the statements every
+//! The agent role's inline policy `agent` (docs/platform.md, "The reference platform and its module rules"): the statements every
 //! agent has, then one statement per optional variable, only when that variable is set.
 
 use serde_json::Value;

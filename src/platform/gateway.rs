@@ -1,4 +1,4 @@
-//! The gateway role's inline policies (DESIGN.md, "Module rules"): `gateway`, with no wildcard
+//! The gateway role's inline policies (docs/platform.md, "The reference platform and its module rules"): `gateway`, with no wildcard
 //! actions, and, with Cognito, `gateway-oauth2`.
 
 use serde_json::Value;

@@ -1,5 +1,5 @@
-//! The platform's KMS keys as inventory resources, each with the key policy of DESIGN.md
-//! ("Every key policy").
+//! The platform's KMS keys as inventory resources, each with the key policy of docs/platform.md
+//! ("Statements", "Every key policy").
 
 use serde_json::{json, Value};
 

@@ -1,5 +1,5 @@
 //! `platform`: the generator of the Amazon Bedrock AgentCore platform's IAM policies from a
-//! platform spec (`policies/platform.json`), mirroring the Terraform modules' rules of DESIGN.md.
+//! platform spec (`policies/platform.json`), mirroring the Terraform modules' rules (docs/platform.md).
 //! It produces an inventory (roles/ and resources/ files, docs/formats.md) and reads nothing
 //! but the spec; docs/platform.md lists the statements per variable.
 

@@ -1,4 +1,4 @@
-//! The platform's names and ARNs (DESIGN.md, "The reference platform"): the one place that
+//! The platform's names and ARNs (docs/platform.md, "Names"): the one place that
 //! spells them, used by the generator and by tests that build requests against it.
 
 use std::path::PathBuf;

@@ -1,5 +1,5 @@
 //! `PlatformSpec`: the platform's Terraform variables as data (the content of
-//! `policies/platform.json`), and the reference platform of DESIGN.md.
+//! `policies/platform.json`), and the reference platform (docs/platform.md).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,7 @@ pub struct ProductionProfile {
 }
 
 impl PlatformSpec {
-    /// The reference platform of DESIGN.md (the content of `policies/platform.json`)
+    /// The reference platform of docs/platform.md (the content of `policies/platform.json`)
     pub fn reference() -> Self {
         let account = "111122223333";
         let key_arn = |id: &str| format!("arn:aws:kms:us-east-1:{account}:key/{id}");

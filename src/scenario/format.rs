@@ -1,5 +1,5 @@
 //! The scenario file format, field by field. Unknown fields are errors (fail closed).
-//! See DESIGN.md and docs/formats.md for examples.
+//! See docs/formats.md and docs/scenarios.md for examples.
 
 use indexmap::IndexMap;
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 //! documents' raw text (action and resource patterns, operator names, condition values) and does
 //! its own wildcard matching, value parsing and decision.
 //!
-//! Rule numbers are those of `aws-semantics.md`; pages:
+//! Rule numbers are those of `docs/aws-rules.md`; pages:
 //! - evaluation logic, deny vs allow (rules 1, 2, 3, 9):
 //!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html>
 //! - cross-account (rule 4):
