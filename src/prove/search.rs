@@ -399,4 +399,129 @@ mod tests {
         assert_eq!(a.verdict, Verdict::Proved, "{a:?}");
         assert_eq!((a.requests, a.action_classes), (1, 1), "{a:?}");
     }
+
+    /// One caller allowed `s3:*` on `*` when `cond` holds (and denied when `deny` holds).
+    fn adhoc(allow_cond: serde_json::Value, deny_cond: Option<serde_json::Value>) -> Inventory {
+        use crate::inventory::{named, AdHoc};
+        use crate::policy::{parse_document, PolicyKind};
+        let mut stmts = vec![
+            serde_json::json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+            "Condition": allow_cond}),
+        ];
+        if let Some(d) = deny_cond {
+            stmts.push(
+                serde_json::json!({"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+                "Condition": d}),
+            );
+        }
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": stmts});
+        AdHoc {
+            principal: Some(Principal::parse(&format!("{ROLE}x")).unwrap()),
+            identity: vec![named(
+                "p",
+                parse_document(&doc, "p", PolicyKind::Identity).unwrap(),
+            )],
+            ..AdHoc::default()
+        }
+        .build()
+    }
+
+    fn allowed_everywhere(inv: &Inventory) -> Answer {
+        ask(
+            inv,
+            &format!("{ROLE}x"),
+            &["s3:GetObject"],
+            &["arn:aws:s3:::b/*"],
+            Expect::Allow,
+        )
+    }
+
+    fn counter(a: &Answer) -> &Counterexample {
+        match &a.verdict {
+            Verdict::Counterexample(c) => c,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn if_exists_holds_when_the_key_is_absent() {
+        let inv = adhoc(
+            serde_json::json!({"StringEqualsIfExists": {"aws:SourceVpc": "vpc-1"}}),
+            None,
+        );
+        let c = counter(&allowed_everywhere(&inv)).clone();
+        // Absent passes; another value is the counterexample.
+        assert_eq!(
+            c.context.get("aws:SourceVpc"),
+            Some(&serde_json::json!("x")),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_negated_operator_holds_when_the_key_is_absent() {
+        let inv = adhoc(
+            serde_json::json!({"StringNotEquals": {"aws:SourceVpc": "vpc-1"}}),
+            None,
+        );
+        let c = counter(&allowed_everywhere(&inv)).clone();
+        assert_eq!(
+            c.context.get("aws:SourceVpc"),
+            Some(&serde_json::json!("vpc-1")),
+            "{c:?}"
+        );
+        // A Deny on `Null: true` makes the absent key the counterexample.
+        let inv = adhoc(
+            serde_json::json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}}),
+            Some(serde_json::json!({"Null": {"aws:SourceVpc": "true"}})),
+        );
+        let c = counter(&allowed_everywhere(&inv)).clone();
+        assert!(
+            c.absent.iter().any(|k| k == "aws:SourceVpc")
+                || c.context.contains_key("aws:MultiFactorAuthAge"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn numeric_boundaries_are_tried() {
+        let inv = adhoc(
+            serde_json::json!({"NumericLessThanEquals": {"aws:MultiFactorAuthAge": "10"}}),
+            Some(serde_json::json!({"NumericLessThan": {"aws:MultiFactorAuthAge": "10"}})),
+        );
+        // Allowed exactly at 10: a proof of "allowed for every value" fails, and the only
+        // allowed class is the boundary itself.
+        let deny = ask(
+            &inv,
+            &format!("{ROLE}x"),
+            &["s3:GetObject"],
+            &["arn:aws:s3:::b/k"],
+            Expect::Deny,
+        );
+        let c = counter(&deny);
+        assert_eq!(
+            c.context.get("aws:MultiFactorAuthAge"),
+            Some(&serde_json::json!("10")),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_variable_over_a_quantified_key_is_unknown() {
+        let inv = adhoc(
+            serde_json::json!({"StringEquals": {"aws:SourceVpc": "${aws:SourceVpce}"}}),
+            None,
+        );
+        let a = ask(
+            &inv,
+            &format!("{ROLE}x"),
+            &["s3:GetObject"],
+            &["arn:aws:s3:::b/k"],
+            Expect::Deny,
+        );
+        match &a.verdict {
+            Verdict::Unknown(why) => assert!(why[0].contains("aws:sourcevpce"), "{why:?}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }
