@@ -72,12 +72,56 @@ pub struct Scenario {
     /// Tags, for `--tag`
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Template variables: each name -> list of values; the scenario expands to every combination
+    /// Template variables: each name -> a list of values, or names from the inventory
+    /// (`{"roles": "acme-dev-agent-*"}`); the scenario expands to every combination
     #[serde(default)]
-    pub for_each: Option<IndexMap<String, Vec<String>>>,
+    pub for_each: Option<IndexMap<String, ForEachValues>>,
     /// A filter on `for_each` combinations: `x != y`, `x == y`, joined by `&&`
     #[serde(default, rename = "where")]
     pub where_clause: Option<String>,
+    /// The expectation must hold for every value of every context key (`true`) or of these
+    /// keys, absent included (docs/prove.md)
+    #[serde(default)]
+    pub for_all_context: Option<ForAllContext>,
+    /// `actions` and `resource(s)` are patterns standing for every catalog action and every
+    /// resource they match (docs/prove.md)
+    #[serde(default)]
+    pub quantify: bool,
+}
+
+/// The keys `for_all_context` ranges over.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ForAllContext {
+    /// `true`: every key the policies read; `false`: none
+    All(bool),
+    /// These keys
+    Keys(Vec<String>),
+}
+
+/// The values of a `for_each` variable.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ForEachValues {
+    /// Literal values
+    List(Vec<String>),
+    /// Names from the inventory, so that a new role is covered the moment it exists
+    Inventory(InventoryNames),
+}
+
+/// Names from the inventory matching a wildcard pattern (`*`, `?`); exactly one field.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryNames {
+    /// Role names
+    #[serde(default)]
+    pub roles: Option<String>,
+    /// User names
+    #[serde(default)]
+    pub users: Option<String>,
+    /// Agent keys of the platform (the owners the inventory's `ownership.json` lists)
+    #[serde(default)]
+    pub agents: Option<String>,
 }
 
 /// What a scenario expects.

@@ -5,12 +5,13 @@ mod case;
 mod expand;
 mod format;
 mod load;
+mod quantify;
 mod run;
 mod validate;
 
-pub use case::{Case, CaseRequest};
+pub use case::{Case, CaseRequest, Quantified};
 pub use expand::MAX_EXPANSION;
-pub use format::{Expect, Scenario, ScenarioFile};
+pub use format::{Expect, ForAllContext, ForEachValues, InventoryNames, Scenario, ScenarioFile};
 pub use load::{
     check_action, is_role_session, load_inventory, load_inventory_with, load_suite, parse_file,
     resolve_principal, resolve_resource, scenario_files, LoadOptions, ScenarioError, Suite,

@@ -5,7 +5,9 @@ use serde::Serialize;
 use super::case::{Case, RequestBuffer};
 use super::format::Expect;
 use super::load::Suite;
+use super::quantify::run_quantified;
 use crate::engine::{Decision, Evaluation};
+use crate::prove::Scope;
 
 /// Passed, failed or skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -90,7 +92,13 @@ pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
     problems
 }
 
-fn run_one(suite: &Suite, i: usize, case: &Case, buf: &mut RequestBuffer) -> Outcome {
+fn run_one(
+    suite: &Suite,
+    scopes: &[Option<Scope<'_>>],
+    i: usize,
+    case: &Case,
+    buf: &mut RequestBuffer,
+) -> Outcome {
     if case.skip.is_some() {
         return Outcome {
             case: i,
@@ -107,6 +115,28 @@ fn run_one(suite: &Suite, i: usize, case: &Case, buf: &mut RequestBuffer) -> Out
             problems: vec!["no inventory".into()],
         };
     };
+    if let Some(q) = &case.quantified {
+        let Some(Some(scope)) = scopes.get(case.engine) else {
+            return Outcome {
+                case: i,
+                evaluation: None,
+                status: Status::Failed,
+                problems: vec!["no inventory for a quantified case".into()],
+            };
+        };
+        let (evaluation, problems) = run_quantified(scope, case, q);
+        let status = if problems.is_empty() {
+            Status::Passed
+        } else {
+            Status::Failed
+        };
+        return Outcome {
+            case: i,
+            evaluation,
+            status,
+            problems,
+        };
+    }
     let ev = engine.evaluate(buf.request(&case.request));
     let problems = judge(case, &ev);
     let status = if problems.is_empty() {
@@ -124,6 +154,21 @@ fn run_one(suite: &Suite, i: usize, case: &Case, buf: &mut RequestBuffer) -> Out
 
 /// Run every case, split across the machine's cores; outcomes come back in case order.
 pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
+    // Quantified cases read the inventories: index each once.
+    let quantified = suite.cases.iter().any(|c| c.quantified.is_some());
+    let scopes: Vec<Option<Scope<'_>>> = suite
+        .engines
+        .iter()
+        .zip(
+            suite
+                .inventories
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|((_, e), inv)| inv.filter(|_| quantified).map(|inv| Scope::new(inv, e)))
+        .collect();
+    let scopes = &scopes;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -135,7 +180,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| run_one(suite, i, c, &mut buf))
+            .map(|(i, c)| run_one(suite, scopes, i, c, &mut buf))
             .collect();
     }
     let chunk = n.div_ceil(threads);
@@ -150,7 +195,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                     cases
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| run_one(suite, k * chunk + j, c, &mut buf))
+                        .map(|(j, c)| run_one(suite, scopes, k * chunk + j, c, &mut buf))
                         .collect::<Vec<_>>()
                 })
             })

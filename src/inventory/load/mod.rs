@@ -6,6 +6,7 @@ mod fields;
 mod iam;
 mod json;
 mod organization;
+mod ownership;
 mod references;
 mod resource;
 
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{Group, Inventory, ManagedPolicy, Organization, Resource, Role, User};
+use super::{Group, Inventory, ManagedPolicy, Organization, Owner, Resource, Role, User};
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
@@ -69,9 +70,11 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
             files.push((rel, p));
         }
     }
-    let org = dir.join("organization.json");
-    if org.is_file() {
-        files.push((PathBuf::from("organization.json"), org));
+    for top in ["organization.json", "ownership.json"] {
+        let path = dir.join(top);
+        if path.is_file() {
+            files.push((PathBuf::from(top), path));
+        }
     }
     // Each file's JSON is dropped as soon as it is converted: only one per thread is alive.
     let results = par_map(
@@ -109,6 +112,7 @@ enum Item {
     Managed(ManagedPolicy),
     Resource(Resource),
     Organization(Organization),
+    Ownership(Vec<Owner>),
     /// A file outside the inventory's folders (ignored)
     Other,
 }
@@ -136,6 +140,7 @@ fn convert(rel: &Path, value: &Value, root: &Path) -> Result<Item, LoadError> {
         "managed" => Item::Managed(iam::managed(value, &file)?),
         "resources" => Item::Resource(resource::resource(value, &file)?),
         "organization.json" => Item::Organization(organization::organization(value, &file)?),
+        "ownership.json" => Item::Ownership(ownership::ownership(value, &file)?),
         _ => Item::Other,
     })
 }
@@ -153,6 +158,7 @@ fn assemble(mut items: Vec<(&PathBuf, Result<Item, LoadError>)>) -> Result<Inven
             Item::Managed(m) => inv.managed_policies.push(m),
             Item::Resource(r) => inv.resources.push(r),
             Item::Organization(o) => inv.organization = Some(o),
+            Item::Ownership(o) => inv.ownership = o,
             Item::Other => {}
         }
     }

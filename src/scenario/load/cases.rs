@@ -12,9 +12,10 @@ use super::MAX_CASES;
 use crate::engine::Layer;
 use crate::policy::{parse_document, Document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal};
-use crate::scenario::case::{Case, CaseRequest};
+use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::expand::{bindings, substitute};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
+use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification};
 
 /// `service:Action` without wildcards.
 pub fn check_action(action: &str) -> Result<(), String> {
@@ -42,6 +43,8 @@ struct Checked {
     /// The scenario's context, or the file's when the scenario adds none
     context: Arc<Context>,
     binds: Vec<IndexMap<String, String>>,
+    /// For a quantified scenario: whether actions and resources are patterns, and the keys
+    quantified: Option<(bool, crate::prove::Keys)>,
 }
 
 /// What every case of one scenario shares.
@@ -84,6 +87,7 @@ impl Shared {
             blocked_by: self.blocked_by,
             skip: self.skip.clone(),
             tags: self.tags.clone(),
+            quantified: None,
         }
     }
 }
@@ -106,7 +110,7 @@ pub(super) fn expand_scenario(
     let label = resolver.file.to_string();
     let here = format!("scenarios[{index}] `{}`", sc.name);
     let err = |m: String| invalid(&label, format!("{here}: {m}"));
-    let c = check(sc, &label, base, &err)?;
+    let c = check(sc, &label, base, &err, resolver.inventory)?;
     // Count before building: `actions` x `resources` x bindings can be far larger than memory.
     let count = c
         .binds
@@ -132,6 +136,11 @@ pub(super) fn expand_scenario(
         skip: sc.skip.as_deref().map(Arc::from),
         tags: tags.into(),
     };
+    if let Some((patterns, keys)) = &c.quantified {
+        let q = (*patterns, keys.clone());
+        let lists = (&c.actions[..], &c.resources[..], &c.binds[..]);
+        return expand_quantified(sc, lists, q, &shared, resolver, names, out, &err);
+    }
     let several = c.actions.len() * c.resources.len() > 1;
     for b in &c.binds {
         let name = substitute(&sc.name, b).map_err(err)?;
@@ -189,6 +198,7 @@ fn check(
     label: &str,
     base: &Arc<Context>,
     err: &dyn Fn(String) -> ScenarioError,
+    inventory: Option<&crate::inventory::Inventory>,
 ) -> Result<Checked, ScenarioError> {
     let actions: Vec<String> = match (&sc.action, &sc.actions) {
         (Some(a), None) => vec![a.clone()],
@@ -240,7 +250,10 @@ fn check(
         None => base.clone(),
     };
     let binds = match &sc.for_each {
-        Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
+        Some(vars) => {
+            let lists = for_each_lists(vars, inventory).map_err(err)?;
+            bindings(&lists, sc.where_clause.as_deref()).map_err(err)?
+        }
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
         None => vec![IndexMap::new()],
     };
@@ -251,7 +264,74 @@ fn check(
         session_policy,
         context,
         binds,
+        quantified: quantification(sc).map_err(err)?,
     })
+}
+
+/// A scenario's actions, resources and `for_each` bindings.
+type Lists<'c> = (&'c [String], &'c [String], &'c [IndexMap<String, String>]);
+
+/// Expand a quantified scenario: one case per binding, standing for every action and resource
+/// of its lists (docs/prove.md).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, the same arguments as expand_scenario"
+)]
+fn expand_quantified(
+    sc: &Scenario,
+    (actions_in, resources_in, binds): Lists<'_>,
+    (patterns, keys): (bool, crate::prove::Keys),
+    shared: &Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64>,
+    out: &mut Vec<Case>,
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    for b in binds {
+        let name = substitute(&sc.name, b).map_err(err)?;
+        let principal = resolver.principal(&substitute(&sc.principal, b).map_err(err)?, &name)?;
+        let mut actions = Vec::with_capacity(actions_in.len());
+        for a in actions_in {
+            let a = substitute(a, b).map_err(err)?;
+            if patterns {
+                check_action_pattern(&a).map_err(err)?;
+            } else {
+                check_action(&a).map_err(err)?;
+            }
+            actions.push(a);
+        }
+        let first = actions.first().cloned().unwrap_or_default();
+        let mut resources = Vec::with_capacity(resources_in.len());
+        for r in resources_in {
+            let text = substitute(r, b).map_err(err)?;
+            if patterns && text != "*" && text.contains(['*', '?']) {
+                if !text.starts_with("arn:") {
+                    return Err(err(format!(
+                        "resource pattern `{text}` is not an ARN pattern or `*`"
+                    )));
+                }
+                resources.push(text);
+            } else {
+                resources.push(resolver.resource(&text, &first, &name)?);
+            }
+        }
+        if !is_new(&name, names, out) {
+            return Err(err(format!(
+                "duplicate case name `{name}` (names must be unique after expansion)"
+            )));
+        }
+        let action = resolver.strings.get(&actions.join(", "));
+        let resource = resolver.strings.get(&resources.join(", "));
+        let mut case = shared.case(name, &principal, &action, resource, None);
+        case.quantified = Some(Arc::new(Quantified {
+            actions,
+            resources,
+            patterns,
+            keys: keys.clone(),
+        }));
+        out.push(case);
+    }
+    Ok(())
 }
 
 /// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.

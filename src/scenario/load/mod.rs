@@ -35,6 +35,9 @@ pub const MAX_CASES: usize = 5_000_000;
 pub struct Suite {
     /// Compiled inventories, with their directories
     pub engines: Vec<(PathBuf, Engine)>,
+    /// The inventories the engines were compiled from, in the same order (quantified cases
+    /// read their policies)
+    pub inventories: Vec<crate::inventory::Inventory>,
     /// Every case, in file order
     pub cases: Vec<Case>,
     /// Descriptions by file
@@ -81,6 +84,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             None => {
                 let inv = load_inventory_with(&dir, &opts.vars)?;
                 suite.engines.push((dir.clone(), Engine::new(&inv)?));
+                suite.inventories.push(inv);
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
             }
@@ -91,11 +95,12 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         parsed.push((label, file, engine));
     }
     let engines = &suite.engines;
+    let inventories = &suite.inventories;
     // Scenario files are few and large: one is worth a thread.
     let expanded = crate::par::par_map(
         &parsed,
         1,
-        |(label, file, engine)| expand_file(label, file, *engine, engines),
+        |(label, file, engine)| expand_file(label, file, *engine, engines, inventories),
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
     for cases in expanded {
@@ -128,6 +133,7 @@ fn expand_file(
     file: &ScenarioFile,
     engine: usize,
     engines: &[(PathBuf, Engine)],
+    inventories: &[crate::inventory::Inventory],
 ) -> Result<Vec<Case>, ScenarioError> {
     let Some((_, eng)) = engines.get(engine) else {
         return Err(invalid(label, "internal: engine index"));
@@ -141,6 +147,7 @@ fn expand_file(
     let mut cases = Vec::new();
     let mut names = std::collections::HashSet::new();
     let mut resolver = Resolver::new(eng, label);
+    resolver.inventory = inventories.get(engine);
     for (i, sc) in file.scenarios.iter().enumerate() {
         expand_scenario(
             sc,
