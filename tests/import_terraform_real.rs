@@ -73,7 +73,8 @@ fn the_terraform_platform_decides_every_scenario_as_the_generated_one() {
     let planned = Engine::new(&load_inventory_with(&plan_path(), &vars()).unwrap()).unwrap();
     assert!(suite.cases.len() >= 690);
     let mut differences = Vec::new();
-    for case in &suite.cases {
+    // Quantified cases (scenarios/proofs.json) stand for sets of requests, not one.
+    for case in suite.cases.iter().filter(|c| c.quantified.is_none()) {
         let a = generated.evaluate(&case.request.to_request());
         let b = planned.evaluate(&case.request.to_request());
         if a.decision != b.decision || a.blocked_by != b.blocked_by {

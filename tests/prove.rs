@@ -355,10 +355,9 @@ fn context(keys: &[(&'static str, Vec<Vec<String>>)], rng: &mut u64) -> Context 
     ctx
 }
 
-fn check(w: &World) -> Result<(), TestCaseError> {
-    let (inv, engine) = engine(w);
-    let scope = Scope::new(&inv, &engine);
-    let q = Question {
+/// Every action of ACTIONS on every S3 resource, in every context: `w.expect`?
+fn question(w: &World) -> Question {
+    Question {
         principal: Principal::parse(ROLE).unwrap(),
         actions: ACTIONS.iter().map(|s| s.to_string()).collect(),
         resources: vec!["arn:aws:s3:::*".into()],
@@ -368,13 +367,18 @@ fn check(w: &World) -> Result<(), TestCaseError> {
         keys: Keys::All,
         expect: w.expect,
         resource_account: None,
-    };
-    let answer = prove(&scope, &q, &Limits::default());
+    }
+}
+
+fn check(w: &World) -> Result<(), TestCaseError> {
+    let (inv, engine) = engine(w);
+    let scope = Scope::new(&inv, &engine);
+    let answer = prove(&scope, &question(w), &Limits::default());
     match &answer.verdict {
         Verdict::Counterexample(c) => {
             let d = engine.evaluate(&c.request).decision;
             prop_assert!(
-                !w.expect.met_by(d),
+                !w.expect.is_met_by(d),
                 "counterexample {} is decided {d:?}",
                 c.describe()
             );
@@ -400,7 +404,7 @@ fn check(w: &World) -> Result<(), TestCaseError> {
                         req.context = ctx;
                         let d = engine.evaluate(&req).decision;
                         prop_assert!(
-                            w.expect.met_by(d),
+                            w.expect.is_met_by(d),
                             "proved {:?} for all, but {action} on {r} with {:?} is {d:?}",
                             w.expect,
                             req.context
@@ -441,18 +445,7 @@ fn worlds_reach_every_verdict() {
         let w = world().new_tree(&mut runner).unwrap().current();
         let (inv, engine) = engine(&w);
         let scope = Scope::new(&inv, &engine);
-        let q = Question {
-            principal: Principal::parse(ROLE).unwrap(),
-            actions: ACTIONS.iter().map(|s| s.to_string()).collect(),
-            resources: vec!["arn:aws:s3:::*".into()],
-            exclude: Vec::new(),
-            patterns: true,
-            context: Context::new(),
-            keys: Keys::All,
-            expect: w.expect,
-            resource_account: None,
-        };
-        match prove(&scope, &q, &Limits::default()).verdict {
+        match prove(&scope, &question(&w), &Limits::default()).verdict {
             Verdict::Proved => proved += 1,
             Verdict::Counterexample(_) => counter += 1,
             Verdict::Unknown(_) => unknown += 1,

@@ -50,6 +50,17 @@ fn index() -> &'static Index {
     })
 }
 
+/// Does the action clause match some catalog action that takes a resource of ARN service
+/// `service`?
+pub(crate) fn reaches_service(clause: &ActionClause, service: &str) -> bool {
+    let idx = index();
+    idx.by_arn_service.get(service).is_some_and(|list| {
+        list.iter()
+            .filter_map(|i| idx.actions.get(*i))
+            .any(|a| action_matches(clause, &a.to_ascii_lowercase()))
+    })
+}
+
 /// The actions a question asks about: `literal` names as given, or the catalog's actions
 /// matching the patterns (ignoring case). With `services`, only actions that take a resource
 /// of one of those ARN services (the only resources the question covers).

@@ -175,6 +175,24 @@ impl Glob {
         Self::new(toks)
     }
 
+    /// Every ARN as `Arn::parse` reads one: `arn:`, a partition and a service (non-empty), a
+    /// region and an account, and the rest.
+    pub(crate) fn any_arn() -> Self {
+        use Piece::{PlusNc, Star, StarNc, L};
+        Self::seq(&[
+            L("arn:"),
+            PlusNc,
+            L(":"),
+            PlusNc,
+            L(":"),
+            StarNc,
+            L(":"),
+            StarNc,
+            L(":"),
+            Star,
+        ])
+    }
+
     /// The tokens.
     pub(crate) fn toks(&self) -> &[Tok] {
         &self.toks
@@ -295,8 +313,12 @@ impl Glob {
         (seg == index).then_some(text)
     }
 
+    /// Does it match every string (`*` spanning `:`)?
+    pub(crate) fn is_universal(&self) -> bool {
+        matches!(*self.toks, [Tok::Star { colon: true }])
+    }
+
     /// The literal text every match starts with.
-    #[allow(dead_code, reason = "used by tenancy, next")]
     pub(crate) fn literal_prefix(&self) -> String {
         self.toks
             .iter()

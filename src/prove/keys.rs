@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use super::glob::{Glob, Piece};
+use super::glob::Glob;
 use super::partition::classes;
 use super::template::{resolve, Kind};
 use super::values::{addresses, binaries, dates, numbers};
@@ -164,7 +164,6 @@ fn strings(
     blocked: &dyn Fn(&str) -> Option<String>,
     limits: &Limits,
 ) -> Result<Vec<String>, String> {
-    use Piece::{PlusNc, Star, StarNc, L};
     let arn_only = matches!(
         ktype,
         Some(ConditionKeyType::Arn | ConditionKeyType::ArrayOfArn)
@@ -174,18 +173,7 @@ fn strings(
         .any(|(c, _)| c.operator.base.family() == Family::Arn);
     let mut globs: Vec<Glob> = Vec::new();
     if arn_only || arn_read {
-        globs.push(Glob::seq(&[
-            L("arn:"),
-            PlusNc,
-            L(":"),
-            PlusNc,
-            L(":"),
-            StarNc,
-            L(":"),
-            StarNc,
-            L(":"),
-            Star,
-        ]));
+        globs.push(Glob::any_arn());
     }
     if conds
         .iter()

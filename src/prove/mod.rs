@@ -19,19 +19,23 @@
 mod actions;
 mod glob;
 mod keys;
-mod matching;
+pub(crate) mod matching;
 mod partition;
+mod render;
 mod resources;
 mod scope;
 mod search;
 mod template;
+mod tenancy;
 mod values;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use render::{write_answer, write_tenancy};
 pub use scope::Scope;
 pub use search::prove;
+pub use tenancy::{tenancy, Breach, Tenancy, Undecided};
 
 use crate::engine::{Decision, Evaluation};
 use crate::request::{Principal, Request};
@@ -48,8 +52,8 @@ pub enum Keys {
     Only(Vec<String>),
 }
 
-/// What must hold for every request of a question.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// What must hold for a request (a scenario's `expect`), or for every request of a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Expect {
     /// Allowed
@@ -64,7 +68,7 @@ pub enum Expect {
 
 impl Expect {
     /// Does a decision meet it?
-    pub fn met_by(self, d: Decision) -> bool {
+    pub fn is_met_by(self, d: Decision) -> bool {
         matches!(
             (self, d),
             (Self::Allow, Decision::Allow)
@@ -72,6 +76,21 @@ impl Expect {
                 | (Self::ExplicitDeny, Decision::ExplicitDeny)
                 | (Self::ImplicitDeny, Decision::ImplicitDeny)
         )
+    }
+
+    /// The file spelling
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+            Self::ExplicitDeny => "explicit-deny",
+            Self::ImplicitDeny => "implicit-deny",
+        }
+    }
+
+    /// Whether it is a deny of some kind
+    pub fn is_deny(self) -> bool {
+        self != Self::Allow
     }
 }
 

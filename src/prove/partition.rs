@@ -113,8 +113,9 @@ pub(crate) fn classes(
         if globs.iter().enumerate().all(|(i, g)| g.settled(part(i))) {
             continue;
         }
+        let mut next = vec![0u64; width];
         for &c in &alphabet {
-            let mut next = vec![0u64; width];
+            next.iter_mut().for_each(|w| *w = 0);
             for (i, g) in globs.iter().enumerate() {
                 let r = span(i);
                 if let (Some(cur), Some(out)) = (state.get(r.clone()), next.get_mut(r)) {
@@ -130,7 +131,7 @@ pub(crate) fn classes(
             nodes.push((node, c));
             let id = nodes.len() - 1;
             seen.insert(next.clone(), id);
-            queue.push_back((id, next));
+            queue.push_back((id, next.clone()));
         }
     }
     if let Some(member) = root {
@@ -164,13 +165,53 @@ fn spell(nodes: &[(usize, char)], mut node: usize) -> String {
     out.into_iter().rev().collect()
 }
 
-/// Is some string in both globs?
+/// Is some string in both globs? A breadth-first search of their product that follows only
+/// states where both are alive; past `max_states` it answers yes (the caller then keeps both).
 pub(crate) fn intersects(a: &Glob, b: &Glob, max_states: usize) -> bool {
-    match classes(&[a, b], &[0], &[], max_states) {
-        Ok(cs) => cs.iter().any(|c| c.member == [true, true]),
-        // Too large to tell: assume they meet (the caller then keeps both).
-        Err(_) => true,
+    if a.is_universal() || b.is_universal() {
+        return true;
     }
+    let (pa, pb) = (a.literal_prefix(), b.literal_prefix());
+    if !pa.starts_with(&pb) && !pb.starts_with(&pa) {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.segment(2), b.segment(2)) {
+        if x != y {
+            return false;
+        }
+    }
+    let alphabet = alphabet(&[a, b]);
+    let (wa, wb) = (a.words(), b.words());
+    let mut start = vec![0u64; wa + wb];
+    let (sa, sb) = start.split_at_mut(wa);
+    a.start(sa);
+    b.start(sb);
+    let mut seen: std::collections::HashSet<Vec<u64>> = std::collections::HashSet::new();
+    let mut queue = VecDeque::new();
+    seen.insert(start.clone());
+    queue.push_back(start);
+    while let Some(state) = queue.pop_front() {
+        let (x, y) = state.split_at(wa);
+        if a.accepts(x) && b.accepts(y) {
+            return true;
+        }
+        for &c in &alphabet {
+            let mut next = vec![0u64; wa + wb];
+            let (nx, ny) = next.split_at_mut(wa);
+            a.step(x, c, nx);
+            b.step(y, c, ny);
+            if nx.iter().all(|w| *w == 0) || ny.iter().all(|w| *w == 0) {
+                continue;
+            }
+            if seen.len() >= max_states {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                queue.push_back(next);
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]

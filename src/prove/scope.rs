@@ -128,18 +128,7 @@ impl<'a> Scope<'a> {
         use Piece::{PlusNc, Star, StarNc, L};
         self.probes.extend([
             // Is it an ARN at all (Arn::parse)?
-            arn(&[
-                L("arn:"),
-                PlusNc,
-                L(":"),
-                PlusNc,
-                L(":"),
-                StarNc,
-                L(":"),
-                StarNc,
-                L(":"),
-                Star,
-            ]),
+            Probe::new(Glob::any_arn()),
             // A KMS key (the key-policy rule) or a role (the trust-policy rule).
             arn(&[
                 L("arn:"),

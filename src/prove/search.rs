@@ -163,7 +163,7 @@ impl Run<'_, '_, '_> {
         }
         let ev = self.scope.engine.evaluate(&req);
         self.requests += 1;
-        if !self.q.expect.met_by(ev.decision) {
+        if !self.q.expect.is_met_by(ev.decision) {
             self.found = Some(Counterexample::new(req, absent, ev));
         }
     }

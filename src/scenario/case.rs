@@ -48,6 +48,8 @@ pub struct Quantified {
     pub patterns: bool,
     /// The context keys that vary
     pub keys: crate::prove::Keys,
+    /// A tenancy claim: the principal acts on no other owner's resources, these owners left out
+    pub tenancy: Option<Vec<String>>,
 }
 
 /// A case's request, with the parts cases have in common shared between them.

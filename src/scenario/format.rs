@@ -87,6 +87,23 @@ pub struct Scenario {
     /// resource they match (docs/prove.md)
     #[serde(default)]
     pub quantify: bool,
+    /// The principal acts on no other owner's resources (`ownership.json`), for any action,
+    /// resource or context: `true`, or `{"except": [owner, ...]}` to leave known exceptions out
+    #[serde(default)]
+    pub tenancy: Option<TenancyField>,
+}
+
+/// The `tenancy` field of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum TenancyField {
+    /// `true` (`false` means no tenancy claim)
+    On(bool),
+    /// Every owner but these
+    Except {
+        /// Owners whose resources the principal may act on (documented exceptions)
+        except: Vec<String>,
+    },
 }
 
 /// The keys `for_all_context` ranges over.
@@ -124,40 +141,5 @@ pub struct InventoryNames {
     pub agents: Option<String>,
 }
 
-/// What a scenario expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Expect {
-    /// Allowed
-    Allow,
-    /// Denied, either way
-    Deny,
-    /// Denied by a Deny statement
-    ExplicitDeny,
-    /// Denied because nothing allows it
-    ImplicitDeny,
-}
-
-impl Expect {
-    /// Does a decision meet this expectation?
-    pub fn is_met_by(self, d: crate::engine::Decision) -> bool {
-        use crate::engine::Decision as D;
-        matches!(
-            (self, d),
-            (Self::Allow, D::Allow)
-                | (Self::Deny, D::ExplicitDeny | D::ImplicitDeny)
-                | (Self::ExplicitDeny, D::ExplicitDeny)
-                | (Self::ImplicitDeny, D::ImplicitDeny)
-        )
-    }
-
-    /// The file spelling
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::ExplicitDeny => "explicit-deny",
-            Self::ImplicitDeny => "implicit-deny",
-        }
-    }
-}
+/// What a scenario expects (the same type as a proof's expectation).
+pub use crate::prove::Expect;

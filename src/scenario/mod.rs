@@ -11,7 +11,9 @@ mod validate;
 
 pub use case::{Case, CaseRequest, Quantified};
 pub use expand::MAX_EXPANSION;
-pub use format::{Expect, ForAllContext, ForEachValues, InventoryNames, Scenario, ScenarioFile};
+pub use format::{
+    Expect, ForAllContext, ForEachValues, InventoryNames, Scenario, ScenarioFile, TenancyField,
+};
 pub use load::{
     check_action, is_role_session, load_inventory, load_inventory_with, load_suite, parse_file,
     resolve_principal, resolve_resource, scenario_files, LoadOptions, ScenarioError, Suite,

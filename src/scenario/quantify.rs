@@ -5,27 +5,45 @@
 use indexmap::IndexMap;
 
 use super::case::{Case, Quantified};
-use super::format::{Expect, ForAllContext, ForEachValues, Scenario};
+use super::format::{Expect, ForAllContext, ForEachValues, Scenario, TenancyField};
 use crate::catalog::Catalog;
 use crate::engine::Evaluation;
 use crate::inventory::Inventory;
 use crate::pattern::{Dialect, Wildcard};
-use crate::prove::{prove, Keys, Limits, Question, Scope, Verdict};
+use crate::prove::{prove, tenancy, Keys, Limits, Question, Scope, Verdict};
 use crate::request::Context;
 
-/// Whether a scenario is quantified: `Some((patterns, keys))` when it has `quantify` or
-/// `for_all_context`. Quantified scenarios take no `because`, `blocked_by` or `session_policy`.
-pub(crate) fn quantification(sc: &Scenario) -> Result<Option<(bool, Keys)>, String> {
+/// How a quantified scenario ranges: patterns or names, the keys that vary, and for a tenancy
+/// claim the owners left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Quant {
+    /// `actions` and `resources` are patterns
+    pub patterns: bool,
+    /// The context keys that vary
+    pub keys: Keys,
+    /// A tenancy claim, with the owners it leaves out
+    pub tenancy: Option<Vec<String>>,
+}
+
+/// Whether a scenario is quantified (`quantify`, `for_all_context`, `tenancy`), and how.
+/// Quantified scenarios take no `because`, `blocked_by` or `session_policy`; a tenancy claim
+/// takes no action or resource (it is about every one) and expects `deny`.
+pub(crate) fn quantification(sc: &Scenario) -> Result<Option<Quant>, String> {
     let keys = match &sc.for_all_context {
         None | Some(ForAllContext::All(false)) => Keys::None,
         Some(ForAllContext::All(true)) => Keys::All,
         Some(ForAllContext::Keys(list)) => Keys::Only(list.clone()),
     };
-    if !sc.quantify && keys == Keys::None {
+    let tenancy = match &sc.tenancy {
+        None | Some(TenancyField::On(false)) => None,
+        Some(TenancyField::On(true)) => Some(Vec::new()),
+        Some(TenancyField::Except { except }) => Some(except.clone()),
+    };
+    if !sc.quantify && keys == Keys::None && tenancy.is_none() {
         return Ok(None);
     }
     let refuse = |field: &str| {
-        format!("`{field}` does not apply to a quantified scenario (`quantify`, `for_all_context`): its requests are decided one class at a time")
+        format!("`{field}` does not apply to a quantified scenario (`quantify`, `for_all_context`, `tenancy`): its requests are decided one class at a time")
     };
     if sc.because.is_some() {
         return Err(refuse("because"));
@@ -36,7 +54,34 @@ pub(crate) fn quantification(sc: &Scenario) -> Result<Option<(bool, Keys)>, Stri
     if sc.session_policy.is_some() {
         return Err(refuse("session_policy"));
     }
-    Ok(Some((sc.quantify, keys)))
+    if tenancy.is_some() {
+        let given = [
+            ("action", sc.action.is_some()),
+            ("actions", sc.actions.is_some()),
+            ("resource", sc.resource.is_some()),
+            ("resources", sc.resources.is_some()),
+            ("quantify", sc.quantify),
+            ("for_all_context", keys != Keys::None),
+        ];
+        if let Some((field, _)) = given.iter().find(|(_, g)| *g) {
+            return Err(format!(
+                "`tenancy` is about every action, resource and context: leave out `{field}`"
+            ));
+        }
+        if sc.expect != Expect::Deny {
+            return Err("`tenancy` expects `deny`".into());
+        }
+        return Ok(Some(Quant {
+            patterns: true,
+            keys: Keys::All,
+            tenancy,
+        }));
+    }
+    Ok(Some(Quant {
+        patterns: sc.quantify,
+        keys,
+        tenancy: None,
+    }))
 }
 
 /// An action pattern of a quantified scenario: `*` or `service:Pattern`, matching at least one
@@ -114,16 +159,6 @@ fn agent_keys(inv: &Inventory) -> Vec<String> {
     inv.ownership.iter().map(|o| o.owner.clone()).collect()
 }
 
-/// What a quantified case is checked against.
-fn expectation(e: Expect) -> crate::prove::Expect {
-    match e {
-        Expect::Allow => crate::prove::Expect::Allow,
-        Expect::Deny => crate::prove::Expect::Deny,
-        Expect::ExplicitDeny => crate::prove::Expect::ExplicitDeny,
-        Expect::ImplicitDeny => crate::prove::Expect::ImplicitDeny,
-    }
-}
-
 /// Decide a quantified case: no problem when proved; the counterexample (with its
 /// evaluation), the reasons it is unknown, or an empty set of requests otherwise.
 pub(crate) fn run_quantified(
@@ -131,6 +166,37 @@ pub(crate) fn run_quantified(
     case: &Case,
     q: &Quantified,
 ) -> (Option<Evaluation>, Vec<String>) {
+    if let Some(except) = &q.tenancy {
+        let t = tenancy(
+            scope,
+            Some(&case.request.principal),
+            except,
+            &Limits::default(),
+        );
+        let mut problems: Vec<String> = t
+            .breaches
+            .iter()
+            .map(|b| {
+                format!(
+                    "acts on {}'s resources: counterexample: {}",
+                    b.owner,
+                    b.counterexample.describe()
+                )
+            })
+            .collect();
+        problems.extend(t.unknown.iter().map(|u| {
+            format!(
+                "unknown on {}'s resources: {}",
+                u.owner,
+                u.reasons.join("; ")
+            )
+        }));
+        let evaluation = t
+            .breaches
+            .first()
+            .map(|b| b.counterexample.evaluation.clone());
+        return (evaluation, problems);
+    }
     let question = Question {
         principal: (*case.request.principal).clone(),
         actions: q.actions.clone(),
@@ -139,7 +205,7 @@ pub(crate) fn run_quantified(
         patterns: q.patterns,
         context: Context::clone(&case.request.context),
         keys: q.keys.clone(),
-        expect: expectation(case.expect),
+        expect: case.expect,
         resource_account: case.request.resource_account.as_deref().map(str::to_string),
     };
     let answer = prove(scope, &question, &Limits::default());

@@ -3,7 +3,6 @@
 use serde::Serialize;
 
 use super::case::{Case, RequestBuffer};
-use super::format::Expect;
 use super::load::Suite;
 use super::quantify::run_quantified;
 use crate::engine::{Decision, Evaluation};
@@ -220,11 +219,4 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             })
             .collect()
     })
-}
-
-impl Expect {
-    /// Whether an expectation is a deny of some kind
-    pub fn is_deny(self) -> bool {
-        self != Self::Allow
-    }
 }

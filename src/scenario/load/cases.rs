@@ -15,7 +15,7 @@ use crate::request::{is_account_id, Context, IamKind, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::expand::{bindings, substitute};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
-use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification};
+use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification, Quant};
 
 /// `service:Action` without wildcards.
 pub fn check_action(action: &str) -> Result<(), String> {
@@ -43,8 +43,8 @@ struct Checked {
     /// The scenario's context, or the file's when the scenario adds none
     context: Arc<Context>,
     binds: Vec<IndexMap<String, String>>,
-    /// For a quantified scenario: whether actions and resources are patterns, and the keys
-    quantified: Option<(bool, crate::prove::Keys)>,
+    /// For a quantified scenario: how it ranges
+    quantified: Option<Quant>,
 }
 
 /// What every case of one scenario shares.
@@ -136,8 +136,7 @@ pub(super) fn expand_scenario(
         skip: sc.skip.as_deref().map(Arc::from),
         tags: tags.into(),
     };
-    if let Some((patterns, keys)) = &c.quantified {
-        let q = (*patterns, keys.clone());
+    if let Some(q) = c.quantified.clone() {
         let lists = (&c.actions[..], &c.resources[..], &c.binds[..]);
         return expand_quantified(sc, lists, q, &shared, resolver, names, out, &err);
     }
@@ -200,7 +199,10 @@ fn check(
     err: &dyn Fn(String) -> ScenarioError,
     inventory: Option<&crate::inventory::Inventory>,
 ) -> Result<Checked, ScenarioError> {
+    let quantified = quantification(sc).map_err(err)?;
+    let tenancy = quantified.as_ref().is_some_and(|q| q.tenancy.is_some());
     let actions: Vec<String> = match (&sc.action, &sc.actions) {
+        _ if tenancy => vec!["*".into()],
         (Some(a), None) => vec![a.clone()],
         (None, Some(l)) if !l.is_empty() => l.clone(),
         (None, Some(_)) => return Err(err("`actions` is empty".into())),
@@ -208,6 +210,7 @@ fn check(
         (None, None) => return Err(err("missing `action`".into())),
     };
     let resources: Vec<String> = match (&sc.resource, &sc.resources) {
+        _ if tenancy => Vec::new(),
         (Some(r), None) => vec![r.clone()],
         (None, Some(l)) if !l.is_empty() => l.clone(),
         (None, Some(_)) => return Err(err("`resources` is empty".into())),
@@ -264,8 +267,29 @@ fn check(
         session_policy,
         context,
         binds,
-        quantified: quantification(sc).map_err(err)?,
+        quantified,
     })
+}
+
+/// A tenancy claim needs the inventory's ownership, and its exceptions must be owners.
+fn check_owners(except: &[String], resolver: &Resolver<'_>) -> Result<(), String> {
+    let owners = resolver.inventory.map(|i| &i.ownership[..]).unwrap_or(&[]);
+    if owners.is_empty() {
+        return Err(
+            "`tenancy` needs the inventory's ownership.json (written by `iamsim generate`)".into(),
+        );
+    }
+    for e in except {
+        if !owners.iter().any(|o| o.owner == *e) {
+            let hint = crate::policy::closest(e, owners.iter().map(|o| o.owner.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "`tenancy.except`: `{e}` is not an owner of ownership.json{hint}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A scenario's actions, resources and `for_each` bindings.
@@ -280,13 +304,17 @@ type Lists<'c> = (&'c [String], &'c [String], &'c [IndexMap<String, String>]);
 fn expand_quantified(
     sc: &Scenario,
     (actions_in, resources_in, binds): Lists<'_>,
-    (patterns, keys): (bool, crate::prove::Keys),
+    quant: Quant,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
     names: &mut HashSet<u64>,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
+    let patterns = quant.patterns;
+    if let Some(except) = &quant.tenancy {
+        check_owners(except, resolver).map_err(err)?;
+    }
     for b in binds {
         let name = substitute(&sc.name, b).map_err(err)?;
         let principal = resolver.principal(&substitute(&sc.principal, b).map_err(err)?, &name)?;
@@ -321,13 +349,17 @@ fn expand_quantified(
             )));
         }
         let action = resolver.strings.get(&actions.join(", "));
-        let resource = resolver.strings.get(&resources.join(", "));
+        let resource = match &quant.tenancy {
+            Some(_) => resolver.strings.get("(every resource of another owner)"),
+            None => resolver.strings.get(&resources.join(", ")),
+        };
         let mut case = shared.case(name, &principal, &action, resource, None);
         case.quantified = Some(Arc::new(Quantified {
             actions,
             resources,
             patterns,
-            keys: keys.clone(),
+            keys: quant.keys.clone(),
+            tenancy: quant.tenancy.clone(),
         }));
         out.push(case);
     }

@@ -69,6 +69,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "where",
     "for_all_context",
     "quantify",
+    "tenancy",
 ];
 
 /// The fields of a `for_each` variable that names inventory entries.
@@ -84,8 +85,20 @@ fn check_quantifiers(obj: &serde_json::Map<String, Value>) -> Result<(), String>
         }
     }
     match obj.get("quantify") {
+        None | Some(Value::Bool(_)) => {}
+        Some(_) => return Err("`quantify` is `true` or `false`".into()),
+    }
+    match obj.get("tenancy") {
         None | Some(Value::Bool(_)) => Ok(()),
-        Some(_) => Err("`quantify` is `true` or `false`".into()),
+        Some(Value::Object(o))
+            if o.keys().all(|k| k == "except")
+                && o.get("except")
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| l.iter().all(Value::is_string)) =>
+        {
+            Ok(())
+        }
+        Some(_) => Err("`tenancy` is `true` or `{\"except\": [owner, ...]}`".into()),
     }
 }
 
@@ -158,7 +171,7 @@ mod tests {
                 "expect" => serde_json::json!("allow"),
                 "tags" => serde_json::json!([]),
                 "for_each" | "context" | "session_policy" => serde_json::json!({}),
-                "for_all_context" | "quantify" => serde_json::json!(true),
+                "for_all_context" | "quantify" | "tenancy" => serde_json::json!(true),
                 "actions" | "resources" => serde_json::json!(["x"]),
                 _ => serde_json::json!("x"),
             };
