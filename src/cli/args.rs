@@ -119,7 +119,7 @@ pub enum ExpectArg {
 pub enum Command {
     /// Replay scenario files against the policies; exit 1 if any case misses its expectation
     #[command(
-        after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage."
+        after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n  iamsim check scenarios/ --coverage --fail-on-uncovered\n\nExit codes: 0 all met, 1 some failed (or, with --fail-on-uncovered, a statement no case exercised), 2 bad input or usage."
     )]
     Check(CheckArgs),
     /// Answer "can P do A on R, and why?"
@@ -330,6 +330,13 @@ pub struct CheckArgs {
     /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
+    /// List every statement of the inventory and whether a case exercised it (after a text
+    /// report; on standard error for other formats or with --output)
+    #[arg(long)]
+    pub coverage: bool,
+    /// Exit 1 when a statement of the inventory is exercised by no case (implies --coverage)
+    #[arg(long)]
+    pub fail_on_uncovered: bool,
 }
 
 /// Arguments of `who-can`.

@@ -29,6 +29,18 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     }
     out.flush()?;
     drop(out);
+    let mut uncovered = 0;
+    if a.coverage || a.fail_on_uncovered {
+        let c = scenario::coverage(&suite, &outcomes);
+        uncovered = c.uncovered().count();
+        // After a text report on the terminal; elsewhere on standard error, so that a JSON,
+        // JUnit or Markdown report stays one document.
+        if output.is_none() && a.format == CheckFormat::Text {
+            report::coverage_text(&mut *io.out, &c)?;
+        } else {
+            report::coverage_text(&mut *io.err, &c)?;
+        }
+    }
     let t = Tally::of(&outcomes);
     // The process is about to exit: freeing a large suite (100,000 cases) one allocation at a
     // time costs more than running it, so let the OS reclaim the memory instead.
@@ -42,7 +54,7 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         }
         writeln!(io.err)?;
     }
-    Ok(if t.failed > 0 {
+    Ok(if t.failed > 0 || (a.fail_on_uncovered && uncovered > 0) {
         Exit::Failure
     } else {
         Exit::Success
@@ -111,6 +123,8 @@ mod tests {
             color: Color::Never,
             no_catalog: false,
             vars: Vec::new(),
+            coverage: false,
+            fail_on_uncovered: false,
         }
     }
 

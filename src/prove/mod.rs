@@ -240,6 +240,10 @@ pub struct Answer {
     pub action_classes: usize,
     /// Resource classes decided (over every action class)
     pub resource_classes: usize,
+    /// The statements that decided a representative: the Allows of an allowed one, the Denies
+    /// of an explicitly denied one (for coverage)
+    #[serde(skip)]
+    pub exercised: Vec<crate::engine::StatementId>,
 }
 
 impl Answer {

@@ -13,7 +13,7 @@ use super::partition::intersects;
 use super::resources::{representatives, Domain, ResourceInput};
 use super::scope::Scope;
 use super::{Answer, Counterexample, Keys, Limits, Question, Verdict};
-use crate::engine::is_derived_key;
+use crate::engine::{is_derived_key, Decision};
 use crate::inventory::NamedPolicy;
 use crate::policy::{Effect, Statement};
 use crate::request::{Context, Principal, Request};
@@ -63,6 +63,7 @@ struct Run<'q, 's, 'a> {
     resource_classes: usize,
     unknown: Vec<String>,
     found: Option<Counterexample>,
+    exercised: std::collections::HashSet<crate::engine::StatementId>,
 }
 
 impl Run<'_, '_, '_> {
@@ -163,6 +164,9 @@ impl Run<'_, '_, '_> {
         }
         let ev = self.scope.engine.evaluate(&req);
         self.requests += 1;
+        if matches!(ev.decision, Decision::Allow | Decision::ExplicitDeny) {
+            self.exercised.extend(ev.deciding.iter().cloned());
+        }
         if !self.q.expect.is_met_by(ev.decision) {
             self.found = Some(Counterexample::new(req, absent, ev));
         }
@@ -208,6 +212,7 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
         resource_classes: 0,
         unknown: Vec::new(),
         found: None,
+        exercised: std::collections::HashSet::new(),
     };
     let base = without(&q.context, &|k| run.quantified(k));
     run.base = base;
@@ -286,12 +291,15 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
         (None, true) => Verdict::Proved,
         (None, false) => Verdict::Unknown(run.unknown),
     };
+    let mut exercised: Vec<_> = run.exercised.into_iter().collect();
+    exercised.sort_by(|a, b| (&a.policy, a.index).cmp(&(&b.policy, b.index)));
     Answer {
         verdict,
         requests: run.requests,
         action_classes: groups.len(),
         actions: actions.len(),
         resource_classes: run.resource_classes,
+        exercised,
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Tenancy {
     pub breaches: Vec<Breach>,
     /// Questions that could not be decided
     pub unknown: Vec<Undecided>,
+    /// The statements that decided a representative (for coverage)
+    #[serde(skip)]
+    pub exercised: Vec<crate::engine::StatementId>,
 }
 
 impl Tenancy {
@@ -333,6 +336,11 @@ pub fn tenancy(
             let answer = prove(scope, &q, limits);
             out.questions += 1;
             out.requests += answer.requests;
+            for id in answer.exercised {
+                if !out.exercised.contains(&id) {
+                    out.exercised.push(id);
+                }
+            }
             match answer.verdict {
                 Verdict::Proved => {}
                 Verdict::Counterexample(c) => out.breaches.push(Breach {

@@ -2,6 +2,7 @@
 //! running and verdicts.
 
 mod case;
+mod coverage;
 mod expand;
 mod format;
 mod load;
@@ -10,6 +11,7 @@ mod run;
 mod validate;
 
 pub use case::{Case, CaseRequest, Quantified};
+pub use coverage::{coverage, Coverage, Covered};
 pub use expand::MAX_EXPANSION;
 pub use format::{
     Expect, ForAllContext, ForEachValues, InventoryNames, Scenario, ScenarioFile, TenancyField,

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 use super::case::{Case, Quantified};
 use super::format::{Expect, ForAllContext, ForEachValues, Scenario, TenancyField};
 use crate::catalog::Catalog;
-use crate::engine::Evaluation;
+use crate::engine::{Evaluation, StatementId};
 use crate::inventory::Inventory;
 use crate::pattern::{Dialect, Wildcard};
 use crate::prove::{prove, tenancy, Keys, Limits, Question, Scope, Verdict};
@@ -159,13 +159,13 @@ fn agent_keys(inv: &Inventory) -> Vec<String> {
     inv.ownership.iter().map(|o| o.owner.clone()).collect()
 }
 
+/// What a quantified case gives: the counterexample's evaluation, the problems (none when
+/// proved), and the statements that decided one of its requests.
+type Decided = (Option<Evaluation>, Vec<String>, Vec<StatementId>);
+
 /// Decide a quantified case: no problem when proved; the counterexample (with its
 /// evaluation), the reasons it is unknown, or an empty set of requests otherwise.
-pub(crate) fn run_quantified(
-    scope: &Scope<'_>,
-    case: &Case,
-    q: &Quantified,
-) -> (Option<Evaluation>, Vec<String>) {
+pub(crate) fn run_quantified(scope: &Scope<'_>, case: &Case, q: &Quantified) -> Decided {
     if let Some(except) = &q.tenancy {
         let t = tenancy(
             scope,
@@ -195,7 +195,7 @@ pub(crate) fn run_quantified(
             .breaches
             .first()
             .map(|b| b.counterexample.evaluation.clone());
-        return (evaluation, problems);
+        return (evaluation, problems, t.exercised);
     }
     let question = Question {
         principal: (*case.request.principal).clone(),
@@ -209,6 +209,7 @@ pub(crate) fn run_quantified(
         resource_account: case.request.resource_account.as_deref().map(str::to_string),
     };
     let answer = prove(scope, &question, &Limits::default());
+    let exercised = answer.exercised;
     match answer.verdict {
         Verdict::Proved if answer.requests == 0 => (
             None,
@@ -216,12 +217,17 @@ pub(crate) fn run_quantified(
                 "no request in the quantified set: no action of `{}` takes a resource of `{}`",
                 case.request.action, case.request.resource
             )],
+            exercised,
         ),
-        Verdict::Proved => (None, Vec::new()),
+        Verdict::Proved => (None, Vec::new(), exercised),
         Verdict::Counterexample(c) => {
             let line = format!("counterexample: {}", c.describe());
-            (Some(c.evaluation), vec![line])
+            (Some(c.evaluation), vec![line], exercised)
         }
-        Verdict::Unknown(why) => (None, vec![format!("unknown: {}", why.join("; "))]),
+        Verdict::Unknown(why) => (
+            None,
+            vec![format!("unknown: {}", why.join("; "))],
+            exercised,
+        ),
     }
 }

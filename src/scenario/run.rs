@@ -31,6 +31,9 @@ pub struct Outcome {
     pub status: Status,
     /// What did not meet the expectation
     pub problems: Vec<String>,
+    /// For a quantified case: the statements that decided one of its requests (an allowing
+    /// Allow, a denying Deny); for a single request they are its evaluation's
+    pub exercised: Vec<crate::engine::StatementId>,
 }
 
 /// Totals of a run.
@@ -104,6 +107,7 @@ fn run_one(
             evaluation: None,
             status: Status::Skipped,
             problems: Vec::new(),
+            exercised: Vec::new(),
         };
     }
     let Some((_, engine)) = suite.engines.get(case.engine) else {
@@ -112,6 +116,7 @@ fn run_one(
             evaluation: None,
             status: Status::Failed,
             problems: vec!["no inventory".into()],
+            exercised: Vec::new(),
         };
     };
     if let Some(q) = &case.quantified {
@@ -121,9 +126,10 @@ fn run_one(
                 evaluation: None,
                 status: Status::Failed,
                 problems: vec!["no inventory for a quantified case".into()],
+                exercised: Vec::new(),
             };
         };
-        let (evaluation, problems) = run_quantified(scope, case, q);
+        let (evaluation, problems, exercised) = run_quantified(scope, case, q);
         let status = if problems.is_empty() {
             Status::Passed
         } else {
@@ -134,6 +140,7 @@ fn run_one(
             evaluation,
             status,
             problems,
+            exercised,
         };
     }
     let ev = engine.evaluate(buf.request(&case.request));
@@ -148,6 +155,7 @@ fn run_one(
         evaluation: Some(ev),
         status,
         problems,
+        exercised: Vec::new(),
     }
 }
 
@@ -213,6 +221,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                             evaluation: None,
                             status: Status::Failed,
                             problems: vec!["internal: the thread running this case failed".into()],
+                            exercised: Vec::new(),
                         })
                         .collect()
                 })
