@@ -23,7 +23,24 @@ pub fn write_text(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
         out,
         "{gained} gained, {lost} lost ({} requests asked)",
         diff.size.requests
-    )
+    )?;
+    write_gaps(out, diff, "")
+}
+
+/// The parts of the space not split exactly, after a note that changes there may be missed.
+fn write_gaps(out: &mut impl Write, diff: &Diff, bullet: &str) -> io::Result<()> {
+    if diff.gaps.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{bullet}not split exactly, so a change there may be missed ({}):",
+        diff.gaps.len()
+    )?;
+    for g in &diff.gaps {
+        writeln!(out, "  - {g}")?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -34,6 +51,7 @@ struct JsonDiff<'a> {
     size: &'a super::SpaceSize,
     summary: Vec<JsonLine<'a>>,
     changes: &'a [super::Change],
+    gaps: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -43,7 +61,8 @@ struct JsonLine<'a> {
     line: &'a SummaryLine,
 }
 
-/// `{"schema_version": 1, "gained", "lost", "size", "summary": [...], "changes": [...]}`.
+/// `{"schema_version": 1, "gained", "lost", "size", "summary": [...], "changes": [...],
+/// "gaps": [...]}`.
 pub fn write_json(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     let (gained, lost) = counts(diff);
     let doc = JsonDiff {
@@ -60,6 +79,7 @@ pub fn write_json(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             })
             .collect(),
         changes: &diff.changes,
+        gaps: &diff.gaps,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -74,11 +94,12 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     let (gained, lost) = counts(diff);
     writeln!(out, "### iamsim diff: {gained} gained, {lost} lost\n")?;
     if diff.summary.is_empty() {
-        return writeln!(
+        writeln!(
             out,
             "No access changes ({} requests asked).",
             diff.size.requests
-        );
+        )?;
+        return write_gaps(out, diff, "\n");
     }
     writeln!(
         out,
@@ -111,5 +132,6 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             cell(&l.statements.join("; "))
         )?;
     }
-    writeln!(out, "\n{} requests asked.", diff.size.requests)
+    writeln!(out, "\n{} requests asked.", diff.size.requests)?;
+    write_gaps(out, diff, "\n")
 }

@@ -1,6 +1,6 @@
 //! The smallest honest summary of a diff: changes grouped by principal, service and direction,
 //! actions collapsed to the allowing statement's own patterns when those cover exactly the
-//! actions that changed, and resources shown as the patterns their witnesses stand for.
+//! actions that changed, and resources shown as the patterns their classes fall in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -23,7 +23,7 @@ pub struct SummaryLine {
     pub direction: Direction,
     /// Actions, or the patterns that cover exactly them (`logs:Describe*`)
     pub actions: Vec<String>,
-    /// Resources: ARNs, or the patterns the witnesses asked about stand for
+    /// Resources: ARNs, or the patterns the classes asked about fall in
     pub resources: Vec<String>,
     /// The context the change needs, when any
     pub context: IndexMap<String, String>,

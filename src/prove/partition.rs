@@ -74,6 +74,7 @@ pub(crate) fn classes(
         start..start + len
     };
     let alphabet = alphabet(globs);
+    let lowered: Vec<(char, char)> = alphabet.iter().map(|c| (*c, lower(*c))).collect();
     let mut start = vec![0u64; width];
     for (i, g) in globs.iter().enumerate() {
         if let Some(s) = start.get_mut(span(i)) {
@@ -113,13 +114,19 @@ pub(crate) fn classes(
         if globs.iter().enumerate().all(|(i, g)| g.settled(part(i))) {
             continue;
         }
+        // Only live globs move: a dead one stays dead (and zero in `next`).
+        let alive: Vec<usize> = (0..globs.len())
+            .filter(|i| part(*i).iter().any(|w| *w != 0))
+            .collect();
         let mut next = vec![0u64; width];
-        for &c in &alphabet {
+        for &(c, lc) in &lowered {
             next.iter_mut().for_each(|w| *w = 0);
-            for (i, g) in globs.iter().enumerate() {
+            for &i in &alive {
                 let r = span(i);
-                if let (Some(cur), Some(out)) = (state.get(r.clone()), next.get_mut(r)) {
-                    g.step(cur, c, out);
+                if let (Some(g), Some(cur), Some(out)) =
+                    (globs.get(i), state.get(r.clone()), next.get_mut(r))
+                {
+                    g.step_lower(cur, c, lc, out);
                 }
             }
             if seen.contains_key(&next) {
@@ -140,16 +147,36 @@ pub(crate) fn classes(
             order.push(member);
         }
     }
+    let fresh = alphabet.first().copied();
     Ok(order
         .into_iter()
         .map(|member| {
             let node = found.get(&member).copied().unwrap_or(0);
-            Class {
-                member,
-                rep: spell(&nodes, node),
-            }
+            let rep = readable(globs, &member, spell(&nodes, node), fresh);
+            Class { member, rep }
         })
         .collect())
+}
+
+/// The representative with one more fresh character (`b/x` rather than `b/`, `us-x` rather
+/// than `us-`) when that string is in the same class: the shortest string often ends where a
+/// wildcard matched nothing, which reads like a typo.
+fn readable(globs: &[&Glob], member: &[bool], rep: String, fresh: Option<char>) -> String {
+    let Some(f) = fresh else { return rep };
+    // Only after a separator: `acme-dev-support` stays as written.
+    if !rep.ends_with(['/', '-', ':', '.', '_', '=', '@']) {
+        return rep;
+    }
+    let longer = format!("{rep}{f}");
+    let same = globs
+        .iter()
+        .zip(member)
+        .all(|(g, m)| g.is_match(&longer) == *m);
+    if same {
+        longer
+    } else {
+        rep
+    }
 }
 
 /// The string that leads to `node`.
