@@ -56,7 +56,7 @@ impl Engine {
         let principal = completed.as_ref().unwrap_or(&req.principal);
 
         // Rules the service enforces whatever the policies say.
-        if let Some(ev) = service_rule(action, resource, principal, sink) {
+        if let Some(ev) = service_rule(action, service, resource, principal, sink) {
             return ev;
         }
 

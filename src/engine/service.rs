@@ -4,7 +4,7 @@
 use super::decide::Decision;
 use super::trace::{Layer, TraceEvent, TraceSink};
 use super::Evaluation;
-use crate::request::{IamKind, Principal};
+use crate::request::{IamKind, IamPrincipal, Principal};
 
 /// `sts:GetCallerIdentity`: "No permissions are required to perform this operation. If an
 /// administrator attaches a policy to your identity that explicitly denies access to the
@@ -27,13 +27,26 @@ const PARTITIONS: &str =
 /// The partition of an ARN (`aws` of `arn:aws:s3:::b`), without splitting the rest.
 pub(crate) fn partition_of(arn: &str) -> Option<&str> {
     let rest = arn.strip_prefix("arn:")?;
-    rest.get(..rest.find(':')?).filter(|p| !p.is_empty())
+    let end = rest.bytes().position(|b| b == b':')?;
+    rest.get(..end).filter(|p| !p.is_empty())
 }
 
-/// The decision a service rule makes for this request, if one applies; `action` is lowercased.
-#[inline]
+/// Is `arn` in `partition` (or not an ARN at all)? The common case, checked without a scan.
+#[inline(always)]
+fn in_partition(arn: &str, partition: &str) -> bool {
+    let b = arn.as_bytes();
+    let n = partition.len();
+    b.get(..4) != Some(b"arn:".as_slice())
+        || (b.get(4..4 + n) == Some(partition.as_bytes()) && b.get(4 + n) == Some(&b':'))
+        || partition_of(arn).is_none_or(|p| p == partition || p == "*")
+}
+
+/// The decision a service rule makes for this request, if one applies; `action` is lowercased
+/// and `service` is its prefix.
+#[inline(always)]
 pub(super) fn service_rule<S: TraceSink>(
     action: &str,
+    service: &str,
     resource: &str,
     caller: &Principal,
     sink: &mut S,
@@ -41,6 +54,20 @@ pub(super) fn service_rule<S: TraceSink>(
     let Principal::Iam(ip) = caller else {
         return None;
     };
+    if service != "sts" && in_partition(resource, &ip.partition) {
+        return None;
+    }
+    rule(action, resource, ip, sink)
+}
+
+/// [`service_rule`] past its fast path.
+#[cold]
+fn rule<S: TraceSink>(
+    action: &str,
+    resource: &str,
+    ip: &IamPrincipal,
+    sink: &mut S,
+) -> Option<Evaluation> {
     let (decision, why) = if action == GET_CALLER_IDENTITY {
         (
             Decision::Allow,
@@ -96,11 +123,13 @@ mod tests {
             "arn:aws:sts::111122223333:assumed-role/app/s",
             "arn:aws:iam::111122223333:root",
         ] {
-            let ev = service_rule(GET_CALLER_IDENTITY, "*", &iam(arn), &mut NoTrace).unwrap();
+            let ev =
+                service_rule(GET_CALLER_IDENTITY, "sts", "*", &iam(arn), &mut NoTrace).unwrap();
             assert_eq!(ev.decision, Decision::Allow, "{arn}");
         }
         assert!(service_rule(
             GET_CALLER_IDENTITY,
+            "sts",
             "*",
             &Principal::Anonymous,
             &mut NoTrace
@@ -112,6 +141,7 @@ mod tests {
     fn get_session_token_is_for_users_and_root_only() {
         let user = service_rule(
             GET_SESSION_TOKEN,
+            "sts",
             "*",
             &iam("arn:aws:iam::111122223333:user/a"),
             &mut NoTrace,
@@ -120,6 +150,7 @@ mod tests {
         let mut trace = Trace::default();
         let role = service_rule(
             GET_SESSION_TOKEN,
+            "sts",
             "*",
             &iam("arn:aws:sts::111122223333:assumed-role/r/s"),
             &mut trace,
@@ -135,11 +166,24 @@ mod tests {
     #[test]
     fn a_resource_in_another_partition_is_out_of_reach() {
         let caller = iam("arn:aws:iam::111122223333:user/a");
-        let ev =
-            service_rule("s3:getobject", "arn:aws-cn:s3:::b/k", &caller, &mut NoTrace).unwrap();
+        let ev = service_rule(
+            "s3:getobject",
+            "s3",
+            "arn:aws-cn:s3:::b/k",
+            &caller,
+            &mut NoTrace,
+        )
+        .unwrap();
         assert_eq!(ev.blocked_by, Some(Layer::Service));
-        assert!(service_rule("s3:getobject", "arn:aws:s3:::b/k", &caller, &mut NoTrace).is_none());
-        assert!(service_rule("s3:getobject", "*", &caller, &mut NoTrace).is_none());
+        assert!(service_rule(
+            "s3:getobject",
+            "s3",
+            "arn:aws:s3:::b/k",
+            &caller,
+            &mut NoTrace
+        )
+        .is_none());
+        assert!(service_rule("s3:getobject", "s3", "*", &caller, &mut NoTrace).is_none());
         assert_eq!(
             partition_of("arn:aws-us-gov:kms:r:1:key/k"),
             Some("aws-us-gov")

@@ -6,5 +6,5 @@ mod nfa;
 mod token;
 pub mod wildcard;
 
-pub use arn::{is_account_id, Arn, ArnPattern};
+pub use arn::{is_account_id, Arn, ArnPattern, PARTITIONS};
 pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

@@ -345,12 +345,23 @@ mod tests {
     }
 
     #[test]
-    fn variables_only_in_the_resource_part() {
+    fn variables_in_any_segment_but_the_structure_still_checked() {
+        // AWS's own AmazonTimestreamInfluxDBServiceRolePolicy has a variable in the account.
+        let doc = parse_str(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:*:kms:*:${aws:PrincipalAccount}:key/*"}}"#,
+            "p.json",
+            PolicyKind::Identity,
+        )
+        .unwrap();
+        assert!(matches!(
+            doc.statements[0].resource,
+            Some(ResourceClause::Resource(ref r)) if matches!(r[0].matcher, ResourceMatcher::Template(_))
+        ));
         assert!(err(
-            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:${aws:username}::b"}}"#,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:${aws:username}"}}"#,
             PolicyKind::Identity
         )
-        .contains("policy variables are allowed only in the resource part"));
+        .contains("six colon-separated parts"));
         let old = parse_str(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
             "p.json",
