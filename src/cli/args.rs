@@ -270,6 +270,9 @@ pub struct CheckArgs {
     /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
+    /// Fail (exit 1) when there is any warning, such as an Allow naming an unknown action
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Arguments of `who-can`.
@@ -312,6 +315,9 @@ pub struct DiffArgs {
     /// Write the report here instead of standard output
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Do not check HEAD's policies against the AWS catalog
+    #[arg(long)]
+    pub no_catalog: bool,
 }
 
 /// Arguments of `generate`.

@@ -31,6 +31,11 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     };
     let actions = expand_actions(&a.action, a.no_catalog)?;
     if !a.no_catalog {
+        let label = match is_adhoc(a) {
+            true => "the policies given".to_string(),
+            false => a.policies.display().to_string(),
+        };
+        super::check_inventory(&engine, &label, &mut *io.err)?;
         for action in &actions {
             validate_request(action, engine.resolve_alias(&resource))?;
         }

@@ -129,6 +129,25 @@ pub fn compile_for_exit(policies: &Path) -> Result<Engine, Error> {
     Ok(engine)
 }
 
+/// Check an inventory's policies against the catalog (`scenario::check_policies`): warnings
+/// (an Allow that grants nothing) as `warning:` lines on `err`, errors (a Deny that cannot
+/// protect) as the command's error.
+pub fn check_inventory(engine: &Engine, label: &str, err: &mut dyn Write) -> Result<(), Error> {
+    let found = scenario::check_policies(engine);
+    for w in &found.warnings {
+        writeln!(
+            err,
+            "warning: {}",
+            crate::policy::one_line(&format!("{label}: {w}"))
+        )?;
+    }
+    if found.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(check::policy_errors(label, &found.errors)))
+    }
+}
+
 /// `1 file`, `3 files`.
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {

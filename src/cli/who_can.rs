@@ -28,6 +28,9 @@ struct Listed {
 /// Run `who-can`: always exit 0 once the question could be asked.
 pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let engine = compile_for_exit(&a.policies)?;
+    if !a.no_catalog {
+        super::check_inventory(&engine, &a.policies.display().to_string(), &mut *io.err)?;
+    }
     let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
     let mut entries = Vec::new();
     for action in expand_actions(&a.action, a.no_catalog)? {

@@ -14,6 +14,7 @@ mod prepare;
 mod resolve;
 mod run;
 mod service;
+mod statements;
 mod trace;
 mod who_can;
 

@@ -35,11 +35,15 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
             }))
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "schema_version": SCHEMA_VERSION,
         "summary": Tally::of(outcomes),
         "cases": cases,
     });
+    // Only when there are some, so a clean run's report is unchanged.
+    if let (false, Some(map)) = (suite.warnings.is_empty(), doc.as_object_mut()) {
+        map.insert("warnings".into(), json!(suite.warnings));
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -92,6 +92,25 @@ pub fn check_junit(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> 
         }
         writeln!(out, "  </testsuite>")?;
     }
+    if !suite.warnings.is_empty() {
+        // A suite of no tests whose `system-err` (the schema's place for a run's output) holds
+        // them, so that dashboards show the warnings beside the tests.
+        let text: Vec<String> = suite
+            .warnings
+            .iter()
+            .map(|w| format!("warning: {w}"))
+            .collect();
+        writeln!(
+            out,
+            r#"  <testsuite name="warnings" tests="0" failures="0" errors="0" skipped="0">"#
+        )?;
+        writeln!(
+            out,
+            "    <system-err>{}</system-err>",
+            xml_escape(&text.join("\n"))
+        )?;
+        writeln!(out, "  </testsuite>")?;
+    }
     writeln!(out, "</testsuites>")
 }
 

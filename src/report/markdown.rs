@@ -22,6 +22,13 @@ pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) 
         "### {icon} iamsim check: {} passed, {} failed, {} skipped\n",
         t.passed, t.failed, t.skipped
     )?;
+    if !suite.warnings.is_empty() {
+        writeln!(out, "**Warnings**\n")?;
+        for w in &suite.warnings {
+            writeln!(out, "- {}", cell(w))?;
+        }
+        writeln!(out)?;
+    }
     let failed: Vec<&Outcome> = outcomes
         .iter()
         .filter(|o| o.status == Status::Failed)

@@ -5,6 +5,7 @@ mod case;
 mod expand;
 mod format;
 mod load;
+mod policy_check;
 mod run;
 mod validate;
 
@@ -16,5 +17,6 @@ pub use load::{
     resolve_principal, resolve_resource, scenario_files, LoadOptions, ScenarioError, Suite,
     MAX_CASES,
 };
+pub use policy_check::{check_policies, typo_notes, PolicyCheck, PolicyIssue};
 pub use run::{judge, run_suite, Outcome, Status, Tally};
 pub use validate::{validate_cases, InvalidCase, UnknownContextKey, Validation};

@@ -39,6 +39,8 @@ pub struct Suite {
     pub cases: Vec<Case>,
     /// Descriptions by file
     pub descriptions: Vec<(String, String)>,
+    /// Warnings about the suite or its inventories (catalog checks), for every report format
+    pub warnings: Vec<String>,
 }
 
 /// Options for loading a suite.
