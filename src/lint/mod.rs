@@ -20,7 +20,7 @@ pub use locate::{line_of, JsonPath, Segment};
 pub use output::{write_json, write_text, Summary};
 pub use rule::{Finding, Rule, Severity};
 pub use sarif::write_sarif;
-pub use source::{lint_paths, lint_policy_text, Report};
+pub use source::{lint_each, lint_paths, lint_policy_text, Report};
 
 use crate::inventory::LoadError;
 

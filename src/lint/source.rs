@@ -22,28 +22,58 @@ pub struct Report {
     pub documents: usize,
 }
 
+impl Report {
+    /// Add another report's findings and documents after this one's.
+    fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.documents += other.documents;
+    }
+}
+
 /// Lint policy files and `policies/` directories. A directory is loaded as an inventory first
 /// (so a broken inventory is an error, as for `check`), then every document in it is linted.
 /// A file is one policy document; its kind is read from it: with `Principal` it is a
 /// resource-based policy (a trust policy if a statement has no `Resource`), else an identity
 /// policy. Errors: unreadable or invalid files, and paths that hold no policy document.
 pub fn lint_paths(paths: &[PathBuf]) -> Result<Report, LintError> {
+    let (report, mut failures) = lint_each(paths);
+    match failures.is_empty() {
+        true => Ok(report),
+        false => Err(failures.remove(0)),
+    }
+}
+
+/// Lint every path that can be read, and say which could not: one unreadable file does not
+/// hide the findings of the others.
+pub fn lint_each(paths: &[PathBuf]) -> (Report, Vec<LintError>) {
     let mut linter = Linter::new();
     let mut report = Report::default();
+    let mut failures = Vec::new();
     for path in paths {
-        let before = report.documents;
-        if path.is_dir() {
-            lint_inventory(&mut linter, path, &mut report)?;
-        } else {
-            let file = label(path);
-            let text = read_text(path)?;
-            lint_text(&mut linter, &file, &text, &mut report)?;
-        }
-        if report.documents == before {
-            return Err(LintError::NoDocuments(label(path)));
+        if let Err(e) = lint_path(&mut linter, path, &mut report) {
+            failures.push(e);
         }
     }
-    Ok(report)
+    (report, failures)
+}
+
+/// Lint one file or `policies/` directory into `report`.
+fn lint_path(linter: &mut Linter, path: &Path, report: &mut Report) -> Result<(), LintError> {
+    let before = report.documents;
+    // Findings of a document that fails part-way are not kept: the file is reported instead.
+    let mut own = Report::default();
+    if path.is_dir() {
+        lint_inventory(linter, path, &mut own)?;
+    } else {
+        let file = label(path);
+        let text = read_text(path)?;
+        lint_text(linter, &file, &text, &mut own)?;
+    }
+    report.merge(own);
+    if report.documents == before {
+        return Err(LintError::NoDocuments(label(path)));
+    }
+    Ok(())
 }
 
 /// Lint one bare policy document given as text; `file` names it in findings.
