@@ -279,6 +279,35 @@ fn l009_allow_with_not_principal_only() {
     assert!(messages(&r, Rule::AllowNotPrincipal)[0].contains("anonymous callers included"));
 }
 
+/// Actions of discontinued services (data/catalog/retired-services.tsv) are their own finding,
+/// without a did-you-mean; an unknown prefix that is not on the list stays L001.
+#[test]
+fn l010_actions_of_retired_services() {
+    let r = lint("l010-retired-service.json");
+    assert_eq!(
+        found(&r),
+        [
+            ("IAMSIM-L010", "Statement[0].Action[0]", 8),
+            ("IAMSIM-L010", "Statement[0].Action[1]", 9),
+            ("IAMSIM-L010", "Statement[0].Action[2]", 10),
+            ("IAMSIM-L001", "Statement[1].Action", 18),
+        ]
+    );
+    assert_eq!(r.findings[0].severity(), Severity::Warning);
+    assert_eq!(
+        r.findings[0].message,
+        "`deepracer:ListModels` is an action of AWS DeepRacer (`deepracer`), a retired service: it matches no action AWS lists now"
+    );
+    assert_eq!(
+        r.findings[1].fix,
+        "remove it: AWS has discontinued AWS IoT 1-Click (https://docs.aws.amazon.com/iot-1-click/latest/developerguide/1click-programming.html)"
+    );
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| !f.message.contains("did you mean") || f.rule == Rule::UnknownAction));
+}
+
 #[test]
 fn policy_text_can_be_linted_without_a_file() {
     let text = r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}"#;

@@ -1,8 +1,10 @@
-//! Rules on what a statement grants: unknown actions (L001), wildcard grants (L002), `Allow`
-//! with `NotAction`/`NotResource` (L003), and `iam:PassRole` on every role (L008).
+//! Rules on what a statement grants: unknown actions (L001), or actions of a retired service
+//! (L010), wildcard grants (L002), `Allow` with `NotAction`/`NotResource` (L003), and
+//! `iam:PassRole` on every role (L008).
 
 use super::context::{Linter, StatementCtx};
 use super::rule::{Finding, Rule};
+use crate::catalog::{retired_service, RetiredService};
 use crate::policy::{
     ActionClause, ActionPattern, Effect, PolicyKind, PrincipalClause, ResourceClause,
 };
@@ -76,6 +78,22 @@ fn unknown_action(
     if !linter.expand(&p.raw).is_empty() {
         return;
     }
+    if let Some(service) = retired_service_of(linter, &p.raw) {
+        let fix = match service.notice {
+            Some(url) => format!("remove it: AWS has discontinued {} ({url})", service.name),
+            None => format!("remove it: AWS has discontinued {}", service.name),
+        };
+        out.push(s.ctx.finding(
+            Rule::RetiredServiceAction,
+            &s.element(element, j),
+            format!(
+                "`{}` is an action of {} (`{}`), a retired service: it matches no action AWS lists now",
+                p.raw, service.name, service.prefix
+            ),
+            fix,
+        ));
+        return;
+    }
     let suggestion = if p.raw.contains(['*', '?']) {
         None
     } else {
@@ -97,6 +115,16 @@ fn unknown_action(
         format!("`{}` matches no known action{hint}", p.raw),
         fix,
     ));
+}
+
+/// The retired service a pattern's prefix names, when the catalog does not know that prefix
+/// (data/catalog/retired-services.tsv).
+fn retired_service_of(linter: &Linter, pattern: &str) -> Option<RetiredService> {
+    let (prefix, _) = pattern.split_once(':')?;
+    if prefix.contains(['*', '?']) || linter.catalog().service(prefix).is_some() {
+        return None;
+    }
+    retired_service(prefix)
 }
 
 fn allow_not(s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
