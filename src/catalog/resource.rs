@@ -156,6 +156,47 @@ mod tests {
         assert_eq!(check("ecr:BatchGetImage", "*"), "AnyResource");
     }
 
+    /// The source data keeps only classic ELB's resource type for the actions both ELB pages
+    /// list; scripts/gen-catalog.py adds back the V2 page's (`ADDED_RESOURCE_TYPES`).
+    #[test]
+    fn elb_v2_resources_are_taken_by_actions_shared_with_classic() {
+        let elb = "arn:aws:elasticloadbalancing:{ra}";
+        let matches = |action: &str, resource: &str, expected: &str| {
+            let arn = format!("{elb}:{resource}");
+            assert_eq!(
+                check(action, &arn),
+                format!("matches {expected}"),
+                "{action} {arn}"
+            );
+        };
+        for (resource, expected) in [
+            ("loadbalancer/app/web/0123456789abcdef", "loadbalancer/app/"),
+            ("loadbalancer/net/web/0123456789abcdef", "loadbalancer/net/"),
+            ("targetgroup/web/0123456789abcdef", "targetgroup"),
+            (
+                "listener/app/web/0123456789abcdef/fedcba9876543210",
+                "listener/app",
+            ),
+            ("loadbalancer/classic-web", "loadbalancer"),
+        ] {
+            matches("elasticloadbalancing:AddTags", resource, expected);
+            matches("elasticloadbalancing:RemoveTags", resource, expected);
+        }
+        for action in [
+            "DeleteLoadBalancer",
+            "ModifyLoadBalancerAttributes",
+            "CreateLoadBalancer",
+        ] {
+            let action = format!("elasticloadbalancing:{action}");
+            matches(
+                &action,
+                "loadbalancer/app/web/0123456789abcdef",
+                "loadbalancer/app/",
+            );
+            matches(&action, "loadbalancer/classic-web", "loadbalancer");
+        }
+    }
+
     #[test]
     fn unknown_actions_are_reported() {
         assert_eq!(check("ecr:BatchGetImages", "*"), "UnknownAction");

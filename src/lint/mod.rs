@@ -6,12 +6,15 @@
 mod actions;
 mod conditions;
 mod context;
+mod covered;
+mod denies;
 mod document;
 mod locate;
 mod output;
 mod redundant;
 mod rule;
 mod sarif;
+mod scope;
 mod source;
 mod variables;
 

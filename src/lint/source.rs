@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::context::{Linter, Placement};
+use super::denies::Denies;
 use super::locate::JsonPath;
 use super::rule::Finding;
+use super::scope::principal_denies;
 use super::LintError;
 use crate::inventory::{load_dir, parse_json, LoadError, MAX_FILE_BYTES};
 use crate::policy::{parse_document, PolicyKind};
@@ -91,28 +93,36 @@ fn lint_text(
 ) -> Result<(), LintError> {
     let value = parse_json(text, file)?;
     let kind = kind_of(&value);
-    lint_one(linter, file, text, &JsonPath::root(), &value, kind, report)
+    let at = Placement {
+        file,
+        text,
+        path: &JsonPath::root(),
+    };
+    lint_one(linter, at, &value, kind, None, report)
 }
 
+/// Lint the document `value` placed at `at`, with the Deny statements beside it (`None`: its
+/// own only).
 fn lint_one(
     linter: &mut Linter,
-    file: &str,
-    text: &str,
-    path: &JsonPath,
+    at: Placement<'_>,
     value: &Value,
     kind: PolicyKind,
+    denies: Option<&Denies<'_>>,
     report: &mut Report,
 ) -> Result<(), LintError> {
+    let (file, path) = (at.file, at.path);
     let label = if path.segments().is_empty() {
         file.to_string()
     } else {
         format!("{file} ({path})")
     };
     let doc = parse_document(value, &label, kind).map_err(LoadError::from)?;
-    let at = Placement { file, text, path };
-    report
-        .findings
-        .extend(linter.lint_document(&doc, value, kind, at));
+    let findings = match denies {
+        Some(denies) => linter.lint_beside(&doc, value, kind, at, denies),
+        None => linter.lint_document(&doc, value, kind, at),
+    };
+    report.findings.extend(findings);
     report.documents += 1;
     Ok(())
 }
@@ -141,8 +151,11 @@ fn kind_of(value: &Value) -> PolicyKind {
 }
 
 /// The inventory's files, in the loader's order (docs/formats.md), and the documents each holds.
+/// An identity document's grants are judged with the Deny statements of every principal that
+/// holds it (scope.rs); other documents with their own.
 fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Result<(), LintError> {
-    load_dir(dir)?;
+    let inventory = load_dir(dir)?;
+    let beside = principal_denies(&inventory, |source| label(Path::new(source)));
     let mut files = Vec::new();
     for sub in ["roles", "users", "groups", "managed", "resources"] {
         let d = dir.join(sub);
@@ -167,7 +180,13 @@ fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Resul
         let value = parse_json(&text, &file)?;
         for (doc_path, kind) in documents(sub, &value) {
             if let Some(doc) = lookup(&value, &doc_path) {
-                lint_one(linter, &file, &text, &doc_path, doc, kind, report)?;
+                let denies = beside.get(&(file.clone(), doc_path.to_string()));
+                let at = Placement {
+                    file: &file,
+                    text: &text,
+                    path: &doc_path,
+                };
+                lint_one(linter, at, doc, kind, denies, report)?;
             }
         }
     }
