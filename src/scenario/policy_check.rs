@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::catalog::{validate_request, Catalog, RequestError};
+use crate::catalog::{retired_service, validate_request, Catalog, RequestError};
 use crate::engine::{Engine, Layer, StatementId};
 use crate::policy::{
     ActionClause, ActionPattern, Effect, ResourceClause, ResourceMatcher, Statement,
@@ -82,7 +82,17 @@ fn statement_issues(catalog: &Catalog, st: &Statement) -> Vec<(String, bool, Opt
     let mut out = Vec::new();
     for p in patterns {
         if catalog.expand(&p.raw).is_empty() {
-            out.push((unknown(catalog, p), listed, Some(p.raw.clone())));
+            // A retired service's action protects nothing, but there is nothing left for it
+            // to protect: a warning whatever the effect (lint: IAMSIM-L010).
+            let retired = p.raw.split(':').next().and_then(retired_service);
+            match retired {
+                Some(r) => out.push((
+                    format!("`{}` is an action of a retired service ({})", p.raw, r.name),
+                    false,
+                    None,
+                )),
+                None => out.push((unknown(catalog, p), listed, Some(p.raw.clone()))),
+            }
         }
     }
     if listed {
@@ -208,6 +218,18 @@ mod tests {
             .message
             .contains("`s3:GetObject` does not act on"));
         assert!(found.warnings.is_empty());
+    }
+
+    #[test]
+    fn a_retired_service_warns_even_in_a_deny() {
+        let e = engine(r#"[{"Effect": "Deny", "Action": "deepracer:*", "Resource": "*"}]"#);
+        let found = check_policies(&e);
+        assert!(found.errors.is_empty());
+        assert!(
+            found.warnings[0].message.contains("retired service"),
+            "{:?}",
+            found.warnings
+        );
     }
 
     #[test]
