@@ -11,7 +11,7 @@ use super::locate::JsonPath;
 use super::rule::Finding;
 use super::LintError;
 use crate::inventory::{load_dir, parse_json, LoadError, MAX_FILE_BYTES};
-use crate::policy::{parse_document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 
 /// What linting some paths found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -61,25 +61,35 @@ fn lint_text(
 ) -> Result<(), LintError> {
     let value = parse_json(text, file)?;
     let kind = kind_of(&value);
-    lint_one(linter, file, text, &JsonPath::root(), &value, kind, report)
+    let at = Placement {
+        file,
+        text,
+        path: &JsonPath::root(),
+    };
+    lint_one(linter, at, &value, kind, None, report)
 }
 
+/// Lint the document `value` found at `at`; `attached` is the ARN of the resource a
+/// resource-based policy is attached to, when the inventory file names it.
 fn lint_one(
     linter: &mut Linter,
-    file: &str,
-    text: &str,
-    path: &JsonPath,
+    at: Placement<'_>,
     value: &Value,
     kind: PolicyKind,
+    attached: Option<&str>,
     report: &mut Report,
 ) -> Result<(), LintError> {
+    let (file, path) = (at.file, at.path);
     let label = if path.segments().is_empty() {
         file.to_string()
     } else {
         format!("{file} ({path})")
     };
-    let doc = parse_document(value, &label, kind).map_err(LoadError::from)?;
-    let at = Placement { file, text, path };
+    let doc = match attached {
+        Some(arn) if kind == PolicyKind::Resource => parse_resource_policy(value, &label, arn),
+        _ => parse_document(value, &label, kind),
+    }
+    .map_err(LoadError::from)?;
     report
         .findings
         .extend(linter.lint_document(&doc, value, kind, at));
@@ -135,9 +145,15 @@ fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Resul
         let file = label(&path);
         let text = read_text(&path)?;
         let value = parse_json(&text, &file)?;
+        let attached = value.get("arn").and_then(Value::as_str);
         for (doc_path, kind) in documents(sub, &value) {
             if let Some(doc) = lookup(&value, &doc_path) {
-                lint_one(linter, &file, &text, &doc_path, doc, kind, report)?;
+                let at = Placement {
+                    file: &file,
+                    text: &text,
+                    path: &doc_path,
+                };
+                lint_one(linter, at, doc, kind, attached, report)?;
             }
         }
     }
