@@ -14,8 +14,10 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use iamsim::engine::{Decision, Engine};
+use iamsim::import::terraform::{import_plan_str, TerraformOptions};
 use iamsim::request::{Context, Principal, Request};
 use iamsim::scenario::load_inventory_with;
+use serde_json::{json, Value};
 
 fn plan(dir: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/import/{dir}/plan.json"))
@@ -67,5 +69,122 @@ fn ecr_repository_policy_without_resource_applies_to_its_repository() {
     assert_eq!(
         decide(&e, ci, "ecr:PutImage", repo, &inside),
         Decision::ImplicitDeny
+    );
+}
+
+fn import(dir: &str, pairs: &[(&str, &str)]) -> Result<iamsim::import::Imported, String> {
+    let text = std::fs::read_to_string(plan(dir)).unwrap();
+    let options = TerraformOptions { vars: vars(pairs) };
+    import_plan_str(&text, &format!("{dir}/plan.json"), &options).map_err(|e| e.to_string())
+}
+
+fn file(imported: &iamsim::import::Imported, path: &str) -> Value {
+    imported.files[&PathBuf::from(path)].clone()
+}
+
+const KEY_ID: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
+const KEY_ARN: &str = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/// Issue #19 item 4: a policy document whose statement list is unknown at plan time (`dynamic
+/// "statement"` over a value known after apply) used to be imported without those statements,
+/// silently; now the import fails naming the document and the key that gives it.
+#[test]
+fn unknown_statement_list_fails_naming_the_document() {
+    let base = [("account_id", ACCOUNT), ("aws_kms_key.data.key_id", KEY_ID)];
+    assert_eq!(
+        import("tf-unknown-statements", &base).unwrap_err(),
+        "`tf-unknown-statements/plan.json`: 1 unresolved value(s): \
+         `data.aws_iam_policy_document.app` statement (known only after apply, from a `dynamic` \
+         block over unknown values: give the whole policy document as \
+         `data.aws_iam_policy_document.app.json`); give them with `--var KEY=VALUE`"
+    );
+    let document = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "ReadAppBucket", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::app-bucket/*"},
+        {"Sid": "DecryptData", "Effect": "Allow", "Action": "kms:Decrypt", "Resource": KEY_ARN}]});
+    let text = document.to_string();
+    let given = [
+        base[0],
+        base[1],
+        ("data.aws_iam_policy_document.app.json", text.as_str()),
+    ];
+    let imported = import("tf-unknown-statements", &given).unwrap();
+    assert_eq!(
+        file(&imported, "roles/app.json")["inline_policies"]["app"],
+        document
+    );
+}
+
+/// Issue #19 item 4: the unknown element of a list is reported under its own key
+/// (`...resources[1]`), and that key, given with `--var`, is honoured.
+#[test]
+fn an_unknown_list_element_is_given_by_the_key_the_error_names() {
+    let key = "data.aws_iam_policy_document.app.statement[0].resources[1]";
+    let err = import("tf-unknown-element", &[("account_id", ACCOUNT)]).unwrap_err();
+    assert!(err.contains(&format!("(needs `{key}`)")), "{err}");
+    let given = [
+        ("account_id", ACCOUNT),
+        (key, "arn:aws:s3:::logs-20240101/dev/*"),
+    ];
+    let imported = import("tf-unknown-element", &given).unwrap();
+    assert_eq!(
+        file(&imported, "roles/app.json")["inline_policies"]["app"]["Statement"][0]["Resource"],
+        json!([
+            "arn:aws:s3:::shared-logs/*",
+            "arn:aws:s3:::logs-20240101/dev/*"
+        ])
+    );
+}
+
+/// Issue #19 item 4: KMS aliases made with `for_each`, naming their key as
+/// `aws_kms_key.this[each.key].key_id` (recorded as the references `aws_kms_key.this` and
+/// `each.key`), land on the key with the alias's own key; a target given with `--var` as a key
+/// id (not only as a key ARN) is honoured.
+#[test]
+fn for_each_aliases_follow_their_key() {
+    let data = "1111abcd-12ab-34cd-56ef-1234567890ab";
+    let logs = "2222abcd-12ab-34cd-56ef-1234567890ab";
+    let keys = [
+        ("account_id", ACCOUNT),
+        ("aws_kms_key.this[\"data\"].key_id", data),
+        ("aws_kms_key.this[\"logs\"].key_id", logs),
+    ];
+    let aliases_of = |imported: &iamsim::import::Imported, id: &str| {
+        file(imported, &format!("resources/kms-{id}.json"))["aliases"].clone()
+    };
+    let imported = import("tf-alias-for-each", &keys).unwrap();
+    let alias = |n: &str| format!("arn:aws:kms:us-east-1:111122223333:alias/app-{n}");
+    assert_eq!(aliases_of(&imported, data), json!([alias("data")]));
+    assert_eq!(aliases_of(&imported, logs), json!([alias("logs")]));
+    // Without the key ids only the keys are listed, not the aliases as well.
+    let err = import("tf-alias-for-each", &keys[..1]).unwrap_err();
+    assert!(
+        err.contains(": 2 unresolved value(s): ") && !err.contains("aws_kms_alias"),
+        "{err}"
+    );
+    // A target given by key id, here deliberately the other key.
+    let mut swapped = keys.to_vec();
+    swapped.push(("aws_kms_alias.this[\"data\"].target_key_id", logs));
+    let imported = import("tf-alias-for-each", &swapped).unwrap();
+    assert_eq!(
+        aliases_of(&imported, logs),
+        json!([alias("data"), alias("logs")])
+    );
+}
+
+/// Issue #19 item 4: a KMS key's tags are `tags_all`, with the provider's `default_tags`
+/// (`team = platform`), so `aws:ResourceTag/team` decides as AWS does.
+#[test]
+fn kms_keys_carry_the_provider_default_tags() {
+    let given = [("account_id", ACCOUNT), ("aws_kms_key.data.key_id", KEY_ID)];
+    let imported = import("tf-default-tags", &given).unwrap();
+    assert_eq!(
+        file(&imported, &format!("resources/kms-{KEY_ID}.json"))["tags"],
+        json!({"env": "dev", "team": "platform"})
+    );
+    let e = engine("tf-default-tags", &given);
+    let app = "arn:aws:iam::111122223333:role/app";
+    assert_eq!(
+        decide(&e, app, "kms:Decrypt", KEY_ARN, &[]),
+        Decision::Allow
     );
 }
