@@ -369,12 +369,30 @@ fn gaad_users_and_groups() {
 
 #[test]
 fn gaad_missing_boundary_policy_is_named() {
-    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    // The first page made the last: a whole dump that references a policy it does not hold.
+    let page =
+        fixture("gaad-page1.json").replace("\"IsTruncated\": true", "\"IsTruncated\": false");
+    let err = import_gaad(&[("gaad-page1.json", page)]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "`gaad-page1.json` at `RoleDetailList[0].AttachedManagedPolicies[0].PolicyArn`: managed policy \
          `arn:aws:iam::111122223333:policy/app-extra` is referenced but not in the dump"
     );
+}
+
+#[test]
+fn gaad_without_its_last_page_is_an_error() {
+    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`gaad-page1.json` at `IsTruncated`: every page given says more follow (`IsTruncated` \
+         true or a `NextToken`), so the dump's last page is missing: give every page"
+    );
+    let cli_page = r#"{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}"#;
+    assert!(import_gaad(&[("p.json", cli_page)])
+        .unwrap_err()
+        .to_string()
+        .contains("the dump's last page is missing"));
 }
 
 #[test]
