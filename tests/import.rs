@@ -369,12 +369,30 @@ fn gaad_users_and_groups() {
 
 #[test]
 fn gaad_missing_boundary_policy_is_named() {
-    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    // The first page made the last: a whole dump that references a policy it does not hold.
+    let page =
+        fixture("gaad-page1.json").replace("\"IsTruncated\": true", "\"IsTruncated\": false");
+    let err = import_gaad(&[("gaad-page1.json", page)]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "`gaad-page1.json` at `RoleDetailList[0].AttachedManagedPolicies[0].PolicyArn`: managed policy \
          `arn:aws:iam::111122223333:policy/app-extra` is referenced but not in the dump"
     );
+}
+
+#[test]
+fn gaad_without_its_last_page_is_an_error() {
+    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`gaad-page1.json` at `IsTruncated`: every page given says more follow (`IsTruncated` \
+         true or a `NextToken`), so the dump's last page is missing: give every page"
+    );
+    let cli_page = r#"{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}"#;
+    assert!(import_gaad(&[("p.json", cli_page)])
+        .unwrap_err()
+        .to_string()
+        .contains("the dump's last page is missing"));
 }
 
 #[test]
@@ -437,5 +455,103 @@ fn plan_root_variables_templates_and_dynamic_statements_resolve() {
         role["inline_policies"]["p"]["Statement"][1],
         json!({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
                "Resource": ["arn:aws:iam::111122223333:role/x-*", "arn:aws:iam::111122223333:role/gw"]})
+    );
+}
+
+/// A plan with one KMS key whose `tags_all` is unknown, under a provider with or without
+/// `default_tags`.
+fn key_plan(default_tags: bool, tags: Value) -> String {
+    let mut provider =
+        json!({"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}});
+    if default_tags {
+        provider["expressions"]["default_tags"] =
+            json!([{"tags": {"constant_value": {"team": "platform"}}}]);
+    }
+    json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+             "change": {"actions": ["create"], "before": null, "after": {"tags": tags},
+                        "after_unknown": {"arn": true, "key_id": true, "policy": true, "tags_all": true}}}
+        ],
+        "configuration": {"provider_config": {"aws": provider},
+                          "root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed",
+                                                         "type": "aws_kms_key", "name": "k", "expressions": {}}]}}
+    })
+    .to_string()
+}
+
+/// `tags_all` unknown: `tags` is what AWS applies without `default_tags`; with them, the
+/// merged tags must be given (`--var ADDRESS.tags_all=<JSON>`), never guessed.
+#[test]
+fn plan_unknown_tags_all_falls_back_to_tags_only_without_default_tags() {
+    let options = TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var(
+            "aws_kms_key.k.key_id",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        );
+    let path = "resources/kms-1234abcd-12ab-34cd-56ef-1234567890ab.json";
+    let imported = import_plan_str(
+        &key_plan(false, json!({"env": "dev"})),
+        "plan.json",
+        &options,
+    )
+    .unwrap();
+    assert_eq!(file(&imported.files, path)["tags"], json!({"env": "dev"}));
+    let err = import_plan_str(
+        &key_plan(true, json!({"env": "dev"})),
+        "plan.json",
+        &options,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("`aws_kms_key.k` tags_all (unknown until apply, and the provider's `default_tags` may add to `tags`: give the tags as a JSON object as `aws_kms_key.k.tags_all`)"),
+        "{err}"
+    );
+    let given = options.var(
+        "aws_kms_key.k.tags_all",
+        r#"{"env":"dev","team":"platform"}"#,
+    );
+    let imported =
+        import_plan_str(&key_plan(true, json!({"env": "dev"})), "plan.json", &given).unwrap();
+    assert_eq!(
+        file(&imported.files, path)["tags"],
+        json!({"env": "dev", "team": "platform"})
+    );
+}
+
+/// A statement whose `condition` blocks are all unknown (a `dynamic "condition"` over values
+/// known after apply) would lose its conditions: the import names the document instead.
+#[test]
+fn plan_unknown_condition_blocks_fail_naming_the_document() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "p", "path": "/"},
+                        "after_unknown": {"arn": true, "id": true, "policy": true}}},
+            {"address": "data.aws_iam_policy_document.d", "mode": "data", "type": "aws_iam_policy_document", "name": "d",
+             "change": {"actions": ["read"], "before": null,
+                        "after": {"statement": [{"sid": "Put", "actions": ["s3:PutObject"], "resources": ["*"]}]},
+                        "after_unknown": {"json": true, "statement": [{"condition": true}]}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+             "expressions": {"policy": {"references": ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"]}}}
+        ]}}
+    });
+    let options = TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var("partition", "aws");
+    let err = import_plan_str(&plan.to_string(), "plan.json", &options)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "`plan.json`: 1 unresolved value(s): `data.aws_iam_policy_document.d` statement[0].condition \
+         (known only after apply, from a `dynamic` block over unknown values: give the whole policy \
+         document as `data.aws_iam_policy_document.d.json`); give them with `--var KEY=VALUE`"
     );
 }

@@ -29,16 +29,14 @@ fn plan_path() -> PathBuf {
 
 /// What the plan cannot know, as a user passes it with `--var`: the account (the example takes
 /// it as a variable, so no known ARN carries it), and the key ids AWS chooses at apply (those of
-/// `policies/platform.json`). The `for_each` aliases name their key as
-/// `aws_kms_key.this[each.key].key_id`, which the plan's configuration records without the
-/// attribute, so their targets are given too (as key ARNs).
+/// `policies/platform.json`). The `for_each` aliases (`aws_kms_key.this[each.key].key_id`) find
+/// their keys without help.
 fn vars() -> BTreeMap<String, String> {
     let spec: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("policies/platform.json")).unwrap(),
     )
     .unwrap();
     let account = spec["account_id"].as_str().unwrap();
-    let region = spec["region"].as_str().unwrap();
     let mut vars = BTreeMap::from([("account_id".to_string(), account.to_string())]);
     for (name, id) in spec["kms_keys"].as_object().unwrap() {
         let id = id.as_str().unwrap();
@@ -52,10 +50,6 @@ fn vars() -> BTreeMap<String, String> {
         vars.insert(
             format!("module.platform.aws_kms_key.this[\"{name}\"].key_id"),
             id.into(),
-        );
-        vars.insert(
-            format!("module.platform.aws_kms_alias.this[\"{name}\"].target_key_id"),
-            format!("arn:aws:kms:{region}:{account}:key/{id}"),
         );
     }
     vars

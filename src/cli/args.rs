@@ -134,7 +134,7 @@ pub enum Command {
     WhoCan(WhoCanArgs),
     /// Show the access a change adds or removes: every request whose decision differs
     #[command(
-        after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump.\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
+        after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump (one file, or a folder of its pages).\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
     )]
     Diff(DiffArgs),
     /// Write the platform's roles and key policies from its spec
@@ -248,10 +248,11 @@ pub struct CheckArgs {
     /// Scenario files or directories (searched recursively for .json)
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// Use this inventory (a policies/ directory, a Terraform plan JSON or a
-    /// get-account-authorization-details dump) for every file
+    /// Use this inventory (a policies/ directory, a Terraform plan JSON, or a
+    /// get-account-authorization-details dump: one file, its pages repeated, or a folder of
+    /// them) for every file
     #[arg(long)]
-    pub policies: Option<PathBuf>,
+    pub policies: Vec<PathBuf>,
     /// Run only cases with this tag (repeatable)
     #[arg(long = "tag")]
     pub tags: Vec<String>,

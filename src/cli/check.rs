@@ -166,7 +166,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
         CheckArgs {
             paths: paths.iter().map(|p| root.join(p)).collect(),
-            policies: None,
+            policies: Vec::new(),
             tags: Vec::new(),
             format,
             output: None,

@@ -98,6 +98,7 @@ pub fn import_gaad<L: AsRef<str>, T: AsRef<str>>(
         }
         pages.push((label.as_ref(), value));
     }
+    check_complete(&pages)?;
     let mut b = Builder::default();
     let mut seen: BTreeMap<String, (&Value, String)> = BTreeMap::new();
     let mut refs = Vec::new();
@@ -135,6 +136,30 @@ pub fn import_gaad<L: AsRef<str>, T: AsRef<str>>(
     check_references(&b, &refs)?;
     let (files, report) = b.finish();
     Ok(Imported { files, report })
+}
+
+/// The pages must include the dump's last one: a page says more follow with `IsTruncated` true
+/// (the API's `Marker`) or a `NextToken` (the AWS CLI's `--max-items`), so when every page given
+/// says so, the rest of the account is missing and any answer over it could be wrong.
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html>
+fn check_complete(pages: &[(&str, Value)]) -> Result<(), ImportError> {
+    let more = |page: &Value| {
+        page.get("IsTruncated") == Some(&Value::Bool(true))
+            || page
+                .get("NextToken")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.is_empty())
+    };
+    match pages.last() {
+        Some((file, _)) if pages.iter().all(|(_, p)| more(p)) => Err(ImportError::Malformed {
+            file: (*file).to_string(),
+            path: "IsTruncated".into(),
+            message: "every page given says more follow (`IsTruncated` true or a \
+                      `NextToken`), so the dump's last page is missing: give every page"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A managed policy: its default version's document.

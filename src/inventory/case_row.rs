@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{named, AdHoc, NamedPolicy};
-use crate::policy::{parse_document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 use crate::request::{Context, Principal, Request};
 
 /// One policy document of the row, named `name`.
@@ -87,12 +87,14 @@ fn resource(r: &Value, resource_arn: &str, adhoc: &mut AdHoc) -> Result<(), Stri
     adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
     if let Some(pol) = r.get("policy") {
         let is_role = resource_arn.starts_with("arn:aws:iam:") && resource_arn.contains(":role/");
-        let kind = if is_role {
-            PolicyKind::Trust
+        let name = "resource-policy";
+        adhoc.resource_policy = Some(if is_role {
+            doc(pol, PolicyKind::Trust, name)?
         } else {
-            PolicyKind::Resource
-        };
-        adhoc.resource_policy = Some(doc(pol, kind, "resource-policy")?);
+            parse_resource_policy(pol, name, resource_arn)
+                .map(|d| named(name, d))
+                .map_err(|e| e.to_string())?
+        });
     }
     Ok(())
 }

@@ -13,7 +13,7 @@ use super::rule::Finding;
 use super::scope::principal_denies;
 use super::LintError;
 use crate::inventory::{load_dir, parse_json, LoadError, MAX_FILE_BYTES};
-use crate::policy::{parse_document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 
 /// What linting some paths found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,17 +98,19 @@ fn lint_text(
         text,
         path: &JsonPath::root(),
     };
-    lint_one(linter, at, &value, kind, None, report)
+    lint_one(linter, at, &value, kind, None, None, report)
 }
 
 /// Lint the document `value` placed at `at`, with the Deny statements beside it (`None`: its
-/// own only).
+/// own only); `attached` is the ARN of the resource a resource-based policy is attached to,
+/// when the inventory file names it.
 fn lint_one(
     linter: &mut Linter,
     at: Placement<'_>,
     value: &Value,
     kind: PolicyKind,
     denies: Option<&Denies<'_>>,
+    attached: Option<&str>,
     report: &mut Report,
 ) -> Result<(), LintError> {
     let (file, path) = (at.file, at.path);
@@ -117,7 +119,11 @@ fn lint_one(
     } else {
         format!("{file} ({path})")
     };
-    let doc = parse_document(value, &label, kind).map_err(LoadError::from)?;
+    let doc = match attached {
+        Some(arn) if kind == PolicyKind::Resource => parse_resource_policy(value, &label, arn),
+        _ => parse_document(value, &label, kind),
+    }
+    .map_err(LoadError::from)?;
     let findings = match denies {
         Some(denies) => linter.lint_beside(&doc, value, kind, at, denies),
         None => linter.lint_document(&doc, value, kind, at),
@@ -178,6 +184,7 @@ fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Resul
         let file = label(&path);
         let text = read_text(&path)?;
         let value = parse_json(&text, &file)?;
+        let attached = value.get("arn").and_then(Value::as_str);
         for (doc_path, kind) in documents(sub, &value) {
             if let Some(doc) = lookup(&value, &doc_path) {
                 let denies = beside.get(&(file.clone(), doc_path.to_string()));
@@ -186,7 +193,7 @@ fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Resul
                     text: &text,
                     path: &doc_path,
                 };
-                lint_one(linter, at, doc, kind, denies, report)?;
+                lint_one(linter, at, doc, kind, denies, attached, report)?;
             }
         }
     }

@@ -15,6 +15,7 @@ mod organizations;
 mod plan;
 mod resolve;
 mod resources;
+mod tags;
 
 use std::collections::BTreeMap;
 

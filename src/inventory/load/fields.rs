@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use super::error::{format_err, LoadError};
 use crate::inventory::NamedPolicy;
-use crate::policy::{parse_document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 
 /// An inventory file's top-level object, its fields checked against the known names.
 pub(super) struct Obj<'a> {
@@ -106,6 +106,22 @@ impl<'a> Obj<'a> {
             None | Some(Value::Null) => Ok(None),
             Some(v) => Ok(Some(NamedPolicy {
                 document: parse_document(v, &format!("{} ({key})", self.file), kind)?,
+                name,
+            })),
+        }
+    }
+
+    /// The optional resource-based policy at `key` of the resource `arn`, named `name`.
+    pub(super) fn resource_policy(
+        &self,
+        key: &str,
+        name: String,
+        arn: &str,
+    ) -> Result<Option<NamedPolicy>, LoadError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => Ok(Some(NamedPolicy {
+                document: parse_resource_policy(v, &format!("{} ({key})", self.file), arn)?,
                 name,
             })),
         }

@@ -8,7 +8,6 @@ use super::error::{format_err, LoadError};
 use super::fields::Obj;
 use crate::inventory::Resource;
 use crate::pattern::Arn;
-use crate::policy::PolicyKind;
 use crate::request::is_account_id;
 
 /// Convert a `resources/` file.
@@ -64,7 +63,7 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
         .unwrap_or(&arn)
         .to_string();
     Ok(Resource {
-        policy: o.policy("policy", name, PolicyKind::Resource)?,
+        policy: o.resource_policy("policy", name, &arn)?,
         tags: o.tags()?,
         source: file.into(),
         arn,

@@ -22,7 +22,7 @@ pub use cases::{check_action, is_role_session};
 use error::invalid;
 pub use error::ScenarioError;
 pub use files::scenario_files;
-pub use inventory::{load_inventory, load_inventory_with};
+pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 pub use parse::parse_file;
 use resolve::Resolver;
 pub use resolve::{resolve_principal, resolve_resource};
@@ -46,8 +46,9 @@ pub struct Suite {
 /// Options for loading a suite.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Use this inventory for every file instead of each file's `policies`
-    pub policies: Option<PathBuf>,
+    /// Use this inventory for every file instead of each file's `policies`: one path, or the
+    /// pages of one GAAD dump (empty: each file's own)
+    pub policies: Vec<PathBuf>,
     /// Keep only cases with one of these tags (empty: all)
     pub tags: Vec<String>,
     /// Values unknown at plan time, for an inventory read from a Terraform plan (`--var`)
@@ -62,7 +63,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         return Err(invalid(&shown.join(" "), "no scenario files found"));
     }
     let mut suite = Suite::default();
-    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Read every file and compile each inventory once (in order), then expand the files in
     // parallel: expansion and resolution dominate the load of a large suite.
     let mut parsed = Vec::with_capacity(files.len());
@@ -70,19 +71,22 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         let label = path.display().to_string();
         let value = read_json(&path)?;
         let file = parse_file(value, &label)?;
-        let dir = match &opts.policies {
-            Some(p) => p.clone(),
-            None => {
-                let rel = file.policies.as_deref().unwrap_or("../policies");
-                path.parent().unwrap_or(Path::new(".")).join(rel)
-            }
+        let dirs = if opts.policies.is_empty() {
+            let rel = file.policies.as_deref().unwrap_or("../policies");
+            vec![path.parent().unwrap_or(Path::new(".")).join(rel)]
+        } else {
+            opts.policies.clone()
         };
-        let key = std::fs::canonicalize(&dir).unwrap_or(dir.clone());
+        let key: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
+            .collect();
         let engine = match by_dir.get(&key) {
             Some(i) => *i,
             None => {
-                let inv = load_inventory_with(&dir, &opts.vars)?;
-                suite.engines.push((dir.clone(), Engine::new(&inv)?));
+                let inv = load_inventory_from(&dirs, &opts.vars)?;
+                let shown = dirs.first().cloned().unwrap_or_default();
+                suite.engines.push((shown, Engine::new(&inv)?));
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
             }
