@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::args::{ListFormat, WhoCanArgs};
 use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
-use crate::catalog::validate_request;
+use crate::catalog::{validate_request, RequestError};
 use crate::engine::Evaluation;
 use crate::request::Context;
 use crate::scenario;
@@ -33,12 +33,24 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     }
     let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
     let mut entries = Vec::new();
-    for action in expand_actions(&a.action, a.no_catalog)? {
+    let actions = expand_actions(&a.action, a.no_catalog)?;
+    let pattern = actions.len() > 1 || a.action.contains(['*', '?']);
+    let mut asked = 0;
+    let mut first_mismatch = None;
+    for action in actions {
         let resource =
             scenario::resolve_resource(&engine, &a.resource, &action).map_err(Error::Input)?;
         if !a.no_catalog {
-            validate_request(&action, engine.resolve_alias(&resource))?;
+            match validate_request(&action, engine.resolve_alias(&resource)) {
+                // A pattern (`kms:*`) asks about the actions that act on this resource.
+                Err(e @ RequestError::WrongResource { .. }) if pattern => {
+                    first_mismatch.get_or_insert(e);
+                    continue;
+                }
+                r => r?,
+            }
         }
+        asked += 1;
         for e in engine.who_can(&action, &resource, &ctx) {
             entries.push(Listed {
                 action: action.clone(),
@@ -49,9 +61,19 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             });
         }
     }
+    if let (0, Some(e)) = (asked, first_mismatch) {
+        return Err(e.into());
+    }
     match a.format {
         ListFormat::Json => write_json(&mut *io.out, &entries, a.all)?,
         ListFormat::Text => write_text(&mut *io.out, &entries, a.all)?,
+    }
+    let anyone = entries
+        .iter()
+        .any(|e| e.evaluation.decision.is_allowed() || !e.allowed_if.is_empty());
+    if !anyone && a.format == ListFormat::Text {
+        // Silence would read as a crash or a filter; say what was found.
+        writeln!(io.out, "no principal can {} on {}", a.action, a.resource)?;
     }
     io.out.flush()?;
     // The process is about to exit: freeing 1,000 compiled roles one allocation at a time costs
@@ -165,11 +187,12 @@ mod tests {
     #[test]
     fn all_lists_denied_principals_too() {
         let mut a = args("s3:PutObject", "arn:aws:s3:::acme-reports/q3.csv");
-        assert_eq!(run(&a).1, "");
+        let nobody = "no principal can s3:PutObject on arn:aws:s3:::acme-reports/q3.csv\n";
+        assert_eq!(run(&a).1, nobody);
         a.all = true;
         assert_eq!(
             run(&a).1,
-            "DENY  s3:PutObject arn:aws:iam::111122223333:role/app (role) implicit-deny\n"
+            format!("DENY  s3:PutObject arn:aws:iam::111122223333:role/app (role) implicit-deny\n{nobody}")
         );
     }
 
