@@ -77,6 +77,16 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         } else {
             opts.policies.clone()
         };
+        if opts.policies.is_empty() && file.policies.is_none() && dirs.iter().any(|d| !d.exists()) {
+            let shown = dirs
+                .first()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            return Err(invalid(
+                &label,
+                format!("no inventory at `{shown}`: a scenario file without `policies` uses `../policies` beside it; set `policies` in the file or give `--policies DIR`"),
+            ));
+        }
         let key: Vec<PathBuf> = dirs
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
