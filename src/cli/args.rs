@@ -274,6 +274,12 @@ pub struct CheckArgs {
     /// Fail (exit 1) when there is any warning, such as an Allow naming an unknown action
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Text report: list the cases that passed (and were skipped) too
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Text report: only the closing tally
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `who-can`.

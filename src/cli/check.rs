@@ -22,7 +22,11 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             &mut out,
             &suite,
             &outcomes,
-            output.is_none() && use_color(a.color, io.out_is_terminal),
+            report::TextOptions {
+                color: output.is_none() && use_color(a.color, io.out_is_terminal),
+                verbose: a.verbose,
+                quiet: a.quiet,
+            },
         )?,
         CheckFormat::Json => report::check_json(&mut out, &suite, &outcomes)?,
         CheckFormat::Junit => report::check_junit(&mut out, &suite, &outcomes)?,
@@ -174,6 +178,8 @@ mod tests {
             no_catalog: false,
             vars: Vec::new(),
             deny_warnings: false,
+            verbose: false,
+            quiet: false,
         }
     }
 

@@ -5,8 +5,10 @@ use std::io::{self, Write};
 use super::{case_of, decided_by};
 use crate::scenario::{Outcome, Status, Suite, Tally};
 
+/// `s` fit for a table cell: HTML and the cell separator escaped, control characters shown.
 fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::policy::one_line(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")

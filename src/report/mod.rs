@@ -11,7 +11,7 @@ pub use explain::{explain_aws, explain_json, explain_text};
 pub use json::check_json;
 pub use junit::{check_junit, load_error_junit, xml_escape};
 pub use markdown::check_markdown;
-pub use text::check_text;
+pub use text::{check_text, TextOptions};
 
 use crate::scenario::{Case, Outcome, Suite};
 
