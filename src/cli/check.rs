@@ -69,7 +69,7 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
     }
     let suite = match scenario::load_suite(&a.paths, &opts) {
         Ok(s) => s,
-        Err(e) => return Err(junit_load_error(a, io, e.into())),
+        Err(e) => return Err(report_load_error(a, io, e.into())),
     };
     let mut suite = suite;
     let mut issues = Vec::new();
@@ -80,7 +80,7 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
             .extend(found.warnings.iter().map(ToString::to_string));
         if let Some(e) = found.error {
             warn(io, &suite.warnings)?;
-            return Err(junit_load_error(a, io, e.into()));
+            return Err(report_load_error(a, io, e.into()));
         }
         for (n, (dir, engine)) in suite.engines.iter().enumerate() {
             let found = scenario::check_policies(engine);
@@ -91,7 +91,7 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
             if !found.errors.is_empty() {
                 warn(io, &suite.warnings)?;
                 let e = Error::Input(policy_errors(&label.to_string(), &found.errors));
-                return Err(junit_load_error(a, io, e));
+                return Err(report_load_error(a, io, e));
             }
             issues.extend(found.warnings.into_iter().map(|w| (n, w)));
         }
@@ -143,13 +143,21 @@ pub(super) fn policy_errors(label: &str, errors: &[scenario::PolicyIssue]) -> St
     format!("{label}: {}", shown.join("; "))
 }
 
-/// With `--format junit`, write `e` as the report (for CI dashboards), then hand it back.
-fn junit_load_error(a: &CheckArgs, io: &mut Streams<'_>, e: Error) -> Error {
-    if a.format != CheckFormat::Junit {
+/// Write `e` as the report, in the format asked for, then hand it back: CI uploads a report
+/// that records the error instead of finding none. Text goes to standard output only with
+/// `--output` (the error itself is printed on standard error anyway).
+fn report_load_error(a: &CheckArgs, io: &mut Streams<'_>, e: Error) -> Error {
+    if a.format == CheckFormat::Text && a.output.is_none() {
         return e;
     }
+    let message = e.to_string();
     let written = writer(a.output.as_deref(), &mut *io.out).and_then(|mut out| {
-        report::load_error_junit(&mut out, &e.to_string())?;
+        match a.format {
+            CheckFormat::Junit => report::load_error_junit(&mut out, &message)?,
+            CheckFormat::Json => report::load_error_json(&mut out, &message)?,
+            CheckFormat::Markdown => report::load_error_markdown(&mut out, &message)?,
+            CheckFormat::Text => writeln!(out, "error: {}", crate::policy::one_line(&message))?,
+        }
         Ok(out.flush()?)
     });
     match written {

@@ -109,10 +109,15 @@ pub fn writer<'a>(
 ) -> Result<Box<dyn Write + 'a>, Error> {
     Ok(match output {
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|source| Error::File {
+            let fail = |source| Error::File {
                 path: p.to_path_buf(),
                 source,
-            })?;
+            };
+            // A report path in a folder CI has not made yet (`reports/iamsim.xml`) is made.
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(fail)?;
+            }
+            let file = std::fs::File::create(p).map_err(fail)?;
             Box::new(BufWriter::new(file))
         }
         None => Box::new(out),

@@ -47,3 +47,9 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
+/// The JSON report of a run that could not start: `{"schema_version", "error"}`.
+pub fn load_error_json(out: &mut dyn Write, message: &str) -> io::Result<()> {
+    let doc = json!({"schema_version": SCHEMA_VERSION, "error": message});
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

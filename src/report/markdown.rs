@@ -59,3 +59,8 @@ pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) 
     }
     Ok(())
 }
+/// The Markdown report of a run that could not start.
+pub fn load_error_markdown(out: &mut dyn Write, message: &str) -> io::Result<()> {
+    writeln!(out, "### ❌ iamsim check: the run could not start\n")?;
+    writeln!(out, "{}", cell(message))
+}
