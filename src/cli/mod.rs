@@ -205,6 +205,10 @@ mod tests {
         let Err(e) = writer(Some(&blocked), &mut out) else {
             panic!("created a file under a file");
         };
-        assert!(e.to_string().starts_with(&format!("{}: ", blocked.display())), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: ", blocked.display())),
+            "{e}"
+        );
     }
 }

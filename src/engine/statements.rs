@@ -1,5 +1,6 @@
-//! Every statement the compiled inventory holds, once each, with the layer it sits in: for
-//! checks over the policies themselves (a misspelt action, a resource of the wrong shape).
+//! Every statement the compiled inventory holds, once each, with the layer it sits in (for
+//! checks over the policies themselves: a misspelt action, a resource of the wrong shape), and
+//! the short names it answers to (for a did-you-mean).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,5 +37,10 @@ impl Engine {
             }
         }
         out
+    }
+
+    /// Every short name (`role/NAME`, `user/NAME`) the inventory answers to.
+    pub fn short_names(&self) -> impl Iterator<Item = &str> {
+        self.short_names.keys().map(String::as_str)
     }
 }

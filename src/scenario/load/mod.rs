@@ -124,14 +124,25 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         }
     }
     if !opts.tags.is_empty() {
+        let known: std::collections::BTreeSet<String> = suite
+            .cases
+            .iter()
+            .flat_map(|c| c.tags.iter().cloned())
+            .collect();
         suite
             .cases
             .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
         if suite.cases.is_empty() {
             let tags: Vec<String> = opts.tags.iter().map(|t| format!("`{t}`")).collect();
+            let hint = opts
+                .tags
+                .iter()
+                .find_map(|t| crate::policy::closest(t, known.iter().map(String::as_str)))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
             return Err(invalid(
                 "--tag",
-                format!("no case has the tag {}", tags.join(" or ")),
+                format!("no case has the tag {}{hint}", tags.join(" or ")),
             ));
         }
     }

@@ -49,7 +49,14 @@ impl<'a> Resolver<'a> {
         let arn = if text.starts_with("role/") || text.starts_with("user/") {
             match self.engine.short_name(text) {
                 [one] => one.clone(),
-                [] => return Err(err(format!("principal `{text}` is not in the inventory"))),
+                [] => {
+                    let hint = crate::policy::closest(text, self.engine.short_names())
+                        .map(|c| format!(" (did you mean `{c}`?)"))
+                        .unwrap_or_default();
+                    return Err(err(format!(
+                        "principal `{text}` is not in the inventory{hint}"
+                    )));
+                }
                 many => {
                     return Err(err(format!(
                         "principal `{text}` is ambiguous: {}",
