@@ -71,22 +71,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         let label = path.display().to_string();
         let value = read_json(&path)?;
         let file = parse_file(value, &label)?;
-        let dirs = if opts.policies.is_empty() {
-            let rel = file.policies.as_deref().unwrap_or("../policies");
-            vec![path.parent().unwrap_or(Path::new(".")).join(rel)]
-        } else {
-            opts.policies.clone()
-        };
-        if opts.policies.is_empty() && file.policies.is_none() && dirs.iter().any(|d| !d.exists()) {
-            let shown = dirs
-                .first()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default();
-            return Err(invalid(
-                &label,
-                format!("no inventory at `{shown}`: a scenario file without `policies` uses `../policies` beside it; set `policies` in the file or give `--policies DIR`"),
-            ));
-        }
+        let dirs = inventory_dirs(&path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
@@ -123,30 +108,37 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             ));
         }
     }
-    if !opts.tags.is_empty() {
-        let known: std::collections::BTreeSet<String> = suite
-            .cases
-            .iter()
-            .flat_map(|c| c.tags.iter().cloned())
-            .collect();
-        suite
-            .cases
-            .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
-        if suite.cases.is_empty() {
-            let tags: Vec<String> = opts.tags.iter().map(|t| format!("`{t}`")).collect();
-            let hint = opts
-                .tags
-                .iter()
-                .find_map(|t| crate::policy::closest(t, known.iter().map(String::as_str)))
-                .map(|c| format!(" (did you mean `{c}`?)"))
-                .unwrap_or_default();
-            return Err(invalid(
-                "--tag",
-                format!("no case has the tag {}{hint}", tags.join(" or ")),
-            ));
-        }
-    }
+    keep_tagged(&mut suite, &opts.tags)?;
     Ok(suite)
+}
+
+/// Keep the cases with one of `tags` (none given: all); no case left is an error, with a
+/// did-you-mean among the tags the suite has.
+fn keep_tagged(suite: &mut Suite, tags: &[String]) -> Result<(), ScenarioError> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let known: std::collections::BTreeSet<String> = suite
+        .cases
+        .iter()
+        .flat_map(|c| c.tags.iter().cloned())
+        .collect();
+    suite
+        .cases
+        .retain(|c| c.tags.iter().any(|t| tags.contains(t)));
+    if suite.cases.is_empty() {
+        let hint = tags
+            .iter()
+            .find_map(|t| crate::policy::closest(t, known.iter().map(String::as_str)))
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        let shown: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+        return Err(invalid(
+            "--tag",
+            format!("no case has the tag {}{hint}", shown.join(" or ")),
+        ));
+    }
+    Ok(())
 }
 
 /// Expand one scenario file into cases against its compiled inventory.
@@ -190,4 +182,26 @@ fn expand_file(
         return Err(invalid(label, "the file expands to no case"));
     }
     Ok(cases)
+}
+
+/// The inventory a scenario file's cases run against: `--policies`, else the file's
+/// `policies`, else `../policies` beside it (whose absence is an error that says so).
+fn inventory_dirs(
+    path: &Path,
+    label: &str,
+    file: &ScenarioFile,
+    opts: &LoadOptions,
+) -> Result<Vec<PathBuf>, ScenarioError> {
+    if !opts.policies.is_empty() {
+        return Ok(opts.policies.clone());
+    }
+    let rel = file.policies.as_deref().unwrap_or("../policies");
+    let dir = path.parent().unwrap_or(Path::new(".")).join(rel);
+    if file.policies.is_none() && !dir.exists() {
+        return Err(invalid(
+            label,
+            format!("no inventory at `{}`: a scenario file without `policies` uses `../policies` beside it; set `policies` in the file or give `--policies DIR`", dir.display()),
+        ));
+    }
+    Ok(vec![dir])
 }
