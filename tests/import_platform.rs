@@ -10,6 +10,8 @@
     reason = "tests"
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use iamsim::engine::Engine;
@@ -33,17 +35,7 @@ fn the_planned_platform_decides_every_scenario_as_the_generated_one() {
     )
     .unwrap();
     assert!(suite.cases.len() >= 690);
-    let mut differences = Vec::new();
-    for case in &suite.cases {
-        let a = generated.evaluate(&case.request.to_request());
-        let b = planned.evaluate(&case.request.to_request());
-        if a.decision != b.decision || a.blocked_by != b.blocked_by {
-            differences.push(format!(
-                "{}: {:?}/{:?} vs {:?}/{:?}",
-                case.name, a.decision, a.blocked_by, b.decision, b.blocked_by
-            ));
-        }
-    }
+    let differences = common::decision_differences(&suite, generated, &planned);
     assert!(
         differences.is_empty(),
         "{} differences:\n{}",

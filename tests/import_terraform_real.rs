@@ -11,6 +11,8 @@
     reason = "tests"
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -66,17 +68,7 @@ fn the_terraform_platform_decides_every_scenario_as_the_generated_one() {
     let generated = &suite.engines[0].1;
     let planned = Engine::new(&load_inventory_with(&plan_path(), &vars()).unwrap()).unwrap();
     assert!(suite.cases.len() >= 690);
-    let mut differences = Vec::new();
-    for case in &suite.cases {
-        let a = generated.evaluate(&case.request.to_request());
-        let b = planned.evaluate(&case.request.to_request());
-        if a.decision != b.decision || a.blocked_by != b.blocked_by {
-            differences.push(format!(
-                "{}: {:?}/{:?} vs {:?}/{:?}",
-                case.name, a.decision, a.blocked_by, b.decision, b.blocked_by
-            ));
-        }
-    }
+    let differences = common::decision_differences(&suite, generated, &planned);
     assert!(
         differences.is_empty(),
         "{} differences:\n{}",

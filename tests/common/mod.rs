@@ -1,0 +1,24 @@
+//! Shared by the import tests: the reference platform's scenarios decided against two
+//! inventories, and every case whose answer differs.
+
+#![allow(dead_code, reason = "each test binary uses a different part")]
+
+use iamsim::engine::Engine;
+use iamsim::scenario::Suite;
+
+/// Each case of `suite` whose decision or blocking layer differs between `a` and `b`, one
+/// line each (`name: decision/layer vs decision/layer`).
+pub fn decision_differences(suite: &Suite, a: &Engine, b: &Engine) -> Vec<String> {
+    let mut differences = Vec::new();
+    for case in &suite.cases {
+        let x = a.evaluate(&case.request.to_request());
+        let y = b.evaluate(&case.request.to_request());
+        if x.decision != y.decision || x.blocked_by != y.blocked_by {
+            differences.push(format!(
+                "{}: {:?}/{:?} vs {:?}/{:?}",
+                case.name, x.decision, x.blocked_by, y.decision, y.blocked_by
+            ));
+        }
+    }
+    differences
+}
