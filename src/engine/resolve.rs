@@ -5,7 +5,7 @@
 use super::decide::Rule;
 use super::trace::{Layer, TraceEvent, TraceSink};
 use super::{CompiledPrincipal, CompiledResource, Engine, PolicySet};
-use crate::pattern::Arn;
+use crate::pattern::{aws_owned, Arn};
 use crate::request::{Context, IamKind, Principal, Request};
 
 /// The resource whose resource-based policy governs `arn` when `arn` itself has none: an S3
@@ -89,6 +89,19 @@ impl Engine {
         self.resource_by_arn.contains_key(arn) || self.role_for_arn(arn).is_some()
     }
 
+    /// The account the inventory says owns `arn` (a resource, a KMS alias's key, an S3 object's
+    /// bucket, a role), if it holds it.
+    pub fn resource_owner(&self, arn: &str) -> Option<&str> {
+        let arn = self.resolve_alias(arn);
+        let parsed = Arn::parse(arn);
+        match self.find_resource(arn, parsed) {
+            Some(r) => Some(&r.account),
+            None => parsed
+                .and_then(|a| self.role_for(a))
+                .map(|r| r.account.as_str()),
+        }
+    }
+
     /// Resolve a KMS alias ARN to its key ARN (other ARNs come back unchanged).
     pub fn resolve_alias<'a>(&'a self, arn: &'a str) -> &'a str {
         self.aliases.get(arn).map(String::as_str).unwrap_or(arn)
@@ -168,11 +181,12 @@ impl Engine {
     ) -> Target<'a> {
         let parsed = Arn::parse(resource);
         let mut target = self.governing(resource, parsed, service);
-        target.account = target
-            .account
-            .or_else(|| parsed.map(|a| a.account).filter(|a| !a.is_empty()))
-            .or(req.resource_account.as_deref())
-            .or_else(|| assumed_owner(caller, sink));
+        if target.account.is_none() {
+            target.account = match req.resource_account.as_deref() {
+                Some(a) => Some(a),
+                None => owner_in_arn(resource, parsed, caller, sink),
+            };
+        }
         if target.policy.is_none() && target.rule != Rule::Union && S::ENABLED {
             let layer = if target.rule == Rule::KeyPolicy {
                 Layer::KeyPolicy
@@ -234,6 +248,33 @@ impl Engine {
                 keys,
             }
         }
+    }
+}
+
+/// The owner an ARN names: its account field; none for a resource AWS owns (the identity side
+/// alone decides: no resource policy, no RCP, no `aws:ResourceAccount`;
+/// docs/semantics-decisions.md, "AWS-owned resources"); else the caller's account.
+#[inline(always)]
+fn owner_in_arn<'a, S: TraceSink>(
+    resource: &str,
+    parsed: Option<Arn<'a>>,
+    caller: &'a Principal,
+    sink: &mut S,
+) -> Option<&'a str> {
+    match parsed {
+        Some(a) if !a.account.is_empty() && a.account != "aws" => Some(a.account),
+        Some(a) => match aws_owned(&a) {
+            Some(why) => {
+                if S::ENABLED {
+                    sink.event(TraceEvent::Note {
+                        text: format!("`{resource}` is AWS-owned ({why}): identity-based policies decide alone; no resource policy or RCP applies"),
+                    });
+                }
+                None
+            }
+            None => assumed_owner(caller, sink),
+        },
+        None => assumed_owner(caller, sink),
     }
 }
 

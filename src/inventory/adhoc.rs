@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 
 use super::{Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
-use crate::pattern::Arn;
+use crate::pattern::{aws_owned, Arn};
 use crate::policy::Document;
 use crate::request::{IamKind, Principal};
 
@@ -65,20 +65,24 @@ impl AdHoc {
         }
         let resource_role = self.resource_role();
         self.add_caller(&mut inv, resource_role.as_ref(), boundary_arn.as_ref());
-        let resource_account = self
-            .resource_account
-            .clone()
-            .or_else(|| {
-                self.resource_arn
-                    .as_deref()
-                    .and_then(Arn::parse)
-                    .map(|a| a.account.to_string())
-                    .filter(|a| !a.is_empty())
-            })
-            .or_else(|| caller_account.clone());
+        let resource_account = self.resource_owner(caller_account.as_ref());
         self.add_resource(&mut inv, resource_role.as_ref(), resource_account.as_ref());
         inv.organization = self.organization(caller_account.as_ref(), resource_account.as_ref());
         inv
+    }
+
+    /// The resource's account: the one given, else the ARN's, else none for a resource AWS owns
+    /// (unless a resource policy is given, which needs an owner), else the caller's.
+    fn resource_owner(&self, caller_account: Option<&String>) -> Option<String> {
+        let parsed = self.resource_arn.as_deref().and_then(Arn::parse);
+        if let Some(a) = &self.resource_account {
+            return Some(a.clone());
+        }
+        match parsed {
+            Some(a) if !a.account.is_empty() && a.account != "aws" => Some(a.account.to_string()),
+            Some(a) if aws_owned(&a).is_some() && self.resource_policy.is_none() => None,
+            _ => caller_account.cloned(),
+        }
     }
 
     /// The resource, when it is a role.

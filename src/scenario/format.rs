@@ -63,7 +63,8 @@ pub struct Scenario {
     /// A session policy in force for the caller
     #[serde(default)]
     pub session_policy: Option<Value>,
-    /// The resource's account, when neither its ARN nor the inventory says
+    /// The resource's account, when neither its ARN nor the inventory says (contradicting either
+    /// is an error)
     #[serde(default)]
     pub resource_account: Option<String>,
     /// Skip this scenario, with the reason

@@ -149,6 +149,9 @@ pub(super) fn expand_scenario(
             for r in &c.resources {
                 let resource_text = substitute(r, b).map_err(err)?;
                 let resource = resolver.resource(&resource_text, &action, &name)?;
+                if let Some(a) = &sc.resource_account {
+                    resolver.resource_account(&resource, a, &name)?;
+                }
                 let resource = resolver.strings.get(&resource);
                 let case_name = if several {
                     format!("{name} [{action} {resource_text}]")
