@@ -6,10 +6,14 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::prepare::{principal_keys, request_keys};
-use super::{CompileError, CompiledPrincipal, CompiledResource, Engine, PolicySet};
+use super::{
+    CompileError, CompiledEndpoint, CompiledPrincipal, CompiledResource, Engine, PolicySet,
+};
 use crate::hash::FastMap;
-use crate::inventory::{Group, Inventory, NamedPolicy, Organization, Resource, Role, User};
-use crate::policy::{PrincipalClause, PrincipalEntry};
+use crate::inventory::{
+    Endpoint, EndpointKind, Group, Inventory, NamedPolicy, Organization, Resource, Role, User,
+};
+use crate::policy::{parse_document, PolicyKind, PrincipalClause, PrincipalEntry};
 use crate::request::{Context, Principal};
 
 /// The managed policies and groups of an inventory, by ARN and by name, for resolving references.
@@ -91,6 +95,7 @@ impl Engine {
         e.add_roles(&inv.roles, &library)?;
         e.add_users(&inv.users, &library)?;
         e.add_resources(&inv.resources)?;
+        e.add_endpoints(&inv.endpoints)?;
         if let Some(org) = &inv.organization {
             e.add_organization(org);
         }
@@ -98,7 +103,8 @@ impl Engine {
             e.principals
                 .iter()
                 .filter_map(|p| p.trust.as_ref())
-                .chain(e.resources.iter().filter_map(|r| r.policy.as_ref())),
+                .chain(e.resources.iter().filter_map(|r| r.policy.as_ref()))
+                .chain(e.endpoints.values().map(|v| &v.policy)),
         );
         Ok(e)
     }
@@ -194,6 +200,25 @@ impl Engine {
         Ok(())
     }
 
+    /// Compile and index the VPC endpoints; one without a policy gets AWS's default policy.
+    fn add_endpoints(&mut self, endpoints: &[Endpoint]) -> Result<(), CompileError> {
+        for ep in endpoints {
+            let policy = match &ep.policy {
+                Some(p) => PolicySet::new([p]),
+                None => PolicySet::new([&default_endpoint_policy(&ep.source)?]),
+            };
+            let compiled = CompiledEndpoint {
+                policy,
+                gateway: ep.kind == EndpointKind::Gateway,
+                vpc: ep.vpc.clone(),
+            };
+            if self.endpoints.insert(ep.id.clone(), compiled).is_some() {
+                return Err(err(&ep.source, format!("duplicate endpoint `{}`", ep.id)));
+            }
+        }
+        Ok(())
+    }
+
     /// The management account and each account's SCP and RCP levels.
     fn add_organization(&mut self, org: &Organization) {
         self.management_account = org.management_account.clone();
@@ -226,6 +251,19 @@ fn compile_role(r: &Role, library: &Library<'_>) -> Result<CompiledPrincipal, Co
         globals: globals_of(&r.arn, &r.tags),
         as_resource: resource_keys_of(&r.account, &r.tags),
     })
+}
+
+/// "If you don't attach an endpoint policy, we attach the default endpoint policy", which
+/// allows everything (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+fn default_endpoint_policy(source: &str) -> Result<NamedPolicy, CompileError> {
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    parse_document(&doc, "default-endpoint-policy", PolicyKind::Resource)
+        .map(|d| NamedPolicy {
+            name: "default-endpoint-policy".into(),
+            document: d,
+        })
+        .map_err(|e| err(source, e.to_string()))
 }
 
 /// The global keys of every service principal named in a `Principal` element of `sets`.

@@ -4,7 +4,7 @@
 
 use super::decide::Rule;
 use super::trace::{Layer, TraceEvent, TraceSink};
-use super::{CompiledPrincipal, CompiledResource, Engine, PolicySet};
+use super::{CompiledEndpoint, CompiledPrincipal, CompiledResource, Engine, PolicySet};
 use crate::pattern::{aws_owned, Arn};
 use crate::request::{Context, IamKind, Principal, Request};
 
@@ -100,6 +100,25 @@ impl Engine {
                 .and_then(|a| self.role_for(a))
                 .map(|r| r.account.as_str()),
         }
+    }
+
+    /// The VPC endpoint a request came through (`aws:SourceVpce` of its own context) and, when
+    /// the inventory holds it, its compiled entry. `None` when the inventory holds no endpoint
+    /// (then every endpoint has AWS's default policy, which allows everything) or the request
+    /// names none.
+    #[inline(always)]
+    pub(super) fn request_endpoint<'r>(
+        &self,
+        ctx: &'r Context,
+    ) -> Option<(&'r str, Option<&CompiledEndpoint>)> {
+        if self.endpoints.is_empty() {
+            return None;
+        }
+        let id = match ctx.get_lower("aws:sourcevpce")?.values.as_slice() {
+            [one] => one.raw(),
+            _ => return None,
+        };
+        Some((id, self.endpoints.get(id)))
     }
 
     /// Resolve a KMS alias ARN to its key ARN (other ARNs come back unchanged).

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
+use super::{Endpoint, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
 use crate::pattern::{aws_owned, Arn};
 use crate::policy::Document;
 use crate::request::{IamKind, Principal};
@@ -31,6 +31,8 @@ pub struct AdHoc {
     pub rcps: Vec<Vec<NamedPolicy>>,
     /// The caller's account is the organization's management account
     pub management_account: bool,
+    /// A VPC endpoint with its policy (the request names it in `aws:SourceVpce`)
+    pub endpoint: Option<Endpoint>,
 }
 
 /// Name a loose document.
@@ -68,6 +70,7 @@ impl AdHoc {
         let resource_account = self.resource_owner(caller_account.as_ref());
         self.add_resource(&mut inv, resource_role.as_ref(), resource_account.as_ref());
         inv.organization = self.organization(caller_account.as_ref(), resource_account.as_ref());
+        inv.endpoints.extend(self.endpoint.clone());
         inv
     }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{named, AdHoc, NamedPolicy};
+use super::{named, AdHoc, Endpoint, EndpointKind, NamedPolicy};
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::{Context, Principal, Request};
 
@@ -56,7 +56,36 @@ pub fn from_engine_row(row: &Value) -> Result<(AdHoc, Request), String> {
     if let Some(c) = row.get("context") {
         req.context = Context::from_json(c)?;
     }
+    if let Some(v) = row.get("vpce") {
+        let ep = endpoint(v)?;
+        if !req.context.contains("aws:SourceVpce") {
+            req.context.insert("aws:SourceVpce", ep.id.clone());
+        }
+        adhoc.endpoint = Some(ep);
+    }
     Ok((adhoc, req))
+}
+
+/// The row's VPC endpoint (`vpce`: `id`, `type`, `vpc`, `policy`), which the request goes through.
+fn endpoint(v: &Value) -> Result<Endpoint, String> {
+    let field = |k: &str| v.get(k).and_then(Value::as_str);
+    let id = field("id").ok_or("`vpce` has no `id`")?;
+    let kind = match field("type") {
+        None | Some("interface") => EndpointKind::Interface,
+        Some("gateway") => EndpointKind::Gateway,
+        Some(other) => return Err(format!("`vpce.type` `{other}`: interface or gateway")),
+    };
+    let policy = match v.get("policy") {
+        Some(p) => Some(doc(p, PolicyKind::Resource, "endpoint-policy")?),
+        None => None,
+    };
+    Ok(Endpoint {
+        id: id.into(),
+        vpc: field("vpc").map(str::to_string),
+        kind,
+        policy,
+        source: "vpce".into(),
+    })
 }
 
 /// The caller's identity policies, permissions boundary and tags (`principal` of the row).

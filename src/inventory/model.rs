@@ -103,6 +103,33 @@ pub struct Resource {
     pub source: String,
 }
 
+/// How a VPC endpoint reaches its service. The kind changes how an account principal in the
+/// endpoint policy reads (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointKind {
+    /// An interface endpoint (PrivateLink): the policy's principals read as everywhere else
+    #[default]
+    Interface,
+    /// A gateway endpoint (S3, DynamoDB): an account principal names only the account's root user
+    Gateway,
+}
+
+/// A VPC endpoint and its endpoint policy: a request made through it (`aws:SourceVpce`) must
+/// also be allowed by that policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The endpoint id, `vpce-...`
+    pub id: String,
+    /// The VPC it is in (`aws:SourceVpc` of requests made through it), if known
+    pub vpc: Option<String>,
+    /// Interface or gateway
+    pub kind: EndpointKind,
+    /// The endpoint policy; `None` is AWS's default policy, which allows everything
+    pub policy: Option<NamedPolicy>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
 /// The organization: for each member account, its SCP and RCP levels from the root down (root,
 /// each OU, the account itself). Every level needs its own Allow.
 /// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>
@@ -129,6 +156,8 @@ pub struct Inventory {
     pub managed_policies: Vec<ManagedPolicy>,
     /// Resources with resource-based policies
     pub resources: Vec<Resource>,
+    /// VPC endpoints with their endpoint policies
+    pub endpoints: Vec<Endpoint>,
     /// The organization, if any
     pub organization: Option<Organization>,
 }

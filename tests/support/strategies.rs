@@ -713,6 +713,7 @@ impl World {
             scps: level(&self.scps, "scp", PolicyKind::Scp),
             rcps: level(&self.rcps, "rcp", PolicyKind::Rcp),
             management_account: self.management,
+            endpoint: None,
         }
     }
 
