@@ -217,7 +217,27 @@ impl Accumulator {
             Rule::KeyPolicy => Layer::KeyPolicy,
             Rule::TrustPolicy => Layer::TrustPolicy,
         };
-        match self.layer(policy, layer, req, true, sink).best {
+        let before = self.allows.len();
+        let best = self.layer(policy, layer, req, true, sink).best;
+        // RestrictPublicBuckets "restricts access to an access point or bucket with a public
+        // policy to only AWS service principals and authorized users within the bucket owner's
+        // account" and "blocks public and cross-account access derived from any public access
+        // point or bucket policy, including non-public delegation to specific accounts"
+        // (access-control-block-public-access.html): its Allows count for service principals
+        // only; the owner's users need their own IAM policies (docs/semantics-decisions.md).
+        if target.restrict_public
+            && best.is_some()
+            && !matches!(req.principal, Principal::Service(_))
+        {
+            self.allows.truncate(before);
+            if S::ENABLED {
+                sink.event(TraceEvent::Note {
+                    text: "RestrictPublicBuckets: the bucket policy is public, so its Allows grant only AWS service principals".into(),
+                });
+            }
+            return Grant::None;
+        }
+        match best {
             None => Grant::None,
             Some(PrincipalMatch::Account) => Grant::Account,
             Some(PrincipalMatch::Direct) => Grant::Direct {

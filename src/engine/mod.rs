@@ -74,6 +74,9 @@ struct CompiledPrincipal {
 struct CompiledResource {
     account: String,
     policy: Option<PolicySet>,
+    /// An S3 bucket whose policy is public under `RestrictPublicBuckets` (its own or its
+    /// account's): the policy grants only AWS service principals
+    restrict_public: bool,
     /// `aws:ResourceAccount` and `aws:ResourceTag/*`, built once
     keys: Context,
 }

@@ -44,6 +44,8 @@ pub(super) struct Target<'a> {
     pub account: Option<&'a str>,
     /// `aws:ResourceAccount` and `aws:ResourceTag/*`, prebuilt when the resource is known
     pub keys: Option<&'a Context>,
+    /// The policy is a public bucket policy under `RestrictPublicBuckets`
+    pub restrict_public: bool,
 }
 
 /// The caller with its role's ARN completed from the inventory's (sessions omit the path), or
@@ -239,6 +241,7 @@ impl Engine {
                 policy: r.and_then(|r| r.policy.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys: r.map(|r| &r.keys),
+                restrict_public: false,
             }
         } else if service == "sts" && is_role {
             let r = parsed.and_then(|a| self.role_for(a));
@@ -247,6 +250,7 @@ impl Engine {
                 policy: r.and_then(|r| r.trust.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys: r.map(|r| &r.as_resource),
+                restrict_public: false,
             }
         } else {
             let r = self.find_resource(resource, parsed);
@@ -265,6 +269,7 @@ impl Engine {
                 policy: r.and_then(|r| r.policy.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys,
+                restrict_public: r.is_some_and(|r| r.restrict_public),
             }
         }
     }

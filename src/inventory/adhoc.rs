@@ -3,7 +3,10 @@
 
 use indexmap::IndexMap;
 
-use super::{Endpoint, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
+use super::{
+    BlockPublicAccess, Endpoint, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource,
+    Role, User,
+};
 use crate::pattern::{aws_owned, Arn};
 use crate::policy::Document;
 use crate::request::{IamKind, Principal};
@@ -33,6 +36,10 @@ pub struct AdHoc {
     pub management_account: bool,
     /// A VPC endpoint with its policy (the request names it in `aws:SourceVpce`)
     pub endpoint: Option<Endpoint>,
+    /// The resource's (an S3 bucket's) Block Public Access settings
+    pub block_public_access: Option<BlockPublicAccess>,
+    /// The resource account's S3 Block Public Access settings
+    pub account_block_public_access: Option<BlockPublicAccess>,
 }
 
 /// Name a loose document.
@@ -183,6 +190,7 @@ impl AdHoc {
                 account: account.clone(),
                 aliases: Vec::new(),
                 policy: self.resource_policy.clone(),
+                block_public_access: self.block_public_access,
                 tags: IndexMap::new(),
                 source: "resource".into(),
             });
@@ -195,7 +203,11 @@ impl AdHoc {
         caller_account: Option<&String>,
         resource_account: Option<&String>,
     ) -> Option<Organization> {
-        if self.scps.is_empty() && self.rcps.is_empty() && !self.management_account {
+        if self.scps.is_empty()
+            && self.rcps.is_empty()
+            && !self.management_account
+            && self.account_block_public_access.is_none()
+        {
             return None;
         }
         let mut org = Organization {
@@ -211,6 +223,9 @@ impl AdHoc {
         }
         if let (Some(a), false) = (resource_account, self.rcps.is_empty()) {
             org.rcp_levels.insert(a.clone(), self.rcps.clone());
+        }
+        if let (Some(a), Some(b)) = (resource_account, self.account_block_public_access) {
+            org.block_public_access.insert(a.clone(), b);
         }
         Some(org)
     }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{named, AdHoc, Endpoint, EndpointKind, NamedPolicy};
+use super::{named, AdHoc, BlockPublicAccess, Endpoint, EndpointKind, NamedPolicy};
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::{Context, Principal, Request};
 
@@ -43,6 +43,10 @@ pub fn from_engine_row(row: &Value) -> Result<(AdHoc, Request), String> {
     adhoc.resource_arn = Some(resource_arn.clone());
     adhoc.scps = org_levels(row, "scps", PolicyKind::Scp)?;
     adhoc.rcps = org_levels(row, "rcps", PolicyKind::Rcp)?;
+    adhoc.account_block_public_access = row
+        .get("account_block_public_access")
+        .map(block_public_access)
+        .transpose()?;
     adhoc.management_account = row
         .get("management_account")
         .and_then(Value::as_bool)
@@ -114,6 +118,10 @@ fn caller(p: &Value, adhoc: &mut AdHoc) -> Result<(), String> {
 /// The resource's account and policy (a trust policy when the resource is a role).
 fn resource(r: &Value, resource_arn: &str, adhoc: &mut AdHoc) -> Result<(), String> {
     adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
+    adhoc.block_public_access = r
+        .get("block_public_access")
+        .map(block_public_access)
+        .transpose()?;
     if let Some(pol) = r.get("policy") {
         let is_role = resource_arn.starts_with("arn:aws:iam:") && resource_arn.contains(":role/");
         let kind = if is_role {
@@ -141,6 +149,27 @@ fn org_levels(row: &Value, field: &str, kind: PolicyKind) -> Result<Vec<Vec<Name
             parsed.push(doc(d, kind, &format!("{field}[{li}][{di}]"))?);
         }
         out.push(parsed);
+    }
+    Ok(out)
+}
+
+/// S3 Block Public Access settings as AWS spells them (`{"RestrictPublicBuckets": true}`).
+fn block_public_access(v: &Value) -> Result<BlockPublicAccess, String> {
+    let o = v
+        .as_object()
+        .ok_or("block_public_access must be an object")?;
+    let mut out = BlockPublicAccess::default();
+    for (k, v) in o {
+        let b = v
+            .as_bool()
+            .ok_or_else(|| format!("block_public_access.{k} must be a boolean"))?;
+        match k.as_str() {
+            "BlockPublicAcls" => out.block_public_acls = b,
+            "IgnorePublicAcls" => out.ignore_public_acls = b,
+            "BlockPublicPolicy" => out.block_public_policy = b,
+            "RestrictPublicBuckets" => out.restrict_public_buckets = b,
+            _ => return Err(format!("unknown block_public_access setting `{k}`")),
+        }
     }
     Ok(out)
 }

@@ -86,6 +86,23 @@ pub struct ManagedPolicy {
     pub source: String,
 }
 
+/// S3 Block Public Access settings (AWS's `PublicAccessBlockConfiguration`), of a bucket or of
+/// an account. Only `RestrictPublicBuckets` changes a decision: the others act when a policy or
+/// ACL is written, or on ACLs, which iamsim does not model.
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockPublicAccess {
+    /// `BlockPublicAcls`: refuse public ACLs when they are written
+    pub block_public_acls: bool,
+    /// `IgnorePublicAcls`: ignore public ACLs
+    pub ignore_public_acls: bool,
+    /// `BlockPublicPolicy`: refuse a public bucket policy when it is written
+    pub block_public_policy: bool,
+    /// `RestrictPublicBuckets`: a bucket with a public policy grants only AWS service
+    /// principals and users of the owner's account
+    pub restrict_public_buckets: bool,
+}
+
 /// A resource with a resource-based policy (KMS key, bucket, function, repository, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -97,6 +114,8 @@ pub struct Resource {
     pub aliases: Vec<String>,
     /// The resource-based policy (key policy for KMS keys)
     pub policy: Option<NamedPolicy>,
+    /// An S3 bucket's Block Public Access settings
+    pub block_public_access: Option<BlockPublicAccess>,
     /// Tags
     pub tags: IndexMap<String, String>,
     /// The file it was loaded from
@@ -141,6 +160,8 @@ pub struct Organization {
     pub scp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
     /// Member account -> RCPs per level, root first (the loader adds the implicit `RCPFullAWSAccess`)
     pub rcp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
+    /// Account -> its account-level S3 Block Public Access settings
+    pub block_public_access: IndexMap<String, BlockPublicAccess>,
 }
 
 /// Everything iamsim knows about: the input to [`crate::engine::Engine::new`].

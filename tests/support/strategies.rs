@@ -714,6 +714,8 @@ impl World {
             rcps: level(&self.rcps, "rcp", PolicyKind::Rcp),
             management_account: self.management,
             endpoint: None,
+            block_public_access: None,
+            account_block_public_access: None,
         }
     }
 
