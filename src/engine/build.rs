@@ -201,6 +201,7 @@ impl Engine {
                 account: r.account.clone(),
                 policy: r.policy.as_ref().map(|p| PolicySet::new([p])),
                 restrict_public: restricts_public(r, org),
+                aws_managed: r.aliases.iter().any(|a| a.contains(":alias/aws/")),
                 keys: resource_keys_of(&r.account, &r.tags),
             });
         }

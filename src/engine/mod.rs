@@ -77,6 +77,8 @@ struct CompiledResource {
     /// An S3 bucket whose policy is public under `RestrictPublicBuckets` (its own or its
     /// account's): the policy grants only AWS service principals
     restrict_public: bool,
+    /// A KMS key with an `alias/aws/...` alias: an AWS managed key
+    aws_managed: bool,
     /// `aws:ResourceAccount` and `aws:ResourceTag/*`, built once
     keys: Context,
 }

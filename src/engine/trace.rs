@@ -68,7 +68,7 @@ pub enum Layer {
     /// The policy of the VPC endpoint the request came through
     Vpce,
     /// A rule the service enforces whatever the policies say (partitions, actions AWS
-    /// authorizes without IAM)
+    /// authorizes without IAM, resources it does not let a customer change)
     Service,
 }
 

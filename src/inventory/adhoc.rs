@@ -28,6 +28,8 @@ pub struct AdHoc {
     pub resource_account: Option<String>,
     /// The resource-based policy (key policy for a KMS key, trust policy for a role)
     pub resource_policy: Option<NamedPolicy>,
+    /// KMS alias ARNs of the resource (a key)
+    pub resource_aliases: Vec<String>,
     /// SCP levels of the caller's account, root first
     pub scps: Vec<Vec<NamedPolicy>>,
     /// RCP levels of the resource's account, root first
@@ -188,7 +190,7 @@ impl AdHoc {
             inv.resources.push(Resource {
                 arn: arn.clone(),
                 account: account.clone(),
-                aliases: Vec::new(),
+                aliases: self.resource_aliases.clone(),
                 policy: self.resource_policy.clone(),
                 block_public_access: self.block_public_access,
                 tags: IndexMap::new(),

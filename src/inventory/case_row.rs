@@ -118,6 +118,12 @@ fn caller(p: &Value, adhoc: &mut AdHoc) -> Result<(), String> {
 /// The resource's account and policy (a trust policy when the resource is a role).
 fn resource(r: &Value, resource_arn: &str, adhoc: &mut AdHoc) -> Result<(), String> {
     adhoc.resource_account = r.get("account").and_then(Value::as_str).map(str::to_string);
+    if let Some(list) = r.get("aliases").and_then(Value::as_array) {
+        for a in list {
+            let a = a.as_str().ok_or("`resource.aliases` lists alias ARNs")?;
+            adhoc.resource_aliases.push(a.to_string());
+        }
+    }
     adhoc.block_public_access = r
         .get("block_public_access")
         .map(block_public_access)

@@ -714,6 +714,7 @@ impl World {
             rcps: level(&self.rcps, "rcp", PolicyKind::Rcp),
             management_account: self.management,
             endpoint: None,
+            resource_aliases: Vec::new(),
             block_public_access: None,
             account_block_public_access: None,
         }
