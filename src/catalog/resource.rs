@@ -4,6 +4,7 @@
 use super::info::{ActionInfo, ResourceTypeInfo, ServiceInfo};
 use super::template::{literal_len, matches, Rules};
 use super::Catalog;
+use crate::pattern::{aws_owned, Arn};
 
 /// The answer of [`Catalog::check_resource`].
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +62,28 @@ impl Catalog {
     ///
     /// Cost: a few microseconds (the formats are read as they are matched); meant for load-time
     /// checks of scenarios and policies, not for evaluation.
+    ///
+    /// An AWS-owned resource whose ARN omits the account (an AWS SSM document, a public SSM
+    /// parameter: see [`aws_owned`]) matches a format with an `${Account}` placeholder.
     pub fn check_resource(&self, action: &str, resource: &str) -> ResourceCheck<'_> {
+        let check = self.check_arn(action, resource);
+        if !matches!(check, ResourceCheck::Mismatch) {
+            return check;
+        }
+        match Arn::parse(resource).filter(|a| a.account.is_empty() && aws_owned(a).is_some()) {
+            Some(a) => {
+                let filled = format!(
+                    "arn:{}:{}:{}:aws:{}",
+                    a.partition, a.service, a.region, a.resource
+                );
+                self.check_arn(action, &filled)
+            }
+            None => check,
+        }
+    }
+
+    /// [`Self::check_resource`] for the ARN as written.
+    fn check_arn(&self, action: &str, resource: &str) -> ResourceCheck<'_> {
         let Some(action) = self.action(action) else {
             return ResourceCheck::UnknownAction;
         };
@@ -218,6 +240,39 @@ mod tests {
         );
         assert_eq!(
             check("s3:GetObject", "arn:aws:s3:::acme-dev-artifacts"),
+            "Mismatch"
+        );
+    }
+
+    #[test]
+    fn aws_owned_resources_without_an_account_match_account_formats() {
+        assert_eq!(
+            check(
+                "ssm:SendCommand",
+                "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"
+            ),
+            "matches document"
+        );
+        assert_eq!(
+            check(
+                "ssm:GetParameter",
+                "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/x"
+            ),
+            "matches parameter"
+        );
+        assert_eq!(
+            check(
+                "bedrock:InvokeModel",
+                "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-lite-v1"
+            ),
+            "matches foundation-model"
+        );
+        // A customer's parameter names its account; without one it is no resource.
+        assert_eq!(
+            check(
+                "ssm:GetParameter",
+                "arn:aws:ssm:us-east-1::parameter/app/db"
+            ),
             "Mismatch"
         );
     }

@@ -29,6 +29,9 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             scenario::resolve_resource(&engine, &a.resource, &a.action).map_err(Error::Input)?;
         (engine, principal, resource)
     };
+    if let Some(account) = &a.resource_account {
+        scenario::check_resource_account(&engine, &resource, account).map_err(Error::Input)?;
+    }
     let actions = expand_actions(&a.action, a.no_catalog)?;
     if !a.no_catalog {
         let label = match is_adhoc(a) {

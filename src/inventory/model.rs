@@ -86,6 +86,23 @@ pub struct ManagedPolicy {
     pub source: String,
 }
 
+/// S3 Block Public Access settings (AWS's `PublicAccessBlockConfiguration`), of a bucket or of
+/// an account. Only `RestrictPublicBuckets` changes a decision: the others act when a policy or
+/// ACL is written, or on ACLs, which iamsim does not model.
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockPublicAccess {
+    /// `BlockPublicAcls`: refuse public ACLs when they are written
+    pub block_public_acls: bool,
+    /// `IgnorePublicAcls`: ignore public ACLs
+    pub ignore_public_acls: bool,
+    /// `BlockPublicPolicy`: refuse a public bucket policy when it is written
+    pub block_public_policy: bool,
+    /// `RestrictPublicBuckets`: a bucket with a public policy grants only AWS service
+    /// principals and users of the owner's account
+    pub restrict_public_buckets: bool,
+}
+
 /// A resource with a resource-based policy (KMS key, bucket, function, repository, ...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
@@ -97,8 +114,37 @@ pub struct Resource {
     pub aliases: Vec<String>,
     /// The resource-based policy (key policy for KMS keys)
     pub policy: Option<NamedPolicy>,
+    /// An S3 bucket's Block Public Access settings
+    pub block_public_access: Option<BlockPublicAccess>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// How a VPC endpoint reaches its service. The kind changes how an account principal in the
+/// endpoint policy reads (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointKind {
+    /// An interface endpoint (PrivateLink): the policy's principals read as everywhere else
+    #[default]
+    Interface,
+    /// A gateway endpoint (S3, DynamoDB): an account principal names only the account's root user
+    Gateway,
+}
+
+/// A VPC endpoint and its endpoint policy: a request made through it (`aws:SourceVpce`) must
+/// also be allowed by that policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The endpoint id, `vpce-...`
+    pub id: String,
+    /// The VPC it is in (`aws:SourceVpc` of requests made through it), if known
+    pub vpc: Option<String>,
+    /// Interface or gateway
+    pub kind: EndpointKind,
+    /// The endpoint policy; `None` is AWS's default policy, which allows everything
+    pub policy: Option<NamedPolicy>,
     /// The file it was loaded from
     pub source: String,
 }
@@ -114,6 +160,8 @@ pub struct Organization {
     pub scp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
     /// Member account -> RCPs per level, root first (the loader adds the implicit `RCPFullAWSAccess`)
     pub rcp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
+    /// Account -> its account-level S3 Block Public Access settings
+    pub block_public_access: IndexMap<String, BlockPublicAccess>,
 }
 
 /// Everything iamsim knows about: the input to [`crate::engine::Engine::new`].
@@ -129,6 +177,8 @@ pub struct Inventory {
     pub managed_policies: Vec<ManagedPolicy>,
     /// Resources with resource-based policies
     pub resources: Vec<Resource>,
+    /// VPC endpoints with their endpoint policies
+    pub endpoints: Vec<Endpoint>,
     /// The organization, if any
     pub organization: Option<Organization>,
 }

@@ -6,10 +6,12 @@ pub mod condition;
 mod error;
 mod parse;
 mod print;
+mod public;
 
 pub(crate) use error::one_line;
 pub use error::{closest, edit_distance, PolicyError, PolicyErrorKind};
 pub use parse::{parse_document, parse_resource_policy, parse_str, MAX_STATEMENTS};
+pub use public::is_public_bucket_policy;
 
 use crate::pattern::Wildcard;
 use condition::Condition;

@@ -56,16 +56,21 @@ pub struct Scenario {
     /// The statement that must decide: a Sid, `policy#index` or `policy/Sid`
     #[serde(default)]
     pub because: Option<String>,
-    /// The layer that must deny: `scp`, `rcp`, `boundary`, `session`, `key-policy`,
-    /// `trust-policy`, `identity`, `resource`
+    /// The layer that must deny: `scp`, `rcp`, `vpce`, `boundary`, `session`, `key-policy`,
+    /// `trust-policy`, `identity`, `resource`, `service`
     #[serde(default)]
     pub blocked_by: Option<String>,
     /// A session policy in force for the caller
     #[serde(default)]
     pub session_policy: Option<Value>,
-    /// The resource's account, when neither its ARN nor the inventory says
+    /// The resource's account, when neither its ARN nor the inventory says (contradicting either
+    /// is an error)
     #[serde(default)]
     pub resource_account: Option<String>,
+    /// The VPC endpoint the request goes through (`vpce-...`): sets `aws:SourceVpce` and drops
+    /// `aws:SourceIp`, which requests through an endpoint do not carry
+    #[serde(default)]
+    pub vpce: Option<String>,
     /// Skip this scenario, with the reason
     #[serde(default)]
     pub skip: Option<String>,

@@ -13,9 +13,9 @@ pub use case::{Case, CaseRequest};
 pub use expand::MAX_EXPANSION;
 pub use format::{Expect, Scenario, ScenarioFile};
 pub use load::{
-    check_action, is_role_session, load_inventory, load_inventory_with, load_suite, parse_file,
-    resolve_principal, resolve_resource, scenario_files, LoadOptions, ScenarioError, Suite,
-    MAX_CASES,
+    check_action, check_resource_account, is_role_session, load_inventory, load_inventory_with,
+    load_suite, parse_file, resolve_principal, resolve_resource, scenario_files, LoadOptions,
+    ScenarioError, Suite, MAX_CASES,
 };
 pub use policy_check::{check_policies, typo_notes, PolicyCheck, PolicyIssue};
 pub use run::{judge, run_suite, Outcome, Status, Tally};

@@ -15,7 +15,15 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
     let o = Obj::new(
         v,
         file,
-        &["arn", "aliases", "account", "policy", "tags", "description"],
+        &[
+            "arn",
+            "aliases",
+            "account",
+            "policy",
+            "block_public_access",
+            "tags",
+            "description",
+        ],
     )?;
     let arn = o.str("arn")?;
     let parsed = Arn::parse(&arn)
@@ -57,6 +65,15 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
             ));
         }
     }
+    let block_public_access = o.block_public_access("block_public_access")?;
+    let is_bucket = parsed.service == "s3" && !parsed.resource.contains('/');
+    if block_public_access.is_some() && !is_bucket {
+        return Err(format_err(
+            file,
+            "block_public_access",
+            format!("`{arn}` is not an S3 bucket: only buckets (and accounts) have Block Public Access settings"),
+        ));
+    }
     let name = Path::new(file)
         .file_stem()
         .and_then(|s| s.to_str())
@@ -64,10 +81,40 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
         .to_string();
     Ok(Resource {
         policy: o.resource_policy("policy", name, &arn)?,
+        block_public_access,
         tags: o.tags()?,
         source: file.into(),
         arn,
         account,
         aliases,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_public_access_is_for_buckets_and_spelt_as_aws_does() {
+        let bucket = serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBuckets": true, "BlockPublicPolicy": false}});
+        let r = resource(&bucket, "resources/b.json").unwrap();
+        assert!(r.block_public_access.unwrap().restrict_public_buckets);
+        let err = |v: serde_json::Value| resource(&v, "r.json").unwrap_err().to_string();
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b/k", "account": "111122223333",
+            "block_public_access": {}})
+        )
+        .contains("is not an S3 bucket"));
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBucket": true}})
+        )
+        .contains("did you mean `RestrictPublicBuckets`?"));
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBuckets": "yes"}})
+        )
+        .contains("block_public_access.RestrictPublicBuckets: expected true or false"));
+    }
 }

@@ -149,6 +149,9 @@ pub(super) fn expand_scenario(
             for r in &c.resources {
                 let resource_text = substitute(r, b).map_err(err)?;
                 let resource = resolver.resource(&resource_text, &action, &name)?;
+                if let Some(a) = &sc.resource_account {
+                    resolver.resource_account(&resource, a, &name)?;
+                }
                 let resource = resolver.strings.get(&resource);
                 let case_name = if several {
                     format!("{name} [{action} {resource_text}]")
@@ -206,7 +209,7 @@ fn check(
     };
     let blocked_by = match &sc.blocked_by {
         Some(b) => Some(Layer::from_name(b).ok_or_else(|| {
-            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, boundary, session, key-policy, trust-policy, identity or resource)"))
+            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, vpce, boundary, session, key-policy, trust-policy, identity, resource or service)"))
         })?),
         None => None,
     };
@@ -230,7 +233,7 @@ fn check(
             )));
         }
     }
-    let context = match &sc.context {
+    let mut context = match &sc.context {
         Some(c) => {
             let mut ctx = Context::clone(base);
             ctx.extend_from_json(c)
@@ -239,6 +242,9 @@ fn check(
         }
         None => base.clone(),
     };
+    if let Some(id) = &sc.vpce {
+        context = Arc::new(through_endpoint(&context, id).map_err(err)?);
+    }
     let binds = match &sc.for_each {
         Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
@@ -252,6 +258,33 @@ fn check(
         context,
         binds,
     })
+}
+
+/// The context of a request made through VPC endpoint `id`: `aws:SourceVpce` is the endpoint,
+/// and `aws:SourceIp` is absent ("The aws:SourceIp key is always present in the request context,
+/// except when the requester uses a VPC endpoint to make the request",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip>).
+fn through_endpoint(ctx: &Context, id: &str) -> Result<Context, String> {
+    let valid = id.strip_prefix("vpce-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !valid {
+        return Err(format!("`vpce` `{id}` is not a VPC endpoint id (vpce-...)"));
+    }
+    if let Some(given) = ctx.get("aws:SourceVpce") {
+        if given.values.len() != 1 || given.values.iter().any(|v| v.raw() != id) {
+            return Err(format!(
+                "`vpce` `{id}` and the context's `aws:SourceVpce` disagree"
+            ));
+        }
+    }
+    let mut ctx = ctx.clone();
+    ctx.remove("aws:SourceIp");
+    ctx.insert("aws:SourceVpce", id);
+    Ok(ctx)
 }
 
 /// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.

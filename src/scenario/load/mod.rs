@@ -25,7 +25,7 @@ pub use files::scenario_files;
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 pub use parse::parse_file;
 use resolve::Resolver;
-pub use resolve::{resolve_principal, resolve_resource};
+pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
 
 /// The most expanded cases one run may hold (a documented limit).
 pub const MAX_CASES: usize = 5_000_000;

@@ -63,6 +63,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "blocked_by",
     "session_policy",
     "resource_account",
+    "vpce",
     "skip",
     "tags",
     "for_each",
