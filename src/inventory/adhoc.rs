@@ -59,6 +59,7 @@ impl AdHoc {
             inv.managed_policies.push(ManagedPolicy {
                 arn: arn.clone(),
                 policy: b.clone(),
+                versions: Vec::new(),
                 source: "boundary".into(),
             });
             boundary_arn = Some(arn);
@@ -125,6 +126,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: boundary_arn.cloned(),
                     tags: self.tags.clone(),
+                    instance_profile_arns: Vec::new(),
                     source: "principal".into(),
                 });
             }
@@ -137,6 +139,8 @@ impl AdHoc {
                 groups: Vec::new(),
                 permissions_boundary_arn: boundary_arn.cloned(),
                 tags: self.tags.clone(),
+                login_profile: false,
+                access_keys: Vec::new(),
                 source: "principal".into(),
             }),
             IamKind::Root | IamKind::FederatedUser { .. } => {}
@@ -167,6 +171,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: None,
                     tags: IndexMap::new(),
+                    instance_profile_arns: Vec::new(),
                     source: "resource".into(),
                 });
             }
@@ -177,6 +182,7 @@ impl AdHoc {
                 aliases: Vec::new(),
                 policy: self.resource_policy.clone(),
                 tags: IndexMap::new(),
+                runs_as: None,
                 source: "resource".into(),
             });
         }

@@ -2,6 +2,7 @@
 //! format of docs/formats.md. Every dangling reference is an error naming the file.
 
 mod error;
+mod facts;
 mod fields;
 mod iam;
 mod json;

@@ -16,7 +16,15 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
     let o = Obj::new(
         v,
         file,
-        &["arn", "aliases", "account", "policy", "tags", "description"],
+        &[
+            "arn",
+            "aliases",
+            "account",
+            "policy",
+            "tags",
+            "description",
+            "runs_as",
+        ],
     )?;
     let arn = o.str("arn")?;
     let parsed = Arn::parse(&arn)
@@ -66,6 +74,7 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
     Ok(Resource {
         policy: o.policy("policy", name, PolicyKind::Resource)?,
         tags: o.tags()?,
+        runs_as: o.runs_as()?,
         source: file.into(),
         arn,
         account,
