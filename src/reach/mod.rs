@@ -2,8 +2,23 @@
 //! as, through the techniques of `data/escalation-techniques.json`, each step decided by the
 //! engine (docs/reach.md).
 
+mod attack;
+mod edges;
+mod graph;
+mod index;
+mod keys;
+mod mini;
+mod plan;
+mod prove;
+mod query;
 mod technique;
+mod witness;
 
+pub use graph::{Graph, Options};
+pub use index::NodeKind;
+pub use plan::{Edge, Via};
+pub use prove::ProvedRequest;
+pub use query::{ReachError, ReachReport, Reached, Step};
 pub use technique::{
     parse_techniques, technique, techniques, Gains, Requirement, ResourceRef, TargetKind,
     Technique, TechniqueError, TechniqueRequest, EMBEDDED_TECHNIQUES,
