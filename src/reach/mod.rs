@@ -11,6 +11,7 @@ mod mini;
 mod plan;
 mod prove;
 mod query;
+mod render;
 mod technique;
 mod witness;
 
@@ -19,6 +20,7 @@ pub use index::NodeKind;
 pub use plan::{Edge, Via};
 pub use prove::ProvedRequest;
 pub use query::{ReachError, ReachReport, Reached, Step};
+pub use render::{write_dot, write_json, write_markdown, write_text};
 pub use technique::{
     parse_techniques, technique, techniques, Gains, Requirement, ResourceRef, TargetKind,
     Technique, TechniqueError, TechniqueRequest, EMBEDDED_TECHNIQUES,

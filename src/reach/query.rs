@@ -102,6 +102,9 @@ impl<'a> Graph<'a> {
             [] => {}
             many => return Err(ReachError::Ambiguous(text.into(), many.len())),
         }
+        if text.starts_with("role/") || text.starts_with("user/") {
+            return Err(ReachError::NotInInventory(text.into()));
+        }
         let p = Principal::parse(text).map_err(|_| ReachError::Unknown(text.into()))?;
         let found = match &p {
             Principal::Iam(ip) => match &ip.kind {

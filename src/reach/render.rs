@@ -1,0 +1,214 @@
+//! A reach report as text, JSON (schema version 1), Markdown or Graphviz DOT. Each renders
+//! the same [`ReachReport`]; nothing here decides anything.
+
+use std::io::{self, Write};
+
+use super::query::{ReachReport, Reached, Step};
+use super::technique::Gains;
+
+/// The short form of an IAM ARN for people (`role/NAME`, `user/NAME`), else the text itself.
+fn short(arn: &str) -> &str {
+    match arn.split_once(":iam::") {
+        Some((_, rest)) => rest.split_once(':').map_or(arn, |(_, r)| r),
+        None => arn,
+    }
+}
+
+/// What an entry gains, in words.
+fn gains(r: &Reached) -> String {
+    match (&r.gains, &r.actions) {
+        (Gains::ActsAs, Some(actions)) => format!("acts as (for {})", actions.join(", ")),
+        (Gains::ActsAs, None) => "acts as".into(),
+        (Gains::Becomes, _) => "becomes".into(),
+    }
+}
+
+/// `N hop(s)`.
+fn hops(n: usize) -> String {
+    if n == 1 {
+        "1 hop".into()
+    } else {
+        format!("{n} hops")
+    }
+}
+
+/// One line per request of a step.
+fn request_lines(step: &Step) -> Vec<String> {
+    step.requests
+        .iter()
+        .map(|q| {
+            let context: Vec<String> = q.context.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let context = if context.is_empty() {
+                String::new()
+            } else {
+                format!(" with {}", context.join(", "))
+            };
+            format!(
+                "{} on {}{context}, allowed by {}",
+                q.action,
+                q.resource,
+                q.decided_by.join(", ")
+            )
+        })
+        .collect()
+}
+
+/// The report for people: a summary line, then each principal reached with its path.
+pub fn write_text(out: &mut dyn Write, r: &ReachReport) -> io::Result<()> {
+    let admin = if r.reaches_admin() {
+        "reaches admin"
+    } else {
+        "no admin"
+    };
+    let others = r
+        .reaches
+        .iter()
+        .filter(|x| x.principal != r.principal)
+        .count();
+    writeln!(
+        out,
+        "{} reaches {others} other principal(s); {admin}",
+        r.principal
+    )?;
+    for x in &r.reaches {
+        let mark = if x.admin { " [admin]" } else { "" };
+        let who = if x.principal == r.principal {
+            "itself"
+        } else {
+            short(&x.principal)
+        };
+        writeln!(out, "  {} {who}{mark} ({})", gains(x), hops(x.path.len()))?;
+        for (i, step) in x.path.iter().enumerate() {
+            writeln!(
+                out,
+                "    {}. {} -> {} by {}",
+                i + 1,
+                short(&step.from),
+                short(&step.to),
+                step.technique
+            )?;
+            for line in request_lines(step) {
+                writeln!(out, "       {line}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The JSON contract: `{"schema_version": 1, "principal", "reaches": [...]}` (docs/reach.md).
+pub fn write_json(out: &mut dyn Write, r: &ReachReport) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, r)?;
+    writeln!(out)
+}
+
+/// A Markdown table, one row per principal reached, and the paths below it.
+pub fn write_markdown(out: &mut dyn Write, r: &ReachReport) -> io::Result<()> {
+    let admin = if r.reaches_admin() {
+        "**reaches admin**"
+    } else {
+        "no admin"
+    };
+    writeln!(
+        out,
+        "### `{}`: {} principal(s), {admin}\n",
+        r.principal,
+        r.reaches.len()
+    )?;
+    if r.reaches.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| principal | gains | admin | hops | path |")?;
+    writeln!(out, "| --- | --- | --- | --- | --- |")?;
+    for x in &r.reaches {
+        let path: Vec<String> = x
+            .path
+            .iter()
+            .map(|s| format!("`{}`", s.technique))
+            .collect();
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            short(&x.principal),
+            gains(x),
+            if x.admin { "yes" } else { "no" },
+            x.path.len(),
+            path.join(" → ")
+        )?;
+    }
+    writeln!(out)?;
+    for x in r.reaches.iter().filter(|x| !x.path.is_empty()) {
+        writeln!(
+            out,
+            "<details><summary><code>{}</code></summary>\n",
+            short(&x.principal)
+        )?;
+        for step in &x.path {
+            writeln!(
+                out,
+                "- `{}` → `{}` by `{}`",
+                short(&step.from),
+                short(&step.to),
+                step.technique
+            )?;
+            for line in request_lines(step) {
+                writeln!(out, "  - {line}")?;
+            }
+        }
+        writeln!(out, "\n</details>\n")?;
+    }
+    Ok(())
+}
+
+/// Quote a DOT identifier.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// A Graphviz digraph of every path: admin principals filled red, acts-as edges dashed.
+pub fn write_dot(out: &mut dyn Write, r: &ReachReport) -> io::Result<()> {
+    writeln!(out, "digraph reach {{")?;
+    writeln!(out, "  rankdir=LR;")?;
+    writeln!(out, "  node [shape=box, fontname=\"Helvetica\"];")?;
+    let mut nodes: Vec<(&str, bool)> = vec![(r.principal.as_str(), false)];
+    let mut edges: Vec<(String, String, String, bool)> = Vec::new();
+    for x in &r.reaches {
+        if let Some(n) = nodes.iter_mut().find(|(p, _)| *p == x.principal) {
+            n.1 |= x.admin;
+        } else {
+            nodes.push((&x.principal, x.admin));
+        }
+        for (i, step) in x.path.iter().enumerate() {
+            let bounded = i + 1 == x.path.len() && x.gains == Gains::ActsAs;
+            let e = (
+                step.from.clone(),
+                step.to.clone(),
+                step.technique.clone(),
+                bounded,
+            );
+            if !edges.contains(&e) {
+                edges.push(e);
+            }
+        }
+    }
+    for (p, admin) in &nodes {
+        let style = if *admin {
+            ", style=filled, fillcolor=\"#f4b6b6\""
+        } else if *p == r.principal {
+            ", style=bold"
+        } else {
+            ""
+        };
+        writeln!(out, "  {} [label={}{style}];", quoted(p), quoted(short(p)))?;
+    }
+    for (from, to, technique, bounded) in &edges {
+        let style = if *bounded { ", style=dashed" } else { "" };
+        writeln!(
+            out,
+            "  {} -> {} [label={}{style}];",
+            quoted(from),
+            quoted(to),
+            quoted(technique)
+        )?;
+    }
+    writeln!(out, "}}")
+}
