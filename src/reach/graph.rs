@@ -37,6 +37,8 @@ pub struct Graph<'a> {
     /// `edges[start[n]..start[n + 1]]` are node `n`'s out-edges
     start: Vec<usize>,
     pub(super) admin: Vec<Admin>,
+    /// Engines of principals that granted themselves everything, built when first needed
+    pub(super) elevated: mini::Elevated,
 }
 
 impl<'a> Graph<'a> {
@@ -109,6 +111,7 @@ impl<'a> Graph<'a> {
             edges,
             start,
             admin,
+            elevated: Default::default(),
         }
     }
 

@@ -147,3 +147,29 @@ pub(super) fn with_version(
     policy.policy = version.clone();
     Engine::new(&inv).ok()
 }
+
+/// The whole inventory with node `x` granted everything by an extra inline policy: what `x`
+/// can do once it has rewritten its own permissions (its boundary and SCPs still apply).
+pub(super) fn elevated(ix: &Index<'_>, x: usize) -> Option<Engine> {
+    let node = ix.nodes.get(x)?;
+    let item = node.item?;
+    let all = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let policy = NamedPolicy {
+        name: "iamsim-reach/granted-to-itself".into(),
+        document: document(&all, PolicyKind::Identity)?,
+    };
+    let mut inv = ix.inv.clone();
+    match node.kind {
+        NodeKind::Role => inv.roles.get_mut(item)?.inline_policies.push(policy),
+        NodeKind::User => inv.users.get_mut(item)?.inline_policies.push(policy),
+        _ => return None,
+    }
+    Engine::new(&inv).ok()
+}
+
+/// The engines of principals that granted themselves everything, built when first needed.
+#[derive(Debug, Default)]
+pub(super) struct Elevated(
+    pub std::sync::Mutex<crate::hash::FastMap<usize, Option<std::sync::Arc<Engine>>>>,
+);

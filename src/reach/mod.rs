@@ -13,6 +13,7 @@ mod prove;
 mod query;
 mod render;
 mod technique;
+mod transitive;
 mod witness;
 
 pub use graph::{Graph, Options};
@@ -25,3 +26,4 @@ pub use technique::{
     parse_techniques, technique, techniques, Gains, Requirement, ResourceRef, TargetKind,
     Technique, TechniqueError, TechniqueRequest, EMBEDDED_TECHNIQUES,
 };
+pub use transitive::PathAnswer;

@@ -78,15 +78,15 @@ pub enum ReachError {
 }
 
 /// What the breadth-first search found for each node.
-struct Search {
+pub(super) struct Search {
     /// The edge that first reached the node with full power (becomes, or acts as for `*`)
-    full: Vec<Option<usize>>,
+    pub full: Vec<Option<usize>>,
     /// The edge that first reached it with bounded power (acts as for some actions)
-    bounded: Vec<Option<usize>>,
+    pub bounded: Vec<Option<usize>>,
     /// An admin edge into it from a node the source holds
-    admin_edge: Vec<Option<usize>>,
+    pub admin_edge: Vec<Option<usize>>,
     /// Nodes held with full power, in the order found
-    order: Vec<usize>,
+    pub order: Vec<usize>,
 }
 
 impl<'a> Graph<'a> {
@@ -124,7 +124,7 @@ impl<'a> Graph<'a> {
     }
 
     /// Breadth first from `s`.
-    fn search(&self, s: usize) -> Search {
+    pub(super) fn search(&self, s: usize) -> Search {
         let n = self.ix.nodes.len();
         let all = techniques();
         let mut found = Search {
@@ -172,7 +172,7 @@ impl<'a> Graph<'a> {
     }
 
     /// The edges from `s` to node `v` along the search's full-power parents.
-    fn chain(&self, found: &Search, s: usize, mut v: usize) -> Vec<usize> {
+    pub(super) fn chain(&self, found: &Search, s: usize, mut v: usize) -> Vec<usize> {
         let mut out = Vec::new();
         while v != s {
             let Some(Some(i)) = found.full.get(v) else {

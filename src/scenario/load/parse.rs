@@ -67,6 +67,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "tags",
     "for_each",
     "where",
+    "transitive",
 ];
 
 /// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
