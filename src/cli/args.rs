@@ -44,6 +44,10 @@ pub enum ListFormat {
     Text,
     /// JSON
     Json,
+    /// A Markdown table (with --transitive)
+    Markdown,
+    /// Graphviz DOT of the paths (with --transitive)
+    Dot,
 }
 
 /// Output formats of `reach` and `who-can --transitive`.
@@ -142,7 +146,7 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every principal allowed to do ACTION on RESOURCE
     #[command(
-        after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data"
+        after_help = "Examples:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-gateway --transitive --max-hops 2\n\n--transitive also lists who can do it through escalation paths (docs/reach.md), with each path."
     )]
     WhoCan(WhoCanArgs),
     /// Everything PRINCIPAL can become or act as, through any number of escalation steps
@@ -312,6 +316,12 @@ pub struct WhoCanArgs {
     /// Do not validate the action and resource against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
+    /// Also list principals that can do it through an escalation path (docs/reach.md)
+    #[arg(long)]
+    pub transitive: bool,
+    /// With --transitive: the most steps a path may take (default: unlimited)
+    #[arg(long, requires = "transitive")]
+    pub max_hops: Option<usize>,
 }
 
 /// Arguments of `reach`.

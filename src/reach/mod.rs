@@ -21,9 +21,12 @@ pub use index::NodeKind;
 pub use plan::{Edge, Via};
 pub use prove::ProvedRequest;
 pub use query::{ReachError, ReachReport, Reached, Step};
-pub use render::{write_dot, write_json, write_markdown, write_text};
+pub use render::{
+    write_dot, write_json, write_markdown, write_text, write_who_can_dot, write_who_can_json,
+    write_who_can_markdown, write_who_can_text,
+};
 pub use technique::{
     parse_techniques, technique, techniques, Gains, Requirement, ResourceRef, TargetKind,
     Technique, TechniqueError, TechniqueRequest, EMBEDDED_TECHNIQUES,
 };
-pub use transitive::PathAnswer;
+pub use transitive::{PathAnswer, WhoCanPath};

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::query::{ReachReport, Reached, Step};
 use super::technique::Gains;
+use super::transitive::WhoCanPath;
 
 /// The short form of an IAM ARN for people (`role/NAME`, `user/NAME`), else the text itself.
 fn short(arn: &str) -> &str {
@@ -209,6 +210,123 @@ pub fn write_dot(out: &mut dyn Write, r: &ReachReport) -> io::Result<()> {
             quoted(to),
             quoted(technique)
         )?;
+    }
+    writeln!(out, "}}")
+}
+
+/// `who-can --transitive` for people: `ALLOW` for a principal allowed itself, `PATH` with the
+/// steps for one allowed through a path.
+pub fn write_who_can_text(
+    out: &mut dyn Write,
+    action: &str,
+    list: &[WhoCanPath],
+) -> io::Result<()> {
+    for w in list {
+        let by = w.decided_by.join(", ");
+        if w.path.is_empty() {
+            writeln!(out, "ALLOW {action} {} ({}) via {by}", w.principal, w.kind)?;
+            continue;
+        }
+        let mut steps = short(&w.principal).to_string();
+        for s in &w.path {
+            steps.push_str(&format!(" -[{}]-> {}", s.technique, short(&s.to)));
+        }
+        writeln!(
+            out,
+            "PATH  {action} {} ({}, {} as {}): {steps}; allowed by {by}",
+            w.principal,
+            w.kind,
+            hops(w.hops),
+            short(&w.acting_as)
+        )?;
+    }
+    Ok(())
+}
+
+/// `who-can --transitive --format json`: `{"schema_version": 1, "action", "resource", "principals"}`.
+pub fn write_who_can_json(
+    out: &mut dyn Write,
+    action: &str,
+    resource: &str,
+    list: &[WhoCanPath],
+) -> io::Result<()> {
+    let doc = serde_json::json!({
+        "schema_version": 1, "action": action, "resource": resource, "principals": list,
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// `who-can --transitive --format markdown`: one row per principal.
+pub fn write_who_can_markdown(
+    out: &mut dyn Write,
+    action: &str,
+    resource: &str,
+    list: &[WhoCanPath],
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "### Who can `{action}` on `{resource}`: {} principal(s)\n",
+        list.len()
+    )?;
+    if list.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| principal | kind | hops | as | path | allowed by |")?;
+    writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
+    for w in list {
+        let path: Vec<String> = w
+            .path
+            .iter()
+            .map(|s| format!("`{}`", s.technique))
+            .collect();
+        writeln!(
+            out,
+            "| `{}` | {} | {} | `{}` | {} | {} |",
+            short(&w.principal),
+            w.kind,
+            w.hops,
+            short(&w.acting_as),
+            path.join(" → "),
+            w.decided_by.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// `who-can --transitive --format dot`: every path, ending at the request.
+pub fn write_who_can_dot(
+    out: &mut dyn Write,
+    action: &str,
+    resource: &str,
+    list: &[WhoCanPath],
+) -> io::Result<()> {
+    writeln!(out, "digraph who_can {{")?;
+    writeln!(out, "  rankdir=LR;")?;
+    writeln!(out, "  node [shape=box, fontname=\"Helvetica\"];")?;
+    let target = format!("{action} on {resource}");
+    writeln!(out, "  {} [shape=ellipse, style=bold];", quoted(&target))?;
+    let mut lines: Vec<String> = Vec::new();
+    for w in list {
+        for s in &w.path {
+            lines.push(format!(
+                "  {} -> {} [label={}];",
+                quoted(&s.from),
+                quoted(&s.to),
+                quoted(&s.technique)
+            ));
+        }
+        lines.push(format!(
+            "  {} -> {};",
+            quoted(&w.acting_as),
+            quoted(&target)
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in lines {
+        if seen.insert(l.clone()) {
+            writeln!(out, "{l}")?;
+        }
     }
     writeln!(out, "}}")
 }

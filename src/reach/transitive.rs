@@ -196,3 +196,159 @@ fn text_of(g: &Graph<'_>, text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+/// Who can make a request, and how: one answer per principal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhoCanPath {
+    /// The principal
+    pub principal: String,
+    /// What kind of principal it is (`role`, `user`, `service`, `account`, `anonymous`)
+    pub kind: &'static str,
+    /// The principal that makes the allowed request (itself when direct)
+    pub acting_as: String,
+    /// Steps on the way (0: direct)
+    pub hops: usize,
+    /// The steps
+    pub path: Vec<Step>,
+    /// The statements that allowed the final request
+    pub decided_by: Vec<String>,
+}
+
+/// How a node is known to get the request allowed: directly, or by taking an edge to a node
+/// that does.
+#[derive(Debug, Clone)]
+enum Way {
+    /// It is allowed itself (with `engine` elevated when it rewrote its own permissions)
+    Direct(Vec<String>),
+    /// Edge index to the next node on the way
+    Next(usize),
+}
+
+impl Graph<'_> {
+    /// Every principal that can make `req` (its principal is replaced), directly or through a
+    /// path of at most `max_hops` steps, nearest first: the principals allowed are found first,
+    /// then a breadth-first search backwards over the edges finds who reaches them.
+    pub fn who_can_transitive(&self, req: &Request, max_hops: Option<usize>) -> Vec<WhoCanPath> {
+        let n = self.ix.nodes.len();
+        let mut way: Vec<Option<(usize, Way)>> = (0..n)
+            .map(|v| {
+                self.as_node(self.ix.engine, req, v)
+                    .map(|by| (0, Way::Direct(by)))
+            })
+            .collect();
+        self.seed_indirect(req, &mut way);
+        // Backwards over full-power edges: u -> v with v settled settles u one step further.
+        let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let all = techniques();
+        for (i, e) in self.edges.iter().enumerate() {
+            let full = all.get(e.technique).is_some_and(|t| {
+                t.gains == super::technique::Gains::Becomes
+                    || t.acts_as_actions.iter().any(|a| a == "*")
+            });
+            if let Some(list) = into.get_mut(e.to).filter(|_| full && e.from != e.to) {
+                list.push(i);
+            }
+        }
+        let hops_of = |way: &[Option<(usize, Way)>], v: usize| {
+            way.get(v).and_then(|w| w.as_ref()).map(|w| w.0)
+        };
+        let mut order: Vec<usize> = (0..n).filter(|v| hops_of(&way, *v).is_some()).collect();
+        order.sort_by_key(|v| hops_of(&way, *v));
+        let mut queue: std::collections::VecDeque<usize> = order.into_iter().collect();
+        while let Some(v) = queue.pop_front() {
+            let d = hops_of(&way, v).unwrap_or(0);
+            if max_hops.is_some_and(|m| d >= m) {
+                continue;
+            }
+            for &i in into.get(v).into_iter().flatten() {
+                let Some(e) = self.edges.get(i) else { continue };
+                if let Some(slot) = way.get_mut(e.from).filter(|w| w.is_none()) {
+                    *slot = Some((d + 1, Way::Next(i)));
+                    queue.push_back(e.from);
+                }
+            }
+        }
+        let mut out: Vec<WhoCanPath> = Vec::new();
+        let mut attacks = FastMap::default();
+        for (v, w) in way.iter().enumerate() {
+            let Some((hops, _)) = w else { continue };
+            let Some(node) = self
+                .ix
+                .nodes
+                .get(v)
+                .filter(|_| max_hops.is_none_or(|m| *hops <= m))
+            else {
+                continue;
+            };
+            let (mut u, mut path, mut by) = (v, Vec::new(), Vec::new());
+            while let Some(Some((_, w))) = way.get(u) {
+                match w {
+                    Way::Direct(d) => {
+                        by = d.clone();
+                        break;
+                    }
+                    Way::Next(i) => {
+                        path.extend(self.step(*i, &mut attacks));
+                        let Some(e) = self.edges.get(*i) else { break };
+                        u = e.to;
+                        if e.admin {
+                            // The step rewrote `u`'s permissions: it asks as `u` elevated.
+                            by = self
+                                .elevated(u)
+                                .and_then(|en| self.as_node(&en, req, u))
+                                .unwrap_or_default();
+                            break;
+                        }
+                    }
+                }
+            }
+            out.push(WhoCanPath {
+                principal: node.arn.clone(),
+                kind: node.kind.name(),
+                acting_as: self
+                    .ix
+                    .nodes
+                    .get(u)
+                    .map_or_else(String::new, |x| x.arn.clone()),
+                hops: path.len(),
+                path,
+                decided_by: by,
+            });
+        }
+        out.sort_by(|a, b| (a.hops, &a.principal).cmp(&(b.hops, &b.principal)));
+        out
+    }
+
+    /// Nodes allowed one step away without a full-power edge: through an acts-as edge whose
+    /// actions cover the request's, or by rewriting permissions (their own, or the target's).
+    fn seed_indirect(&self, req: &Request, way: &mut [Option<(usize, Way)>]) {
+        let action = req.action.to_ascii_lowercase();
+        for (i, e) in self.edges.iter().enumerate() {
+            if way.get(e.from).is_some_and(Option::is_some) {
+                continue;
+            }
+            let Some(t) = techniques().get(e.technique) else {
+                continue;
+            };
+            let covers = |a: &String| {
+                Wildcard::new(&a.to_ascii_lowercase(), Dialect::Plain)
+                    .is_ok_and(|w| w.is_match(&action))
+            };
+            let bounded = t.gains == super::technique::Gains::ActsAs
+                && !t.acts_as_actions.iter().any(|a| a == "*")
+                && t.acts_as_actions.iter().any(covers);
+            let allowed = if e.admin {
+                self.elevated(e.to)
+                    .and_then(|en| self.as_node(&en, req, e.to))
+                    .is_some()
+            } else {
+                bounded && self.as_node(self.ix.engine, req, e.to).is_some()
+            };
+            if allowed {
+                if let Some(slot) = way.get_mut(e.from) {
+                    *slot = Some((1, Way::Next(i)));
+                }
+            }
+        }
+    }
+}

@@ -117,6 +117,7 @@ mod tests {
         for f in SCENARIO_FIELDS {
             let v = match *f {
                 "expect" => serde_json::json!("allow"),
+                "transitive" => serde_json::json!(true),
                 "tags" => serde_json::json!([]),
                 "for_each" | "context" | "session_policy" => serde_json::json!({}),
                 "actions" | "resources" => serde_json::json!(["x"]),
