@@ -85,7 +85,12 @@ impl Attack<'_, '_> {
     }
 
     /// The (target node, via) pairs technique `t` could reach from the attacker.
-    fn targets(&self, t: &Technique, ti: usize, trusting: &BTreeSet<usize>) -> Vec<(usize, Via)> {
+    pub(super) fn targets(
+        &self,
+        t: &Technique,
+        ti: usize,
+        trusting: &BTreeSet<usize>,
+    ) -> Vec<(usize, Via)> {
         let ix = self.ix;
         let x = self.x;
         let Some(node) = ix.nodes.get(x) else {

@@ -326,3 +326,26 @@ fn normalized(text: &str) -> String {
         Err(_) => text.to_string(),
     }
 }
+
+impl Graph<'_> {
+    /// Whether technique `id` takes principal `from` to principal `to` (each as `reach` names
+    /// principals), with the requests proved; `None` when it does not (or a name is unknown).
+    /// Every technique is tried, not only the one kept per pair of principals.
+    pub fn edge_by(&self, from: &str, id: &str, to: &str) -> Option<Vec<ProvedRequest>> {
+        let (Ok(Some(x)), Ok(Some(y))) = (self.resolve(from), self.resolve(to)) else {
+            return None;
+        };
+        let ti = techniques().iter().position(|t| t.id == id)?;
+        let t = techniques().get(ti)?;
+        if t.not_modelled.is_some() {
+            return None;
+        }
+        let mut attack = Attack::new(&self.ix, &self.plan, x);
+        let trusting = self.ix.trusting(x);
+        let targets = attack.targets(t, ti, &trusting);
+        targets
+            .into_iter()
+            .filter(|(n, _)| *n == y)
+            .find_map(|(n, via)| attack.attempt(ti, n, via, true))
+    }
+}
