@@ -33,7 +33,7 @@ TOP_REQUIRED = {"description", "policies", "scenarios"}
 SCENARIO_FIELDS = {
     "name", "principal", "action", "actions", "resource", "resources", "context", "expect",
     "because", "blocked_by", "session_policy", "resource_account", "skip", "tags", "for_each",
-    "where",
+    "where", "transitive", "description",
 }
 EXPECTS = {"allow", "deny", "explicit-deny", "implicit-deny"}
 BLOCKED_BY = {"scp", "rcp", "boundary", "session", "key-policy", "trust-policy", "identity", "resource"}

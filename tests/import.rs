@@ -332,7 +332,8 @@ fn gaad_objects_and_url_encoded_strings_read_alike() {
             "inline_policies": {"s3-read": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-dev-artifacts/*"}]}},
             "managed_policy_arns": ["arn:aws:iam::111122223333:policy/app-extra"],
-            "permissions_boundary_arn": null, "tags": {}})
+            "permissions_boundary_arn": null, "tags": {},
+            "instance_profile_arns": ["arn:aws:iam::111122223333:instance-profile/app"]})
     );
     assert_eq!(
         file(&files, "roles/ops.json"),
@@ -345,7 +346,9 @@ fn gaad_objects_and_url_encoded_strings_read_alike() {
     assert_eq!(
         file(&files, "managed/app-extra.json"),
         &json!({"arn": "arn:aws:iam::111122223333:policy/app-extra", "document": {"Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]}})
+            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]},
+            "versions": [{"version_id": "v1", "document": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}}]})
     );
 }
 

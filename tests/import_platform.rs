@@ -77,5 +77,12 @@ fn the_plan_fixture_carries_the_generated_documents() {
             g.arn
         );
     }
-    assert_eq!(planned.resources.len(), generated.resources.len());
+    // The plan holds the keys; the runtimes and the gateway that run as the roles (`runs_as`)
+    // are not planned resources the importer reads yet.
+    let keys = generated
+        .resources
+        .iter()
+        .filter(|r| r.runs_as.is_none())
+        .count();
+    assert_eq!(planned.resources.len(), keys);
 }

@@ -17,6 +17,7 @@ mod explain;
 mod generate;
 mod import;
 mod lint;
+mod reach;
 mod who_can;
 
 use std::fmt;
@@ -31,6 +32,7 @@ pub use self::explain::explain;
 pub use self::generate::generate;
 pub use self::import::import;
 pub use self::lint::lint;
+pub use self::reach::reach;
 pub use self::who_can::who_can;
 
 use crate::engine::Engine;

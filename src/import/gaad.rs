@@ -181,7 +181,23 @@ fn managed(b: &mut Builder, at: &At, arn: &str) -> Result<(), ImportError> {
         .get("VersionId")
         .and_then(Value::as_str)
         .unwrap_or("?");
+    let mut others = Vec::new();
+    for v in &versions {
+        let Some(other) = v.get("VersionId").and_then(Value::as_str) else {
+            continue;
+        };
+        if other != id {
+            others.push((other.to_string(), v.doc("Document")?));
+            b.note(
+                Dir::Managed,
+                arn,
+                format!("policy version {other} (not the default)"),
+                v.source("Document"),
+            );
+        }
+    }
     b.managed.insert(arn.to_string(), (name, doc));
+    b.managed_versions.insert(arn.to_string(), others);
     b.note(
         Dir::Managed,
         arn,
@@ -217,6 +233,16 @@ fn identity(
             "trust policy",
             at.source("AssumeRolePolicyDocument"),
         );
+        for p in at.list("InstanceProfileList")? {
+            let profile = p.str("Arn")?.to_string();
+            b.note(
+                dir,
+                arn,
+                format!("instance profile `{profile}`"),
+                p.source(""),
+            );
+            id.instance_profiles.push(profile);
+        }
     }
     for p in at.list(inline_key)? {
         let name = p.str("PolicyName")?.to_string();

@@ -70,6 +70,7 @@ impl AdHoc {
             inv.managed_policies.push(ManagedPolicy {
                 arn: arn.clone(),
                 policy: b.clone(),
+                versions: Vec::new(),
                 source: "boundary".into(),
             });
             boundary_arn = Some(arn);
@@ -141,6 +142,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: boundary_arn.cloned(),
                     tags: self.tags.clone(),
+                    instance_profile_arns: Vec::new(),
                     source: "principal".into(),
                 });
             }
@@ -153,6 +155,8 @@ impl AdHoc {
                 groups: Vec::new(),
                 permissions_boundary_arn: boundary_arn.cloned(),
                 tags: self.tags.clone(),
+                login_profile: false,
+                access_keys: Vec::new(),
                 source: "principal".into(),
             }),
             IamKind::Root | IamKind::FederatedUser { .. } => {}
@@ -183,6 +187,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: None,
                     tags: IndexMap::new(),
+                    instance_profile_arns: Vec::new(),
                     source: "resource".into(),
                 });
             }
@@ -194,6 +199,7 @@ impl AdHoc {
                 policy: self.resource_policy.clone(),
                 block_public_access: self.block_public_access,
                 tags: IndexMap::new(),
+                runs_as: None,
                 source: "resource".into(),
             });
         }

@@ -33,8 +33,20 @@ pub struct Role {
     pub permissions_boundary_arn: Option<String>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// The instance profiles that hold this role (empty: none; EC2 can run as the role only
+    /// through one of them)
+    pub instance_profile_arns: Vec<String>,
     /// The file it was loaded from
     pub source: String,
+}
+
+/// An IAM user's access key (a user holds at most two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessKey {
+    /// The access key id (`AKIA...`)
+    pub id: String,
+    /// Whether it is `Active` (an `Inactive` key signs nothing)
+    pub active: bool,
 }
 
 /// An IAM user.
@@ -56,6 +68,10 @@ pub struct User {
     pub permissions_boundary_arn: Option<String>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// Whether the user has a console password (a login profile); false when not stated
+    pub login_profile: bool,
+    /// The user's access keys; empty when not stated
+    pub access_keys: Vec<AccessKey>,
     /// The file it was loaded from
     pub source: String,
 }
@@ -75,13 +91,25 @@ pub struct Group {
     pub source: String,
 }
 
+/// A version of a managed policy other than its default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyVersion {
+    /// The version id (`v1`, `v2`, ...)
+    pub id: String,
+    /// The version's document, named `<policy name>@<id>`
+    pub policy: NamedPolicy,
+}
+
 /// A managed policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedPolicy {
     /// The policy ARN
     pub arn: String,
-    /// The policy (name, document)
+    /// The policy (name, default version's document)
     pub policy: NamedPolicy,
+    /// The policy's other versions (not in effect; `iam:SetDefaultPolicyVersion` can make one
+    /// the default); empty when not stated
+    pub versions: Vec<PolicyVersion>,
     /// The file it was loaded from
     pub source: String,
 }
@@ -118,6 +146,10 @@ pub struct Resource {
     pub block_public_access: Option<BlockPublicAccess>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// The role whose credentials the resource runs with (a function's execution role, an
+    /// AgentCore runtime's or gateway's role, an instance's profile role, ...); `None` when it
+    /// runs as no role or the inventory does not say
+    pub runs_as: Option<String>,
     /// The file it was loaded from
     pub source: String,
 }

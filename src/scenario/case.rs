@@ -32,6 +32,8 @@ pub struct Case {
     pub skip: Option<Arc<str>>,
     /// Tags (file and scenario), shared by the cases of a scenario
     pub tags: Arc<[String]>,
+    /// Decided through escalation paths (`because` then names a technique)
+    pub transitive: bool,
 }
 
 /// A case's request, with the parts cases have in common shared between them.

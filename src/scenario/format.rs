@@ -83,6 +83,11 @@ pub struct Scenario {
     /// A filter on `for_each` combinations: `x != y`, `x == y`, joined by `&&`
     #[serde(default, rename = "where")]
     pub where_clause: Option<String>,
+    /// Decide through escalation paths (docs/reach.md): `allow` means the principal or one it
+    /// can become or act as is allowed, `deny` that no path allows it; `because` then names a
+    /// technique the allowing path must use
+    #[serde(default)]
+    pub transitive: bool,
 }
 
 /// What a scenario expects.

@@ -3,6 +3,7 @@
 
 mod endpoint;
 mod error;
+mod facts;
 mod fields;
 mod iam;
 mod json;

@@ -23,6 +23,7 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
             "block_public_access",
             "tags",
             "description",
+            "runs_as",
         ],
     )?;
     let arn = o.str("arn")?;
@@ -83,6 +84,7 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
         policy: o.resource_policy("policy", name, &arn)?,
         block_public_access,
         tags: o.tags()?,
+        runs_as: o.runs_as()?,
         source: file.into(),
         arn,
         account,

@@ -55,6 +55,7 @@ struct Shared {
     blocked_by: Option<Layer>,
     skip: Option<Arc<str>>,
     tags: Arc<[String]>,
+    transitive: bool,
 }
 
 impl Shared {
@@ -84,6 +85,7 @@ impl Shared {
             blocked_by: self.blocked_by,
             skip: self.skip.clone(),
             tags: self.tags.clone(),
+            transitive: self.transitive,
         }
     }
 }
@@ -131,6 +133,7 @@ pub(super) fn expand_scenario(
         blocked_by: c.blocked_by,
         skip: sc.skip.as_deref().map(Arc::from),
         tags: tags.into(),
+        transitive: sc.transitive,
     };
     let several = c.actions.len() * c.resources.len() > 1;
     for b in &c.binds {
@@ -216,6 +219,9 @@ fn check(
     if blocked_by.is_some() && sc.expect == Expect::Allow {
         return Err(err("`blocked_by` goes with a deny expectation".into()));
     }
+    if sc.transitive {
+        check_transitive(sc, blocked_by.is_some()).map_err(err)?;
+    }
     let session_policy = match &sc.session_policy {
         Some(v) => Some(parse_document(v, label, PolicyKind::Identity).map_err(|e| {
             let path = match e.json_path() {
@@ -285,6 +291,41 @@ fn through_endpoint(ctx: &Context, id: &str) -> Result<Context, String> {
     ctx.remove("aws:SourceIp");
     ctx.insert("aws:SourceVpce", id);
     Ok(ctx)
+}
+
+/// A transitive case expects `allow` or `deny`, names no layer, and its `because` is a technique
+/// of the catalog (docs/reach.md) that the allowing path must use.
+fn check_transitive(sc: &Scenario, blocked_by: bool) -> Result<(), String> {
+    if !matches!(sc.expect, Expect::Allow | Expect::Deny) {
+        return Err(format!(
+            "a transitive case expects `allow` or `deny`, not `{}`",
+            sc.expect.name()
+        ));
+    }
+    if blocked_by {
+        return Err(
+            "a transitive case has no `blocked_by` (a path has no single deciding layer)".into(),
+        );
+    }
+    if sc.session_policy.is_some() {
+        return Err("a transitive case has no `session_policy`".into());
+    }
+    let Some(because) = sc.because.as_deref() else {
+        return Ok(());
+    };
+    if sc.expect != Expect::Allow {
+        return Err("`because` on a transitive case names the technique an allowing path uses: it goes with `expect: allow`".into());
+    }
+    if because.contains("${") || crate::reach::technique(because).is_some() {
+        return Ok(());
+    }
+    let ids = crate::reach::techniques().iter().map(|t| t.id.as_str());
+    let hint = crate::policy::closest(because, ids)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "`because` `{because}` is not a technique id of data/escalation-techniques.json{hint}"
+    ))
 }
 
 /// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.

@@ -35,6 +35,9 @@ pub const MAX_CASES: usize = 5_000_000;
 pub struct Suite {
     /// Compiled inventories, with their directories
     pub engines: Vec<(PathBuf, Engine)>,
+    /// Each engine's inventory, kept when a file using it has transitive cases (their
+    /// escalation graph needs it)
+    pub inventories: Vec<Option<crate::inventory::Inventory>>,
     /// Every case, in file order
     pub cases: Vec<Case>,
     /// Descriptions by file
@@ -76,16 +79,25 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
             .collect();
+        let transitive = file.scenarios.iter().any(|s| s.transitive);
         let engine = match by_dir.get(&key) {
             Some(i) => *i,
             None => {
                 let inv = load_inventory_from(&dirs, &opts.vars)?;
                 let shown = dirs.first().cloned().unwrap_or_default();
                 suite.engines.push((shown, Engine::new(&inv)?));
+                suite.inventories.push(transitive.then_some(inv));
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
             }
         };
+        if let Some(slot) = suite
+            .inventories
+            .get_mut(engine)
+            .filter(|s| transitive && s.is_none())
+        {
+            *slot = Some(load_inventory_from(&dirs, &opts.vars)?);
+        }
         if let Some(d) = &file.description {
             suite.descriptions.push((label.clone(), d.clone()));
         }

@@ -68,6 +68,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "tags",
     "for_each",
     "where",
+    "transitive",
 ];
 
 /// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
@@ -117,6 +118,7 @@ mod tests {
         for f in SCENARIO_FIELDS {
             let v = match *f {
                 "expect" => serde_json::json!("allow"),
+                "transitive" => serde_json::json!(true),
                 "tags" => serde_json::json!([]),
                 "for_each" | "context" | "session_policy" => serde_json::json!({}),
                 "actions" | "resources" => serde_json::json!(["x"]),
