@@ -9,8 +9,12 @@ Checks, per docs/formats.md (section scenarios/):
   no unknown fields anywhere;
 - per scenario: `name`, `principal`, exactly one of `action`/`actions`, exactly one of
   `resource`/`resources`, `expect` in allow|deny|explicit-deny|implicit-deny, optional fields typed;
-- `for_each` variables are non-empty lists of strings, `where` is `x != y` / `x == y` joined by `&&`
-  over declared variables, every `${var}` in a scenario names a declared variable;
+- `for_each` variables are non-empty lists of strings, or `{"roles"|"users"|"agents": PATTERN}`
+  (names of the file's `policies/` directory: `roles/*.json`, `users/*.json`, the owners of
+  `ownership.json`), `where` is `x != y` / `x == y` joined by `&&` over declared variables, every
+  `${var}` in a scenario names a declared variable;
+- a quantified scenario (`quantify`, `for_all_context`, `tenancy`; docs/prove.md) is one case
+  per binding; a `tenancy` scenario has no action or resource;
 - names are unique after for_each expansion, within a file and across the suite.
 
 A case is one (for_each binding, action, resource) combination. With `--docs`, the per-file and
@@ -31,10 +35,11 @@ from pathlib import Path
 TOP_FIELDS = {"description", "policies", "context", "scenarios"}
 TOP_REQUIRED = {"description", "policies", "scenarios"}
 SCENARIO_FIELDS = {
-    "name", "principal", "action", "actions", "resource", "resources", "context", "expect",
-    "because", "blocked_by", "session_policy", "resource_account", "skip", "tags", "for_each",
-    "where", "transitive", "description",
+    "name", "description", "principal", "action", "actions", "resource", "resources", "context",
+    "expect", "because", "blocked_by", "session_policy", "resource_account", "skip", "tags",
+    "for_each", "where", "transitive", "for_all_context", "quantify", "tenancy", "vpce",
 }
+INVENTORY_NAMES = {"roles", "users", "agents"}
 EXPECTS = {"allow", "deny", "explicit-deny", "implicit-deny"}
 BLOCKED_BY = {"scp", "rcp", "boundary", "session", "key-policy", "trust-policy", "identity", "resource"}
 VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -58,7 +63,40 @@ def check_context(ctx, where):
             raise Invalid(f"{where}: context value of `{key}` has an unsupported type")
 
 
-def bindings(scn, where):
+def inventory_names(kind, policies):
+    """Role or user names (file stems) or the owners of ownership.json in `policies`."""
+    if policies is None:
+        return []
+    if kind == "agents":
+        f = policies / "ownership.json"
+        return [o["owner"] for o in json.loads(f.read_text())["owners"]] if f.is_file() else []
+    return [p.stem for p in sorted((policies / kind).glob("*.json"))]
+
+
+def glob_match(pattern, text):
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text) is not None
+
+
+def resolve_for_each(fe, where, policies):
+    out = {}
+    for var, values in fe.items():
+        if isinstance(values, dict):
+            if len(values) != 1 or not set(values) <= INVENTORY_NAMES or not all(isinstance(v, str) for v in values.values()):
+                raise Invalid(f"{where}: for_each.{var} must be one of {sorted(INVENTORY_NAMES)} with a pattern")
+            (kind, pattern), = values.items()
+            values = sorted({n for n in inventory_names(kind, policies) if glob_match(pattern, n)})
+            if not values:
+                raise Invalid(f"{where}: for_each.{var}: no {kind[:-1]} of {policies} matches `{pattern}`")
+        out[var] = values
+    return out
+
+
+def quantified(scn):
+    return bool(scn.get("quantify") or scn.get("for_all_context") or scn.get("tenancy"))
+
+
+def bindings(scn, where, policies=None):
     """Every for_each binding (a dict) that passes `where`."""
     fe = scn.get("for_each")
     if fe is None:
@@ -67,6 +105,7 @@ def bindings(scn, where):
         return [{}]
     if not isinstance(fe, dict) or not fe:
         raise Invalid(f"{where}: for_each must be a non-empty object")
+    fe = resolve_for_each(fe, where, policies)
     for var, values in fe.items():
         if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
             raise Invalid(f"{where}: for_each.{var} must be a non-empty list of strings")
@@ -104,7 +143,7 @@ def used_vars(value):
     return set(VAR.findall(json.dumps(value)))
 
 
-def check_scenario(scn, where):
+def check_scenario(scn, where, policies=None):
     if not isinstance(scn, dict):
         raise Invalid(f"{where}: scenario must be an object")
     unknown = set(scn) - SCENARIO_FIELDS
@@ -115,7 +154,14 @@ def check_scenario(scn, where):
             raise Invalid(f"{where}: `{field}` is required (a non-empty string)")
     if scn["expect"] not in EXPECTS:
         raise Invalid(f"{where}: expect `{scn['expect']}` is not one of {sorted(EXPECTS)}")
+    tenancy = scn.get("tenancy")
+    if tenancy is not None and not (isinstance(tenancy, bool) or (isinstance(tenancy, dict) and set(tenancy) <= {"except"})):
+        raise Invalid(f"{where}: `tenancy` is true or {{\"except\": [...]}}")
     for one, many in (("action", "actions"), ("resource", "resources")):
+        if tenancy:
+            if one in scn or many in scn:
+                raise Invalid(f"{where}: a tenancy scenario takes no `{one}`/`{many}`")
+            continue
         if (one in scn) == (many in scn):
             raise Invalid(f"{where}: exactly one of `{one}`/`{many}` is required")
         if one in scn and not isinstance(scn[one], str):
@@ -126,7 +172,7 @@ def check_scenario(scn, where):
                 raise Invalid(f"{where}: `{many}` must be a non-empty list of strings")
             if len(set(vals)) != len(vals):
                 raise Invalid(f"{where}: `{many}` has duplicates")
-    for field in ("because", "skip", "resource_account"):
+    for field in ("because", "skip", "resource_account", "description"):
         if field in scn and not isinstance(scn[field], str):
             raise Invalid(f"{where}: `{field}` must be a string")
     if "blocked_by" in scn and scn["blocked_by"] not in BLOCKED_BY:
@@ -145,9 +191,9 @@ def check_scenario(scn, where):
     if declared and "${" not in scn["name"]:
         raise Invalid(f"{where}: a for_each scenario's name must use its variables")
     cases = []
-    for b in bindings(scn, where):
+    for b in bindings(scn, where, policies):
         s = substitute(body, b)
-        n = len(s.get("actions", [None])) * len(s.get("resources", [None]))
+        n = 1 if quantified(s) else len(s.get("actions", [None])) * len(s.get("resources", [None]))
         cases.append((s["name"], n))
     return cases
 
@@ -171,8 +217,9 @@ def check_file(path):
     if not isinstance(doc["scenarios"], list) or not doc["scenarios"]:
         raise Invalid(f"{where}: scenarios must be a non-empty list")
     names, total = [], 0
+    policies = path.parent / str(doc["policies"])
     for i, scn in enumerate(doc["scenarios"]):
-        for name, n in check_scenario(scn, f"{where}: scenarios[{i}]"):
+        for name, n in check_scenario(scn, f"{where}: scenarios[{i}]", policies):
             names.append(name)
             total += n
     dups = sorted({n for n in names if names.count(n) > 1})
@@ -234,8 +281,11 @@ def check_catalog(path, files):
     services, ok = load_catalog(path), True
     for f in files:
         doc = json.loads(f.read_text())
+        policies = f.parent / str(doc["policies"])
         for i, scn in enumerate(doc["scenarios"]):
-            for b in bindings(scn, f"{f}: scenarios[{i}]"):
+            if quantified(scn):
+                continue  # patterns over the catalog; iamsim checks them at load
+            for b in bindings(scn, f"{f}: scenarios[{i}]", policies):
                 s = substitute(scn, b)
                 for a in s.get("actions", [s.get("action")]):
                     for r in s.get("resources", [s.get("resource")]):

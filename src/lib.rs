@@ -17,6 +17,7 @@ mod par;
 pub mod pattern;
 pub mod platform;
 pub mod policy;
+pub mod prove;
 pub mod reach;
 pub mod report;
 pub mod request;

@@ -136,7 +136,7 @@ pub enum ExpectArg {
 pub enum Command {
     /// Replay scenario files against the policies; exit 1 if any case misses its expectation
     #[command(
-        after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n\nExit codes: 0 all met, 1 some failed, 2 bad input or usage."
+        after_help = "Example:\n  iamsim check scenarios/\n  iamsim check scenarios/kms.json --format junit --output report.xml\n  iamsim check scenarios/ --coverage --fail-on-uncovered\n\nExit codes: 0 all met, 1 some failed (or, with --fail-on-uncovered, a statement no case exercised), 2 bad input or usage."
     )]
     Check(CheckArgs),
     /// Answer "can P do A on R, and why?"
@@ -175,6 +175,66 @@ pub enum Command {
     /// List the actions an action pattern covers (from the embedded AWS catalog)
     #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
     Expand(ExpandArgs),
+    /// Prove a claim for every request (every action, resource and context), or print the
+    /// request that breaks it
+    #[command(subcommand)]
+    Prove(ProveCommand),
+}
+
+/// `prove` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProveCommand {
+    /// No owner's principal can act on another owner's resources (ownership.json), for any
+    /// action, resource or context
+    #[command(
+        after_help = "Example:\n  iamsim prove tenancy --policies policies/\n\nExit codes: 0 proved, 1 a breach or an undecided pair, 2 bad input or usage."
+    )]
+    Tenancy(TenancyArgs),
+    /// One claim over every action and resource of the patterns given, and every context
+    #[command(
+        after_help = "Example:\n  iamsim prove request --principal role/acme-dev-agent-research --action 'ecr:*' \\\n      --resource 'arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-support*' --expect deny\n\nExit codes: 0 proved, 1 a counterexample, unknown or an empty set, 2 bad input or usage."
+    )]
+    Request(ProveRequestArgs),
+}
+
+/// Arguments of `prove tenancy`.
+#[derive(Debug, clap::Args)]
+pub struct TenancyArgs {
+    /// The inventory (with ownership.json, written by `iamsim generate`)
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `prove request`.
+#[derive(Debug, clap::Args)]
+pub struct ProveRequestArgs {
+    /// The caller: ARN, `role/NAME`, `user/NAME`, service principal
+    #[arg(long)]
+    pub principal: String,
+    /// An action pattern over the catalog (`ecr:*`, `*`); repeatable
+    #[arg(long = "action", required = true)]
+    pub actions: Vec<String>,
+    /// A resource ARN pattern (`...:repository/acme-dev-*`) or `*`; repeatable
+    #[arg(long = "resource", required = true)]
+    pub resources: Vec<String>,
+    /// Context KEY=VALUE the requests carry (repeat a key for a list)
+    #[arg(long = "context")]
+    pub context: Vec<String>,
+    /// Only these context keys vary (default: every key the policies read)
+    #[arg(long = "key")]
+    pub keys: Vec<String>,
+    /// Expected decision for every request
+    #[arg(long, value_enum)]
+    pub expect: ExpectArg,
+    /// The inventory
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 }
 
 /// `import` subcommands.
@@ -302,6 +362,13 @@ pub struct CheckArgs {
     /// Text report: only the closing tally
     #[arg(short, long)]
     pub quiet: bool,
+    /// List every statement of the inventory and whether a case exercised it (after a text
+    /// report; on standard error for other formats or with --output)
+    #[arg(long)]
+    pub coverage: bool,
+    /// Exit 1 when a statement of the inventory is exercised by no case (implies --coverage)
+    #[arg(long)]
+    pub fail_on_uncovered: bool,
 }
 
 /// Arguments of `who-can`.

@@ -34,6 +34,18 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     }
     out.flush()?;
     drop(out);
+    let mut uncovered = 0;
+    if a.coverage || a.fail_on_uncovered {
+        let c = scenario::coverage(&suite, &outcomes);
+        uncovered = c.uncovered().count();
+        // After a text report on the terminal; elsewhere on standard error, so that a JSON,
+        // JUnit or Markdown report stays one document.
+        if output.is_none() && a.format == CheckFormat::Text {
+            report::coverage_text(&mut *io.out, &c)?;
+        } else {
+            report::coverage_text(&mut *io.err, &c)?;
+        }
+    }
     let t = Tally::of(&outcomes);
     let warned = !suite.warnings.is_empty();
     // The process is about to exit: freeing a large suite (100,000 cases) one allocation at a
@@ -48,11 +60,13 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         }
         writeln!(io.err)?;
     }
-    Ok(if t.failed > 0 || (a.deny_warnings && warned) {
-        Exit::Failure
-    } else {
-        Exit::Success
-    })
+    Ok(
+        if t.failed > 0 || (a.deny_warnings && warned) || (a.fail_on_uncovered && uncovered > 0) {
+            Exit::Failure
+        } else {
+            Exit::Success
+        },
+    )
 }
 
 /// Load the suite and (unless `--no-catalog`) validate its cases, warning on `err` about
@@ -188,6 +202,8 @@ mod tests {
             deny_warnings: false,
             verbose: false,
             quiet: false,
+            coverage: false,
+            fail_on_uncovered: false,
         }
     }
 

@@ -17,6 +17,7 @@ mod explain;
 mod generate;
 mod import;
 mod lint;
+mod prove;
 mod reach;
 mod who_can;
 
@@ -32,6 +33,7 @@ pub use self::explain::explain;
 pub use self::generate::generate;
 pub use self::import::import;
 pub use self::lint::lint;
+pub use self::prove::prove;
 pub use self::reach::reach;
 pub use self::who_can::who_can;
 

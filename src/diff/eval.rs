@@ -7,35 +7,15 @@ use crate::engine::{Evaluation, StatementId};
 use crate::inventory::NamedPolicy;
 use crate::request::{Context, Principal, Request};
 
-use super::matching::{action_matches, resource_may_match};
 use super::plan::Item;
 use super::side::{org_policies, Side};
 use super::space::RequestSpace;
 use super::witness::condition_values;
+use crate::prove::matching::{action_matches, resource_may_match};
 
 /// The most contexts one request is tried under; past it, each key is varied alone around a
 /// base context (docs/diff.md).
 pub const MAX_CONTEXTS: usize = 64;
-
-/// Keys the engine fills from the inventory (principal, resource, clock): a request never
-/// supplies them, since a supplied value would describe a caller that does not exist.
-const ENGINE_KEYS: &[&str] = &[
-    "aws:principalarn",
-    "aws:principalaccount",
-    "aws:principaltype",
-    "aws:principalisawsservice",
-    "aws:principalservicename",
-    "aws:username",
-    "aws:resourceaccount",
-    "aws:currenttime",
-    "aws:epochtime",
-];
-
-fn engine_key(lower: &str) -> bool {
-    ENGINE_KEYS.contains(&lower)
-        || lower.starts_with("aws:principaltag/")
-        || lower.starts_with("aws:resourcetag/")
-}
 
 /// Whether access was gained or lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -176,7 +156,7 @@ fn condition_keys(
                     continue;
                 }
                 for c in &st.conditions {
-                    if engine_key(c.key_lower()) {
+                    if crate::engine::is_derived_key(c.key_lower()) {
                         continue;
                     }
                     let entry = keys

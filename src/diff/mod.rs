@@ -4,7 +4,6 @@
 //! the space covers and where a diff can miss.
 
 mod eval;
-mod matching;
 mod plan;
 mod planner;
 mod render;

@@ -8,10 +8,10 @@ use std::collections::{HashMap, HashSet};
 use crate::policy::{Effect, Statement};
 use crate::request::{IamKind, Principal};
 
-use super::matching::{action_matches, principal_may_match, resource_may_match};
 use super::planner::{Filter, Planner};
 use super::side::Side;
 use super::space::RequestSpace;
+use crate::prove::matching::{action_matches, principal_may_match, resource_may_match};
 
 /// A request to ask both sides: indices into the space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

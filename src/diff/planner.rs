@@ -3,10 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::matching::{action_matches, resource_may_match};
 use super::space::{action_arn_services, by_service, RequestSpace};
 use crate::catalog::Catalog;
 use crate::policy::{ActionClause, ResourceClause, Statement};
+use crate::prove::matching::{action_matches, resource_may_match};
 
 /// Caches shared by the planner and the summary: action expansion and catalog validity.
 #[derive(Debug)]

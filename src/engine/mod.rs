@@ -9,6 +9,7 @@ mod applies;
 mod build;
 mod compile;
 mod decide;
+mod facts;
 mod layers;
 mod prepare;
 mod resolve;
@@ -24,6 +25,7 @@ use crate::hash::FastMap;
 
 pub use compile::PolicySet;
 pub use decide::Decision;
+pub use facts::is_derived_key;
 pub use resolve::governing_parent;
 pub use trace::{
     Layer, Mismatch, NoTrace, PrincipalMatch, StatementId, Trace, TraceEvent, TraceSink,

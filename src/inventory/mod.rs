@@ -10,5 +10,5 @@ pub use case_row::from_engine_row;
 pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};
 pub use model::{
     AccessKey, BlockPublicAccess, Endpoint, EndpointKind, Group, Inventory, ManagedPolicy,
-    NamedPolicy, Organization, PolicyVersion, Resource, Role, User,
+    NamedPolicy, Organization, Owner, PolicyVersion, Resource, Role, User,
 };

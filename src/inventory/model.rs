@@ -213,4 +213,18 @@ pub struct Inventory {
     pub endpoints: Vec<Endpoint>,
     /// The organization, if any
     pub organization: Option<Organization>,
+    /// Which resources belong to which owner (`ownership.json`; empty when absent)
+    pub ownership: Vec<Owner>,
+}
+
+/// An owner of resources (an agent of the platform) and the principals that act for it
+/// (docs/formats.md, `ownership.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    /// The owner's name (an agent key)
+    pub owner: String,
+    /// The principals acting for it (role ARNs)
+    pub principals: Vec<String>,
+    /// Its resources: ARNs or ARN patterns (resource dialect)
+    pub resources: Vec<String>,
 }

@@ -1,6 +1,6 @@
 //! `platform`: the generator of the Amazon Bedrock AgentCore platform's IAM policies from a
 //! platform spec (`policies/platform.json`), mirroring the Terraform modules' rules (docs/platform.md).
-//! It produces an inventory (roles/ and resources/ files, docs/formats.md) and reads nothing
+//! It produces an inventory (roles/ and resources/ files and `ownership.json`, docs/formats.md) and reads nothing
 //! but the spec; docs/platform.md lists the statements per variable.
 
 mod agent;
@@ -11,6 +11,7 @@ mod gateway;
 mod kms;
 mod load;
 mod names;
+mod ownership;
 mod runtime;
 mod spec;
 mod validate;
@@ -25,6 +26,7 @@ pub use error::{PlatformError, PlatformErrorKind};
 pub use gateway::{GATEWAY_SIDS, OAUTH2_SID};
 pub use kms::KEY_POLICY_SIDS;
 pub use names::KmsKey;
+pub use ownership::OWNERSHIP_FILE;
 pub use spec::{AgentSpec, CognitoSpec, KmsKeyIds, PlatformSpec, ProductionProfile};
 pub use write::{is_generated_path, write_inventory};
 
@@ -59,6 +61,10 @@ pub fn generate(spec: &PlatformSpec) -> Result<InventoryFiles, PlatformError> {
     for key in KmsKey::ALL {
         files.insert(PlatformSpec::kms_key_file(key), kms::key_file(spec, key));
     }
+    files.insert(
+        PathBuf::from(OWNERSHIP_FILE),
+        ownership::ownership_file(spec),
+    );
     Ok(files)
 }
 
@@ -73,6 +79,7 @@ mod tests {
         assert_eq!(
             names,
             [
+                "ownership.json",
                 "resources/acme-dev-agent-billing-runtime.json",
                 "resources/acme-dev-agent-research-runtime.json",
                 "resources/acme-dev-agent-research-v2-runtime.json",

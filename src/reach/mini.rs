@@ -79,6 +79,7 @@ fn slice(inv: &Inventory, roles: Vec<Role>, users: Vec<User>) -> Inventory {
         managed_policies,
         resources: Vec::new(),
         endpoints: inv.endpoints.clone(),
+        ownership: inv.ownership.clone(),
         organization: inv.organization.clone(),
     }
 }

@@ -1,12 +1,14 @@
 //! Reporters: render a run's outcomes (or one explanation) to any `io::Write`, for people
 //! (text, Markdown) and for tools (JSON, JUnit XML). The library never prints.
 
+mod coverage;
 mod explain;
 mod json;
 mod junit;
 mod markdown;
 mod text;
 
+pub use coverage::coverage_text;
 pub use explain::{explain_aws, explain_json, explain_text};
 pub use json::{check_json, load_error_json};
 pub use junit::{check_junit, load_error_junit, xml_escape};

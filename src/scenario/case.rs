@@ -34,6 +34,24 @@ pub struct Case {
     pub tags: Arc<[String]>,
     /// Decided through escalation paths (`because` then names a technique)
     pub transitive: bool,
+    /// For a quantified scenario: the set of requests the case stands for (docs/prove.md)
+    pub quantified: Option<Arc<Quantified>>,
+}
+
+/// The requests a quantified case stands for: every action and resource of its lists
+/// (patterns over the catalog and ARNs when `patterns`), under every value of `keys`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantified {
+    /// Actions, or action patterns
+    pub actions: Vec<String>,
+    /// Resources, or resource patterns
+    pub resources: Vec<String>,
+    /// Whether the lists are patterns
+    pub patterns: bool,
+    /// The context keys that vary
+    pub keys: crate::prove::Keys,
+    /// A tenancy claim: the principal acts on no other owner's resources, these owners left out
+    pub tenancy: Option<Vec<String>>,
 }
 
 /// A case's request, with the parts cases have in common shared between them.

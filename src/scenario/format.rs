@@ -77,9 +77,10 @@ pub struct Scenario {
     /// Tags, for `--tag`
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Template variables: each name -> list of values; the scenario expands to every combination
+    /// Template variables: each name -> a list of values, or names from the inventory
+    /// (`{"roles": "acme-dev-agent-*"}`); the scenario expands to every combination
     #[serde(default)]
-    pub for_each: Option<IndexMap<String, Vec<String>>>,
+    pub for_each: Option<IndexMap<String, ForEachValues>>,
     /// A filter on `for_each` combinations: `x != y`, `x == y`, joined by `&&`
     #[serde(default, rename = "where")]
     pub where_clause: Option<String>,
@@ -88,42 +89,67 @@ pub struct Scenario {
     /// technique the allowing path must use
     #[serde(default)]
     pub transitive: bool,
+    /// The expectation must hold for every value of every context key (`true`) or of these
+    /// keys, absent included (docs/prove.md)
+    #[serde(default)]
+    pub for_all_context: Option<ForAllContext>,
+    /// `actions` and `resource(s)` are patterns standing for every catalog action and every
+    /// resource they match (docs/prove.md)
+    #[serde(default)]
+    pub quantify: bool,
+    /// The principal acts on no other owner's resources (`ownership.json`), for any action,
+    /// resource or context: `true`, or `{"except": [owner, ...]}` to leave known exceptions out
+    #[serde(default)]
+    pub tenancy: Option<TenancyField>,
 }
 
-/// What a scenario expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Expect {
-    /// Allowed
-    Allow,
-    /// Denied, either way
-    Deny,
-    /// Denied by a Deny statement
-    ExplicitDeny,
-    /// Denied because nothing allows it
-    ImplicitDeny,
+/// The `tenancy` field of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum TenancyField {
+    /// `true` (`false` means no tenancy claim)
+    On(bool),
+    /// Every owner but these
+    Except {
+        /// Owners whose resources the principal may act on (documented exceptions)
+        except: Vec<String>,
+    },
 }
 
-impl Expect {
-    /// Does a decision meet this expectation?
-    pub fn is_met_by(self, d: crate::engine::Decision) -> bool {
-        use crate::engine::Decision as D;
-        matches!(
-            (self, d),
-            (Self::Allow, D::Allow)
-                | (Self::Deny, D::ExplicitDeny | D::ImplicitDeny)
-                | (Self::ExplicitDeny, D::ExplicitDeny)
-                | (Self::ImplicitDeny, D::ImplicitDeny)
-        )
-    }
-
-    /// The file spelling
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::ExplicitDeny => "explicit-deny",
-            Self::ImplicitDeny => "implicit-deny",
-        }
-    }
+/// The keys `for_all_context` ranges over.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ForAllContext {
+    /// `true`: every key the policies read; `false`: none
+    All(bool),
+    /// These keys
+    Keys(Vec<String>),
 }
+
+/// The values of a `for_each` variable.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ForEachValues {
+    /// Literal values
+    List(Vec<String>),
+    /// Names from the inventory, so that a new role is covered the moment it exists
+    Inventory(InventoryNames),
+}
+
+/// Names from the inventory matching a wildcard pattern (`*`, `?`); exactly one field.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InventoryNames {
+    /// Role names
+    #[serde(default)]
+    pub roles: Option<String>,
+    /// User names
+    #[serde(default)]
+    pub users: Option<String>,
+    /// Agent keys of the platform (the owners the inventory's `ownership.json` lists)
+    #[serde(default)]
+    pub agents: Option<String>,
+}
+
+/// What a scenario expects (the same type as a proof's expectation).
+pub use crate::prove::Expect;

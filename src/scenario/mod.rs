@@ -2,16 +2,21 @@
 //! running and verdicts.
 
 mod case;
+mod coverage;
 mod expand;
 mod format;
 mod load;
 mod policy_check;
+mod quantify;
 mod run;
 mod validate;
 
-pub use case::{Case, CaseRequest};
+pub use case::{Case, CaseRequest, Quantified};
+pub use coverage::{coverage, Coverage, Covered};
 pub use expand::MAX_EXPANSION;
-pub use format::{Expect, Scenario, ScenarioFile};
+pub use format::{
+    Expect, ForAllContext, ForEachValues, InventoryNames, Scenario, ScenarioFile, TenancyField,
+};
 pub use load::{
     check_action, check_resource_account, is_role_session, load_inventory, load_inventory_with,
     load_suite, parse_file, resolve_principal, resolve_resource, scenario_files, LoadOptions,

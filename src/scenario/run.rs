@@ -5,7 +5,9 @@ use serde::Serialize;
 use super::case::{Case, RequestBuffer};
 use super::format::Expect;
 use super::load::Suite;
+use super::quantify::run_quantified;
 use crate::engine::{Decision, Evaluation};
+use crate::prove::Scope;
 use crate::reach::{Graph, Options, PathAnswer};
 
 /// Passed, failed or skipped.
@@ -31,6 +33,9 @@ pub struct Outcome {
     pub status: Status,
     /// What did not meet the expectation
     pub problems: Vec<String>,
+    /// For a quantified case: the statements that decided one of its requests (an allowing
+    /// Allow, a denying Deny); for a single request they are its evaluation's
+    pub exercised: Vec<crate::engine::StatementId>,
 }
 
 /// Totals of a run.
@@ -116,15 +121,16 @@ pub fn judge_transitive(case: &Case, answer: Option<&PathAnswer>) -> Vec<String>
     problems
 }
 
-/// The escalation graph of each engine whose inventory was kept for transitive cases.
+/// The escalation graph of each engine some transitive case runs against.
 fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
     suite
         .engines
         .iter()
         .zip(&suite.inventories)
-        .map(|((_, engine), inv)| {
-            inv.as_ref()
-                .map(|inv| Graph::build(inv, engine, &Options::default()))
+        .enumerate()
+        .map(|(i, ((_, engine), inv))| {
+            let wanted = suite.cases.iter().any(|c| c.transitive && c.engine == i);
+            wanted.then(|| Graph::build(inv, engine, &Options::default()))
         })
         .collect()
 }
@@ -132,6 +138,7 @@ fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
 fn run_one(
     suite: &Suite,
     graphs: &[Option<Graph<'_>>],
+    scopes: &[Option<Scope<'_>>],
     i: usize,
     case: &Case,
     buf: &mut RequestBuffer,
@@ -142,6 +149,7 @@ fn run_one(
             evaluation: None,
             status: Status::Skipped,
             problems: Vec::new(),
+            exercised: Vec::new(),
         };
     }
     let Some((_, engine)) = suite.engines.get(case.engine) else {
@@ -150,8 +158,33 @@ fn run_one(
             evaluation: None,
             status: Status::Failed,
             problems: vec!["no inventory".into()],
+            exercised: Vec::new(),
         };
     };
+    if let Some(q) = &case.quantified {
+        let Some(Some(scope)) = scopes.get(case.engine) else {
+            return Outcome {
+                case: i,
+                evaluation: None,
+                status: Status::Failed,
+                problems: vec!["no inventory for a quantified case".into()],
+                exercised: Vec::new(),
+            };
+        };
+        let (evaluation, problems, exercised) = run_quantified(scope, case, q);
+        let status = if problems.is_empty() {
+            Status::Passed
+        } else {
+            Status::Failed
+        };
+        return Outcome {
+            case: i,
+            evaluation,
+            status,
+            problems,
+            exercised,
+        };
+    }
     let req = buf.request(&case.request);
     let ev = engine.evaluate(req);
     let problems = match graphs.get(case.engine).and_then(Option::as_ref) {
@@ -175,11 +208,27 @@ fn run_one(
         evaluation: (!case.transitive).then_some(ev),
         status,
         problems,
+        exercised: Vec::new(),
     }
 }
 
 /// Run every case, split across the machine's cores; outcomes come back in case order.
 pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
+    // Quantified cases read the inventories: index each once.
+    let quantified = suite.cases.iter().any(|c| c.quantified.is_some());
+    let scopes: Vec<Option<Scope<'_>>> = suite
+        .engines
+        .iter()
+        .zip(
+            suite
+                .inventories
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|((_, e), inv)| inv.filter(|_| quantified).map(|inv| Scope::new(inv, e)))
+        .collect();
+    let scopes = &scopes;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -193,7 +242,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| run_one(suite, graphs, i, c, &mut buf))
+            .map(|(i, c)| run_one(suite, graphs, scopes, i, c, &mut buf))
             .collect();
     }
     let chunk = n.div_ceil(threads);
@@ -208,7 +257,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                     cases
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| run_one(suite, graphs, k * chunk + j, c, &mut buf))
+                        .map(|(j, c)| run_one(suite, graphs, scopes, k * chunk + j, c, &mut buf))
                         .collect::<Vec<_>>()
                 })
             })
@@ -227,17 +276,11 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                             evaluation: None,
                             status: Status::Failed,
                             problems: vec!["internal: the thread running this case failed".into()],
+                            exercised: Vec::new(),
                         })
                         .collect()
                 })
             })
             .collect()
     })
-}
-
-impl Expect {
-    /// Whether an expectation is a deny of some kind
-    pub fn is_deny(self) -> bool {
-        self != Self::Allow
-    }
 }

@@ -60,7 +60,8 @@ pub fn validate_cases(suite: &Suite) -> Validation {
     let mut seen = HashSet::new();
     let mut keys_seen = HashSet::new();
     let mut found = Validation::default();
-    for c in &suite.cases {
+    // Quantified cases are checked at load (their actions and resources are patterns).
+    for c in suite.cases.iter().filter(|c| c.quantified.is_none()) {
         for entry in c.request.context.iter() {
             if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
                 && !catalog.condition_key_known(&c.request.action, &entry.name)

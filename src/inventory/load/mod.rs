@@ -8,6 +8,7 @@ mod fields;
 mod iam;
 mod json;
 mod organization;
+mod ownership;
 mod references;
 mod resource;
 
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Resource, Role, User};
+use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Owner, Resource, Role, User};
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
@@ -78,9 +79,11 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
             files.push((rel, p));
         }
     }
-    let org = dir.join("organization.json");
-    if org.is_file() {
-        files.push((PathBuf::from("organization.json"), org));
+    for top in ["organization.json", "ownership.json"] {
+        let path = dir.join(top);
+        if path.is_file() {
+            files.push((PathBuf::from(top), path));
+        }
     }
     // Each file's JSON is dropped as soon as it is converted: only one per thread is alive.
     let results = par_map(
@@ -119,6 +122,7 @@ enum Item {
     Resource(Resource),
     Endpoint(Endpoint),
     Organization(Organization),
+    Ownership(Vec<Owner>),
     /// A file outside the inventory's folders (ignored)
     Other,
 }
@@ -147,6 +151,7 @@ fn convert(rel: &Path, value: &Value, root: &Path) -> Result<Item, LoadError> {
         "resources" => Item::Resource(resource::resource(value, &file)?),
         "endpoints" => Item::Endpoint(endpoint::endpoint(value, &file)?),
         "organization.json" => Item::Organization(organization::organization(value, &file)?),
+        "ownership.json" => Item::Ownership(ownership::ownership(value, &file)?),
         _ => Item::Other,
     })
 }
@@ -165,6 +170,7 @@ fn assemble(mut items: Vec<(&PathBuf, Result<Item, LoadError>)>) -> Result<Inven
             Item::Resource(r) => inv.resources.push(r),
             Item::Endpoint(e) => inv.endpoints.push(e),
             Item::Organization(o) => inv.organization = Some(o),
+            Item::Ownership(o) => inv.ownership = o,
             Item::Other => {}
         }
     }

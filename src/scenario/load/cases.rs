@@ -12,9 +12,10 @@ use super::MAX_CASES;
 use crate::engine::Layer;
 use crate::policy::{parse_document, Document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal};
-use crate::scenario::case::{Case, CaseRequest};
+use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::expand::{bindings, substitute};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
+use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification, Quant};
 
 /// `service:Action` without wildcards.
 pub fn check_action(action: &str) -> Result<(), String> {
@@ -42,6 +43,8 @@ struct Checked {
     /// The scenario's context, or the file's when the scenario adds none
     context: Arc<Context>,
     binds: Vec<IndexMap<String, String>>,
+    /// For a quantified scenario: how it ranges
+    quantified: Option<Quant>,
 }
 
 /// What every case of one scenario shares.
@@ -86,6 +89,7 @@ impl Shared {
             skip: self.skip.clone(),
             tags: self.tags.clone(),
             transitive: self.transitive,
+            quantified: None,
         }
     }
 }
@@ -108,7 +112,7 @@ pub(super) fn expand_scenario(
     let label = resolver.file.to_string();
     let here = format!("scenarios[{index}] `{}`", sc.name);
     let err = |m: String| invalid(&label, format!("{here}: {m}"));
-    let c = check(sc, &label, base, &err)?;
+    let c = check(sc, &label, base, &err, resolver.inventory)?;
     // Count before building: `actions` x `resources` x bindings can be far larger than memory.
     let count = c
         .binds
@@ -135,6 +139,10 @@ pub(super) fn expand_scenario(
         tags: tags.into(),
         transitive: sc.transitive,
     };
+    if let Some(q) = c.quantified.clone() {
+        let lists = (&c.actions[..], &c.resources[..], &c.binds[..]);
+        return expand_quantified(sc, lists, q, &shared, resolver, names, out, &err);
+    }
     let several = c.actions.len() * c.resources.len() > 1;
     for b in &c.binds {
         let name = substitute(&sc.name, b).map_err(err)?;
@@ -195,8 +203,12 @@ fn check(
     label: &str,
     base: &Arc<Context>,
     err: &dyn Fn(String) -> ScenarioError,
+    inventory: Option<&crate::inventory::Inventory>,
 ) -> Result<Checked, ScenarioError> {
+    let quantified = quantification(sc).map_err(err)?;
+    let tenancy = quantified.as_ref().is_some_and(|q| q.tenancy.is_some());
     let actions: Vec<String> = match (&sc.action, &sc.actions) {
+        _ if tenancy => vec!["*".into()],
         (Some(a), None) => vec![a.clone()],
         (None, Some(l)) if !l.is_empty() => l.clone(),
         (None, Some(_)) => return Err(err("`actions` is empty".into())),
@@ -204,6 +216,7 @@ fn check(
         (None, None) => return Err(err("missing `action`".into())),
     };
     let resources: Vec<String> = match (&sc.resource, &sc.resources) {
+        _ if tenancy => Vec::new(),
         (Some(r), None) => vec![r.clone()],
         (None, Some(l)) if !l.is_empty() => l.clone(),
         (None, Some(_)) => return Err(err("`resources` is empty".into())),
@@ -252,7 +265,10 @@ fn check(
         context = Arc::new(through_endpoint(&context, id).map_err(err)?);
     }
     let binds = match &sc.for_each {
-        Some(vars) => bindings(vars, sc.where_clause.as_deref()).map_err(err)?,
+        Some(vars) => {
+            let lists = for_each_lists(vars, inventory).map_err(err)?;
+            bindings(&lists, sc.where_clause.as_deref()).map_err(err)?
+        }
         None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
         None => vec![IndexMap::new()],
     };
@@ -263,6 +279,7 @@ fn check(
         session_policy,
         context,
         binds,
+        quantified,
     })
 }
 
@@ -326,6 +343,101 @@ fn check_transitive(sc: &Scenario, blocked_by: bool) -> Result<(), String> {
     Err(format!(
         "`because` `{because}` is not a technique id of data/escalation-techniques.json{hint}"
     ))
+}
+
+/// A tenancy claim needs the inventory's ownership, and its exceptions must be owners.
+fn check_owners(except: &[String], resolver: &Resolver<'_>) -> Result<(), String> {
+    let owners = resolver.inventory.map(|i| &i.ownership[..]).unwrap_or(&[]);
+    if owners.is_empty() {
+        return Err(
+            "`tenancy` needs the inventory's ownership.json (written by `iamsim generate`)".into(),
+        );
+    }
+    for e in except {
+        if !owners.iter().any(|o| o.owner == *e) {
+            let hint = crate::policy::closest(e, owners.iter().map(|o| o.owner.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "`tenancy.except`: `{e}` is not an owner of ownership.json{hint}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A scenario's actions, resources and `for_each` bindings.
+type Lists<'c> = (&'c [String], &'c [String], &'c [IndexMap<String, String>]);
+
+/// Expand a quantified scenario: one case per binding, standing for every action and resource
+/// of its lists (docs/prove.md).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, the same arguments as expand_scenario"
+)]
+fn expand_quantified(
+    sc: &Scenario,
+    (actions_in, resources_in, binds): Lists<'_>,
+    quant: Quant,
+    shared: &Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64>,
+    out: &mut Vec<Case>,
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let patterns = quant.patterns;
+    if let Some(except) = &quant.tenancy {
+        check_owners(except, resolver).map_err(err)?;
+    }
+    for b in binds {
+        let name = substitute(&sc.name, b).map_err(err)?;
+        let principal = resolver.principal(&substitute(&sc.principal, b).map_err(err)?, &name)?;
+        let mut actions = Vec::with_capacity(actions_in.len());
+        for a in actions_in {
+            let a = substitute(a, b).map_err(err)?;
+            if patterns {
+                check_action_pattern(&a).map_err(err)?;
+            } else {
+                check_action(&a).map_err(err)?;
+            }
+            actions.push(a);
+        }
+        let first = actions.first().cloned().unwrap_or_default();
+        let mut resources = Vec::with_capacity(resources_in.len());
+        for r in resources_in {
+            let text = substitute(r, b).map_err(err)?;
+            if patterns && text != "*" && text.contains(['*', '?']) {
+                if !text.starts_with("arn:") {
+                    return Err(err(format!(
+                        "resource pattern `{text}` is not an ARN pattern or `*`"
+                    )));
+                }
+                resources.push(text);
+            } else {
+                resources.push(resolver.resource(&text, &first, &name)?);
+            }
+        }
+        if !is_new(&name, names, out) {
+            return Err(err(format!(
+                "duplicate case name `{name}` (names must be unique after expansion)"
+            )));
+        }
+        let action = resolver.strings.get(&actions.join(", "));
+        let resource = match &quant.tenancy {
+            Some(_) => resolver.strings.get("(every resource of another owner)"),
+            None => resolver.strings.get(&resources.join(", ")),
+        };
+        let mut case = shared.case(name, &principal, &action, resource, None);
+        case.quantified = Some(Arc::new(Quantified {
+            actions,
+            resources,
+            patterns,
+            keys: quant.keys.clone(),
+            tenancy: quant.tenancy.clone(),
+        }));
+        out.push(case);
+    }
+    Ok(())
 }
 
 /// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.

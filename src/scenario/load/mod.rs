@@ -35,9 +35,9 @@ pub const MAX_CASES: usize = 5_000_000;
 pub struct Suite {
     /// Compiled inventories, with their directories
     pub engines: Vec<(PathBuf, Engine)>,
-    /// Each engine's inventory, kept when a file using it has transitive cases (their
-    /// escalation graph needs it)
-    pub inventories: Vec<Option<crate::inventory::Inventory>>,
+    /// The inventories the engines were compiled from, in the same order (quantified cases
+    /// read their policies)
+    pub inventories: Vec<crate::inventory::Inventory>,
     /// Every case, in file order
     pub cases: Vec<Case>,
     /// Descriptions by file
@@ -79,36 +79,29 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
             .collect();
-        let transitive = file.scenarios.iter().any(|s| s.transitive);
         let engine = match by_dir.get(&key) {
             Some(i) => *i,
             None => {
                 let inv = load_inventory_from(&dirs, &opts.vars)?;
                 let shown = dirs.first().cloned().unwrap_or_default();
                 suite.engines.push((shown, Engine::new(&inv)?));
-                suite.inventories.push(transitive.then_some(inv));
+                suite.inventories.push(inv);
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
             }
         };
-        if let Some(slot) = suite
-            .inventories
-            .get_mut(engine)
-            .filter(|s| transitive && s.is_none())
-        {
-            *slot = Some(load_inventory_from(&dirs, &opts.vars)?);
-        }
         if let Some(d) = &file.description {
             suite.descriptions.push((label.clone(), d.clone()));
         }
         parsed.push((label, file, engine));
     }
     let engines = &suite.engines;
+    let inventories = &suite.inventories;
     // Scenario files are few and large: one is worth a thread.
     let expanded = crate::par::par_map(
         &parsed,
         1,
-        |(label, file, engine)| expand_file(label, file, *engine, engines),
+        |(label, file, engine)| expand_file(label, file, *engine, engines, inventories),
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
     for cases in expanded {
@@ -159,6 +152,7 @@ fn expand_file(
     file: &ScenarioFile,
     engine: usize,
     engines: &[(PathBuf, Engine)],
+    inventories: &[crate::inventory::Inventory],
 ) -> Result<Vec<Case>, ScenarioError> {
     let Some((_, eng)) = engines.get(engine) else {
         return Err(invalid(label, "internal: engine index"));
@@ -172,6 +166,7 @@ fn expand_file(
     let mut cases = Vec::new();
     let mut names = std::collections::HashSet::new();
     let mut resolver = Resolver::new(eng, label);
+    resolver.inventory = inventories.get(engine);
     for (i, sc) in file.scenarios.iter().enumerate() {
         expand_scenario(
             sc,

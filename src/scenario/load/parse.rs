@@ -69,7 +69,40 @@ const SCENARIO_FIELDS: &[&str] = &[
     "for_each",
     "where",
     "transitive",
+    "for_all_context",
+    "quantify",
+    "tenancy",
 ];
+
+/// The fields of a `for_each` variable that names inventory entries.
+const INVENTORY_FIELDS: &[&str] = &["roles", "users", "agents"];
+
+/// The shapes of `for_all_context` and `quantify` (serde's messages for them say neither).
+fn check_quantifiers(obj: &serde_json::Map<String, Value>) -> Result<(), String> {
+    match obj.get("for_all_context") {
+        None | Some(Value::Bool(_)) => {}
+        Some(Value::Array(keys)) if !keys.is_empty() && keys.iter().all(Value::is_string) => {}
+        Some(_) => {
+            return Err("`for_all_context` is `true` or a non-empty list of context keys".into())
+        }
+    }
+    match obj.get("quantify") {
+        None | Some(Value::Bool(_)) => {}
+        Some(_) => return Err("`quantify` is `true` or `false`".into()),
+    }
+    match obj.get("tenancy") {
+        None | Some(Value::Bool(_)) => Ok(()),
+        Some(Value::Object(o))
+            if o.keys().all(|k| k == "except")
+                && o.get("except")
+                    .and_then(Value::as_array)
+                    .is_some_and(|l| l.iter().all(Value::is_string)) =>
+        {
+            Ok(())
+        }
+        Some(_) => Err("`tenancy` is `true` or `{\"except\": [owner, ...]}`".into()),
+    }
+}
 
 /// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
 fn check_fields(value: &Value) -> Result<(), String> {
@@ -91,14 +124,34 @@ fn check_fields(value: &Value) -> Result<(), String> {
     if let Some(list) = top.get("scenarios").and_then(Value::as_array) {
         for (i, sc) in list.iter().enumerate() {
             let Some(obj) = sc.as_object() else { continue };
+            let name = obj
+                .get("name")
+                .and_then(Value::as_str)
+                .map(|n| format!(" `{n}`"))
+                .unwrap_or_default();
             for k in obj.keys() {
                 if !SCENARIO_FIELDS.contains(&k.as_str()) {
-                    let name = obj
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(|n| format!(" `{n}`"))
-                        .unwrap_or_default();
                     return unknown(format!("scenarios[{i}]{name}: "), k, SCENARIO_FIELDS);
+                }
+            }
+            check_quantifiers(obj).map_err(|m| format!("scenarios[{i}]{name}: {m}"))?;
+            let vars = obj.get("for_each").and_then(Value::as_object);
+            for (var, v) in vars.into_iter().flatten() {
+                let Some(q) = v.as_object() else { continue };
+                for k in q.keys() {
+                    if !INVENTORY_FIELDS.contains(&k.as_str()) {
+                        return unknown(
+                            format!("scenarios[{i}]{name}: for_each.{var}: "),
+                            k,
+                            INVENTORY_FIELDS,
+                        );
+                    }
+                }
+                if q.len() != 1 || !q.values().all(Value::is_string) {
+                    return Err(format!(
+                        "scenarios[{i}]{name}: for_each.{var}: give one of {} with a name pattern, as in {{\"roles\": \"acme-dev-agent-*\"}}",
+                        INVENTORY_FIELDS.join(", ")
+                    ));
                 }
             }
         }
@@ -121,6 +174,7 @@ mod tests {
                 "transitive" => serde_json::json!(true),
                 "tags" => serde_json::json!([]),
                 "for_each" | "context" | "session_policy" => serde_json::json!({}),
+                "for_all_context" | "quantify" | "tenancy" => serde_json::json!(true),
                 "actions" | "resources" => serde_json::json!(["x"]),
                 _ => serde_json::json!("x"),
             };
@@ -143,6 +197,29 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.json: scenarios[0]: unknown field `nme` (did you mean `name`?)"
+        );
+    }
+
+    #[test]
+    fn quantifier_fields_are_checked_with_their_path() {
+        let parse = |sc: Value| parse_file(serde_json::json!({"scenarios": [sc]}), "t.json");
+        let e = parse(serde_json::json!({"name": "n", "for_all_contxt": true})).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown field `for_all_contxt` (did you mean `for_all_context`?)"),
+            "{e}"
+        );
+        let e =
+            parse(serde_json::json!({"name": "n", "for_each": {"x": {"role": "a*"}}})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.json: scenarios[0] `n`: for_each.x: unknown field `role` (did you mean `roles`?)"
+        );
+        let e = parse(serde_json::json!({"name": "n", "for_all_context": "yes"})).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`for_all_context` is `true` or a non-empty list"),
+            "{e}"
         );
     }
 }

@@ -17,6 +17,8 @@ const SERVICE_DOMAINS: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn", ".amaz
 /// Resolves the principals and resources of one file, and holds what its cases share.
 pub(super) struct Resolver<'a> {
     engine: &'a Engine,
+    /// The inventory, for `for_each` over its names
+    pub(super) inventory: Option<&'a crate::inventory::Inventory>,
     pub(super) file: &'a str,
     /// The file name every case of the file shares
     pub(super) label: Arc<str>,
@@ -29,6 +31,7 @@ impl<'a> Resolver<'a> {
     pub(super) fn new(engine: &'a Engine, file: &'a str) -> Self {
         Self {
             engine,
+            inventory: None,
             file,
             label: file.into(),
             cache: HashMap::new(),

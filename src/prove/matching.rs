@@ -1,14 +1,21 @@
-//! Could a statement apply to a request? Over-approximations the planner and the context
-//! search use before the engine decides.
+//! Could a statement apply? The action clause decides exactly; a resource clause with policy
+//! variables may match anything, and a `Principal` may name a caller through wildcards or
+//! `NotPrincipal` (the engine decides with the request). Shared with `diff`.
 
 use crate::policy::{
     ActionClause, PrincipalClause, PrincipalEntry, ResourceClause, ResourceMatcher, Statement,
 };
 use crate::request::{IamKind, Principal};
 
-/// Does the resource clause possibly match `r`? Patterns with policy variables may match
-/// anything (their value is per request), so they count as matching `Resource` and as not
-/// matching `NotResource`: the planner over-approximates, the engine decides.
+/// Does the action clause match the lowercased action?
+pub(crate) fn action_matches(clause: &ActionClause, lower: &str) -> bool {
+    match clause {
+        ActionClause::Action(l) => l.iter().any(|p| p.matcher.is_match(lower)),
+        ActionClause::NotAction(l) => !l.iter().any(|p| p.matcher.is_match(lower)),
+    }
+}
+
+/// Could the statement's resource clause match `r`? Patterns with policy variables may.
 pub(crate) fn resource_may_match(clause: Option<&ResourceClause>, r: &str) -> bool {
     let hit = |m: &ResourceMatcher, definite: bool| match m {
         ResourceMatcher::Fixed(w) => w.is_match(r),
@@ -16,16 +23,8 @@ pub(crate) fn resource_may_match(clause: Option<&ResourceClause>, r: &str) -> bo
     };
     match clause {
         None => true,
-        Some(ResourceClause::Resource(list)) => list.iter().any(|p| hit(&p.matcher, false)),
-        Some(ResourceClause::NotResource(list)) => !list.iter().any(|p| hit(&p.matcher, true)),
-    }
-}
-
-/// Does the action clause match the lowercased action?
-pub(crate) fn action_matches(clause: &ActionClause, lower: &str) -> bool {
-    match clause {
-        ActionClause::Action(list) => list.iter().any(|p| p.matcher.is_match(lower)),
-        ActionClause::NotAction(list) => !list.iter().any(|p| p.matcher.is_match(lower)),
+        Some(ResourceClause::Resource(l)) => l.iter().any(|p| hit(&p.matcher, false)),
+        Some(ResourceClause::NotResource(l)) => !l.iter().any(|p| hit(&p.matcher, true)),
     }
 }
 

@@ -1,0 +1,299 @@
+//! Splitting a string dimension into classes: the globs are run side by side (a product of
+//! their subset automata, explored breadth first), and every combination of "matches / does
+//! not match" that some string reaches is a class, with the shortest such string as its
+//! representative. A combination no string realises never appears, so every class is real.
+//!
+//! Every glob is constant on a class, so any engine decision that depends on the string only
+//! through these globs is the same for every member: evaluating the representative decides the
+//! class. Characters no glob names behave alike, so one fresh character stands for all of them.
+
+use std::collections::{HashMap, VecDeque};
+
+use super::glob::{lower, Glob};
+
+/// The classes of a dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Class {
+    /// For each glob, whether the class's strings match it
+    pub member: Vec<bool>,
+    /// The shortest string of the class
+    pub rep: String,
+}
+
+/// The product automaton grew past its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TooManyStates(pub usize);
+
+/// Characters tried, in order, for the one character no glob names.
+const FRESH: &str = "xyzqjkwvubgfpmhdlcnrtoiesa0123456789_-.";
+
+/// The alphabet: every character a glob names, `:` (which wildcards may refuse), and one fresh
+/// character standing for all others.
+fn alphabet(globs: &[&Glob]) -> Vec<char> {
+    let mut chars: Vec<char> = globs.iter().flat_map(|g| g.chars()).collect();
+    chars.push(':');
+    let named = |c: char| chars.iter().any(|x| *x == c || lower(*x) == lower(c));
+    let fresh = FRESH
+        .chars()
+        .chain(('\u{00c0}'..='\u{024f}').filter(|c| lower(*c) == *c))
+        .find(|c| !named(*c));
+    if let Some(f) = fresh {
+        chars.push(f);
+    }
+    chars.sort_unstable();
+    chars.dedup();
+    // The fresh character first: representatives read `x` where any character would do.
+    if let Some(f) = fresh {
+        chars.retain(|c| *c != f);
+        chars.insert(0, f);
+    }
+    chars
+}
+
+/// The classes of the strings that match at least one `include` glob (every string when
+/// `include` is empty) and no `exclude` glob, split by every glob. Fails past `max_states`
+/// product states.
+pub(crate) fn classes(
+    globs: &[&Glob],
+    include: &[usize],
+    exclude: &[usize],
+    max_states: usize,
+) -> Result<Vec<Class>, TooManyStates> {
+    let offsets: Vec<usize> = globs
+        .iter()
+        .scan(0usize, |acc, g| {
+            let at = *acc;
+            *acc += g.words();
+            Some(at)
+        })
+        .collect();
+    let width: usize = globs.iter().map(|g| g.words()).sum();
+    let span = |i: usize| {
+        let start = offsets.get(i).copied().unwrap_or(0);
+        let len = globs.get(i).map_or(0, |g| g.words());
+        start..start + len
+    };
+    let alphabet = alphabet(globs);
+    let mut start = vec![0u64; width];
+    for (i, g) in globs.iter().enumerate() {
+        if let Some(s) = start.get_mut(span(i)) {
+            g.start(s);
+        }
+    }
+    let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+    // node -> (parent, character); the root's parent is itself
+    let mut nodes: Vec<(usize, char)> = vec![(0, '\0')];
+    let mut queue: VecDeque<(usize, Vec<u64>)> = VecDeque::new();
+    seen.insert(start.clone(), 0);
+    queue.push_back((0, start));
+    let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    let mut root: Option<Vec<bool>> = None;
+    while let Some((node, state)) = queue.pop_front() {
+        let part = |i: usize| state.get(span(i)).unwrap_or(&[]);
+        let member: Vec<bool> = globs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| g.accepts(part(i)))
+            .collect();
+        let inside = (include.is_empty() || include.iter().any(|i| member.get(*i) == Some(&true)))
+            && !exclude.iter().any(|i| member.get(*i) == Some(&true));
+        // The empty string is recorded last (below): a class reads better as `x` than as ``.
+        if node == 0 && inside {
+            root = Some(member.clone());
+        } else if inside && !found.contains_key(&member) {
+            found.insert(member.clone(), node);
+            order.push(member);
+        }
+        // No continuation can enter the domain, or change any glob's answer.
+        let dead = |i: &usize| part(*i).iter().all(|w| *w == 0);
+        if !include.is_empty() && include.iter().all(dead) {
+            continue;
+        }
+        if globs.iter().enumerate().all(|(i, g)| g.settled(part(i))) {
+            continue;
+        }
+        let mut next = vec![0u64; width];
+        for &c in &alphabet {
+            next.iter_mut().for_each(|w| *w = 0);
+            for (i, g) in globs.iter().enumerate() {
+                let r = span(i);
+                if let (Some(cur), Some(out)) = (state.get(r.clone()), next.get_mut(r)) {
+                    g.step(cur, c, out);
+                }
+            }
+            if seen.contains_key(&next) {
+                continue;
+            }
+            if seen.len() >= max_states {
+                return Err(TooManyStates(max_states));
+            }
+            nodes.push((node, c));
+            let id = nodes.len() - 1;
+            seen.insert(next.clone(), id);
+            queue.push_back((id, next.clone()));
+        }
+    }
+    if let Some(member) = root {
+        if !found.contains_key(&member) {
+            found.insert(member.clone(), 0);
+            order.push(member);
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|member| {
+            let node = found.get(&member).copied().unwrap_or(0);
+            Class {
+                member,
+                rep: spell(&nodes, node),
+            }
+        })
+        .collect())
+}
+
+/// The string that leads to `node`.
+fn spell(nodes: &[(usize, char)], mut node: usize) -> String {
+    let mut out: Vec<char> = Vec::new();
+    while node != 0 {
+        let Some((parent, c)) = nodes.get(node) else {
+            break;
+        };
+        out.push(*c);
+        node = *parent;
+    }
+    out.into_iter().rev().collect()
+}
+
+/// Is some string in both globs? A breadth-first search of their product that follows only
+/// states where both are alive; past `max_states` it answers yes (the caller then keeps both).
+pub(crate) fn intersects(a: &Glob, b: &Glob, max_states: usize) -> bool {
+    if a.is_universal() || b.is_universal() {
+        return true;
+    }
+    let (pa, pb) = (a.literal_prefix(), b.literal_prefix());
+    if !pa.starts_with(&pb) && !pb.starts_with(&pa) {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.segment(2), b.segment(2)) {
+        if x != y {
+            return false;
+        }
+    }
+    let alphabet = alphabet(&[a, b]);
+    let (wa, wb) = (a.words(), b.words());
+    let mut start = vec![0u64; wa + wb];
+    let (sa, sb) = start.split_at_mut(wa);
+    a.start(sa);
+    b.start(sb);
+    let mut seen: std::collections::HashSet<Vec<u64>> = std::collections::HashSet::new();
+    let mut queue = VecDeque::new();
+    seen.insert(start.clone());
+    queue.push_back(start);
+    while let Some(state) = queue.pop_front() {
+        let (x, y) = state.split_at(wa);
+        if a.accepts(x) && b.accepts(y) {
+            return true;
+        }
+        for &c in &alphabet {
+            let mut next = vec![0u64; wa + wb];
+            let (nx, ny) = next.split_at_mut(wa);
+            a.step(x, c, nx);
+            b.step(y, c, ny);
+            if nx.iter().all(|w| *w == 0) || ny.iter().all(|w| *w == 0) {
+                continue;
+            }
+            if seen.len() >= max_states {
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                queue.push_back(next);
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Dialect;
+
+    fn res(p: &str) -> Glob {
+        Glob::pattern(p, Dialect::Resource)
+    }
+
+    #[test]
+    fn a_prefix_collision_is_a_class_of_its_own() {
+        let support = res("log-group:/a/acme-dev-support*");
+        let tier2 = res("log-group:/a/acme-dev-support-tier2*");
+        let cs = classes(&[&support, &tier2], &[0], &[], 10_000).unwrap();
+        let reps: Vec<(&str, Vec<bool>)> = cs
+            .iter()
+            .map(|c| (c.rep.as_str(), c.member.clone()))
+            .collect();
+        assert_eq!(
+            reps,
+            [
+                ("log-group:/a/acme-dev-support", vec![true, false]),
+                ("log-group:/a/acme-dev-support-tier2", vec![true, true]),
+            ]
+        );
+    }
+
+    #[test]
+    fn complements_are_classes_only_when_realised() {
+        // `b/*` minus `b/x*` minus `b/?*`: nothing but `b/` itself is left.
+        let all = res("arn:aws:s3:::b/*");
+        let x = res("arn:aws:s3:::b/x*");
+        let one = res("arn:aws:s3:::b/?*");
+        let cs = classes(&[&all, &x, &one], &[0], &[1, 2], 10_000).unwrap();
+        assert_eq!(cs.len(), 1);
+        assert_eq!(cs[0].rep, "arn:aws:s3:::b/");
+        // Excluding `b/*` itself leaves nothing.
+        assert!(classes(&[&all], &[0], &[0], 10_000).unwrap().is_empty());
+    }
+
+    #[test]
+    fn question_marks_split_by_length_and_colons() {
+        let q = Glob::pattern("a?c", Dialect::Resource);
+        let star = Glob::pattern("a*", Dialect::Plain);
+        let cs = classes(&[&star, &q], &[0], &[], 10_000).unwrap();
+        let inside: Vec<&str> = cs
+            .iter()
+            .filter(|c| c.member[1])
+            .map(|c| c.rep.as_str())
+            .collect();
+        assert_eq!(inside.len(), 1);
+        assert!(q.is_match(inside[0]));
+        let outside: Vec<&Class> = cs.iter().filter(|c| !c.member[1]).collect();
+        assert_eq!(outside.len(), 1);
+        // `a:c` matches `a*` (plain) but not `a?c` (resource dialect: `?` is not `:`).
+        assert!(!q.is_match("a:c") && star.is_match("a:c"));
+    }
+
+    #[test]
+    fn intersection_of_globs() {
+        assert!(intersects(
+            &res("arn:aws:s3:::b/*"),
+            &res("arn:aws:s3:::*/k"),
+            1000
+        ));
+        assert!(!intersects(
+            &res("arn:aws:s3:::b/*"),
+            &res("arn:aws:s3:::c*"),
+            1000
+        ));
+        assert!(intersects(
+            &res("arn:aws:logs:r:1:log-group:/a/acme-dev-support*"),
+            &Glob::literal("arn:aws:logs:r:1:log-group:/a/acme-dev-support-tier2"),
+            1000
+        ));
+    }
+
+    #[test]
+    fn the_state_limit_is_reported() {
+        let g = Glob::pattern("*a*b*c*d*", Dialect::Plain);
+        assert_eq!(classes(&[&g], &[], &[], 3), Err(TooManyStates(3)));
+    }
+}

@@ -1,0 +1,355 @@
+//! What a proof reads of an inventory: a principal's policies, the policy that governs a
+//! resource, the organization's policies, and the string tests the engine applies to a
+//! resource ARN besides the policies' own patterns (which resource of the inventory it is,
+//! whose account, which partition), as globs the resource dimension is split by.
+
+use std::collections::HashMap;
+
+use super::glob::{Glob, Piece};
+use crate::engine::{governing_parent, Engine};
+use crate::inventory::{Inventory, NamedPolicy, Resource, Role};
+use crate::pattern::{Arn, Dialect};
+use crate::request::{IamKind, Principal};
+
+/// A glob the engine's resource handling depends on, with the ARN service it concerns.
+#[derive(Debug, Clone)]
+pub(crate) struct Probe {
+    /// The glob
+    pub glob: Glob,
+    /// Its literal ARN service segment, when it has one
+    pub service: Option<String>,
+}
+
+impl Probe {
+    fn new(glob: Glob) -> Self {
+        let service = glob.segment(2);
+        Self { glob, service }
+    }
+}
+
+/// An inventory indexed for proofs, with its compiled engine.
+#[derive(Debug)]
+pub struct Scope<'a> {
+    /// The inventory
+    pub inventory: &'a Inventory,
+    /// Its engine
+    pub engine: &'a Engine,
+    managed: HashMap<&'a str, &'a NamedPolicy>,
+    roles_by_arn: HashMap<&'a str, &'a Role>,
+    roles_by_name: HashMap<(&'a str, &'a str), &'a Role>,
+    resources: HashMap<&'a str, &'a Resource>,
+    /// Resource-based policies (and trust policies) with the globs of the ARNs they govern
+    governed: Vec<(Vec<Probe>, &'a NamedPolicy, bool)>,
+    /// The engine's other tests on resource ARNs
+    probes: Vec<Probe>,
+}
+
+impl<'a> Scope<'a> {
+    /// Index `inventory`, whose compiled engine is `engine`.
+    pub fn new(inventory: &'a Inventory, engine: &'a Engine) -> Self {
+        let mut s = Self {
+            inventory,
+            engine,
+            managed: inventory
+                .managed_policies
+                .iter()
+                .map(|m| (m.arn.as_str(), &m.policy))
+                .collect(),
+            roles_by_arn: inventory
+                .roles
+                .iter()
+                .map(|r| (r.arn.as_str(), r))
+                .collect(),
+            roles_by_name: inventory
+                .roles
+                .iter()
+                .map(|r| ((r.account.as_str(), r.name.as_str()), r))
+                .collect(),
+            resources: inventory
+                .resources
+                .iter()
+                .map(|r| (r.arn.as_str(), r))
+                .collect(),
+            governed: Vec::new(),
+            probes: Vec::new(),
+        };
+        s.index();
+        s
+    }
+
+    /// Build the probes and the governed globs.
+    fn index(&mut self) {
+        let inv = self.inventory;
+        let mut accounts: Vec<&str> = Vec::new();
+        for r in &inv.resources {
+            let mut globs = vec![Probe::new(Glob::literal(&r.arn))];
+            if let Some(a) = Arn::parse(&r.arn) {
+                if a.service == "s3" && !r.arn.contains('/') {
+                    globs.push(Probe::new(Glob::seq(&[
+                        Piece::L(&format!("{}/", r.arn)),
+                        Piece::Star,
+                    ])));
+                }
+                if a.service == "lambda" && a.resource.matches(':').count() == 1 {
+                    globs.push(Probe::new(Glob::seq(&[
+                        Piece::L(&format!("{}:", r.arn)),
+                        Piece::Star,
+                    ])));
+                }
+            }
+            // The engine reads an alias as its key: the key's policy governs it.
+            globs.extend(r.aliases.iter().map(|a| Probe::new(Glob::literal(a))));
+            accounts.push(&r.account);
+            self.probes.extend(globs.iter().cloned());
+            if let Some(p) = &r.policy {
+                self.governed.push((globs, p, false));
+            }
+        }
+        for r in &inv.roles {
+            let globs = role_globs(&r.account, &r.name);
+            accounts.push(&r.account);
+            self.probes.extend(globs.iter().cloned());
+            if let Some(p) = &r.trust_policy {
+                self.governed.push((globs, p, true));
+            }
+        }
+        accounts.extend(inv.users.iter().map(|u| u.account.as_str()));
+        if let Some(org) = &inv.organization {
+            accounts.extend(org.scp_levels.keys().map(String::as_str));
+            accounts.extend(org.rcp_levels.keys().map(String::as_str));
+            accounts.extend(org.management_account.as_deref());
+        }
+        accounts.sort_unstable();
+        accounts.dedup();
+        for a in accounts.iter().copied().chain([""]) {
+            self.probes.push(Probe::new(account_glob(Glob::literal(a))));
+        }
+        let arn = |p: &[Piece<'_>]| Probe::new(Glob::seq(p));
+        use Piece::{PlusNc, Star, StarNc, L};
+        self.probes.extend([
+            // Is it an ARN at all (Arn::parse)?
+            Probe::new(Glob::any_arn()),
+            // A KMS key (the key-policy rule) or a role (the trust-policy rule).
+            arn(&[
+                L("arn:"),
+                PlusNc,
+                L(":kms:"),
+                StarNc,
+                L(":"),
+                StarNc,
+                L(":key/"),
+                Star,
+            ]),
+            arn(&[
+                L("arn:"),
+                PlusNc,
+                L(":iam:"),
+                StarNc,
+                L(":"),
+                StarNc,
+                L(":role/"),
+                Star,
+            ]),
+            // A resource in the wildcard partition (the partition rule lets it through).
+            arn(&[L("arn:*:"), Star]),
+            Probe::new(Glob::literal("*")),
+        ]);
+    }
+
+    /// The probes whose ARN service can be one of `services` (all of them when `None`), plus
+    /// the caller's partition.
+    pub(crate) fn probes(&self, services: Option<&[String]>, partition: Option<&str>) -> Vec<Glob> {
+        let mut out: Vec<Glob> = self
+            .probes
+            .iter()
+            .filter(|p| fits(p, services))
+            .map(|p| p.glob.clone())
+            .collect();
+        if let Some(part) = partition {
+            out.push(Glob::seq(&[Piece::L(&format!("arn:{part}:")), Piece::Star]));
+        }
+        out
+    }
+
+    /// The resource-based and trust policies that may govern a resource of `services`.
+    pub(crate) fn governing_policies<'s>(
+        &'s self,
+        services: Option<&'s [String]>,
+    ) -> impl Iterator<Item = (&'s [Probe], &'a NamedPolicy, bool)> + 's {
+        self.governed
+            .iter()
+            .filter(move |(globs, _, _)| globs.iter().any(|g| fits(g, services)))
+            .map(|(g, p, t)| (g.as_slice(), *p, *t))
+    }
+
+    /// The identity-based policies and the boundary of a role or user the inventory knows.
+    pub(crate) fn principal_policies(&self, p: &Principal) -> Vec<&'a NamedPolicy> {
+        let Principal::Iam(ip) = p else {
+            return Vec::new();
+        };
+        let mut out: Vec<&NamedPolicy> = Vec::new();
+        let mut add = |inline: &'a [NamedPolicy], managed: &'a [String]| {
+            out.extend(inline.iter());
+            out.extend(
+                managed
+                    .iter()
+                    .filter_map(|a| self.managed.get(a.as_str()).copied()),
+            );
+        };
+        let mut boundary: Option<&str> = None;
+        match &ip.kind {
+            IamKind::Role { name, role_arn, .. } => {
+                let role = self.roles_by_arn.get(role_arn.as_str()).or_else(|| {
+                    self.roles_by_name
+                        .get(&(ip.account.as_str(), name.as_str()))
+                });
+                if let Some(r) = role {
+                    add(&r.inline_policies, &r.managed_policy_arns);
+                    boundary = r.permissions_boundary_arn.as_deref();
+                }
+            }
+            IamKind::User { .. } => {
+                if let Some(u) = self.inventory.users.iter().find(|u| u.arn == ip.arn) {
+                    add(&u.inline_policies, &u.managed_policy_arns);
+                    for g in &u.groups {
+                        if let Some(g) = self.inventory.groups.iter().find(|x| x.name == *g) {
+                            add(&g.inline_policies, &g.managed_policy_arns);
+                        }
+                    }
+                    boundary = u.permissions_boundary_arn.as_deref();
+                }
+            }
+            _ => {}
+        }
+        out.extend(boundary.and_then(|b| self.managed.get(b).copied()));
+        out
+    }
+
+    /// Every SCP and RCP of the organization.
+    pub(crate) fn org_policies(&self) -> Vec<&'a NamedPolicy> {
+        let mut out: Vec<&NamedPolicy> = Vec::new();
+        if let Some(org) = &self.inventory.organization {
+            for levels in org.scp_levels.values().chain(org.rcp_levels.values()) {
+                for level in levels {
+                    out.extend(level.iter());
+                }
+            }
+        }
+        let mut unique: Vec<&NamedPolicy> = Vec::with_capacity(out.len());
+        for p in out {
+            if !unique.iter().any(|u| std::ptr::eq(*u, p)) {
+                unique.push(p);
+            }
+        }
+        unique
+    }
+
+    /// The policy that governs `resource` for `lower_action`, as the engine finds it: the
+    /// resource (an alias's key), its bucket or unqualified function, or for `sts:` the trust
+    /// policy of the role the ARN names.
+    pub(crate) fn governor(&self, resource: &str, lower_action: &str) -> Option<&'a NamedPolicy> {
+        let resource = self.engine.resolve_alias(resource);
+        let found = self.resources.get(resource).copied().or_else(|| {
+            let parent = governing_parent(resource)?;
+            self.resources.get(parent).copied()
+        });
+        if let Some(r) = found {
+            return r.policy.as_ref();
+        }
+        if !lower_action.starts_with("sts:") {
+            return None;
+        }
+        let a = Arn::parse(resource)?;
+        let name = a.resource.strip_prefix("role/")?.rsplit('/').next()?;
+        if a.service != "iam" {
+            return None;
+        }
+        self.roles_by_name
+            .get(&(a.account, name))
+            .and_then(|r| r.trust_policy.as_ref())
+    }
+}
+
+/// Can a probe concern a resource of one of `services`?
+fn fits(p: &Probe, services: Option<&[String]>) -> bool {
+    match (services, &p.service) {
+        (Some(list), Some(s)) => list.iter().any(|x| x == s),
+        _ => true,
+    }
+}
+
+/// The ARNs that name role `name` of `account` for the engine (any partition and region, any
+/// path: it looks roles up by account and last path segment).
+fn role_globs(account: &str, name: &str) -> Vec<Probe> {
+    use Piece::{PlusNc, Star, StarNc, L};
+    let tail = format!(":{account}:role/");
+    let slash_name = format!("/{name}");
+    vec![
+        Probe::new(Glob::seq(&[
+            L("arn:"),
+            PlusNc,
+            L(":iam:"),
+            StarNc,
+            L(&tail),
+            L(name),
+        ])),
+        Probe::new(Glob::seq(&[
+            L("arn:"),
+            PlusNc,
+            L(":iam:"),
+            StarNc,
+            L(&tail),
+            Star,
+            L(&slash_name),
+        ])),
+    ]
+}
+
+/// ARNs whose account segment (the fifth) matches `account` (a glob over that segment alone).
+pub(crate) fn account_glob(account: Glob) -> Glob {
+    use super::glob::Tok;
+    let mut toks = vec![];
+    toks.extend("arn:".chars().map(Tok::Lit));
+    for _ in 0..3 {
+        toks.push(Tok::Star { colon: false });
+        toks.push(Tok::Lit(':'));
+    }
+    toks.extend(account.toks().iter().map(|t| match *t {
+        Tok::One { .. } => Tok::One { colon: false },
+        Tok::Star { .. } => Tok::Star { colon: false },
+        other => other,
+    }));
+    toks.push(Tok::Lit(':'));
+    toks.push(Tok::Star { colon: true });
+    Glob::new(toks)
+}
+
+/// A resource pattern of a policy as a glob (resource dialect).
+pub(crate) fn resource_glob(pattern: &str) -> Glob {
+    Glob::pattern(pattern, Dialect::Resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_globs_ignore_path_partition_and_region() {
+        let gs = role_globs("111122223333", "app");
+        let hit = |t: &str| gs.iter().any(|g| g.glob.is_match(t));
+        assert!(hit("arn:aws:iam::111122223333:role/app"));
+        assert!(hit("arn:aws-cn:iam:x:111122223333:role/a/b/app"));
+        assert!(!hit("arn:aws:iam::111122223333:role/app2"));
+        assert!(!hit("arn:aws:iam::111122223333:role/a/app/b"));
+        assert_eq!(gs[0].service.as_deref(), Some("iam"));
+    }
+
+    #[test]
+    fn account_globs_read_the_fifth_segment() {
+        let g = account_glob(Glob::literal("111122223333"));
+        assert!(g.is_match("arn:aws:s3:us-east-1:111122223333:x:y"));
+        assert!(!g.is_match("arn:aws:s3:::b"));
+        let empty = account_glob(Glob::literal(""));
+        assert!(empty.is_match("arn:aws:s3:::b/k"));
+    }
+}
