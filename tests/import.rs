@@ -558,3 +558,61 @@ fn plan_unknown_condition_blocks_fail_naming_the_document() {
          document as `data.aws_iam_policy_document.d.json`); give them with `--var KEY=VALUE`"
     );
 }
+
+/// Compute that runs as a role: a Lambda function (`role`), an AgentCore runtime (`role_arn`,
+/// its generated ARN given with --var) and an instance profile; a runtime whose ARN is unknown
+/// at plan time is left out rather than failing the import.
+#[test]
+fn plan_compute_runs_as_its_role() {
+    let role = "arn:aws:iam::111122223333:role/fn-role";
+    let change = |address: &str, rtype: &str, after: Value, unknown: Value| {
+        json!({"address": address, "mode": "managed", "type": rtype, "name": address.rsplit('.').next().unwrap(),
+            "change": {"actions": ["create"], "after": after, "after_unknown": unknown}})
+    };
+    let plan = json!({"format_version": "1.2", "resource_changes": [
+        change("aws_iam_role.fn", "aws_iam_role", json!({"name": "fn-role", "path": "/", "arn": role,
+            "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}), json!({})),
+        change("aws_lambda_function.f", "aws_lambda_function", json!({"function_name": "f",
+            "arn": "arn:aws:lambda:us-east-1:111122223333:function:f", "role": role}), json!({})),
+        change("aws_iam_instance_profile.p", "aws_iam_instance_profile", json!({"name": "p", "role": "fn-role",
+            "arn": "arn:aws:iam::111122223333:instance-profile/p"}), json!({})),
+        change("aws_bedrockagentcore_agent_runtime.known", "aws_bedrockagentcore_agent_runtime",
+            json!({"agent_runtime_name": "known", "role_arn": role}), json!({"agent_runtime_arn": true})),
+        change("aws_bedrockagentcore_agent_runtime.unknown", "aws_bedrockagentcore_agent_runtime",
+            json!({"agent_runtime_name": "unknown", "role_arn": role}), json!({"agent_runtime_arn": true})),
+    ]});
+    let runtime = "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/known-a1b2c3d4e5";
+    let imported = import_plan_str(
+        &plan.to_string(),
+        "plan.json",
+        &TerraformOptions::default().var(
+            "aws_bedrockagentcore_agent_runtime.known.agent_runtime_arn",
+            runtime,
+        ),
+    )
+    .unwrap();
+    let names: Vec<String> = imported
+        .files
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "resources/f.json",
+            "resources/known-a1b2c3d4e5.json",
+            "roles/fn-role.json"
+        ]
+    );
+    assert_eq!(file(&imported.files, "resources/f.json")["runs_as"], role);
+    assert_eq!(
+        file(&imported.files, "resources/known-a1b2c3d4e5.json")["runs_as"],
+        role
+    );
+    assert_eq!(
+        file(&imported.files, "roles/fn-role.json")["instance_profile_arns"],
+        json!(["arn:aws:iam::111122223333:instance-profile/p"])
+    );
+    let inv = iamsim::inventory::from_files(&imported.files, std::path::Path::new("i")).unwrap();
+    assert_eq!(inv.resources.len(), 2);
+}

@@ -49,3 +49,69 @@ fn transitive_scenarios_pass() {
         assert!(failed.is_empty(), "{dir}:\n{}", failed.join("\n"));
     }
 }
+
+fn admin_world() -> iamsim::inventory::Inventory {
+    use serde_json::json;
+    let doc = |s: serde_json::Value| json!({"Version": "2012-10-17", "Statement": [s]});
+    let files: std::collections::BTreeMap<PathBuf, serde_json::Value> = [
+        ("users/dev.json", json!({"arn": "arn:aws:iam::111122223333:user/dev",
+            "inline_policies": {"p": doc(json!({"Effect": "Allow", "Action": "sts:AssumeRole",
+                "Resource": "arn:aws:iam::111122223333:role/ops"}))}})),
+        ("roles/ops.json", json!({"arn": "arn:aws:iam::111122223333:role/ops",
+            "trust_policy": doc(json!({"Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "sts:AssumeRole"})),
+            "inline_policies": {"p": doc(json!({"Sid": "SelfEdit", "Effect": "Allow",
+                "Action": "iam:PutRolePolicy", "Resource": "arn:aws:iam::111122223333:role/ops"}))}})),
+    ]
+    .into_iter()
+    .map(|(p, v)| (PathBuf::from(p), v))
+    .collect();
+    iamsim::inventory::from_files(&files, Path::new("w")).unwrap()
+}
+
+/// A role that can rewrite its own permissions is admin at zero hops; a user that can assume it
+/// reaches admin in two steps (the self-rewrite is the second), and is itself not listed.
+#[test]
+fn self_rewrite_is_admin_and_paths_lead_to_it() {
+    use iamsim::engine::Engine;
+    use iamsim::reach::{Graph, Options};
+    let inv = admin_world();
+    let engine = Engine::new(&inv).unwrap();
+    let g = Graph::build(&inv, &engine, &Options::default());
+    let ops = g.reach("role/ops").unwrap();
+    assert!(ops.reaches_admin());
+    assert_eq!(
+        ops.reaches[0].principal,
+        "arn:aws:iam::111122223333:role/ops"
+    );
+    assert_eq!(ops.reaches[0].path[0].technique, "iam-put-role-policy-self");
+    let dev = g.reach("user/dev").unwrap();
+    assert_eq!(dev.reaches.len(), 1);
+    let techniques: Vec<&str> = dev.reaches[0]
+        .path
+        .iter()
+        .map(|s| s.technique.as_str())
+        .collect();
+    assert_eq!(techniques, ["sts-assume-role", "iam-put-role-policy-self"]);
+    assert!(dev.reaches[0].admin);
+    // who-can --transitive: dev gets s3:DeleteBucket by becoming ops, once ops granted itself
+    // everything; with at most one hop it does not.
+    let req = iamsim::request::Request::new(
+        iamsim::request::Principal::Anonymous,
+        "s3:DeleteBucket",
+        "arn:aws:s3:::x",
+    );
+    let who: Vec<(String, usize)> = g
+        .who_can_transitive(&req, None)
+        .into_iter()
+        .map(|w| (w.principal, w.hops))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("arn:aws:iam::111122223333:role/ops".to_string(), 1),
+            ("arn:aws:iam::111122223333:user/dev".to_string(), 2)
+        ]
+    );
+    assert_eq!(g.who_can_transitive(&req, Some(1)).len(), 1);
+}

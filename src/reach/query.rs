@@ -236,7 +236,13 @@ impl<'a> Graph<'a> {
     ) -> Option<Reached> {
         let node = self.ix.nodes.get(v)?;
         let own = self.admin.get(v).copied().unwrap_or(Admin::No);
-        let via_admin_edge = found.admin_edge.get(v).copied().flatten();
+        // The queried principal itself is listed only when it is admin at zero hops.
+        let via_admin_edge = found
+            .admin_edge
+            .get(v)
+            .copied()
+            .flatten()
+            .filter(|_| reached);
         let mut edges: Vec<usize> = match (
             found.full.get(v).copied().flatten(),
             found.bounded.get(v).copied().flatten(),

@@ -7,6 +7,7 @@
 //! See docs/import.md.
 
 mod address;
+mod compute;
 mod context;
 mod iam;
 mod lists;
@@ -115,6 +116,7 @@ pub fn import_plan(
                 resources::resource_policy(&mut cx, inst)?
             }
             "aws_lambda_permission" => resources::lambda_permission(&mut cx, inst)?,
+            t if compute::reads(t) => compute::compute(&mut cx, inst)?,
             _ => {}
         }
     }
