@@ -37,7 +37,7 @@ TOP_REQUIRED = {"description", "policies", "scenarios"}
 SCENARIO_FIELDS = {
     "name", "description", "principal", "action", "actions", "resource", "resources", "context",
     "expect", "because", "blocked_by", "session_policy", "resource_account", "skip", "tags",
-    "for_each", "where", "for_all_context", "quantify", "tenancy",
+    "for_each", "where", "transitive", "for_all_context", "quantify", "tenancy", "vpce",
 }
 INVENTORY_NAMES = {"roles", "users", "agents"}
 EXPECTS = {"allow", "deny", "explicit-deny", "implicit-deny"}

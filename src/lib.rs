@@ -18,6 +18,7 @@ pub mod pattern;
 pub mod platform;
 pub mod policy;
 pub mod prove;
+pub mod reach;
 pub mod report;
 pub mod request;
 pub mod scenario;

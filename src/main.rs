@@ -46,6 +46,7 @@ fn run(command: Command, io: &mut Streams<'_>) -> Result<Exit, Error> {
         Command::Check(a) => cli::check(&a, io),
         Command::Explain(a) => cli::explain(&a, io),
         Command::WhoCan(a) => cli::who_can(&a, io),
+        Command::Reach(a) => cli::reach(&a, io),
         Command::Diff(a) => cli::diff(&a, io),
         Command::Generate(a) => cli::generate(&a, io),
         Command::Import(cmd) => cli::import(&cmd, io),

@@ -203,6 +203,11 @@ impl Context {
         }
     }
 
+    /// Remove a key (any case), keeping the order of the others
+    pub fn remove(&mut self, key: &str) {
+        self.entries.shift_remove(&key.to_ascii_lowercase());
+    }
+
     /// Whether no key is set
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()

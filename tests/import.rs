@@ -332,7 +332,8 @@ fn gaad_objects_and_url_encoded_strings_read_alike() {
             "inline_policies": {"s3-read": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
                 "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-dev-artifacts/*"}]}},
             "managed_policy_arns": ["arn:aws:iam::111122223333:policy/app-extra"],
-            "permissions_boundary_arn": null, "tags": {}})
+            "permissions_boundary_arn": null, "tags": {},
+            "instance_profile_arns": ["arn:aws:iam::111122223333:instance-profile/app"]})
     );
     assert_eq!(
         file(&files, "roles/ops.json"),
@@ -345,7 +346,9 @@ fn gaad_objects_and_url_encoded_strings_read_alike() {
     assert_eq!(
         file(&files, "managed/app-extra.json"),
         &json!({"arn": "arn:aws:iam::111122223333:policy/app-extra", "document": {"Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]}})
+            "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:us-east-1:111122223333:jobs"}]},
+            "versions": [{"version_id": "v1", "document": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}}]})
     );
 }
 
@@ -369,12 +372,30 @@ fn gaad_users_and_groups() {
 
 #[test]
 fn gaad_missing_boundary_policy_is_named() {
-    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    // The first page made the last: a whole dump that references a policy it does not hold.
+    let page =
+        fixture("gaad-page1.json").replace("\"IsTruncated\": true", "\"IsTruncated\": false");
+    let err = import_gaad(&[("gaad-page1.json", page)]).unwrap_err();
     assert_eq!(
         err.to_string(),
         "`gaad-page1.json` at `RoleDetailList[0].AttachedManagedPolicies[0].PolicyArn`: managed policy \
          `arn:aws:iam::111122223333:policy/app-extra` is referenced but not in the dump"
     );
+}
+
+#[test]
+fn gaad_without_its_last_page_is_an_error() {
+    let err = import_gaad(&[("gaad-page1.json", fixture("gaad-page1.json"))]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`gaad-page1.json` at `IsTruncated`: every page given says more follow (`IsTruncated` \
+         true or a `NextToken`), so the dump's last page is missing: give every page"
+    );
+    let cli_page = r#"{"RoleDetailList": [], "NextToken": "eyJNYXJrZXIiOiBudWxsfQ=="}"#;
+    assert!(import_gaad(&[("p.json", cli_page)])
+        .unwrap_err()
+        .to_string()
+        .contains("the dump's last page is missing"));
 }
 
 #[test]
@@ -438,4 +459,160 @@ fn plan_root_variables_templates_and_dynamic_statements_resolve() {
         json!({"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole",
                "Resource": ["arn:aws:iam::111122223333:role/x-*", "arn:aws:iam::111122223333:role/gw"]})
     );
+}
+
+/// A plan with one KMS key whose `tags_all` is unknown, under a provider with or without
+/// `default_tags`.
+fn key_plan(default_tags: bool, tags: Value) -> String {
+    let mut provider =
+        json!({"name": "aws", "expressions": {"region": {"constant_value": "us-east-1"}}});
+    if default_tags {
+        provider["expressions"]["default_tags"] =
+            json!([{"tags": {"constant_value": {"team": "platform"}}}]);
+    }
+    json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_kms_key.k", "mode": "managed", "type": "aws_kms_key", "name": "k",
+             "change": {"actions": ["create"], "before": null, "after": {"tags": tags},
+                        "after_unknown": {"arn": true, "key_id": true, "policy": true, "tags_all": true}}}
+        ],
+        "configuration": {"provider_config": {"aws": provider},
+                          "root_module": {"resources": [{"address": "aws_kms_key.k", "mode": "managed",
+                                                         "type": "aws_kms_key", "name": "k", "expressions": {}}]}}
+    })
+    .to_string()
+}
+
+/// `tags_all` unknown: `tags` is what AWS applies without `default_tags`; with them, the
+/// merged tags must be given (`--var ADDRESS.tags_all=<JSON>`), never guessed.
+#[test]
+fn plan_unknown_tags_all_falls_back_to_tags_only_without_default_tags() {
+    let options = TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var(
+            "aws_kms_key.k.key_id",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+        );
+    let path = "resources/kms-1234abcd-12ab-34cd-56ef-1234567890ab.json";
+    let imported = import_plan_str(
+        &key_plan(false, json!({"env": "dev"})),
+        "plan.json",
+        &options,
+    )
+    .unwrap();
+    assert_eq!(file(&imported.files, path)["tags"], json!({"env": "dev"}));
+    let err = import_plan_str(
+        &key_plan(true, json!({"env": "dev"})),
+        "plan.json",
+        &options,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("`aws_kms_key.k` tags_all (unknown until apply, and the provider's `default_tags` may add to `tags`: give the tags as a JSON object as `aws_kms_key.k.tags_all`)"),
+        "{err}"
+    );
+    let given = options.var(
+        "aws_kms_key.k.tags_all",
+        r#"{"env":"dev","team":"platform"}"#,
+    );
+    let imported =
+        import_plan_str(&key_plan(true, json!({"env": "dev"})), "plan.json", &given).unwrap();
+    assert_eq!(
+        file(&imported.files, path)["tags"],
+        json!({"env": "dev", "team": "platform"})
+    );
+}
+
+/// A statement whose `condition` blocks are all unknown (a `dynamic "condition"` over values
+/// known after apply) would lose its conditions: the import names the document instead.
+#[test]
+fn plan_unknown_condition_blocks_fail_naming_the_document() {
+    let plan = json!({
+        "format_version": "1.2",
+        "resource_changes": [
+            {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+             "change": {"actions": ["create"], "before": null, "after": {"name": "p", "path": "/"},
+                        "after_unknown": {"arn": true, "id": true, "policy": true}}},
+            {"address": "data.aws_iam_policy_document.d", "mode": "data", "type": "aws_iam_policy_document", "name": "d",
+             "change": {"actions": ["read"], "before": null,
+                        "after": {"statement": [{"sid": "Put", "actions": ["s3:PutObject"], "resources": ["*"]}]},
+                        "after_unknown": {"json": true, "statement": [{"condition": true}]}}}
+        ],
+        "configuration": {"root_module": {"resources": [
+            {"address": "aws_iam_policy.p", "mode": "managed", "type": "aws_iam_policy", "name": "p",
+             "expressions": {"policy": {"references": ["data.aws_iam_policy_document.d.json", "data.aws_iam_policy_document.d"]}}}
+        ]}}
+    });
+    let options = TerraformOptions::default()
+        .var("account_id", "111122223333")
+        .var("partition", "aws");
+    let err = import_plan_str(&plan.to_string(), "plan.json", &options)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "`plan.json`: 1 unresolved value(s): `data.aws_iam_policy_document.d` statement[0].condition \
+         (known only after apply, from a `dynamic` block over unknown values: give the whole policy \
+         document as `data.aws_iam_policy_document.d.json`); give them with `--var KEY=VALUE`"
+    );
+}
+
+/// Compute that runs as a role: a Lambda function (`role`), an AgentCore runtime (`role_arn`,
+/// its generated ARN given with --var) and an instance profile; a runtime whose ARN is unknown
+/// at plan time is left out rather than failing the import.
+#[test]
+fn plan_compute_runs_as_its_role() {
+    let role = "arn:aws:iam::111122223333:role/fn-role";
+    let change = |address: &str, rtype: &str, after: Value, unknown: Value| {
+        json!({"address": address, "mode": "managed", "type": rtype, "name": address.rsplit('.').next().unwrap(),
+            "change": {"actions": ["create"], "after": after, "after_unknown": unknown}})
+    };
+    let plan = json!({"format_version": "1.2", "resource_changes": [
+        change("aws_iam_role.fn", "aws_iam_role", json!({"name": "fn-role", "path": "/", "arn": role,
+            "assume_role_policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}), json!({})),
+        change("aws_lambda_function.f", "aws_lambda_function", json!({"function_name": "f",
+            "arn": "arn:aws:lambda:us-east-1:111122223333:function:f", "role": role}), json!({})),
+        change("aws_iam_instance_profile.p", "aws_iam_instance_profile", json!({"name": "p", "role": "fn-role",
+            "arn": "arn:aws:iam::111122223333:instance-profile/p"}), json!({})),
+        change("aws_bedrockagentcore_agent_runtime.known", "aws_bedrockagentcore_agent_runtime",
+            json!({"agent_runtime_name": "known", "role_arn": role}), json!({"agent_runtime_arn": true})),
+        change("aws_bedrockagentcore_agent_runtime.unknown", "aws_bedrockagentcore_agent_runtime",
+            json!({"agent_runtime_name": "unknown", "role_arn": role}), json!({"agent_runtime_arn": true})),
+    ]});
+    let runtime = "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/known-a1b2c3d4e5";
+    let imported = import_plan_str(
+        &plan.to_string(),
+        "plan.json",
+        &TerraformOptions::default().var(
+            "aws_bedrockagentcore_agent_runtime.known.agent_runtime_arn",
+            runtime,
+        ),
+    )
+    .unwrap();
+    let names: Vec<String> = imported
+        .files
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "resources/f.json",
+            "resources/known-a1b2c3d4e5.json",
+            "roles/fn-role.json"
+        ]
+    );
+    assert_eq!(file(&imported.files, "resources/f.json")["runs_as"], role);
+    assert_eq!(
+        file(&imported.files, "resources/known-a1b2c3d4e5.json")["runs_as"],
+        role
+    );
+    assert_eq!(
+        file(&imported.files, "roles/fn-role.json")["instance_profile_arns"],
+        json!(["arn:aws:iam::111122223333:instance-profile/p"])
+    );
+    let inv = iamsim::inventory::from_files(&imported.files, std::path::Path::new("i")).unwrap();
+    assert_eq!(inv.resources.len(), 2);
 }

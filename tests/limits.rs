@@ -195,9 +195,9 @@ fn suite_with(name: &str, scenario: serde_json::Value) -> Result<usize, String> 
     let dir = scratch(name);
     std::fs::write(dir.join("s.json"), scenario.to_string()).unwrap();
     let opts = LoadOptions {
-        policies: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/invalid/_base/policies"),
-        ),
+        policies: vec![
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/invalid/_base/policies")
+        ],
         tags: Vec::new(),
         ..LoadOptions::default()
     };

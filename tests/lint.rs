@@ -76,9 +76,76 @@ fn l002_wildcard_grants_on_every_resource() {
         messages(&r, Rule::WildcardGrant),
         [
             "statement `AllS3` allows `s3:*` (every `s3` action) on every resource",
-            "statement `Admin` allows `*` (every action of every service) on every resource",
+            "statement `Admin` allows `*` (every action of every service) on every resource; a Deny narrows it without removing it: statement `DenyIsFine`",
         ]
     );
+}
+
+/// #15 item 9: a grant the document's own unconditional Denies take away entirely is not
+/// reported; one they take only in part, or under a condition, is, naming the Deny.
+#[test]
+fn grants_the_same_document_denies_are_not_reported() {
+    let r = lint("l002-denied.json");
+    assert_eq!(
+        found(&r),
+        [
+            ("IAMSIM-L007", "Statement[0]", 4),
+            ("IAMSIM-L002", "Statement[1].Action", 5),
+            ("IAMSIM-L002", "Statement[2].Action", 6),
+            ("IAMSIM-L007", "Statement[2]", 6),
+            ("IAMSIM-L003", "Statement[3].NotAction", 7),
+        ]
+    );
+    let narrowed = |f: &Finding| f.message.split_once("; ").map(|(_, n)| n.to_string());
+    assert_eq!(
+        narrowed(&r.findings[1]).unwrap(),
+        "Denies narrow it without removing it: statement `NoIam`, statement `NoS3OutsideVpc`"
+    );
+    assert_eq!(
+        narrowed(&r.findings[2]).unwrap(),
+        "a Deny narrows it without removing it: statement `NoS3OutsideVpc`"
+    );
+    assert_eq!(
+        narrowed(&r.findings[4]).unwrap(),
+        "a Deny narrows it without removing it: statement `NoS3OutsideVpc`"
+    );
+    // The Deny of `iam:*` covers `iam:PassRole`, however it is granted: no L008.
+    assert!(r.findings.iter().all(|f| f.rule != Rule::PassRoleWildcard));
+
+    // A resource policy's Deny to everyone removes the NotPrincipal grant it covers.
+    assert_eq!(found(&lint("l009-denied.json")), []);
+}
+
+/// In an inventory, the Denies that count are those of each principal holding the document:
+/// its other identity policies, its groups' policies and its boundary.
+#[test]
+fn grants_a_principals_other_policies_deny_are_not_reported() {
+    let r = lint("denied-inventory");
+    let base = "tests/fixtures/lint/denied-inventory";
+    let got: Vec<(String, &str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.file.clone(), f.rule.id(), f.json_path.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                format!("{base}/managed/boundary.json"),
+                "IAMSIM-L002",
+                "document.Statement[1].Action[0]"
+            ),
+            (
+                format!("{base}/managed/s3-admin.json"),
+                "IAMSIM-L002",
+                "document.Statement[0].Action"
+            ),
+        ]
+    );
+    // `s3-admin` is covered for role `guarded` but not for role `open`: it stays, naming the Deny.
+    assert!(r.findings[1].message.ends_with(&format!(
+        "; a Deny narrows it without removing it: statement `NoS3` of {base}/managed/deny-s3-for-guarded.json (document)"
+    )));
 }
 
 #[test]
@@ -277,6 +344,35 @@ fn l009_allow_with_not_principal_only() {
     assert_eq!(found(&r), [("IAMSIM-L009", "Statement[0].NotPrincipal", 7)]);
     assert_eq!(r.findings[0].severity(), Severity::Warning);
     assert!(messages(&r, Rule::AllowNotPrincipal)[0].contains("anonymous callers included"));
+}
+
+/// Actions of discontinued services (data/catalog/retired-services.tsv) are their own finding,
+/// without a did-you-mean; an unknown prefix that is not on the list stays L001.
+#[test]
+fn l010_actions_of_retired_services() {
+    let r = lint("l010-retired-service.json");
+    assert_eq!(
+        found(&r),
+        [
+            ("IAMSIM-L010", "Statement[0].Action[0]", 8),
+            ("IAMSIM-L010", "Statement[0].Action[1]", 9),
+            ("IAMSIM-L010", "Statement[0].Action[2]", 10),
+            ("IAMSIM-L001", "Statement[1].Action", 18),
+        ]
+    );
+    assert_eq!(r.findings[0].severity(), Severity::Warning);
+    assert_eq!(
+        r.findings[0].message,
+        "`deepracer:ListModels` is an action of AWS DeepRacer (`deepracer`), a retired service: it matches no action AWS lists now"
+    );
+    assert_eq!(
+        r.findings[1].fix,
+        "remove it: AWS has discontinued AWS IoT 1-Click (https://docs.aws.amazon.com/iot-1-click/latest/developerguide/1click-programming.html)"
+    );
+    assert!(r
+        .findings
+        .iter()
+        .all(|f| !f.message.contains("did you mean") || f.rule == Rule::UnknownAction));
 }
 
 #[test]

@@ -34,10 +34,11 @@ fuzz_target!(|data: &[u8]| {
     let file = scratch().join("s.json");
     std::fs::write(&file, data).unwrap();
     let opts = LoadOptions {
-        policies: Some(
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/invalid/_base/policies"),
-        ),
+        policies: vec![
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/cases/invalid/_base/policies")
+        ],
         tags: Vec::new(),
+        ..LoadOptions::default()
     };
     if let Err(e) = load_suite(&[file.clone()], &opts) {
         let msg = e.to_string();

@@ -60,6 +60,37 @@ mod tests {
         assert!(!catalog.condition_key_known("ecr:BatchGetImage", "s3:prefix"));
     }
 
+    /// The source pages spell some placeholders `<key>`, `tag-key` or leave them out
+    /// (`glacier:ResourceTag/`); scripts/gen-catalog.py rewrites them to `${TagKey}`.
+    #[test]
+    fn placeholders_spelled_otherwise_are_templates() {
+        let catalog = Catalog::embedded();
+        for (action, key) in [
+            ("s3:GetObject", "s3:ExistingObjectTag/Project"),
+            ("s3:PutObject", "s3:RequestObjectTag/Project"),
+            (
+                "s3-outposts:GetObject",
+                "s3-outposts:ExistingObjectTag/Project",
+            ),
+            (
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:ResourceTag/env",
+            ),
+            ("ssm:GetParameter", "ssm:resourceTag/env"),
+        ] {
+            assert!(catalog.condition_key_known(action, key), "{action} {key}");
+        }
+        for service in catalog.services() {
+            for key in service.condition_keys() {
+                let name = key.name();
+                assert!(
+                    !name.contains('<') && !name.ends_with("/tag-key") && !name.ends_with('/'),
+                    "{name}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn kms_encryption_context_keys_are_known() {
         let catalog = Catalog::embedded();

@@ -11,6 +11,7 @@ mod keys;
 mod model;
 mod parse;
 mod resource;
+mod retired;
 mod suggest;
 mod template;
 mod validate;
@@ -20,6 +21,7 @@ pub use error::{CatalogError, CatalogErrorKind};
 pub use info::{ActionInfo, ActionResourceType, ConditionKeyInfo, ResourceTypeInfo, ServiceInfo};
 pub use key_type::ConditionKeyType;
 pub use resource::ResourceCheck;
+pub use retired::{retired_service, RetiredService};
 pub use validate::{validate_request, RequestError};
 pub use version::CatalogVersion;
 

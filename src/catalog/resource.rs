@@ -4,6 +4,7 @@
 use super::info::{ActionInfo, ResourceTypeInfo, ServiceInfo};
 use super::template::{literal_len, matches, Rules};
 use super::Catalog;
+use crate::pattern::{aws_owned, Arn};
 
 /// The answer of [`Catalog::check_resource`].
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +62,28 @@ impl Catalog {
     ///
     /// Cost: a few microseconds (the formats are read as they are matched); meant for load-time
     /// checks of scenarios and policies, not for evaluation.
+    ///
+    /// An AWS-owned resource whose ARN omits the account (an AWS SSM document, a public SSM
+    /// parameter: see [`aws_owned`]) matches a format with an `${Account}` placeholder.
     pub fn check_resource(&self, action: &str, resource: &str) -> ResourceCheck<'_> {
+        let check = self.check_arn(action, resource);
+        if !matches!(check, ResourceCheck::Mismatch) {
+            return check;
+        }
+        match Arn::parse(resource).filter(|a| a.account.is_empty() && aws_owned(a).is_some()) {
+            Some(a) => {
+                let filled = format!(
+                    "arn:{}:{}:{}:aws:{}",
+                    a.partition, a.service, a.region, a.resource
+                );
+                self.check_arn(action, &filled)
+            }
+            None => check,
+        }
+    }
+
+    /// [`Self::check_resource`] for the ARN as written.
+    fn check_arn(&self, action: &str, resource: &str) -> ResourceCheck<'_> {
         let Some(action) = self.action(action) else {
             return ResourceCheck::UnknownAction;
         };
@@ -156,6 +178,47 @@ mod tests {
         assert_eq!(check("ecr:BatchGetImage", "*"), "AnyResource");
     }
 
+    /// The source data keeps only classic ELB's resource type for the actions both ELB pages
+    /// list; scripts/gen-catalog.py adds back the V2 page's (`ADDED_RESOURCE_TYPES`).
+    #[test]
+    fn elb_v2_resources_are_taken_by_actions_shared_with_classic() {
+        let elb = "arn:aws:elasticloadbalancing:{ra}";
+        let matches = |action: &str, resource: &str, expected: &str| {
+            let arn = format!("{elb}:{resource}");
+            assert_eq!(
+                check(action, &arn),
+                format!("matches {expected}"),
+                "{action} {arn}"
+            );
+        };
+        for (resource, expected) in [
+            ("loadbalancer/app/web/0123456789abcdef", "loadbalancer/app/"),
+            ("loadbalancer/net/web/0123456789abcdef", "loadbalancer/net/"),
+            ("targetgroup/web/0123456789abcdef", "targetgroup"),
+            (
+                "listener/app/web/0123456789abcdef/fedcba9876543210",
+                "listener/app",
+            ),
+            ("loadbalancer/classic-web", "loadbalancer"),
+        ] {
+            matches("elasticloadbalancing:AddTags", resource, expected);
+            matches("elasticloadbalancing:RemoveTags", resource, expected);
+        }
+        for action in [
+            "DeleteLoadBalancer",
+            "ModifyLoadBalancerAttributes",
+            "CreateLoadBalancer",
+        ] {
+            let action = format!("elasticloadbalancing:{action}");
+            matches(
+                &action,
+                "loadbalancer/app/web/0123456789abcdef",
+                "loadbalancer/app/",
+            );
+            matches(&action, "loadbalancer/classic-web", "loadbalancer");
+        }
+    }
+
     #[test]
     fn unknown_actions_are_reported() {
         assert_eq!(check("ecr:BatchGetImages", "*"), "UnknownAction");
@@ -177,6 +240,39 @@ mod tests {
         );
         assert_eq!(
             check("s3:GetObject", "arn:aws:s3:::acme-dev-artifacts"),
+            "Mismatch"
+        );
+    }
+
+    #[test]
+    fn aws_owned_resources_without_an_account_match_account_formats() {
+        assert_eq!(
+            check(
+                "ssm:SendCommand",
+                "arn:aws:ssm:us-east-1::document/AWS-RunShellScript"
+            ),
+            "matches document"
+        );
+        assert_eq!(
+            check(
+                "ssm:GetParameter",
+                "arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/x"
+            ),
+            "matches parameter"
+        );
+        assert_eq!(
+            check(
+                "bedrock:InvokeModel",
+                "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-lite-v1"
+            ),
+            "matches foundation-model"
+        );
+        // A customer's parameter names its account; without one it is no resource.
+        assert_eq!(
+            check(
+                "ssm:GetParameter",
+                "arn:aws:ssm:us-east-1::parameter/app/db"
+            ),
             "Mismatch"
         );
     }

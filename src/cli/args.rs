@@ -44,6 +44,23 @@ pub enum ListFormat {
     Text,
     /// JSON
     Json,
+    /// A Markdown table (with --transitive)
+    Markdown,
+    /// Graphviz DOT of the paths (with --transitive)
+    Dot,
+}
+
+/// Output formats of `reach` and `who-can --transitive`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// For people
+    Text,
+    /// Versioned JSON (docs/reach.md)
+    Json,
+    /// A Markdown table for a pull-request comment
+    Markdown,
+    /// Graphviz DOT (`dot -Tsvg`)
+    Dot,
 }
 
 /// Output formats of `lint`.
@@ -129,12 +146,17 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every principal allowed to do ACTION on RESOURCE
     #[command(
-        after_help = "Example:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data"
+        after_help = "Examples:\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data\n  iamsim who-can kms:Decrypt arn:aws:kms:us-east-1:111122223333:alias/acme-dev-gateway --transitive --max-hops 2\n\n--transitive also lists who can do it through escalation paths (docs/reach.md), with each path."
     )]
     WhoCan(WhoCanArgs),
+    /// Everything PRINCIPAL can become or act as, through any number of escalation steps
+    #[command(
+        after_help = "Examples:\n  iamsim reach role/acme-dev-agent-research\n  iamsim reach role/acme-dev-agent-research --format json\n  iamsim reach user/alice --format dot | dot -Tsvg > reach.svg\n\nThe techniques, the keys an attacker controls and what is not modelled: docs/reach.md.\nExit codes: 0 answered (whatever it reaches), 2 bad input or usage."
+    )]
+    Reach(ReachArgs),
     /// Show the access a change adds or removes: every request whose decision differs
     #[command(
-        after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump.\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
+        after_help = "Examples:\n  iamsim diff base/policies policies\n  iamsim diff base-plan.json plan.json --format markdown --fail-on gained\n\nEach side is a policies/ directory, a Terraform plan JSON or a get-account-authorization-details dump (one file, or a folder of its pages).\nExit codes: 0 no change matching --fail-on (always 0 without it), 1 a matching change, 2 bad input or usage."
     )]
     Diff(DiffArgs),
     /// Write the platform's roles and key policies from its spec
@@ -308,10 +330,11 @@ pub struct CheckArgs {
     /// Scenario files or directories (searched recursively for .json)
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// Use this inventory (a policies/ directory, a Terraform plan JSON or a
-    /// get-account-authorization-details dump) for every file
+    /// Use this inventory (a policies/ directory, a Terraform plan JSON, or a
+    /// get-account-authorization-details dump: one file, its pages repeated, or a folder of
+    /// them) for every file
     #[arg(long)]
-    pub policies: Option<PathBuf>,
+    pub policies: Vec<PathBuf>,
     /// Run only cases with this tag (repeatable)
     #[arg(long = "tag")]
     pub tags: Vec<String>,
@@ -330,6 +353,15 @@ pub struct CheckArgs {
     /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
+    /// Fail (exit 1) when there is any warning, such as an Allow naming an unknown action
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Text report: list the cases that passed (and were skipped) too
+    #[arg(short, long, conflicts_with = "quiet")]
+    pub verbose: bool,
+    /// Text report: only the closing tally
+    #[arg(short, long)]
+    pub quiet: bool,
     /// List every statement of the inventory and whether a case exercised it (after a text
     /// report; on standard error for other formats or with --output)
     #[arg(long)]
@@ -361,6 +393,28 @@ pub struct WhoCanArgs {
     /// Do not validate the action and resource against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
+    /// Also list principals that can do it through an escalation path (docs/reach.md)
+    #[arg(long)]
+    pub transitive: bool,
+    /// With --transitive: the most steps a path may take (default: unlimited)
+    #[arg(long, requires = "transitive")]
+    pub max_hops: Option<usize>,
+}
+
+/// Arguments of `reach`.
+#[derive(Debug, clap::Args)]
+pub struct ReachArgs {
+    /// The principal: an ARN, role/NAME, user/NAME, a service principal, an account id, or anonymous
+    pub principal: String,
+    /// The inventory (a policies/ directory, a Terraform plan JSON or a GAAD dump)
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+    /// The region resources are created in (default: the inventory's first regional resource's)
+    #[arg(long)]
+    pub region: Option<String>,
 }
 
 /// Arguments of `diff`.
@@ -379,6 +433,9 @@ pub struct DiffArgs {
     /// Write the report here instead of standard output
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Do not check HEAD's policies against the AWS catalog
+    #[arg(long)]
+    pub no_catalog: bool,
 }
 
 /// Arguments of `generate`.

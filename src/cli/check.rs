@@ -7,21 +7,26 @@ use super::args::{CheckArgs, CheckFormat};
 use super::{use_color, writer, Error, Exit, Streams};
 use crate::import::terraform::TerraformOptions;
 use crate::report;
-use crate::scenario::{self, LoadOptions, Suite, Tally};
+use crate::scenario::{self, LoadOptions, PolicyIssue, Suite, Tally};
 
 /// Run `check`: exit 1 when a case misses its expectation. With `--format junit`, a suite that
 /// cannot be loaded or validated still gets a report (one failing test case) before the error.
 pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let output = a.output.as_deref();
-    let suite = load(a, io)?;
-    let outcomes = scenario::run_suite(&suite);
+    let (suite, issues) = load(a, io)?;
+    let mut outcomes = scenario::run_suite(&suite);
+    name_typos(&suite, &issues, &mut outcomes);
     let mut out = writer(output, &mut *io.out)?;
     match a.format {
         CheckFormat::Text => report::check_text(
             &mut out,
             &suite,
             &outcomes,
-            output.is_none() && use_color(a.color, io.out_is_terminal),
+            report::TextOptions {
+                color: output.is_none() && use_color(a.color, io.out_is_terminal),
+                verbose: a.verbose,
+                quiet: a.quiet,
+            },
         )?,
         CheckFormat::Json => report::check_json(&mut out, &suite, &outcomes)?,
         CheckFormat::Junit => report::check_junit(&mut out, &suite, &outcomes)?,
@@ -42,6 +47,7 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         }
     }
     let t = Tally::of(&outcomes);
+    let warned = !suite.warnings.is_empty();
     // The process is about to exit: freeing a large suite (100,000 cases) one allocation at a
     // time costs more than running it, so let the OS reclaim the memory instead.
     std::mem::forget(outcomes);
@@ -54,16 +60,18 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         }
         writeln!(io.err)?;
     }
-    Ok(if t.failed > 0 || (a.fail_on_uncovered && uncovered > 0) {
-        Exit::Failure
-    } else {
-        Exit::Success
-    })
+    Ok(
+        if t.failed > 0 || (a.deny_warnings && warned) || (a.fail_on_uncovered && uncovered > 0) {
+            Exit::Failure
+        } else {
+            Exit::Success
+        },
+    )
 }
 
 /// Load the suite and (unless `--no-catalog`) validate its cases, warning on `err` about
 /// context keys that may be typos.
-fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Suite, Error> {
+fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, PolicyIssue)>), Error> {
     let mut opts = LoadOptions {
         policies: a.policies.clone(),
         tags: a.tags.clone(),
@@ -75,27 +83,95 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Suite, Error> {
     }
     let suite = match scenario::load_suite(&a.paths, &opts) {
         Ok(s) => s,
-        Err(e) => return Err(junit_load_error(a, io, e.into())),
+        Err(e) => return Err(report_load_error(a, io, e.into())),
     };
+    let mut suite = suite;
+    let mut issues = Vec::new();
     if !a.no_catalog {
         let found = scenario::validate_cases(&suite);
-        for w in &found.warnings {
-            writeln!(io.err, "warning: {w}")?;
-        }
+        suite
+            .warnings
+            .extend(found.warnings.iter().map(ToString::to_string));
         if let Some(e) = found.error {
-            return Err(junit_load_error(a, io, e.into()));
+            warn(io, &suite.warnings)?;
+            return Err(report_load_error(a, io, e.into()));
         }
+        for (n, (dir, engine)) in suite.engines.iter().enumerate() {
+            let found = scenario::check_policies(engine);
+            let label = dir.display();
+            suite
+                .warnings
+                .extend(found.warnings.iter().map(|w| format!("{label}: {w}")));
+            if !found.errors.is_empty() {
+                warn(io, &suite.warnings)?;
+                let e = Error::Input(policy_errors(&label.to_string(), &found.errors));
+                return Err(report_load_error(a, io, e));
+            }
+            issues.extend(found.warnings.into_iter().map(|w| (n, w)));
+        }
+        warn(io, &suite.warnings)?;
     }
-    Ok(suite)
+    Ok((suite, issues))
 }
 
-/// With `--format junit`, write `e` as the report (for CI dashboards), then hand it back.
-fn junit_load_error(a: &CheckArgs, io: &mut Streams<'_>, e: Error) -> Error {
-    if a.format != CheckFormat::Junit {
+/// A case that expected an Allow and did not get one, in an inventory with a statement naming
+/// a misspelling of the case's action: say so among the case's problems.
+fn name_typos(suite: &Suite, issues: &[(usize, PolicyIssue)], outcomes: &mut [scenario::Outcome]) {
+    if issues.is_empty() {
+        return;
+    }
+    for o in outcomes
+        .iter_mut()
+        .filter(|o| o.status == scenario::Status::Failed)
+    {
+        let Some(case) = suite.cases.get(o.case) else {
+            continue;
+        };
+        if case.expect != scenario::Expect::Allow {
+            continue;
+        }
+        let own: Vec<PolicyIssue> = issues
+            .iter()
+            .filter(|(n, _)| *n == case.engine)
+            .map(|(_, i)| i.clone())
+            .collect();
+        o.problems
+            .extend(scenario::typo_notes(&own, &case.request.action));
+    }
+}
+
+/// Each warning as a `warning:` line on standard error.
+fn warn(io: &mut Streams<'_>, warnings: &[String]) -> Result<(), Error> {
+    for w in warnings {
+        writeln!(io.err, "warning: {}", crate::policy::one_line(w))?;
+    }
+    Ok(())
+}
+
+/// One line for the statements that make the inventory unusable (the first five).
+pub(super) fn policy_errors(label: &str, errors: &[scenario::PolicyIssue]) -> String {
+    let mut shown: Vec<String> = errors.iter().take(5).map(ToString::to_string).collect();
+    if errors.len() > 5 {
+        shown.push(format!("and {} more", errors.len() - 5));
+    }
+    format!("{label}: {}", shown.join("; "))
+}
+
+/// Write `e` as the report, in the format asked for, then hand it back: CI uploads a report
+/// that records the error instead of finding none. Text goes to standard output only with
+/// `--output` (the error itself is printed on standard error anyway).
+fn report_load_error(a: &CheckArgs, io: &mut Streams<'_>, e: Error) -> Error {
+    if a.format == CheckFormat::Text && a.output.is_none() {
         return e;
     }
+    let message = e.to_string();
     let written = writer(a.output.as_deref(), &mut *io.out).and_then(|mut out| {
-        report::load_error_junit(&mut out, &e.to_string())?;
+        match a.format {
+            CheckFormat::Junit => report::load_error_junit(&mut out, &message)?,
+            CheckFormat::Json => report::load_error_json(&mut out, &message)?,
+            CheckFormat::Markdown => report::load_error_markdown(&mut out, &message)?,
+            CheckFormat::Text => writeln!(out, "error: {}", crate::policy::one_line(&message))?,
+        }
         Ok(out.flush()?)
     });
     match written {
@@ -116,13 +192,16 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
         CheckArgs {
             paths: paths.iter().map(|p| root.join(p)).collect(),
-            policies: None,
+            policies: Vec::new(),
             tags: Vec::new(),
             format,
             output: None,
             color: Color::Never,
             no_catalog: false,
             vars: Vec::new(),
+            deny_warnings: false,
+            verbose: false,
+            quiet: false,
             coverage: false,
             fail_on_uncovered: false,
         }

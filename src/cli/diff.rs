@@ -12,6 +12,11 @@ use crate::scenario;
 pub fn diff(a: &DiffArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let b = scenario::load_inventory(&a.base)?;
     let h = scenario::load_inventory(&a.head)?;
+    if !a.no_catalog {
+        // The change under review: a Deny in it that matches nothing fails the gate.
+        let engine = crate::engine::Engine::new(&h)?;
+        super::check_inventory(&engine, &a.head.display().to_string(), &mut *io.err)?;
+    }
     let d = diff::diff(&b, &h, &DiffOptions::default())?;
     let mut out = writer(a.output.as_deref(), &mut *io.out)?;
     match a.format {
@@ -57,6 +62,7 @@ mod tests {
             format: DiffFormat::Text,
             fail_on,
             output: None,
+            no_catalog: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let exit = diff(&a, &mut Streams::new(&mut out, &mut err)).unwrap();

@@ -7,10 +7,15 @@ use crate::scenario;
 
 /// Run `expand`: one action per line, in catalog order.
 pub fn expand(a: &ExpandArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
-    let list = Catalog::embedded().expand(&a.pattern);
+    let catalog = Catalog::embedded();
+    let list = catalog.expand(&a.pattern);
     if list.is_empty() {
+        let hint = catalog
+            .suggest(&a.pattern)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         return Err(Error::Usage(format!(
-            "`{}` matches no action in the catalog",
+            "`{}` matches no action in the catalog{hint}",
             a.pattern
         )));
     }

@@ -9,7 +9,7 @@ use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
 use crate::catalog::validate_request;
 use crate::engine::{Decision, Engine, Evaluation, Trace};
 use crate::inventory::{named, read_json, AdHoc, NamedPolicy};
-use crate::policy::{parse_document, Document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, Document, PolicyError, PolicyKind};
 use crate::report;
 use crate::request::{Context, Principal, Request};
 use crate::scenario;
@@ -29,8 +29,16 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             scenario::resolve_resource(&engine, &a.resource, &a.action).map_err(Error::Input)?;
         (engine, principal, resource)
     };
+    if let Some(account) = &a.resource_account {
+        scenario::check_resource_account(&engine, &resource, account).map_err(Error::Input)?;
+    }
     let actions = expand_actions(&a.action, a.no_catalog)?;
     if !a.no_catalog {
+        let label = match is_adhoc(a) {
+            true => "the policies given".to_string(),
+            false => a.policies.display().to_string(),
+        };
+        super::check_inventory(&engine, &label, &mut *io.err)?;
         for action in &actions {
             validate_request(action, engine.resolve_alias(&resource))?;
         }
@@ -77,12 +85,11 @@ fn adhoc_engine(a: &ExplainArgs) -> Result<(Engine, Principal, String), Error> {
         ad.identity.push(read_doc(p, PolicyKind::Identity)?);
     }
     if let Some(p) = &a.resource_policy {
-        let kind = if is_role {
-            PolicyKind::Trust
+        ad.resource_policy = Some(if is_role {
+            read_doc(p, PolicyKind::Trust)?
         } else {
-            PolicyKind::Resource
-        };
-        ad.resource_policy = Some(read_doc(p, kind)?);
+            read_policy(p, |v, label| parse_resource_policy(v, label, &a.resource))?
+        });
     }
     if let Some(p) = &a.boundary {
         ad.boundary = Some(read_doc(p, PolicyKind::Identity)?);
@@ -93,8 +100,16 @@ fn adhoc_engine(a: &ExplainArgs) -> Result<(Engine, Principal, String), Error> {
     Ok((Engine::new(&ad.build())?, principal, a.resource.clone()))
 }
 
-/// A policy file as a named policy (named after the file's stem).
+/// A policy file of `kind` as a named policy (named after the file's stem).
 fn read_doc(path: &Path, kind: PolicyKind) -> Result<NamedPolicy, Error> {
+    read_policy(path, |v, label| parse_document(v, label, kind))
+}
+
+/// A policy file read by `parse` as a named policy (named after the file's stem).
+fn read_policy(
+    path: &Path,
+    parse: impl Fn(&serde_json::Value, &str) -> Result<Document, PolicyError>,
+) -> Result<NamedPolicy, Error> {
     let label = path.display().to_string();
     let v = read_json(path)?;
     let name = path
@@ -102,7 +117,7 @@ fn read_doc(path: &Path, kind: PolicyKind) -> Result<NamedPolicy, Error> {
         .and_then(|s| s.to_str())
         .unwrap_or(&label)
         .to_string();
-    Ok(named(name, parse_document(&v, &label, kind)?))
+    Ok(named(name, parse(&v, &label)?))
 }
 
 /// The request context: `--context` assignments, then `--context-file`.

@@ -6,7 +6,10 @@ use crate::lint::{self, Severity};
 
 /// Run `lint`: exit 1 when a finding at `--fail-on` or above is present.
 pub fn lint(a: &LintArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
-    let report = lint::lint_paths(&a.paths)?;
+    let (report, mut failures) = lint::lint_each(&a.paths);
+    if report.documents == 0 && !failures.is_empty() {
+        return Err(failures.remove(0).into());
+    }
     let mut out = &mut *io.out;
     match a.format {
         LintFormat::Text => lint::write_text(&mut out, &report)?,
@@ -14,6 +17,13 @@ pub fn lint(a: &LintArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         LintFormat::Sarif => lint::write_sarif(&mut out, &report)?,
     }
     out.flush()?;
+    // The files that could not be linted: each on its own line, the last as the error (exit 2).
+    if let Some(last) = failures.pop() {
+        for e in &failures {
+            writeln!(io.err, "error: {e}")?;
+        }
+        return Err(last.into());
+    }
     Ok(if report.fails(a.fail_on.into()) {
         Exit::Failure
     } else {

@@ -18,6 +18,7 @@ mod generate;
 mod import;
 mod lint;
 mod prove;
+mod reach;
 mod who_can;
 
 use std::fmt;
@@ -33,6 +34,7 @@ pub use self::generate::generate;
 pub use self::import::import;
 pub use self::lint::lint;
 pub use self::prove::prove;
+pub use self::reach::reach;
 pub use self::who_can::who_can;
 
 use crate::engine::Engine;
@@ -111,10 +113,15 @@ pub fn writer<'a>(
 ) -> Result<Box<dyn Write + 'a>, Error> {
     Ok(match output {
         Some(p) => {
-            let file = std::fs::File::create(p).map_err(|source| Error::File {
+            let fail = |source| Error::File {
                 path: p.to_path_buf(),
                 source,
-            })?;
+            };
+            // A report path in a folder CI has not made yet (`reports/iamsim.xml`) is made.
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(fail)?;
+            }
+            let file = std::fs::File::create(p).map_err(fail)?;
             Box::new(BufWriter::new(file))
         }
         None => Box::new(out),
@@ -129,6 +136,25 @@ pub fn compile_for_exit(policies: &Path) -> Result<Engine, Error> {
     let engine = Engine::new(&inventory)?;
     std::mem::forget(inventory);
     Ok(engine)
+}
+
+/// Check an inventory's policies against the catalog (`scenario::check_policies`): warnings
+/// (an Allow that grants nothing) as `warning:` lines on `err`, errors (a Deny that cannot
+/// protect) as the command's error.
+pub fn check_inventory(engine: &Engine, label: &str, err: &mut dyn Write) -> Result<(), Error> {
+    let found = scenario::check_policies(engine);
+    for w in &found.warnings {
+        writeln!(
+            err,
+            "warning: {}",
+            crate::policy::one_line(&format!("{label}: {w}"))
+        )?;
+    }
+    if found.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(check::policy_errors(label, &found.errors)))
+    }
 }
 
 /// `1 file`, `3 files`.
@@ -178,9 +204,15 @@ mod tests {
     #[test]
     fn writer_names_the_file_it_cannot_create() {
         let mut out = Vec::new();
-        let Err(e) = writer(Some(Path::new("/nonexistent-dir/r.txt")), &mut out) else {
-            panic!("created a file in a missing directory");
+        // A missing folder is made; one that cannot be (a file stands in the way) is an error.
+        let blocked = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml/r.txt");
+        let Err(e) = writer(Some(&blocked), &mut out) else {
+            panic!("created a file under a file");
         };
-        assert!(e.to_string().starts_with("/nonexistent-dir/r.txt: "), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("{}: ", blocked.display())),
+            "{e}"
+        );
     }
 }

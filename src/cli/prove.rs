@@ -31,6 +31,11 @@ fn tenancy(a: &TenancyArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let scope = Scope::new(&inventory, &engine);
     let t = prove::tenancy(&scope, None, &[], &Limits::default());
     match a.format {
+        ListFormat::Markdown | ListFormat::Dot => {
+            return Err(Error::Usage(
+                "`prove` writes `--format text` or `--format json`".into(),
+            ))
+        }
         ListFormat::Text => prove::write_tenancy(&mut *io.out, &t)?,
         ListFormat::Json => {
             let mut v = serde_json::to_value(&t)?;
@@ -93,6 +98,11 @@ fn request(a: &ProveRequestArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let scope = Scope::new(&inventory, &engine);
     let answer = prove::prove(&scope, &question, &Limits::default());
     match a.format {
+        ListFormat::Markdown | ListFormat::Dot => {
+            return Err(Error::Usage(
+                "`prove` writes `--format text` or `--format json`".into(),
+            ))
+        }
         ListFormat::Text => prove::write_answer(&mut *io.out, &answer)?,
         ListFormat::Json => {
             let mut v = serde_json::to_value(&answer)?;

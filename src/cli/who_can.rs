@@ -5,9 +5,10 @@ use std::io::Write;
 
 use super::args::{ListFormat, WhoCanArgs};
 use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
-use crate::catalog::validate_request;
+use crate::catalog::{validate_request, RequestError};
 use crate::engine::Evaluation;
-use crate::request::Context;
+use crate::reach;
+use crate::request::{Context, Request};
 use crate::scenario;
 
 /// One principal's answer for one action.
@@ -27,15 +28,38 @@ struct Listed {
 
 /// Run `who-can`: always exit 0 once the question could be asked.
 pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
+    if a.transitive {
+        return who_can_transitive(a, io);
+    }
+    if matches!(a.format, ListFormat::Markdown | ListFormat::Dot) {
+        return Err(Error::Input(
+            "--format markdown and dot list escalation paths: add --transitive".into(),
+        ));
+    }
     let engine = compile_for_exit(&a.policies)?;
+    if !a.no_catalog {
+        super::check_inventory(&engine, &a.policies.display().to_string(), &mut *io.err)?;
+    }
     let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
     let mut entries = Vec::new();
-    for action in expand_actions(&a.action, a.no_catalog)? {
+    let actions = expand_actions(&a.action, a.no_catalog)?;
+    let pattern = actions.len() > 1 || a.action.contains(['*', '?']);
+    let mut asked = 0;
+    let mut first_mismatch = None;
+    for action in actions {
         let resource =
             scenario::resolve_resource(&engine, &a.resource, &action).map_err(Error::Input)?;
         if !a.no_catalog {
-            validate_request(&action, engine.resolve_alias(&resource))?;
+            match validate_request(&action, engine.resolve_alias(&resource)) {
+                // A pattern (`kms:*`) asks about the actions that act on this resource.
+                Err(e @ RequestError::WrongResource { .. }) if pattern => {
+                    first_mismatch.get_or_insert(e);
+                    continue;
+                }
+                r => r?,
+            }
         }
+        asked += 1;
         for e in engine.who_can(&action, &resource, &ctx) {
             entries.push(Listed {
                 action: action.clone(),
@@ -46,14 +70,55 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             });
         }
     }
+    if let (0, Some(e)) = (asked, first_mismatch) {
+        return Err(e.into());
+    }
     match a.format {
         ListFormat::Json => write_json(&mut *io.out, &entries, a.all)?,
-        ListFormat::Text => write_text(&mut *io.out, &entries, a.all)?,
+        _ => write_text(&mut *io.out, &entries, a.all)?,
+    }
+    let anyone = entries
+        .iter()
+        .any(|e| e.evaluation.decision.is_allowed() || !e.allowed_if.is_empty());
+    if !anyone && a.format == ListFormat::Text {
+        // Silence would read as a crash or a filter; say what was found.
+        writeln!(io.out, "no principal can {} on {}", a.action, a.resource)?;
     }
     io.out.flush()?;
     // The process is about to exit: freeing 1,000 compiled roles one allocation at a time costs
     // more than the query, so let the OS reclaim the memory instead.
     std::mem::forget(engine);
+    Ok(Exit::Success)
+}
+
+/// `who-can --transitive`: every principal allowed directly or through an escalation path
+/// (docs/reach.md), for each action the pattern covers.
+fn who_can_transitive(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
+    let inventory = scenario::load_inventory(&a.policies)?;
+    let engine = crate::engine::Engine::new(&inventory)?;
+    let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
+    let graph = reach::Graph::build(&inventory, &engine, &reach::Options::default());
+    let out = &mut *io.out;
+    for action in expand_actions(&a.action, a.no_catalog)? {
+        let resource =
+            scenario::resolve_resource(&engine, &a.resource, &action).map_err(Error::Input)?;
+        if !a.no_catalog {
+            validate_request(&action, engine.resolve_alias(&resource))?;
+        }
+        let mut req = Request::new(crate::request::Principal::Anonymous, &action, &resource);
+        req.context = ctx.clone();
+        let list = graph.who_can_transitive(&req, a.max_hops);
+        match a.format {
+            ListFormat::Text => reach::write_who_can_text(out, &action, &list)?,
+            ListFormat::Json => reach::write_who_can_json(out, &action, &resource, &list)?,
+            ListFormat::Markdown => reach::write_who_can_markdown(out, &action, &resource, &list)?,
+            ListFormat::Dot => reach::write_who_can_dot(out, &action, &resource, &list)?,
+        }
+    }
+    out.flush()?;
+    std::mem::forget(graph);
+    std::mem::forget(engine);
+    std::mem::forget(inventory);
     Ok(Exit::Success)
 }
 
@@ -121,7 +186,12 @@ fn write_text(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), 
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        reason = "tests"
+    )]
 
     use super::*;
     use std::path::Path;
@@ -135,6 +205,8 @@ mod tests {
             format: ListFormat::Text,
             all: false,
             no_catalog: false,
+            transitive: false,
+            max_hops: None,
         }
     }
 
@@ -162,11 +234,12 @@ mod tests {
     #[test]
     fn all_lists_denied_principals_too() {
         let mut a = args("s3:PutObject", "arn:aws:s3:::acme-reports/q3.csv");
-        assert_eq!(run(&a).1, "");
+        let nobody = "no principal can s3:PutObject on arn:aws:s3:::acme-reports/q3.csv\n";
+        assert_eq!(run(&a).1, nobody);
         a.all = true;
         assert_eq!(
             run(&a).1,
-            "DENY  s3:PutObject arn:aws:iam::111122223333:role/app (role) implicit-deny\n"
+            format!("DENY  s3:PutObject arn:aws:iam::111122223333:role/app (role) implicit-deny\n{nobody}")
         );
     }
 
@@ -179,6 +252,40 @@ mod tests {
             v,
             serde_json::json!({"schema_version": 1, "principals": []})
         );
+    }
+
+    #[test]
+    fn transitive_lists_paths_and_max_hops_bounds_them() {
+        let mut a = args(
+            "kms:Decrypt",
+            "arn:aws:kms:us-east-1:111122223333:alias/acme-dev-gateway",
+        );
+        a.policies = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        a.transitive = true;
+        let out = run(&a).1;
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 6, "{out}");
+        assert!(lines[0].starts_with(
+            "ALLOW kms:Decrypt arn:aws:iam::111122223333:role/acme-dev-gateway (role)"
+        ));
+        assert!(lines[1].starts_with("PATH  kms:Decrypt arn:aws:iam::111122223333:role/acme-dev-agent-billing (role, 1 hop as role/acme-dev-gateway): role/acme-dev-agent-billing -[agentcore-runtime-update-passrole]-> role/acme-dev-gateway"), "{out}");
+        a.max_hops = Some(0);
+        assert_eq!(run(&a).1.lines().count(), 1);
+        a.max_hops = None;
+        a.format = ListFormat::Json;
+        let v: serde_json::Value = serde_json::from_str(&run(&a).1).unwrap();
+        assert_eq!(v["principals"][1]["hops"], 1);
+        assert_eq!(
+            v["principals"][1]["acting_as"],
+            "arn:aws:iam::111122223333:role/acme-dev-gateway"
+        );
+    }
+
+    #[test]
+    fn markdown_needs_transitive() {
+        let mut a = args("s3:GetObject", "*");
+        a.format = ListFormat::Markdown;
+        assert!(run(&a).0.unwrap_err().to_string().contains("--transitive"));
     }
 
     #[test]

@@ -71,7 +71,10 @@ pub(crate) fn applies(
         return Err(Miss::Action);
     }
     let resource_ok = match &st.resource {
-        // Trust policies have no Resource: the role is the resource.
+        // Trust policies have no Resource: the role is the resource. An ECR repository or SNS
+        // topic policy statement without one applies to the resource the policy is attached to,
+        // the only resource its policy set is consulted for (docs/semantics-decisions.md,
+        // "Resource-based policies without `Resource`").
         None => true,
         Some(ResourceClause::Resource(l)) => l.iter().any(|r| resource_hit(r, req) == Some(true)),
         // A NotResource entry whose variable has no value matches no resource, so it excludes

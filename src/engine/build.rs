@@ -6,10 +6,16 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use super::prepare::{principal_keys, request_keys};
-use super::{CompileError, CompiledPrincipal, CompiledResource, Engine, PolicySet};
+use super::{
+    CompileError, CompiledEndpoint, CompiledPrincipal, CompiledResource, Engine, PolicySet,
+};
 use crate::hash::FastMap;
-use crate::inventory::{Group, Inventory, NamedPolicy, Organization, Resource, Role, User};
-use crate::policy::{PrincipalClause, PrincipalEntry};
+use crate::inventory::{
+    Endpoint, EndpointKind, Group, Inventory, NamedPolicy, Organization, Resource, Role, User,
+};
+use crate::policy::{
+    is_public_bucket_policy, parse_document, PolicyKind, PrincipalClause, PrincipalEntry,
+};
 use crate::request::{Context, Principal};
 
 /// The managed policies and groups of an inventory, by ARN and by name, for resolving references.
@@ -90,7 +96,8 @@ impl Engine {
         let library = Library::new(inv);
         e.add_roles(&inv.roles, &library)?;
         e.add_users(&inv.users, &library)?;
-        e.add_resources(&inv.resources)?;
+        e.add_resources(&inv.resources, inv.organization.as_ref())?;
+        e.add_endpoints(&inv.endpoints)?;
         if let Some(org) = &inv.organization {
             e.add_organization(org);
         }
@@ -98,7 +105,8 @@ impl Engine {
             e.principals
                 .iter()
                 .filter_map(|p| p.trust.as_ref())
-                .chain(e.resources.iter().filter_map(|r| r.policy.as_ref())),
+                .chain(e.resources.iter().filter_map(|r| r.policy.as_ref()))
+                .chain(e.endpoints.values().map(|v| &v.policy)),
         );
         Ok(e)
     }
@@ -168,7 +176,11 @@ impl Engine {
     }
 
     /// Compile and index the resources and their aliases (KMS).
-    fn add_resources(&mut self, resources: &[Resource]) -> Result<(), CompileError> {
+    fn add_resources(
+        &mut self,
+        resources: &[Resource],
+        org: Option<&Organization>,
+    ) -> Result<(), CompileError> {
         for r in resources {
             if self
                 .resource_by_arn
@@ -188,8 +200,29 @@ impl Engine {
             self.resources.push(CompiledResource {
                 account: r.account.clone(),
                 policy: r.policy.as_ref().map(|p| PolicySet::new([p])),
+                restrict_public: restricts_public(r, org),
+                aws_managed: r.aliases.iter().any(|a| a.contains(":alias/aws/")),
                 keys: resource_keys_of(&r.account, &r.tags),
             });
+        }
+        Ok(())
+    }
+
+    /// Compile and index the VPC endpoints; one without a policy gets AWS's default policy.
+    fn add_endpoints(&mut self, endpoints: &[Endpoint]) -> Result<(), CompileError> {
+        for ep in endpoints {
+            let policy = match &ep.policy {
+                Some(p) => PolicySet::new([p]),
+                None => PolicySet::new([&default_endpoint_policy(&ep.source)?]),
+            };
+            let compiled = CompiledEndpoint {
+                policy,
+                gateway: ep.kind == EndpointKind::Gateway,
+                vpc: ep.vpc.clone(),
+            };
+            if self.endpoints.insert(ep.id.clone(), compiled).is_some() {
+                return Err(err(&ep.source, format!("duplicate endpoint `{}`", ep.id)));
+            }
         }
         Ok(())
     }
@@ -226,6 +259,41 @@ fn compile_role(r: &Role, library: &Library<'_>) -> Result<CompiledPrincipal, Co
         globals: globals_of(&r.arn, &r.tags),
         as_resource: resource_keys_of(&r.account, &r.tags),
     })
+}
+
+/// Whether `r` is an S3 bucket with a public policy under `RestrictPublicBuckets`: "If the
+/// block public access settings for the access point, bucket, or account differ, then Amazon S3
+/// applies the most restrictive combination"
+/// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>).
+fn restricts_public(r: &Resource, org: Option<&Organization>) -> bool {
+    let Some(policy) = &r.policy else {
+        return false;
+    };
+    let bucket = r
+        .block_public_access
+        .is_some_and(|b| b.restrict_public_buckets);
+    let account = org
+        .and_then(|o| o.block_public_access.get(&r.account))
+        .is_some_and(|b| b.restrict_public_buckets);
+    // A bucket (or, in case rows, an object standing for its bucket).
+    let in_s3 = r
+        .arn
+        .strip_prefix("arn:")
+        .is_some_and(|rest| rest.split_once(":s3:::").is_some());
+    (bucket || account) && in_s3 && is_public_bucket_policy(&policy.document)
+}
+
+/// "If you don't attach an endpoint policy, we attach the default endpoint policy", which
+/// allows everything (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+fn default_endpoint_policy(source: &str) -> Result<NamedPolicy, CompileError> {
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    parse_document(&doc, "default-endpoint-policy", PolicyKind::Resource)
+        .map(|d| NamedPolicy {
+            name: "default-endpoint-policy".into(),
+            document: d,
+        })
+        .map_err(|e| err(source, e.to_string()))
 }
 
 /// The global keys of every service principal named in a `Principal` element of `sets`.

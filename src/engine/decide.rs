@@ -5,7 +5,9 @@
 //! deny vs allow <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html>,
 //! cross-account <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html>,
 //! KMS key policies <https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html>,
-//! AssumeRole <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>.
+//! AssumeRole <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>,
+//! VPC endpoint policies <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>
+//! and <https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-vpc-endpoint-policies.html>.
 
 use serde::Serialize;
 
@@ -86,6 +88,7 @@ pub(crate) enum Caller {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Facts {
     pub explicit_deny: Option<Layer>,
+    pub vpce: Gate,
     pub scp: Gate,
     pub rcp: Gate,
     pub boundary: Gate,
@@ -103,6 +106,12 @@ pub(crate) fn decide(f: &Facts) -> (Decision, Option<Layer>) {
     // An explicit Deny in any layer wins over every Allow.
     if let Some(layer) = f.explicit_deny {
         return (ExplicitDeny, Some(layer));
+    }
+    // The VPC endpoint's policy is one more guardrail: "The VPC endpoint policy is evaluated
+    // first" (apigateway-vpc-endpoint-policies.html); it "does not override or replace
+    // identity-based policies or resource-based policies" (vpc-endpoints-access.html).
+    if f.vpce == Gate::Blocks {
+        return (ImplicitDeny, Some(Layer::Vpce));
     }
     // SCPs and RCPs are guardrails: without their Allow, nothing else matters.
     if f.scp == Gate::Blocks {
@@ -177,6 +186,7 @@ mod tests {
     fn base() -> Facts {
         Facts {
             explicit_deny: None,
+            vpce: Gate::Absent,
             scp: Gate::Absent,
             rcp: Gate::Absent,
             boundary: Gate::Absent,

@@ -2,7 +2,7 @@
 //! (or key, or trust) policy, SCPs and RCPs; and the [`Accumulator`] that walks a layer's
 //! statements, gathering the deciding statements and the context keys they missed.
 
-use super::applies::applies;
+use super::applies::{applies, Miss};
 use super::decide::{Caller, Facts, Gate, Grant, Rule};
 use super::prepare::Prepared;
 use super::resolve::Target;
@@ -52,8 +52,10 @@ impl Engine {
         let grant = acc.grant(target, req, sink);
         let scp = self.scp(acc, known, req, sink);
         let rcp = self.rcp(acc, target.account, known, req, sink);
+        let vpce = self.vpce(acc, req, sink);
         Facts {
             explicit_deny: acc.deny_layer,
+            vpce,
             scp,
             rcp,
             boundary,
@@ -62,6 +64,35 @@ impl Engine {
             grant,
             rule: target.rule,
             caller,
+        }
+    }
+
+    /// The policy of the VPC endpoint the request came through, when the inventory holds it: a
+    /// request through an endpoint it does not hold meets AWS's default policy, which allows
+    /// everything (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+    #[inline(always)]
+    fn vpce<S: TraceSink>(&self, acc: &mut Accumulator, req: &Prepared<'_>, sink: &mut S) -> Gate {
+        match self.request_endpoint(req.context.request) {
+            Some((_, Some(ep))) => {
+                if acc
+                    .scan::<S, true>(&ep.policy, Layer::Vpce, req, true, ep.gateway, sink)
+                    .allowed
+                {
+                    Gate::Allows
+                } else {
+                    Gate::Blocks
+                }
+            }
+            Some((id, None)) => {
+                if S::ENABLED {
+                    sink.event(TraceEvent::Unknown {
+                        layer: Layer::Vpce,
+                        what: format!("endpoint `{id}` is not in the inventory: AWS's default endpoint policy allows everything"),
+                    });
+                }
+                Gate::Absent
+            }
+            None => Gate::Absent,
         }
     }
 
@@ -116,6 +147,11 @@ impl Engine {
             _ => Gate::Absent,
         }
     }
+}
+
+/// Whether the caller is an account's root user.
+fn is_root(p: &Principal) -> bool {
+    matches!(p, Principal::Iam(ip) if ip.kind == IamKind::Root)
 }
 
 /// What the layers examined so far have found.
@@ -181,7 +217,27 @@ impl Accumulator {
             Rule::KeyPolicy => Layer::KeyPolicy,
             Rule::TrustPolicy => Layer::TrustPolicy,
         };
-        match self.layer(policy, layer, req, true, sink).best {
+        let before = self.allows.len();
+        let best = self.layer(policy, layer, req, true, sink).best;
+        // RestrictPublicBuckets "restricts access to an access point or bucket with a public
+        // policy to only AWS service principals and authorized users within the bucket owner's
+        // account" and "blocks public and cross-account access derived from any public access
+        // point or bucket policy, including non-public delegation to specific accounts"
+        // (access-control-block-public-access.html): its Allows count for service principals
+        // only; the owner's users need their own IAM policies (docs/semantics-decisions.md).
+        if target.restrict_public
+            && best.is_some()
+            && !matches!(req.principal, Principal::Service(_))
+        {
+            self.allows.truncate(before);
+            if S::ENABLED {
+                sink.event(TraceEvent::Note {
+                    text: "RestrictPublicBuckets: the bucket policy is public, so its Allows grant only AWS service principals".into(),
+                });
+            }
+            return Grant::None;
+        }
+        match best {
             None => Grant::None,
             Some(PrincipalMatch::Account) => Grant::Account,
             Some(PrincipalMatch::Direct) => Grant::Direct {
@@ -210,6 +266,7 @@ impl Accumulator {
     /// trace is kept made `evaluate` name one deciding Deny where `explain` named all of them
     /// (and miss context keys later statements read), so a scenario's `because` could fail
     /// under `check` for a statement `explain` showed as deciding (found by fuzz/evaluate).
+    #[inline(always)]
     fn layer<S: TraceSink>(
         &mut self,
         set: &PolicySet,
@@ -218,9 +275,35 @@ impl Accumulator {
         with_principal: bool,
         sink: &mut S,
     ) -> LayerResult {
+        self.scan::<S, false>(set, layer, req, with_principal, false, sink)
+    }
+
+    /// [`Self::layer`]. For an `ENDPOINT` policy of a `gateway` endpoint, an account principal
+    /// names only the account's root user: "access is granted only to the AWS account root
+    /// user, not to all users and roles in the account"
+    /// (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>,
+    /// "Principals for gateway endpoints"). `ENDPOINT` is a constant so that the other layers
+    /// pay nothing for the check.
+    fn scan<S: TraceSink, const ENDPOINT: bool>(
+        &mut self,
+        set: &PolicySet,
+        layer: Layer,
+        req: &Prepared<'_>,
+        with_principal: bool,
+        gateway: bool,
+        sink: &mut S,
+    ) -> LayerResult {
         let mut out = LayerResult::default();
         for (id, st) in set.candidates(req.service) {
-            match applies(st, req, with_principal, &mut self.missing) {
+            let mut applied = applies(st, req, with_principal, &mut self.missing);
+            if ENDPOINT
+                && gateway
+                && matches!(applied, Ok(Some(PrincipalMatch::Account)))
+                && !is_root(req.principal)
+            {
+                applied = Err(Miss::Principal);
+            }
+            match applied {
                 Ok(via) => {
                     if S::ENABLED {
                         sink.event(TraceEvent::Applied {

@@ -15,6 +15,7 @@ mod prepare;
 mod resolve;
 mod run;
 mod service;
+mod statements;
 mod trace;
 mod who_can;
 
@@ -76,8 +77,24 @@ struct CompiledPrincipal {
 struct CompiledResource {
     account: String,
     policy: Option<PolicySet>,
+    /// An S3 bucket whose policy is public under `RestrictPublicBuckets` (its own or its
+    /// account's): the policy grants only AWS service principals
+    restrict_public: bool,
+    /// A KMS key with an `alias/aws/...` alias: an AWS managed key
+    aws_managed: bool,
     /// `aws:ResourceAccount` and `aws:ResourceTag/*`, built once
     keys: Context,
+}
+
+/// A VPC endpoint, compiled: its policy (AWS's default when none is given) and how its account
+/// principals read.
+#[derive(Debug)]
+struct CompiledEndpoint {
+    policy: PolicySet,
+    /// A gateway endpoint: an account principal names only the account's root user
+    gateway: bool,
+    /// `aws:SourceVpc` of requests made through it
+    vpc: Option<String>,
 }
 
 /// The SCPs and RCPs over one account, one policy set per level (root, OUs, account).
@@ -100,6 +117,8 @@ pub struct Engine {
     resources: Vec<CompiledResource>,
     resource_by_arn: FastMap<String, usize>,
     aliases: FastMap<String, String>,
+    /// VPC endpoints by id
+    endpoints: FastMap<String, CompiledEndpoint>,
     org: FastMap<String, OrgPath>,
     management_account: Option<String>,
     now_millis: Option<i64>,
@@ -154,7 +173,7 @@ impl Engine {
 pub fn policy_kind(layer: Layer) -> Option<PolicyKind> {
     Some(match layer {
         Layer::Identity | Layer::Boundary | Layer::Session => PolicyKind::Identity,
-        Layer::Resource | Layer::KeyPolicy => PolicyKind::Resource,
+        Layer::Resource | Layer::KeyPolicy | Layer::Vpce => PolicyKind::Resource,
         Layer::TrustPolicy => PolicyKind::Trust,
         Layer::Scp => PolicyKind::Scp,
         Layer::Rcp => PolicyKind::Rcp,

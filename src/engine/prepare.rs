@@ -96,6 +96,7 @@ impl Engine {
             || policy.is_some_and(|p| p.reads_context_for(service, caller))
             || session.is_some_and(reads)
             || !self.org.is_empty()
+            || !self.endpoints.is_empty()
     }
 
     /// The request's keys with the global keys layered under them. The caller's and the
@@ -123,6 +124,12 @@ impl Engine {
         }
         if target.keys.is_none() {
             request_keys(&mut extra, target.account, None, None);
+        }
+        // A request through a known endpoint comes from the endpoint's VPC.
+        if let Some((_, Some(ep))) = self.request_endpoint(&req.context) {
+            if let Some(vpc) = &ep.vpc {
+                extra.insert_default("aws:SourceVpc", vpc.clone());
+            }
         }
         if let Some(now) = live_now {
             time_keys(&mut extra, now);

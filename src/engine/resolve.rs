@@ -4,8 +4,8 @@
 
 use super::decide::Rule;
 use super::trace::{Layer, TraceEvent, TraceSink};
-use super::{CompiledPrincipal, CompiledResource, Engine, PolicySet};
-use crate::pattern::Arn;
+use super::{CompiledEndpoint, CompiledPrincipal, CompiledResource, Engine, PolicySet};
+use crate::pattern::{aws_owned, Arn};
 use crate::request::{Context, IamKind, Principal, Request};
 
 /// The resource whose resource-based policy governs `arn` when `arn` itself has none: an S3
@@ -44,6 +44,8 @@ pub(super) struct Target<'a> {
     pub account: Option<&'a str>,
     /// `aws:ResourceAccount` and `aws:ResourceTag/*`, prebuilt when the resource is known
     pub keys: Option<&'a Context>,
+    /// The policy is a public bucket policy under `RestrictPublicBuckets`
+    pub restrict_public: bool,
 }
 
 /// The caller with its role's ARN completed from the inventory's (sessions omit the path), or
@@ -87,6 +89,38 @@ impl Engine {
     pub fn knows_resource(&self, arn: &str) -> bool {
         let arn = self.aliases.get(arn).map(String::as_str).unwrap_or(arn);
         self.resource_by_arn.contains_key(arn) || self.role_for_arn(arn).is_some()
+    }
+
+    /// The account the inventory says owns `arn` (a resource, a KMS alias's key, an S3 object's
+    /// bucket, a role), if it holds it.
+    pub fn resource_owner(&self, arn: &str) -> Option<&str> {
+        let arn = self.resolve_alias(arn);
+        let parsed = Arn::parse(arn);
+        match self.find_resource(arn, parsed) {
+            Some(r) => Some(&r.account),
+            None => parsed
+                .and_then(|a| self.role_for(a))
+                .map(|r| r.account.as_str()),
+        }
+    }
+
+    /// The VPC endpoint a request came through (`aws:SourceVpce` of its own context) and, when
+    /// the inventory holds it, its compiled entry. `None` when the inventory holds no endpoint
+    /// (then every endpoint has AWS's default policy, which allows everything) or the request
+    /// names none.
+    #[inline(always)]
+    pub(super) fn request_endpoint<'r>(
+        &self,
+        ctx: &'r Context,
+    ) -> Option<(&'r str, Option<&CompiledEndpoint>)> {
+        if self.endpoints.is_empty() {
+            return None;
+        }
+        let id = match ctx.get_lower("aws:sourcevpce")?.values.as_slice() {
+            [one] => one.raw(),
+            _ => return None,
+        };
+        Some((id, self.endpoints.get(id)))
     }
 
     /// Resolve a KMS alias ARN to its key ARN (other ARNs come back unchanged).
@@ -168,11 +202,12 @@ impl Engine {
     ) -> Target<'a> {
         let parsed = Arn::parse(resource);
         let mut target = self.governing(resource, parsed, service);
-        target.account = target
-            .account
-            .or_else(|| parsed.map(|a| a.account).filter(|a| !a.is_empty()))
-            .or(req.resource_account.as_deref())
-            .or_else(|| assumed_owner(caller, sink));
+        if target.account.is_none() {
+            target.account = match req.resource_account.as_deref() {
+                Some(a) => Some(a),
+                None => owner_in_arn(resource, parsed, caller, sink),
+            };
+        }
         if target.policy.is_none() && target.rule != Rule::Union && S::ENABLED {
             let layer = if target.rule == Rule::KeyPolicy {
                 Layer::KeyPolicy
@@ -206,6 +241,7 @@ impl Engine {
                 policy: r.and_then(|r| r.policy.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys: r.map(|r| &r.keys),
+                restrict_public: false,
             }
         } else if service == "sts" && is_role {
             let r = parsed.and_then(|a| self.role_for(a));
@@ -214,6 +250,7 @@ impl Engine {
                 policy: r.and_then(|r| r.trust.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys: r.map(|r| &r.as_resource),
+                restrict_public: false,
             }
         } else {
             let r = self.find_resource(resource, parsed);
@@ -232,8 +269,36 @@ impl Engine {
                 policy: r.and_then(|r| r.policy.as_ref()),
                 account: r.map(|r| r.account.as_str()),
                 keys,
+                restrict_public: r.is_some_and(|r| r.restrict_public),
             }
         }
+    }
+}
+
+/// The owner an ARN names: its account field; none for a resource AWS owns (the identity side
+/// alone decides: no resource policy, no RCP, no `aws:ResourceAccount`;
+/// docs/semantics-decisions.md, "AWS-owned resources"); else the caller's account.
+#[inline(always)]
+fn owner_in_arn<'a, S: TraceSink>(
+    resource: &str,
+    parsed: Option<Arn<'a>>,
+    caller: &'a Principal,
+    sink: &mut S,
+) -> Option<&'a str> {
+    match parsed {
+        Some(a) if !a.account.is_empty() && a.account != "aws" => Some(a.account),
+        Some(a) => match aws_owned(&a) {
+            Some(why) => {
+                if S::ENABLED {
+                    sink.event(TraceEvent::Note {
+                        text: format!("`{resource}` is AWS-owned ({why}): identity-based policies decide alone; no resource policy or RCP applies"),
+                    });
+                }
+                None
+            }
+            None => assumed_owner(caller, sink),
+        },
+        None => assumed_owner(caller, sink),
     }
 }
 

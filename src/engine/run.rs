@@ -1,12 +1,12 @@
 //! Deciding one request, phase by phase: who is calling, what is asked, the context statements
 //! read, each layer's verdict, and the decision over them.
 
-use super::decide::{decide, Decision, Facts};
+use super::decide::{decide, Decision};
 use super::layers::{req_session, Accumulator};
 use super::prepare::Prepared;
 use super::resolve::completed_role;
-use super::service::service_rule;
-use super::trace::TraceSink;
+use super::service::{protected, service_rule};
+use super::trace::{Layer, TraceSink};
 use super::{Engine, Evaluation};
 use crate::request::Request;
 
@@ -56,7 +56,7 @@ impl Engine {
         let principal = completed.as_ref().unwrap_or(&req.principal);
 
         // Rules the service enforces whatever the policies say.
-        if let Some(ev) = service_rule(action, resource, principal, sink) {
+        if let Some(ev) = service_rule(action, service, resource, principal, sink) {
             return ev;
         }
 
@@ -76,14 +76,25 @@ impl Engine {
         // Each layer's verdict, and the decision.
         let mut acc = Accumulator::default();
         let facts = self.verdicts(&mut acc, &prepared, known, &target, session.as_ref(), sink);
-        conclude(acc, &facts)
+        let (decision, blocked_by) = decide(&facts);
+
+        // What the service refuses to change whatever the policies allowed.
+        if decision == Decision::Allow && matches!(service, "iam" | "kms") {
+            let aws_managed_key = || {
+                self.find_resource(resource, None)
+                    .is_some_and(|r| r.aws_managed)
+            };
+            if let Some(refused) = protected(action, resource, principal, aws_managed_key, sink) {
+                return refused;
+            }
+        }
+        conclude(acc, decision, blocked_by)
     }
 }
 
-/// The decision over the layers' facts, with the statements that decided it.
+/// The evaluation of a decision, with the statements that decided it.
 #[inline(always)]
-fn conclude(acc: Accumulator, facts: &Facts) -> Evaluation {
-    let (decision, blocked_by) = decide(facts);
+fn conclude(acc: Accumulator, decision: Decision, blocked_by: Option<Layer>) -> Evaluation {
     let deciding = match decision {
         Decision::ExplicitDeny => acc.denies,
         Decision::Allow => acc.allows,

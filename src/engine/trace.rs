@@ -65,8 +65,10 @@ pub enum Layer {
     Scp,
     /// Resource control policies
     Rcp,
+    /// The policy of the VPC endpoint the request came through
+    Vpce,
     /// A rule the service enforces whatever the policies say (partitions, actions AWS
-    /// authorizes without IAM)
+    /// authorizes without IAM, resources it does not let a customer change)
     Service,
 }
 
@@ -82,6 +84,7 @@ impl Layer {
             Self::Session => "session",
             Self::Scp => "scp",
             Self::Rcp => "rcp",
+            Self::Vpce => "vpce",
             Self::Service => "service",
         }
     }
@@ -97,6 +100,7 @@ impl Layer {
             Self::Session,
             Self::Scp,
             Self::Rcp,
+            Self::Vpce,
             Self::Service,
         ]
         .into_iter()

@@ -41,6 +41,8 @@ pub(crate) struct Identity {
     pub groups: Vec<String>,
     pub boundary: Option<String>,
     pub tags: BTreeMap<String, String>,
+    /// A role's instance profiles (written only when there are some)
+    pub instance_profiles: Vec<String>,
 }
 
 /// A resource with a resource-based policy.
@@ -51,6 +53,8 @@ pub(crate) struct Resource {
     pub account: String,
     pub policy: Option<Value>,
     pub tags: BTreeMap<String, String>,
+    /// The role the resource runs as (written only when known)
+    pub runs_as: Option<String>,
 }
 
 /// Everything extracted so far, keyed by ARN.
@@ -61,6 +65,8 @@ pub(crate) struct Builder {
     pub groups: BTreeMap<String, Identity>,
     /// Managed policies: ARN -> (name, document).
     pub managed: BTreeMap<String, (String, Value)>,
+    /// Managed policies' other versions: ARN -> [(version id, document)] (written when some)
+    pub managed_versions: BTreeMap<String, Vec<(String, Value)>>,
     pub resources: BTreeMap<String, Resource>,
     pub organization: Option<Value>,
     report: Vec<(Dir, String, String, String)>,
@@ -114,19 +120,26 @@ impl Builder {
             }
         }
         for (arn, (name, doc)) in &self.managed {
-            place(
-                Dir::Managed,
-                arn,
-                name,
-                json!({"arn": arn, "document": doc}),
-                &mut files,
-            );
+            let mut content = json!({"arn": arn, "document": doc});
+            if let Some(versions) = self.managed_versions.get(arn).filter(|v| !v.is_empty()) {
+                let list: Vec<Value> = versions
+                    .iter()
+                    .map(|(id, d)| json!({"version_id": id, "document": d}))
+                    .collect();
+                if let Some(map) = content.as_object_mut() {
+                    map.insert("versions".into(), Value::Array(list));
+                }
+            }
+            place(Dir::Managed, arn, name, content, &mut files);
         }
         for (arn, res) in &self.resources {
-            let content = json!({
+            let mut content = json!({
                 "arn": arn, "aliases": res.aliases, "account": res.account,
                 "policy": res.policy, "tags": res.tags,
             });
+            if let (Some(role), Some(map)) = (&res.runs_as, content.as_object_mut()) {
+                map.insert("runs_as".into(), json!(role));
+            }
             place(Dir::Resources, arn, &res.name, content, &mut files);
         }
         let mut report = ImportReport::default();
@@ -169,6 +182,12 @@ fn identity_json(dir: Dir, arn: &str, identity: &Identity) -> Value {
     if dir != Dir::Groups {
         map.insert("permissions_boundary_arn".into(), json!(identity.boundary));
         map.insert("tags".into(), json!(identity.tags));
+    }
+    if !identity.instance_profiles.is_empty() {
+        map.insert(
+            "instance_profile_arns".into(),
+            json!(identity.instance_profiles),
+        );
     }
     Value::Object(map)
 }

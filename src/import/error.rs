@@ -12,15 +12,25 @@ pub struct Unresolved {
     pub attribute: String,
     /// What is missing, ideally a `--var` key that would resolve it.
     pub needs: String,
+    /// Why the plan cannot hold the value and what to give instead, when that is not plain (a
+    /// value Terraform itself knows only after apply, such as a `dynamic` block's content).
+    pub why: Option<String>,
 }
 
 impl fmt::Display for Unresolved {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "`{}` {} (needs `{}`)",
-            self.address, self.attribute, self.needs
-        )
+        match &self.why {
+            Some(why) => write!(
+                f,
+                "`{}` {} ({why} as `{}`)",
+                self.address, self.attribute, self.needs
+            ),
+            None => write!(
+                f,
+                "`{}` {} (needs `{}`)",
+                self.address, self.attribute, self.needs
+            ),
+        }
     }
 }
 
@@ -115,11 +125,13 @@ mod tests {
                     address: "aws_kms_key.data".into(),
                     attribute: "arn".into(),
                     needs: "aws_kms_key.data.key_id".into(),
+                    why: None,
                 },
                 Unresolved {
                     address: "aws_iam_role.app".into(),
                     attribute: "arn".into(),
                     needs: "account_id".into(),
+                    why: None,
                 },
             ],
         };

@@ -98,6 +98,7 @@ pub fn import_gaad<L: AsRef<str>, T: AsRef<str>>(
         }
         pages.push((label.as_ref(), value));
     }
+    check_complete(&pages)?;
     let mut b = Builder::default();
     let mut seen: BTreeMap<String, (&Value, String)> = BTreeMap::new();
     let mut refs = Vec::new();
@@ -137,6 +138,30 @@ pub fn import_gaad<L: AsRef<str>, T: AsRef<str>>(
     Ok(Imported { files, report })
 }
 
+/// The pages must include the dump's last one: a page says more follow with `IsTruncated` true
+/// (the API's `Marker`) or a `NextToken` (the AWS CLI's `--max-items`), so when every page given
+/// says so, the rest of the account is missing and any answer over it could be wrong.
+/// <https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html>
+fn check_complete(pages: &[(&str, Value)]) -> Result<(), ImportError> {
+    let more = |page: &Value| {
+        page.get("IsTruncated") == Some(&Value::Bool(true))
+            || page
+                .get("NextToken")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.is_empty())
+    };
+    match pages.last() {
+        Some((file, _)) if pages.iter().all(|(_, p)| more(p)) => Err(ImportError::Malformed {
+            file: (*file).to_string(),
+            path: "IsTruncated".into(),
+            message: "every page given says more follow (`IsTruncated` true or a \
+                      `NextToken`), so the dump's last page is missing: give every page"
+                .into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// A managed policy: its default version's document.
 fn managed(b: &mut Builder, at: &At, arn: &str) -> Result<(), ImportError> {
     let name = at.str("PolicyName")?.to_string();
@@ -156,7 +181,23 @@ fn managed(b: &mut Builder, at: &At, arn: &str) -> Result<(), ImportError> {
         .get("VersionId")
         .and_then(Value::as_str)
         .unwrap_or("?");
+    let mut others = Vec::new();
+    for v in &versions {
+        let Some(other) = v.get("VersionId").and_then(Value::as_str) else {
+            continue;
+        };
+        if other != id {
+            others.push((other.to_string(), v.doc("Document")?));
+            b.note(
+                Dir::Managed,
+                arn,
+                format!("policy version {other} (not the default)"),
+                v.source("Document"),
+            );
+        }
+    }
     b.managed.insert(arn.to_string(), (name, doc));
+    b.managed_versions.insert(arn.to_string(), others);
     b.note(
         Dir::Managed,
         arn,
@@ -192,6 +233,16 @@ fn identity(
             "trust policy",
             at.source("AssumeRolePolicyDocument"),
         );
+        for p in at.list("InstanceProfileList")? {
+            let profile = p.str("Arn")?.to_string();
+            b.note(
+                dir,
+                arn,
+                format!("instance profile `{profile}`"),
+                p.source(""),
+            );
+            id.instance_profiles.push(profile);
+        }
     }
     for p in at.list(inline_key)? {
         let name = p.str("PolicyName")?.to_string();

@@ -3,8 +3,11 @@
 
 use indexmap::IndexMap;
 
-use super::{Inventory, ManagedPolicy, NamedPolicy, Organization, Resource, Role, User};
-use crate::pattern::Arn;
+use super::{
+    BlockPublicAccess, Endpoint, Inventory, ManagedPolicy, NamedPolicy, Organization, Resource,
+    Role, User,
+};
+use crate::pattern::{aws_owned, Arn};
 use crate::policy::Document;
 use crate::request::{IamKind, Principal};
 
@@ -25,12 +28,20 @@ pub struct AdHoc {
     pub resource_account: Option<String>,
     /// The resource-based policy (key policy for a KMS key, trust policy for a role)
     pub resource_policy: Option<NamedPolicy>,
+    /// KMS alias ARNs of the resource (a key)
+    pub resource_aliases: Vec<String>,
     /// SCP levels of the caller's account, root first
     pub scps: Vec<Vec<NamedPolicy>>,
     /// RCP levels of the resource's account, root first
     pub rcps: Vec<Vec<NamedPolicy>>,
     /// The caller's account is the organization's management account
     pub management_account: bool,
+    /// A VPC endpoint with its policy (the request names it in `aws:SourceVpce`)
+    pub endpoint: Option<Endpoint>,
+    /// The resource's (an S3 bucket's) Block Public Access settings
+    pub block_public_access: Option<BlockPublicAccess>,
+    /// The resource account's S3 Block Public Access settings
+    pub account_block_public_access: Option<BlockPublicAccess>,
 }
 
 /// Name a loose document.
@@ -59,26 +70,32 @@ impl AdHoc {
             inv.managed_policies.push(ManagedPolicy {
                 arn: arn.clone(),
                 policy: b.clone(),
+                versions: Vec::new(),
                 source: "boundary".into(),
             });
             boundary_arn = Some(arn);
         }
         let resource_role = self.resource_role();
         self.add_caller(&mut inv, resource_role.as_ref(), boundary_arn.as_ref());
-        let resource_account = self
-            .resource_account
-            .clone()
-            .or_else(|| {
-                self.resource_arn
-                    .as_deref()
-                    .and_then(Arn::parse)
-                    .map(|a| a.account.to_string())
-                    .filter(|a| !a.is_empty())
-            })
-            .or_else(|| caller_account.clone());
+        let resource_account = self.resource_owner(caller_account.as_ref());
         self.add_resource(&mut inv, resource_role.as_ref(), resource_account.as_ref());
         inv.organization = self.organization(caller_account.as_ref(), resource_account.as_ref());
+        inv.endpoints.extend(self.endpoint.clone());
         inv
+    }
+
+    /// The resource's account: the one given, else the ARN's, else none for a resource AWS owns
+    /// (unless a resource policy is given, which needs an owner), else the caller's.
+    fn resource_owner(&self, caller_account: Option<&String>) -> Option<String> {
+        let parsed = self.resource_arn.as_deref().and_then(Arn::parse);
+        if let Some(a) = &self.resource_account {
+            return Some(a.clone());
+        }
+        match parsed {
+            Some(a) if !a.account.is_empty() && a.account != "aws" => Some(a.account.to_string()),
+            Some(a) if aws_owned(&a).is_some() && self.resource_policy.is_none() => None,
+            _ => caller_account.cloned(),
+        }
     }
 
     /// The resource, when it is a role.
@@ -125,6 +142,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: boundary_arn.cloned(),
                     tags: self.tags.clone(),
+                    instance_profile_arns: Vec::new(),
                     source: "principal".into(),
                 });
             }
@@ -137,6 +155,8 @@ impl AdHoc {
                 groups: Vec::new(),
                 permissions_boundary_arn: boundary_arn.cloned(),
                 tags: self.tags.clone(),
+                login_profile: false,
+                access_keys: Vec::new(),
                 source: "principal".into(),
             }),
             IamKind::Root | IamKind::FederatedUser { .. } => {}
@@ -167,6 +187,7 @@ impl AdHoc {
                     managed_policy_arns: Vec::new(),
                     permissions_boundary_arn: None,
                     tags: IndexMap::new(),
+                    instance_profile_arns: Vec::new(),
                     source: "resource".into(),
                 });
             }
@@ -174,9 +195,11 @@ impl AdHoc {
             inv.resources.push(Resource {
                 arn: arn.clone(),
                 account: account.clone(),
-                aliases: Vec::new(),
+                aliases: self.resource_aliases.clone(),
                 policy: self.resource_policy.clone(),
+                block_public_access: self.block_public_access,
                 tags: IndexMap::new(),
+                runs_as: None,
                 source: "resource".into(),
             });
         }
@@ -188,7 +211,11 @@ impl AdHoc {
         caller_account: Option<&String>,
         resource_account: Option<&String>,
     ) -> Option<Organization> {
-        if self.scps.is_empty() && self.rcps.is_empty() && !self.management_account {
+        if self.scps.is_empty()
+            && self.rcps.is_empty()
+            && !self.management_account
+            && self.account_block_public_access.is_none()
+        {
             return None;
         }
         let mut org = Organization {
@@ -204,6 +231,9 @@ impl AdHoc {
         }
         if let (Some(a), false) = (resource_account, self.rcps.is_empty()) {
             org.rcp_levels.insert(a.clone(), self.rcps.clone());
+        }
+        if let (Some(a), Some(b)) = (resource_account, self.account_block_public_access) {
+            org.block_public_access.insert(a.clone(), b);
         }
         Some(org)
     }

@@ -9,5 +9,6 @@ pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;
 pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};
 pub use model::{
-    Group, Inventory, ManagedPolicy, NamedPolicy, Organization, Owner, Resource, Role, User,
+    AccessKey, BlockPublicAccess, Endpoint, EndpointKind, Group, Inventory, ManagedPolicy,
+    NamedPolicy, Organization, Owner, PolicyVersion, Resource, Role, User,
 };

@@ -33,8 +33,20 @@ pub struct Role {
     pub permissions_boundary_arn: Option<String>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// The instance profiles that hold this role (empty: none; EC2 can run as the role only
+    /// through one of them)
+    pub instance_profile_arns: Vec<String>,
     /// The file it was loaded from
     pub source: String,
+}
+
+/// An IAM user's access key (a user holds at most two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessKey {
+    /// The access key id (`AKIA...`)
+    pub id: String,
+    /// Whether it is `Active` (an `Inactive` key signs nothing)
+    pub active: bool,
 }
 
 /// An IAM user.
@@ -56,6 +68,10 @@ pub struct User {
     pub permissions_boundary_arn: Option<String>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// Whether the user has a console password (a login profile); false when not stated
+    pub login_profile: bool,
+    /// The user's access keys; empty when not stated
+    pub access_keys: Vec<AccessKey>,
     /// The file it was loaded from
     pub source: String,
 }
@@ -75,15 +91,44 @@ pub struct Group {
     pub source: String,
 }
 
+/// A version of a managed policy other than its default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyVersion {
+    /// The version id (`v1`, `v2`, ...)
+    pub id: String,
+    /// The version's document, named `<policy name>@<id>`
+    pub policy: NamedPolicy,
+}
+
 /// A managed policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedPolicy {
     /// The policy ARN
     pub arn: String,
-    /// The policy (name, document)
+    /// The policy (name, default version's document)
     pub policy: NamedPolicy,
+    /// The policy's other versions (not in effect; `iam:SetDefaultPolicyVersion` can make one
+    /// the default); empty when not stated
+    pub versions: Vec<PolicyVersion>,
     /// The file it was loaded from
     pub source: String,
+}
+
+/// S3 Block Public Access settings (AWS's `PublicAccessBlockConfiguration`), of a bucket or of
+/// an account. Only `RestrictPublicBuckets` changes a decision: the others act when a policy or
+/// ACL is written, or on ACLs, which iamsim does not model.
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BlockPublicAccess {
+    /// `BlockPublicAcls`: refuse public ACLs when they are written
+    pub block_public_acls: bool,
+    /// `IgnorePublicAcls`: ignore public ACLs
+    pub ignore_public_acls: bool,
+    /// `BlockPublicPolicy`: refuse a public bucket policy when it is written
+    pub block_public_policy: bool,
+    /// `RestrictPublicBuckets`: a bucket with a public policy grants only AWS service
+    /// principals and users of the owner's account
+    pub restrict_public_buckets: bool,
 }
 
 /// A resource with a resource-based policy (KMS key, bucket, function, repository, ...).
@@ -97,8 +142,41 @@ pub struct Resource {
     pub aliases: Vec<String>,
     /// The resource-based policy (key policy for KMS keys)
     pub policy: Option<NamedPolicy>,
+    /// An S3 bucket's Block Public Access settings
+    pub block_public_access: Option<BlockPublicAccess>,
     /// Tags
     pub tags: IndexMap<String, String>,
+    /// The role whose credentials the resource runs with (a function's execution role, an
+    /// AgentCore runtime's or gateway's role, an instance's profile role, ...); `None` when it
+    /// runs as no role or the inventory does not say
+    pub runs_as: Option<String>,
+    /// The file it was loaded from
+    pub source: String,
+}
+
+/// How a VPC endpoint reaches its service. The kind changes how an account principal in the
+/// endpoint policy reads (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EndpointKind {
+    /// An interface endpoint (PrivateLink): the policy's principals read as everywhere else
+    #[default]
+    Interface,
+    /// A gateway endpoint (S3, DynamoDB): an account principal names only the account's root user
+    Gateway,
+}
+
+/// A VPC endpoint and its endpoint policy: a request made through it (`aws:SourceVpce`) must
+/// also be allowed by that policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// The endpoint id, `vpce-...`
+    pub id: String,
+    /// The VPC it is in (`aws:SourceVpc` of requests made through it), if known
+    pub vpc: Option<String>,
+    /// Interface or gateway
+    pub kind: EndpointKind,
+    /// The endpoint policy; `None` is AWS's default policy, which allows everything
+    pub policy: Option<NamedPolicy>,
     /// The file it was loaded from
     pub source: String,
 }
@@ -114,6 +192,8 @@ pub struct Organization {
     pub scp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
     /// Member account -> RCPs per level, root first (the loader adds the implicit `RCPFullAWSAccess`)
     pub rcp_levels: IndexMap<String, Vec<Vec<NamedPolicy>>>,
+    /// Account -> its account-level S3 Block Public Access settings
+    pub block_public_access: IndexMap<String, BlockPublicAccess>,
 }
 
 /// Everything iamsim knows about: the input to [`crate::engine::Engine::new`].
@@ -129,6 +209,8 @@ pub struct Inventory {
     pub managed_policies: Vec<ManagedPolicy>,
     /// Resources with resource-based policies
     pub resources: Vec<Resource>,
+    /// VPC endpoints with their endpoint policies
+    pub endpoints: Vec<Endpoint>,
     /// The organization, if any
     pub organization: Option<Organization>,
     /// Which resources belong to which owner (`ownership.json`; empty when absent)

@@ -1,8 +1,11 @@
-//! Rules on what a statement grants: unknown actions (L001), wildcard grants (L002), `Allow`
-//! with `NotAction`/`NotResource` (L003), and `iam:PassRole` on every role (L008).
+//! Rules on what a statement grants: unknown actions (L001), or actions of a retired service
+//! (L010), wildcard grants (L002), `Allow` with `NotAction`/`NotResource` (L003), and
+//! `iam:PassRole` on every role (L008).
 
 use super::context::{Linter, StatementCtx};
+use super::covered::{judge, Grant, Verdict};
 use super::rule::{Finding, Rule};
+use crate::catalog::{retired_service, RetiredService};
 use crate::policy::{
     ActionClause, ActionPattern, Effect, PolicyKind, PrincipalClause, ResourceClause,
 };
@@ -25,7 +28,7 @@ pub(crate) fn check(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Fin
     if s.stmt.effect != Effect::Allow {
         return;
     }
-    allow_not(s, out);
+    allow_not(linter, s, out);
     // A grant on `*` means "every resource" only in an identity policy: in a key policy `*` is
     // the key itself, and in an SCP or RCP an Allow is a filter, not a grant (AWS's own
     // `FullAWSAccess` is `*` on `*`).
@@ -41,18 +44,21 @@ pub(crate) fn check(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Fin
         return;
     }
     for (j, p) in patterns.iter().enumerate() {
-        wildcard_grant(s, j, p, out);
+        wildcard_grant(linter, s, j, p, out);
     }
-    if let Some((j, p)) = patterns
+    let passrole = patterns
         .iter()
         .enumerate()
-        .find(|(_, p)| linter.expand(&p.raw).iter().any(|a| a == "iam:PassRole"))
-    {
+        .find(|(_, p)| linter.expand(&p.raw).iter().any(|a| a == "iam:PassRole"));
+    if let Some((j, p)) = passrole {
+        let Some(note) = beside(linter, s, &Grant::action(s.stmt, "iam:PassRole")) else {
+            return;
+        };
         out.push(s.ctx.finding(
             Rule::PassRoleWildcard,
             &s.element("Action", j),
             format!(
-                "statement {} allows `iam:PassRole`{} on every role (`Resource: *`), so the principal can hand any role, however privileged, to a service",
+                "statement {} allows `iam:PassRole`{} on every role (`Resource: *`), so the principal can hand any role, however privileged, to a service{note}",
                 s.ctx.label(s.index),
                 if p.raw.eq_ignore_ascii_case("iam:PassRole") {
                     String::new()
@@ -74,6 +80,22 @@ fn unknown_action(
     out: &mut Vec<Finding>,
 ) {
     if !linter.expand(&p.raw).is_empty() {
+        return;
+    }
+    if let Some(service) = retired_service_of(linter, &p.raw) {
+        let fix = match service.notice {
+            Some(url) => format!("remove it: AWS has discontinued {} ({url})", service.name),
+            None => format!("remove it: AWS has discontinued {}", service.name),
+        };
+        out.push(s.ctx.finding(
+            Rule::RetiredServiceAction,
+            &s.element(element, j),
+            format!(
+                "`{}` is an action of {} (`{}`), a retired service: it matches no action AWS lists now",
+                p.raw, service.name, service.prefix
+            ),
+            fix,
+        ));
         return;
     }
     let suggestion = if p.raw.contains(['*', '?']) {
@@ -99,39 +121,77 @@ fn unknown_action(
     ));
 }
 
-fn allow_not(s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
+/// The retired service a pattern's prefix names, when the catalog does not know that prefix
+/// (data/catalog/retired-services.tsv).
+fn retired_service_of(linter: &Linter, pattern: &str) -> Option<RetiredService> {
+    let (prefix, _) = pattern.split_once(':')?;
+    if prefix.contains(['*', '?']) || linter.catalog().service(prefix).is_some() {
+        return None;
+    }
+    retired_service(prefix)
+}
+
+/// The note for a grant finding given the Deny statements beside it: `None` when they take the
+/// grant away entirely (no finding), `Some("")` when none touches it, else a note naming them.
+fn beside(linter: &mut Linter, s: &StatementCtx<'_>, grant: &Grant<'_>) -> Option<String> {
+    match judge(linter, s, grant) {
+        Verdict::Denied => None,
+        Verdict::Open => Some(String::new()),
+        Verdict::Narrowed(note) => Some(note),
+    }
+}
+
+fn allow_not(linter: &mut Linter, s: &StatementCtx<'_>, out: &mut Vec<Finding>) {
+    let not_action = matches!(s.stmt.action, ActionClause::NotAction(_));
+    let not_principal = matches!(s.stmt.principal, Some(PrincipalClause::NotPrincipal(_)));
+    let not_resource = matches!(s.stmt.resource, Some(ResourceClause::NotResource(_)));
+    if !(not_action || not_principal || not_resource) {
+        return;
+    }
+    let Some(note) = beside(linter, s, &Grant::statement(s.stmt)) else {
+        return;
+    };
     let label = s.ctx.label(s.index);
-    if matches!(s.stmt.action, ActionClause::NotAction(_)) {
+    if not_action {
         out.push(s.ctx.finding(
             Rule::AllowNotElement,
             &s.ctx.statement_path(s.index).key("NotAction"),
-            format!("statement {label} uses `Allow` with `NotAction`: it grants every action not listed, including actions AWS adds later"),
+            format!("statement {label} uses `Allow` with `NotAction`: it grants every action not listed, including actions AWS adds later{note}"),
             "list the allowed actions in `Action`, or use `NotAction` only with `Deny` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html)".into(),
         ));
     }
-    if matches!(s.stmt.principal, Some(PrincipalClause::NotPrincipal(_))) {
+    if not_principal {
         out.push(s.ctx.finding(
             Rule::AllowNotPrincipal,
             &s.ctx.statement_path(s.index).key("NotPrincipal"),
-            format!("statement {label} uses `Allow` with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included"),
+            format!("statement {label} uses `Allow` with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included{note}"),
             "name the principals in `Principal`, or use `Principal: \"*\"` with a condition on `aws:PrincipalArn` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html)".into(),
         ));
     }
-    if matches!(s.stmt.resource, Some(ResourceClause::NotResource(_))) {
+    if not_resource {
         out.push(s.ctx.finding(
             Rule::AllowNotElement,
             &s.ctx.statement_path(s.index).key("NotResource"),
-            format!("statement {label} uses `Allow` with `NotResource`: it grants every resource not listed, including resources created later"),
+            format!("statement {label} uses `Allow` with `NotResource`: it grants every resource not listed, including resources created later{note}"),
             "list the allowed resources in `Resource`, or use `NotResource` only with `Deny` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html)".into(),
         ));
     }
 }
 
-fn wildcard_grant(s: &StatementCtx<'_>, j: usize, p: &ActionPattern, out: &mut Vec<Finding>) {
+fn wildcard_grant(
+    linter: &mut Linter,
+    s: &StatementCtx<'_>,
+    j: usize,
+    p: &ActionPattern,
+    out: &mut Vec<Finding>,
+) {
     let whole_service = p.raw == "*" || p.raw.ends_with(":*");
     if !whole_service {
         return;
     }
+    let Some(denied_note) = beside(linter, s, &Grant::action(s.stmt, &p.raw)) else {
+        return;
+    };
     let what = if p.raw == "*" {
         "every action of every service".to_string()
     } else {
@@ -155,7 +215,7 @@ fn wildcard_grant(s: &StatementCtx<'_>, j: usize, p: &ActionPattern, out: &mut V
         Rule::WildcardGrant,
         &s.element("Action", j),
         format!(
-            "statement {} allows `{}` ({what}) on every resource{note}",
+            "statement {} allows `{}` ({what}) on every resource{note}{denied_note}",
             s.ctx.label(s.index),
             p.raw
         ),

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use serde_json::Value;
 
+use super::denies::Denies;
 use super::locate::{line_of, JsonPath};
 use super::rule::{Finding, Rule};
 use crate::catalog::Catalog;
@@ -64,6 +65,8 @@ pub(crate) struct Ctx<'a> {
     pub raw: &'a Value,
     pub kind: PolicyKind,
     pub at: Placement<'a>,
+    /// The Deny statements beside the document (its own, and its principals' other policies)
+    pub denies: &'a Denies<'a>,
 }
 
 impl Ctx<'_> {

@@ -6,12 +6,15 @@
 mod actions;
 mod conditions;
 mod context;
+mod covered;
+mod denies;
 mod document;
 mod locate;
 mod output;
 mod redundant;
 mod rule;
 mod sarif;
+mod scope;
 mod source;
 mod variables;
 
@@ -20,7 +23,7 @@ pub use locate::{line_of, JsonPath, Segment};
 pub use output::{write_json, write_text, Summary};
 pub use rule::{Finding, Rule, Severity};
 pub use sarif::write_sarif;
-pub use source::{lint_paths, lint_policy_text, Report};
+pub use source::{lint_each, lint_paths, lint_policy_text, Report};
 
 use crate::inventory::LoadError;
 

@@ -88,7 +88,7 @@ fn includes(outer: &Cover<'_>, inner: &Cover<'_>) -> bool {
 /// text, or `outer` = a literal prefix ending in the ARN's resource part followed by one `*`,
 /// and the literal text of `inner` before its first wildcard starting with that prefix. Policy
 /// variables are compared as text only.
-fn pattern_covers(outer: &str, inner: &str) -> bool {
+pub(crate) fn pattern_covers(outer: &str, inner: &str) -> bool {
     if outer == "*" || outer == inner {
         return true;
     }

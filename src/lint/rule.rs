@@ -85,6 +85,8 @@ rules! {
         "An identity policy allows `iam:PassRole` on every role (`Resource: *`)";
     AllowNotPrincipal => "IAMSIM-L009", "allow-with-notprincipal", Warning,
         "An `Allow` statement with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included";
+    RetiredServiceAction => "IAMSIM-L010", "retired-service-action", Warning,
+        "An action of a service AWS has discontinued (`deepracer:*`, `iot1click:*`): it grants or denies nothing any more";
 }
 
 /// One finding: where, what, and how to fix it.

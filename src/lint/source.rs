@@ -7,11 +7,13 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::context::{Linter, Placement};
+use super::denies::Denies;
 use super::locate::JsonPath;
 use super::rule::Finding;
+use super::scope::principal_denies;
 use super::LintError;
 use crate::inventory::{load_dir, parse_json, LoadError, MAX_FILE_BYTES};
-use crate::policy::{parse_document, PolicyKind};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 
 /// What linting some paths found.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,28 +24,58 @@ pub struct Report {
     pub documents: usize,
 }
 
+impl Report {
+    /// Add another report's findings and documents after this one's.
+    fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.documents += other.documents;
+    }
+}
+
 /// Lint policy files and `policies/` directories. A directory is loaded as an inventory first
 /// (so a broken inventory is an error, as for `check`), then every document in it is linted.
 /// A file is one policy document; its kind is read from it: with `Principal` it is a
 /// resource-based policy (a trust policy if a statement has no `Resource`), else an identity
 /// policy. Errors: unreadable or invalid files, and paths that hold no policy document.
 pub fn lint_paths(paths: &[PathBuf]) -> Result<Report, LintError> {
+    let (report, mut failures) = lint_each(paths);
+    match failures.is_empty() {
+        true => Ok(report),
+        false => Err(failures.remove(0)),
+    }
+}
+
+/// Lint every path that can be read, and say which could not: one unreadable file does not
+/// hide the findings of the others.
+pub fn lint_each(paths: &[PathBuf]) -> (Report, Vec<LintError>) {
     let mut linter = Linter::new();
     let mut report = Report::default();
+    let mut failures = Vec::new();
     for path in paths {
-        let before = report.documents;
-        if path.is_dir() {
-            lint_inventory(&mut linter, path, &mut report)?;
-        } else {
-            let file = label(path);
-            let text = read_text(path)?;
-            lint_text(&mut linter, &file, &text, &mut report)?;
-        }
-        if report.documents == before {
-            return Err(LintError::NoDocuments(label(path)));
+        if let Err(e) = lint_path(&mut linter, path, &mut report) {
+            failures.push(e);
         }
     }
-    Ok(report)
+    (report, failures)
+}
+
+/// Lint one file or `policies/` directory into `report`.
+fn lint_path(linter: &mut Linter, path: &Path, report: &mut Report) -> Result<(), LintError> {
+    let before = report.documents;
+    // Findings of a document that fails part-way are not kept: the file is reported instead.
+    let mut own = Report::default();
+    if path.is_dir() {
+        lint_inventory(linter, path, &mut own)?;
+    } else {
+        let file = label(path);
+        let text = read_text(path)?;
+        lint_text(linter, &file, &text, &mut own)?;
+    }
+    report.merge(own);
+    if report.documents == before {
+        return Err(LintError::NoDocuments(label(path)));
+    }
+    Ok(())
 }
 
 /// Lint one bare policy document given as text; `file` names it in findings.
@@ -61,28 +93,42 @@ fn lint_text(
 ) -> Result<(), LintError> {
     let value = parse_json(text, file)?;
     let kind = kind_of(&value);
-    lint_one(linter, file, text, &JsonPath::root(), &value, kind, report)
+    let at = Placement {
+        file,
+        text,
+        path: &JsonPath::root(),
+    };
+    lint_one(linter, at, &value, kind, None, None, report)
 }
 
+/// Lint the document `value` placed at `at`, with the Deny statements beside it (`None`: its
+/// own only); `attached` is the ARN of the resource a resource-based policy is attached to,
+/// when the inventory file names it.
 fn lint_one(
     linter: &mut Linter,
-    file: &str,
-    text: &str,
-    path: &JsonPath,
+    at: Placement<'_>,
     value: &Value,
     kind: PolicyKind,
+    denies: Option<&Denies<'_>>,
+    attached: Option<&str>,
     report: &mut Report,
 ) -> Result<(), LintError> {
+    let (file, path) = (at.file, at.path);
     let label = if path.segments().is_empty() {
         file.to_string()
     } else {
         format!("{file} ({path})")
     };
-    let doc = parse_document(value, &label, kind).map_err(LoadError::from)?;
-    let at = Placement { file, text, path };
-    report
-        .findings
-        .extend(linter.lint_document(&doc, value, kind, at));
+    let doc = match attached {
+        Some(arn) if kind == PolicyKind::Resource => parse_resource_policy(value, &label, arn),
+        _ => parse_document(value, &label, kind),
+    }
+    .map_err(LoadError::from)?;
+    let findings = match denies {
+        Some(denies) => linter.lint_beside(&doc, value, kind, at, denies),
+        None => linter.lint_document(&doc, value, kind, at),
+    };
+    report.findings.extend(findings);
     report.documents += 1;
     Ok(())
 }
@@ -111,8 +157,11 @@ fn kind_of(value: &Value) -> PolicyKind {
 }
 
 /// The inventory's files, in the loader's order (docs/formats.md), and the documents each holds.
+/// An identity document's grants are judged with the Deny statements of every principal that
+/// holds it (scope.rs); other documents with their own.
 fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Result<(), LintError> {
-    load_dir(dir)?;
+    let inventory = load_dir(dir)?;
+    let beside = principal_denies(&inventory, |source| label(Path::new(source)));
     let mut files = Vec::new();
     for sub in ["roles", "users", "groups", "managed", "resources"] {
         let d = dir.join(sub);
@@ -135,9 +184,16 @@ fn lint_inventory(linter: &mut Linter, dir: &Path, report: &mut Report) -> Resul
         let file = label(&path);
         let text = read_text(&path)?;
         let value = parse_json(&text, &file)?;
+        let attached = value.get("arn").and_then(Value::as_str);
         for (doc_path, kind) in documents(sub, &value) {
             if let Some(doc) = lookup(&value, &doc_path) {
-                lint_one(linter, &file, &text, &doc_path, doc, kind, report)?;
+                let denies = beside.get(&(file.clone(), doc_path.to_string()));
+                let at = Placement {
+                    file: &file,
+                    text: &text,
+                    path: &doc_path,
+                };
+                lint_one(linter, at, doc, kind, denies, attached, report)?;
             }
         }
     }

@@ -3,8 +3,10 @@
 
 pub mod arn;
 mod nfa;
+mod owner;
 mod token;
 pub mod wildcard;
 
-pub use arn::{is_account_id, Arn, ArnPattern};
+pub use arn::{is_account_id, Arn, ArnPattern, PARTITIONS};
+pub use owner::aws_owned;
 pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

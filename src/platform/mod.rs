@@ -12,6 +12,7 @@ mod kms;
 mod load;
 mod names;
 mod ownership;
+mod runtime;
 mod spec;
 mod validate;
 mod write;
@@ -36,7 +37,7 @@ pub const AGENT_POLICY: &str = "agent";
 pub type InventoryFiles = BTreeMap<PathBuf, Value>;
 
 /// Generates the inventory files of `spec`: one role per agent, the gateway role, one resource
-/// per KMS key
+/// per KMS key, and the compute that runs as the roles (each agent's runtime, the gateway)
 ///
 /// Validates `spec` first (errors name the file `platform.json`). The output depends only on
 /// the spec, so the same spec always gives the same files.
@@ -48,10 +49,15 @@ pub fn generate(spec: &PlatformSpec) -> Result<InventoryFiles, PlatformError> {
         let inline = vec![(AGENT_POLICY, document::policy(statements))];
         let role = document::role_file(spec, spec.agent_role_arn(key), inline);
         files.insert(spec.agent_role_file(key), role);
+        let runtime =
+            runtime::compute_file(spec, spec.agent_runtime_arn(key), spec.agent_role_arn(key));
+        files.insert(spec.agent_runtime_file(key), runtime);
     }
     let gateway = gateway::inline_policies(spec);
     let role = document::role_file(spec, spec.gateway_role_arn(), gateway);
     files.insert(spec.gateway_role_file(), role);
+    let compute = runtime::compute_file(spec, spec.gateway_arn(), spec.gateway_role_arn());
+    files.insert(spec.gateway_file(), compute);
     for key in KmsKey::ALL {
         files.insert(PlatformSpec::kms_key_file(key), kms::key_file(spec, key));
     }
@@ -74,6 +80,11 @@ mod tests {
             names,
             [
                 "ownership.json",
+                "resources/acme-dev-agent-billing-runtime.json",
+                "resources/acme-dev-agent-research-runtime.json",
+                "resources/acme-dev-agent-research-v2-runtime.json",
+                "resources/acme-dev-agent-support-runtime.json",
+                "resources/acme-dev-gateway.json",
                 "resources/kms-data.json",
                 "resources/kms-domain-artifacts.json",
                 "resources/kms-gateway.json",

@@ -50,12 +50,24 @@ pub fn write_inventory(dir: impl AsRef<Path>, files: &InventoryFiles) -> Result<
 }
 
 /// Whether the generator owns `relative` (a path inside an inventory) for `name_prefix`:
-/// `roles/<name_prefix>-agent-<anything>.json`, `roles/<name_prefix>-gateway.json`, or
-/// `resources/kms-<key>.json` for one of the platform's keys
+/// `roles/<name_prefix>-agent-<anything>.json`, `roles/<name_prefix>-gateway.json`,
+/// `resources/<name_prefix>-agent-<anything>-runtime.json`, `resources/<name_prefix>-gateway.json`,
+/// or `resources/kms-<key>.json` for one of the platform's keys
 pub fn is_generated_path(relative: &Path, name_prefix: &str) -> bool {
     let Some(text) = relative.to_str() else {
         return false;
     };
+    if let Some(name) = text
+        .strip_prefix("resources/")
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .and_then(|rest| rest.strip_prefix(name_prefix))
+    {
+        return name == "-gateway"
+            || name
+                .strip_prefix("-agent-")
+                .and_then(|k| k.strip_suffix("-runtime"))
+                .is_some_and(|k| !k.is_empty());
+    }
     if let Some(name) = text
         .strip_prefix("roles/")
         .and_then(|rest| rest.strip_suffix(".json"))
@@ -89,6 +101,10 @@ mod tests {
         assert!(owned("roles/acme-dev-agent-research.json"));
         assert!(owned("roles/acme-dev-gateway.json"));
         assert!(owned("resources/kms-platform-artifacts.json"));
+        assert!(owned("resources/acme-dev-agent-research-runtime.json"));
+        assert!(owned("resources/acme-dev-gateway.json"));
+        assert!(!owned("resources/acme-dev-agent--runtime.json"));
+        assert!(!owned("resources/acme-dev-agent-research.json"));
         assert!(!owned("roles/acme-dev-agent-.json"));
         assert!(!owned("roles/acme-prod-agent-research.json"));
         assert!(!owned("roles/ci-deployer.json"));

@@ -59,6 +59,10 @@ pub enum PolicyErrorKind {
     /// A required element is absent
     #[error("missing `{0}`")]
     Missing(&'static str),
+    /// A resource-based policy statement without `Resource` or `NotResource` where AWS requires
+    /// one; the text says where AWS accepts the omission and how to fix the statement
+    #[error("missing `Resource`: {0}")]
+    MissingResource(String),
     /// Two mutually exclusive elements are both present
     #[error("`{0}` and `{1}` cannot both appear in a statement")]
     Exclusive(&'static str, &'static str),

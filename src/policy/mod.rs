@@ -6,10 +6,12 @@ pub mod condition;
 mod error;
 mod parse;
 mod print;
+mod public;
 
 pub(crate) use error::one_line;
 pub use error::{closest, edit_distance, PolicyError, PolicyErrorKind};
-pub use parse::{parse_document, parse_str, MAX_STATEMENTS};
+pub use parse::{parse_document, parse_resource_policy, parse_str, MAX_STATEMENTS};
+pub use public::is_public_bucket_policy;
 
 use crate::pattern::Wildcard;
 use condition::Condition;
@@ -92,7 +94,9 @@ pub struct Statement {
     pub principal: Option<PrincipalClause>,
     /// `Action` / `NotAction`
     pub action: ActionClause,
-    /// `Resource` / `NotResource` (absent only in trust policies)
+    /// `Resource` / `NotResource`: absent in trust policies, and in the statements of ECR
+    /// repository and SNS topic policies that omit it, where it means the resource the policy is
+    /// attached to (see [`parse_resource_policy`])
     pub resource: Option<ResourceClause>,
     /// `Condition` entries, all of which must hold
     pub conditions: Vec<Condition>,

@@ -160,6 +160,7 @@ fn source_type(layer: Layer) -> &'static str {
         Layer::Boundary => "permissions-boundary",
         Layer::Resource | Layer::KeyPolicy | Layer::TrustPolicy => "resource",
         Layer::Scp | Layer::Rcp => "organizations",
+        Layer::Vpce => "vpc-endpoint",
         Layer::Service => "service",
     }
 }

@@ -35,11 +35,21 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
             }))
         })
         .collect();
-    let doc = json!({
+    let mut doc = json!({
         "schema_version": SCHEMA_VERSION,
         "summary": Tally::of(outcomes),
         "cases": cases,
     });
+    // Only when there are some, so a clean run's report is unchanged.
+    if let (false, Some(map)) = (suite.warnings.is_empty(), doc.as_object_mut()) {
+        map.insert("warnings".into(), json!(suite.warnings));
+    }
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+/// The JSON report of a run that could not start: `{"schema_version", "error"}`.
+pub fn load_error_json(out: &mut dyn Write, message: &str) -> io::Result<()> {
+    let doc = json!({"schema_version": SCHEMA_VERSION, "error": message});
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

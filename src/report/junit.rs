@@ -92,7 +92,27 @@ pub fn check_junit(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> 
         }
         writeln!(out, "  </testsuite>")?;
     }
+    warnings_suite(out, &suite.warnings)?;
     writeln!(out, "</testsuites>")
+}
+
+/// The run's warnings as a suite of no tests whose `system-err` (the schema's place for a run's
+/// output) holds them, so that dashboards show them beside the tests.
+fn warnings_suite(out: &mut dyn Write, warnings: &[String]) -> io::Result<()> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    let text: Vec<String> = warnings.iter().map(|w| format!("warning: {w}")).collect();
+    writeln!(
+        out,
+        r#"  <testsuite name="warnings" tests="0" failures="0" errors="0" skipped="0">"#
+    )?;
+    writeln!(
+        out,
+        "    <system-err>{}</system-err>",
+        xml_escape(&text.join("\n"))
+    )?;
+    writeln!(out, "  </testsuite>")
 }
 
 /// JUnit for a run that could not load: one `error` test case naming the problem.

@@ -5,8 +5,10 @@ use std::io::{self, Write};
 use super::{case_of, decided_by};
 use crate::scenario::{Outcome, Status, Suite, Tally};
 
+/// `s` fit for a table cell: HTML and the cell separator escaped, control characters shown.
 fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::policy::one_line(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
@@ -22,6 +24,13 @@ pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) 
         "### {icon} iamsim check: {} passed, {} failed, {} skipped\n",
         t.passed, t.failed, t.skipped
     )?;
+    if !suite.warnings.is_empty() {
+        writeln!(out, "**Warnings**\n")?;
+        for w in &suite.warnings {
+            writeln!(out, "- {}", cell(w))?;
+        }
+        writeln!(out)?;
+    }
     let failed: Vec<&Outcome> = outcomes
         .iter()
         .filter(|o| o.status == Status::Failed)
@@ -49,4 +58,9 @@ pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) 
         )?;
     }
     Ok(())
+}
+/// The Markdown report of a run that could not start.
+pub fn load_error_markdown(out: &mut dyn Write, message: &str) -> io::Result<()> {
+    writeln!(out, "### ❌ iamsim check: the run could not start\n")?;
+    writeln!(out, "{}", cell(message))
 }

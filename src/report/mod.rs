@@ -10,10 +10,10 @@ mod text;
 
 pub use coverage::coverage_text;
 pub use explain::{explain_aws, explain_json, explain_text};
-pub use json::check_json;
+pub use json::{check_json, load_error_json};
 pub use junit::{check_junit, load_error_junit, xml_escape};
-pub use markdown::check_markdown;
-pub use text::check_text;
+pub use markdown::{check_markdown, load_error_markdown};
+pub use text::{check_text, TextOptions};
 
 use crate::scenario::{Case, Outcome, Suite};
 

@@ -3,41 +3,69 @@
 use std::io::{self, Write};
 
 use super::{case_of, decided_by};
+use crate::policy::one_line;
 use crate::scenario::{Outcome, Status, Suite, Tally};
 
-/// Write failures (one line each) and the closing `N passed, N failed` line.
+/// How much of a run the text report shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextOptions {
+    /// ANSI colours
+    pub color: bool,
+    /// Also list the cases that passed (`-v`)
+    pub verbose: bool,
+    /// Only the closing tally (`-q`)
+    pub quiet: bool,
+}
+
+/// Write each failure (a short line, its details indented below), with `verbose` each passing
+/// case too, and the closing `N passed, N failed` line. Text from the input is written with
+/// control characters escaped, so a case name cannot drive the terminal or forge a log line.
 pub fn check_text(
     out: &mut dyn Write,
     suite: &Suite,
     outcomes: &[Outcome],
-    color: bool,
+    opts: TextOptions,
 ) -> io::Result<()> {
-    let (red, green, dim, reset) = if color {
+    let (red, green, dim, reset) = if opts.color {
         ("\x1b[31m", "\x1b[32m", "\x1b[2m", "\x1b[0m")
     } else {
         ("", "", "", "")
     };
-    for o in outcomes.iter().filter(|o| o.status == Status::Failed) {
+    for o in outcomes.iter().filter(|_| !opts.quiet) {
         let Some(c) = case_of(suite, o) else { continue };
-        let who = decided_by(o);
-        let who = if who.is_empty() {
-            String::new()
-        } else {
-            format!(" {dim}(decided by {who}){reset}")
-        };
-        writeln!(
-            out,
-            "{red}FAIL{reset} {}: {}: {} can {} on {}? {}{who}",
-            c.file,
-            c.name,
+        let name = one_line(&format!("{}: {}", c.file, c.name));
+        match o.status {
+            Status::Failed => {}
+            Status::Passed if opts.verbose => {
+                writeln!(out, "{green}ok{reset}   {name}")?;
+                continue;
+            }
+            Status::Skipped if opts.verbose => {
+                let why = c.skip.as_deref().unwrap_or("");
+                writeln!(out, "{dim}skip {name} ({}){reset}", one_line(why))?;
+                continue;
+            }
+            _ => continue,
+        }
+        writeln!(out, "{red}FAIL{reset} {name}")?;
+        let request = format!(
+            "{} {} on {}",
             c.request.principal.as_str(),
             c.request.action,
-            c.request.resource,
-            o.problems.join("; ")
-        )?;
+            c.request.resource
+        );
+        writeln!(out, "     request: {}", one_line(&request))?;
+        for p in &o.problems {
+            writeln!(out, "     {}", one_line(p))?;
+        }
+        let who = decided_by(o);
+        if !who.is_empty() {
+            writeln!(out, "     {dim}decided by {}{reset}", one_line(&who))?;
+        }
         if let Some(ev) = &o.evaluation {
             if !ev.missing_context.is_empty() {
-                writeln!(out, "     {dim}context keys the policies read but the case does not give: {}{reset}", ev.missing_context.join(", "))?;
+                let keys = one_line(&ev.missing_context.join(", "));
+                writeln!(out, "     {dim}context keys the policies read but the case does not give: {keys}{reset}")?;
             }
         }
     }

@@ -32,6 +32,8 @@ pub struct Case {
     pub skip: Option<Arc<str>>,
     /// Tags (file and scenario), shared by the cases of a scenario
     pub tags: Arc<[String]>,
+    /// Decided through escalation paths (`because` then names a technique)
+    pub transitive: bool,
     /// For a quantified scenario: the set of requests the case stands for (docs/prove.md)
     pub quantified: Option<Arc<Quantified>>,
 }

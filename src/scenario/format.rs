@@ -56,16 +56,21 @@ pub struct Scenario {
     /// The statement that must decide: a Sid, `policy#index` or `policy/Sid`
     #[serde(default)]
     pub because: Option<String>,
-    /// The layer that must deny: `scp`, `rcp`, `boundary`, `session`, `key-policy`,
-    /// `trust-policy`, `identity`, `resource`
+    /// The layer that must deny: `scp`, `rcp`, `vpce`, `boundary`, `session`, `key-policy`,
+    /// `trust-policy`, `identity`, `resource`, `service`
     #[serde(default)]
     pub blocked_by: Option<String>,
     /// A session policy in force for the caller
     #[serde(default)]
     pub session_policy: Option<Value>,
-    /// The resource's account, when neither its ARN nor the inventory says
+    /// The resource's account, when neither its ARN nor the inventory says (contradicting either
+    /// is an error)
     #[serde(default)]
     pub resource_account: Option<String>,
+    /// The VPC endpoint the request goes through (`vpce-...`): sets `aws:SourceVpce` and drops
+    /// `aws:SourceIp`, which requests through an endpoint do not carry
+    #[serde(default)]
+    pub vpce: Option<String>,
     /// Skip this scenario, with the reason
     #[serde(default)]
     pub skip: Option<String>,
@@ -79,6 +84,11 @@ pub struct Scenario {
     /// A filter on `for_each` combinations: `x != y`, `x == y`, joined by `&&`
     #[serde(default, rename = "where")]
     pub where_clause: Option<String>,
+    /// Decide through escalation paths (docs/reach.md): `allow` means the principal or one it
+    /// can become or act as is allowed, `deny` that no path allows it; `because` then names a
+    /// technique the allowing path must use
+    #[serde(default)]
+    pub transitive: bool,
     /// The expectation must hold for every value of every context key (`true`) or of these
     /// keys, absent included (docs/prove.md)
     #[serde(default)]

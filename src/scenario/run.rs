@@ -3,10 +3,12 @@
 use serde::Serialize;
 
 use super::case::{Case, RequestBuffer};
+use super::format::Expect;
 use super::load::Suite;
 use super::quantify::run_quantified;
 use crate::engine::{Decision, Evaluation};
 use crate::prove::Scope;
+use crate::reach::{Graph, Options, PathAnswer};
 
 /// Passed, failed or skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -94,8 +96,48 @@ pub fn judge(case: &Case, ev: &Evaluation) -> Vec<String> {
     problems
 }
 
+/// Judge a transitive case: whether a path allows it, and through the named technique.
+pub fn judge_transitive(case: &Case, answer: Option<&PathAnswer>) -> Vec<String> {
+    let mut problems = Vec::new();
+    match (case.expect, answer) {
+        (Expect::Allow, None) => problems
+            .push("expected a path to allow it, but nothing does, directly or through any escalation path".into()),
+        (Expect::Allow, Some(a)) => {
+            if let Some(t) = &case.because {
+                if !a.path.iter().any(|s| *s.technique == **t) {
+                    problems.push(format!(
+                        "expected the path to use technique `{t}`, but {}",
+                        a.describe()
+                    ));
+                }
+            }
+        }
+        (_, Some(a)) => problems.push(format!(
+            "expected no path to allow it, but {}",
+            a.describe()
+        )),
+        (_, None) => {}
+    }
+    problems
+}
+
+/// The escalation graph of each engine some transitive case runs against.
+fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
+    suite
+        .engines
+        .iter()
+        .zip(&suite.inventories)
+        .enumerate()
+        .map(|(i, ((_, engine), inv))| {
+            let wanted = suite.cases.iter().any(|c| c.transitive && c.engine == i);
+            wanted.then(|| Graph::build(inv, engine, &Options::default()))
+        })
+        .collect()
+}
+
 fn run_one(
     suite: &Suite,
+    graphs: &[Option<Graph<'_>>],
     scopes: &[Option<Scope<'_>>],
     i: usize,
     case: &Case,
@@ -143,8 +185,18 @@ fn run_one(
             exercised,
         };
     }
-    let ev = engine.evaluate(buf.request(&case.request));
-    let problems = judge(case, &ev);
+    let req = buf.request(&case.request);
+    let ev = engine.evaluate(req);
+    let problems = match graphs.get(case.engine).and_then(Option::as_ref) {
+        Some(graph) if case.transitive => {
+            match graph.can(case.request.principal.as_str(), req, None) {
+                Ok(answer) => judge_transitive(case, answer.as_ref()),
+                Err(e) => vec![e.to_string()],
+            }
+        }
+        _ if case.transitive => vec!["internal: no escalation graph for a transitive case".into()],
+        _ => judge(case, &ev),
+    };
     let status = if problems.is_empty() {
         Status::Passed
     } else {
@@ -152,7 +204,8 @@ fn run_one(
     };
     Outcome {
         case: i,
-        evaluation: Some(ev),
+        // A transitive case's answer is a path (in `problems` when it fails), not this decision.
+        evaluation: (!case.transitive).then_some(ev),
         status,
         problems,
         exercised: Vec::new(),
@@ -181,13 +234,15 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
         .unwrap_or(1)
         .min(8);
     let n = suite.cases.len();
+    let graphs = graphs(suite);
+    let graphs = graphs.as_slice();
     if threads <= 1 || n < 2_000 {
         let mut buf = RequestBuffer::default();
         return suite
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| run_one(suite, scopes, i, c, &mut buf))
+            .map(|(i, c)| run_one(suite, graphs, scopes, i, c, &mut buf))
             .collect();
     }
     let chunk = n.div_ceil(threads);
@@ -202,7 +257,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
                     cases
                         .iter()
                         .enumerate()
-                        .map(|(j, c)| run_one(suite, scopes, k * chunk + j, c, &mut buf))
+                        .map(|(j, c)| run_one(suite, graphs, scopes, k * chunk + j, c, &mut buf))
                         .collect::<Vec<_>>()
                 })
             })

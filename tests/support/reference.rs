@@ -176,7 +176,13 @@ fn match_one(base: &str, policy: &str, value: &str, ctx: &Ctx) -> Option<bool> {
 }
 
 /// Does a condition entry hold? (rules 14-20, and semantics-decisions.md for rule 22)
-fn condition_holds(operator: &str, key: &str, policy_values: &[String], ctx: &Ctx) -> bool {
+fn condition_holds(
+    operator: &str,
+    key: &str,
+    policy_values: &[String],
+    ctx: &Ctx,
+    effect: Effect,
+) -> bool {
     let (qualifier, rest) = match operator.split_once(':') {
         Some((q, rest)) => (q, rest),
         None => ("", operator),
@@ -195,6 +201,13 @@ fn condition_holds(operator: &str, key: &str, policy_values: &[String], ctx: &Ct
             .any(|v| parse_bool(v).unwrap() != present);
     }
     let negated = base.contains("Not");
+    // A negated operator naming a variable with no value fails in an Allow (unless IfExists
+    // meets an absent key): docs/semantics-decisions.md, "A variable with no value under a
+    // negated operator".
+    let unresolved = policy_values.iter().any(|p| substitute(p, ctx).is_none());
+    if effect == Effect::Allow && negated && unresolved && (entry.is_some() || !if_exists) {
+        return false;
+    }
     let Some((values, is_list)) = entry else {
         return match qualifier {
             "ForAllValues" => true,     // rule 19
@@ -304,7 +317,13 @@ fn applies(st: &Statement, req: &Req<'_>) -> Option<Named> {
     let resource_ok = match &st.resource {
         None => true, // trust policies: the role is the resource
         Some(ResourceClause::Resource(l)) => l.iter().any(|r| resource_hit(&r.raw)),
-        Some(ResourceClause::NotResource(l)) => !l.iter().any(|r| resource_hit(&r.raw)),
+        // An entry whose variable has no value excludes nothing; an Allow then applies to
+        // nothing (semantics-decisions.md, rule 33).
+        Some(ResourceClause::NotResource(l)) => {
+            !l.iter().any(|r| resource_hit(&r.raw))
+                && (st.effect == Effect::Deny
+                    || l.iter().all(|r| substitute(&r.raw, &req.ctx).is_some()))
+        }
     };
     if !resource_ok {
         return None;
@@ -321,7 +340,7 @@ fn applies(st: &Statement, req: &Req<'_>) -> Option<Named> {
     };
     st.conditions
         .iter()
-        .all(|c| condition_holds(&c.operator.to_string(), &c.key, &c.raw, &req.ctx))
+        .all(|c| condition_holds(&c.operator.to_string(), &c.key, &c.raw, &req.ctx, st.effect))
         .then_some(named)
 }
 

@@ -713,6 +713,10 @@ impl World {
             scps: level(&self.scps, "scp", PolicyKind::Scp),
             rcps: level(&self.rcps, "rcp", PolicyKind::Rcp),
             management_account: self.management,
+            endpoint: None,
+            resource_aliases: Vec::new(),
+            block_public_access: None,
+            account_block_public_access: None,
         }
     }
 

@@ -47,6 +47,22 @@ impl<'a> Cx<'a> {
                     address: address.to_string(),
                     attribute: attribute.to_string(),
                     needs,
+                    why: None,
+                });
+                Ok(None)
+            }
+            // Reported where the value is unknown (the document), not where it is used.
+            Err(Fail::AfterApply {
+                address,
+                attribute,
+                why,
+                needs,
+            }) => {
+                self.unresolved.push(Unresolved {
+                    address,
+                    attribute,
+                    needs,
+                    why: Some(why),
                 });
                 Ok(None)
             }
@@ -74,6 +90,17 @@ impl<'a> Cx<'a> {
             address: address.to_string(),
             attribute: attribute.to_string(),
             needs,
+            why: None,
+        });
+    }
+
+    /// Records something unknown with why and what to give (`needs`, a `--var` key).
+    pub fn missing_why(&mut self, address: &str, attribute: &str, needs: String, why: &str) {
+        self.unresolved.push(Unresolved {
+            address: address.to_string(),
+            attribute: attribute.to_string(),
+            needs,
+            why: Some(why.to_string()),
         });
     }
 

@@ -1,10 +1,6 @@
 //! IAM resources: roles, users, groups, managed policies, inline policies, attachments and
 //! group memberships (<https://registry.terraform.io/providers/hashicorp/aws/latest/docs>).
 
-use std::collections::BTreeMap;
-
-use serde_json::Value;
-
 use super::context::Cx;
 use super::plan::Instance;
 use super::resolve::Scope;
@@ -77,7 +73,7 @@ pub(crate) fn identity(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> 
                 "permissions_boundary".into(),
             ));
         }
-        id.tags = tags(cx, inst)?;
+        id.tags = super::tags::tags(cx, inst)?;
     }
     let (Some(name), Some(arn)) = (name, arn) else {
         return Ok(());
@@ -129,42 +125,6 @@ fn inline_blocks(
         }
     }
     Ok(())
-}
-
-/// `tags_all` (with provider default tags) when known, else `tags`.
-fn tags(cx: &mut Cx, inst: &Instance) -> Result<BTreeMap<String, String>, ImportError> {
-    let unknown_all = inst.unknown.get("tags_all");
-    let source = match (inst.values.get("tags_all"), unknown_all) {
-        (Some(Value::Object(_)), None | Some(Value::Object(_))) => "tags_all",
-        _ => "tags",
-    };
-    let mut out = BTreeMap::new();
-    if let Some(Value::Object(map)) = inst.values.get(source) {
-        for (k, v) in map {
-            match v.as_str() {
-                Some(s) => {
-                    out.insert(k.clone(), s.to_string());
-                }
-                None => cx.missing(
-                    &inst.address,
-                    source,
-                    format!("{}.{source}.{k}", inst.address),
-                ),
-            }
-        }
-    }
-    if let Some(Value::Object(u)) = inst.unknown.get(source) {
-        for (k, v) in u {
-            if v == &Value::Bool(true) && !out.contains_key(k) {
-                cx.missing(
-                    &inst.address,
-                    source,
-                    format!("{}.{source}.{k}", inst.address),
-                );
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// `aws_iam_policy`.

@@ -23,9 +23,10 @@ impl Resolver<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, v)| match (v, node.unknown.and_then(|u| u.get(i))) {
-                    (_, Some(Value::Bool(true))) => None,
+                    // The key an unresolved element is reported under gives it.
+                    (_, Some(Value::Bool(true))) => self.element_var(node, i).map(str::to_string),
                     (Value::String(s), _) => Some(s.clone()),
-                    _ => None,
+                    _ => self.element_var(node, i).map(str::to_string),
                 })
                 .collect(),
             Some(_) => {
@@ -69,8 +70,10 @@ impl Resolver<'_> {
         };
         let mut items = Vec::new();
         for (i, v) in raw.iter().enumerate() {
-            items.push(match v {
-                Some(Value::String(s)) => Some(parse_doc(&format!("{}[{i}]", node.label), s)?),
+            let label = format!("{}[{i}]", node.label);
+            items.push(match (v, self.element_var(node, i)) {
+                (Some(Value::String(s)), _) => Some(parse_doc(&label, s)?),
+                (_, Some(given)) => Some(parse_doc(&label, given)?),
                 _ => None,
             });
         }
@@ -82,6 +85,12 @@ impl Resolver<'_> {
             |v, known| v == known,
         )?;
         Ok(merge(items, known, missing))
+    }
+
+    /// The `--var` value of element `i` of the list at `node` (`ADDRESS.attr[i]`), the key an
+    /// unresolved element is reported under.
+    fn element_var(&self, node: &Node, i: usize) -> Option<&str> {
+        self.var(&format!("{}[{i}]", node.label))
     }
 
     /// Resolves the references of `node`'s expression for its unknown elements. References
@@ -113,6 +122,13 @@ impl Resolver<'_> {
             .filter(|r| !matches!(r, Ref::Other(_)))
             .collect();
         let resolved: Vec<R<T>> = refs.iter().map(|r| resolve(r, &label)).collect();
+        // A referenced document known only after apply is reported as such, not as this slot.
+        if let Some(Err(e @ Fail::AfterApply { .. })) = resolved
+            .iter()
+            .find(|r| matches!(r, Err(Fail::AfterApply { .. })))
+        {
+            return Err(e.clone());
+        }
         let fresh: Vec<R<T>> = resolved
             .into_iter()
             .filter(|r| !matches!(r, Ok(v) if items.iter().flatten().any(|k| part_of(v, k))))

@@ -7,6 +7,7 @@
 //! See docs/import.md.
 
 mod address;
+mod compute;
 mod context;
 mod iam;
 mod lists;
@@ -15,6 +16,7 @@ mod organizations;
 mod plan;
 mod resolve;
 mod resources;
+mod tags;
 
 use std::collections::BTreeMap;
 
@@ -114,6 +116,7 @@ pub fn import_plan(
                 resources::resource_policy(&mut cx, inst)?
             }
             "aws_lambda_permission" => resources::lambda_permission(&mut cx, inst)?,
+            t if compute::reads(t) => compute::compute(&mut cx, inst)?,
             _ => {}
         }
     }

@@ -45,6 +45,8 @@ pub(crate) struct Plan {
     pub provider_region: Option<String>,
     /// Values of the root module's input variables (`variables`), known at plan time.
     pub root_vars: BTreeMap<String, Value>,
+    /// Whether some `aws` provider configuration sets `default_tags`.
+    pub default_tags: bool,
 }
 
 impl Plan {
@@ -115,6 +117,7 @@ impl Plan {
         }
         plan.root_vars = root_vars(json);
         plan.provider_region = provider_region(json, &plan.root_vars);
+        plan.default_tags = default_tags(json);
         Ok(plan)
     }
 
@@ -246,6 +249,19 @@ fn root_vars(json: &Value) -> BTreeMap<String, Value> {
         .flatten()
         .filter_map(|(name, v)| Some((name.clone(), v.get("value")?.clone())))
         .collect()
+}
+
+/// Does any `aws` provider configuration (aliased or in a module) set `default_tags`?
+fn default_tags(json: &Value) -> bool {
+    json.pointer("/configuration/provider_config")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, c)| c.get("name").and_then(Value::as_str) == Some("aws"))
+        .any(|(_, c)| {
+            c.pointer("/expressions/default_tags")
+                .is_some_and(|d| d.as_array().is_none_or(|a| !a.is_empty()))
+        })
 }
 
 /// The `region` of the `aws` provider configuration without alias: a constant, or a root

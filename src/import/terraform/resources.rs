@@ -64,23 +64,23 @@ pub(crate) fn kms_key(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
         what,
         format!("{}.policy", inst.address),
     );
+    // An alias's `target_key_id` names its key by id or ARN (known, or given with `--var`).
     cx.keys.insert(inst.address.clone(), arn.clone());
     if let Some(id) = inst.values.get("key_id").and_then(Value::as_str) {
         cx.keys.insert(id.to_string(), arn.clone());
     }
+    if let Some((_, id)) = arn.rsplit_once(":key/") {
+        cx.keys.insert(id.to_string(), arn.clone());
+    }
     cx.keys.insert(arn.clone(), arn.clone());
-    let tags = inst.values.get("tags").and_then(Value::as_object).map(|m| {
-        m.iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect()
-    });
+    let tags = super::tags::tags(cx, inst)?;
     cx.b.resources.insert(
         arn,
         Resource {
             name,
             account,
             policy: Some(policy),
-            tags: tags.unwrap_or_default(),
+            tags,
             ..Resource::default()
         },
     );
@@ -93,33 +93,18 @@ pub(crate) fn kms_alias(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError>
     let Some(alias_arn) = cx.get(inst, "arn", r.string(inst, "arn"))? else {
         return Ok(());
     };
+    // `--var` first, then the reference, then the value (known, or through the resolver).
+    let given = r.var(&format!("{}.target_key_id", inst.address)).is_some();
     let by_ref = r
         .plan
         .expressions_of(inst)
         .and_then(|e| e.get("target_key_id"))
-        .map(significant_refs)
-        .and_then(|refs| match refs.as_slice() {
-            [Ref::Resource { local, key, .. }] if local.starts_with("aws_kms_key.") => {
-                let scope_module = if inst.module.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}.", inst.module)
-                };
-                let k = key.as_ref().map(|k| format!("[{k}]")).or_else(|| {
-                    inst.index
-                        .as_ref()
-                        .map(|i| format!("[{}]", super::address::key_text(i)))
-                });
-                let plain = format!("{scope_module}{local}");
-                cx.keys
-                    .get(&plain)
-                    .or_else(|| k.and_then(|k| cx.keys.get(&format!("{plain}{k}"))))
-                    .cloned()
-            }
-            _ => None,
-        });
+        .filter(|_| !given)
+        .and_then(|expr| key_by_reference(cx, inst, expr));
     let key = match by_ref {
-        Some(k) => Some(k),
+        Some(Some(k)) => Some(k),
+        // The key is in the plan but its ARN is unresolved: that is already listed.
+        Some(None) => return Ok(()),
         None => {
             let target = cx.get(inst, "target_key_id", r.string(inst, "target_key_id"))?;
             target.and_then(|t| cx.keys.get(&t).cloned())
@@ -142,6 +127,57 @@ pub(crate) fn kms_alias(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError>
         ),
     }
     Ok(())
+}
+
+/// The key ARN an alias's `target_key_id` expression names by reference, when the key is in
+/// the plan: `aws_kms_key.k.key_id` (or `.arn`), `aws_kms_key.k["x"].key_id`, and, in an alias
+/// made with `for_each` or `count`, `aws_kms_key.k[each.key].key_id` or
+/// `aws_kms_key.k[count.index].arn`, which the plan records as the bare references
+/// `aws_kms_key.k` and `each.key` (or `count.index`): the key instance with the alias's own key.
+/// `Some(None)`: the key is in the plan but its ARN is unresolved (and listed as such).
+fn key_by_reference(cx: &Cx, inst: &Instance, expr: &Value) -> Option<Option<String>> {
+    let refs = significant_refs(expr);
+    let (mut keys, mut others) = (Vec::new(), Vec::new());
+    for r in &refs {
+        match r {
+            Ref::Resource { local, key, .. } if local.starts_with("aws_kms_key.") => {
+                keys.push((local, key))
+            }
+            other => others.push(other),
+        }
+    }
+    let own_key = || {
+        inst.index
+            .as_ref()
+            .map(|i| format!("[{}]", super::address::key_text(i)))
+    };
+    let (local, index) = match (keys.as_slice(), others.as_slice()) {
+        ([(local, key)], []) => (
+            local,
+            key.as_ref().map(|k| format!("[{k}]")).or_else(own_key),
+        ),
+        ([(local, None)], [Ref::Other(o)]) if o == "each.key" || o == "count.index" => {
+            (local, Some(own_key()?))
+        }
+        _ => return None,
+    };
+    let scope_module = if inst.module.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", inst.module)
+    };
+    let plain = format!("{scope_module}{local}");
+    let indexed = index.map(|k| format!("{plain}{k}"));
+    if let Some(arn) = cx
+        .keys
+        .get(&plain)
+        .or_else(|| indexed.as_ref().and_then(|a| cx.keys.get(a)))
+    {
+        return Some(Some(arn.clone()));
+    }
+    let instances = &cx.r.plan.instances;
+    (instances.contains_key(&plain) || indexed.is_some_and(|a| instances.contains_key(&a)))
+        .then_some(None)
 }
 
 /// `aws_s3_bucket_policy` and `aws_ecr_repository_policy`: the policy of a named resource.

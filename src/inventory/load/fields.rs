@@ -4,8 +4,8 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::error::{format_err, LoadError};
-use crate::inventory::NamedPolicy;
-use crate::policy::{parse_document, PolicyKind};
+use crate::inventory::{BlockPublicAccess, NamedPolicy};
+use crate::policy::{parse_document, parse_resource_policy, PolicyKind};
 
 /// An inventory file's top-level object, its fields checked against the known names.
 pub(super) struct Obj<'a> {
@@ -95,6 +95,14 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The optional S3 Block Public Access settings at `key` (see [`block_public_access`]).
+    pub(super) fn block_public_access(
+        &self,
+        key: &str,
+    ) -> Result<Option<BlockPublicAccess>, LoadError> {
+        block_public_access(self.map.get(key), self.file, key)
+    }
+
     /// The optional policy document at `key`, named `name`.
     pub(super) fn policy(
         &self,
@@ -106,6 +114,22 @@ impl<'a> Obj<'a> {
             None | Some(Value::Null) => Ok(None),
             Some(v) => Ok(Some(NamedPolicy {
                 document: parse_document(v, &format!("{} ({key})", self.file), kind)?,
+                name,
+            })),
+        }
+    }
+
+    /// The optional resource-based policy at `key` of the resource `arn`, named `name`.
+    pub(super) fn resource_policy(
+        &self,
+        key: &str,
+        name: String,
+        arn: &str,
+    ) -> Result<Option<NamedPolicy>, LoadError> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => Ok(Some(NamedPolicy {
+                document: parse_resource_policy(v, &format!("{} ({key})", self.file), arn)?,
                 name,
             })),
         }
@@ -135,4 +159,54 @@ impl<'a> Obj<'a> {
             )),
         }
     }
+}
+
+/// Optional S3 Block Public Access settings at JSON path `path`: AWS's
+/// `PublicAccessBlockConfiguration` fields, each a boolean (absent: false).
+pub(super) fn block_public_access(
+    v: Option<&Value>,
+    file: &str,
+    path: &str,
+) -> Result<Option<BlockPublicAccess>, LoadError> {
+    const FIELDS: &[&str] = &[
+        "BlockPublicAcls",
+        "IgnorePublicAcls",
+        "BlockPublicPolicy",
+        "RestrictPublicBuckets",
+    ];
+    let o = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(o)) => o,
+        Some(_) => {
+            return Err(format_err(
+                file,
+                path,
+                "expected an object of PublicAccessBlockConfiguration settings",
+            ))
+        }
+    };
+    let mut out = BlockPublicAccess::default();
+    for (k, v) in o {
+        let here = format!("{path}.{k}");
+        let Some(b) = v.as_bool() else {
+            return Err(format_err(file, &here, "expected true or false"));
+        };
+        match k.as_str() {
+            "BlockPublicAcls" => out.block_public_acls = b,
+            "IgnorePublicAcls" => out.ignore_public_acls = b,
+            "BlockPublicPolicy" => out.block_public_policy = b,
+            "RestrictPublicBuckets" => out.restrict_public_buckets = b,
+            _ => {
+                let hint = crate::policy::closest(k, FIELDS.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format_err(
+                    file,
+                    &here,
+                    format!("unknown setting `{k}`{hint}"),
+                ));
+            }
+        }
+    }
+    Ok(Some(out))
 }

@@ -50,11 +50,13 @@ pub(super) fn role(v: &Value, file: &str, _stem: &str) -> Result<Role, LoadError
             "permissions_boundary_arn",
             "tags",
             "description",
+            "instance_profile_arns",
         ],
     )?;
     let arn = o.str("arn")?;
     let (account, name) = iam_arn(&arn, "role", file)?;
     Ok(Role {
+        instance_profile_arns: o.instance_profiles(&account)?,
         trust_policy: o.policy("trust_policy", format!("{name}/trust"), PolicyKind::Trust)?,
         inline_policies: o.inline(&name)?,
         managed_policy_arns: o.strings("managed_policy_arns")?,
@@ -80,11 +82,15 @@ pub(super) fn user(v: &Value, file: &str) -> Result<User, LoadError> {
             "groups",
             "permissions_boundary_arn",
             "tags",
+            "login_profile",
+            "access_keys",
         ],
     )?;
     let arn = o.str("arn")?;
     let (account, name) = iam_arn(&arn, "user", file)?;
     Ok(User {
+        login_profile: o.login_profile()?,
+        access_keys: o.access_keys()?,
         inline_policies: o.inline(&name)?,
         managed_policy_arns: o.strings("managed_policy_arns")?,
         groups: o.strings("groups")?,
@@ -117,13 +123,15 @@ pub(super) fn group(v: &Value, file: &str) -> Result<Group, LoadError> {
 
 /// Convert a `managed/` file.
 pub(super) fn managed(v: &Value, file: &str) -> Result<ManagedPolicy, LoadError> {
-    let o = Obj::new(v, file, &["arn", "document", "description"])?;
+    let o = Obj::new(v, file, &["arn", "document", "description", "versions"])?;
     let arn = o.str("arn")?;
     let (_, name) = iam_arn(&arn, "policy", file)?;
+    let versions = o.versions(&name)?;
     let policy = o
         .policy("document", name, PolicyKind::Identity)?
         .ok_or_else(|| format_err(file, "(document)", "missing `document`"))?;
     Ok(ManagedPolicy {
+        versions,
         arn,
         policy,
         source: file.into(),

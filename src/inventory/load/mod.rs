@@ -1,7 +1,9 @@
 //! Loading an inventory from a `policies/` directory (or the same files held in memory), in the
 //! format of docs/formats.md. Every dangling reference is an error naming the file.
 
+mod endpoint;
 mod error;
+mod facts;
 mod fields;
 mod iam;
 mod json;
@@ -15,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{Group, Inventory, ManagedPolicy, Organization, Owner, Resource, Role, User};
+use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Owner, Resource, Role, User};
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
@@ -29,7 +31,7 @@ pub const MAX_FILES: usize = 100_000;
 /// file is read, so a folder that cannot be listed or too many files is reported first. Files
 /// are then read, parsed and converted on every core; the error reported is the first file that
 /// cannot be read or parsed (in reading order: `roles/`, `users/`, `groups/`, `managed/`,
-/// `resources/`, then `organization.json`, each sorted), else the first file that does not
+/// `resources/`, `endpoints/`, then `organization.json`, each sorted), else the first file that does not
 /// convert (in path order). The same input always gives the same error.
 pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
     if !dir.is_dir() {
@@ -45,7 +47,14 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
     }
     // (relative path, full path), in reading order
     let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for sub in ["roles", "users", "groups", "managed", "resources"] {
+    for sub in [
+        "roles",
+        "users",
+        "groups",
+        "managed",
+        "resources",
+        "endpoints",
+    ] {
         let d = dir.join(sub);
         if !d.is_dir() {
             continue;
@@ -111,6 +120,7 @@ enum Item {
     Group(Group),
     Managed(ManagedPolicy),
     Resource(Resource),
+    Endpoint(Endpoint),
     Organization(Organization),
     Ownership(Vec<Owner>),
     /// A file outside the inventory's folders (ignored)
@@ -139,6 +149,7 @@ fn convert(rel: &Path, value: &Value, root: &Path) -> Result<Item, LoadError> {
         "groups" => Item::Group(iam::group(value, &file)?),
         "managed" => Item::Managed(iam::managed(value, &file)?),
         "resources" => Item::Resource(resource::resource(value, &file)?),
+        "endpoints" => Item::Endpoint(endpoint::endpoint(value, &file)?),
         "organization.json" => Item::Organization(organization::organization(value, &file)?),
         "ownership.json" => Item::Ownership(ownership::ownership(value, &file)?),
         _ => Item::Other,
@@ -157,6 +168,7 @@ fn assemble(mut items: Vec<(&PathBuf, Result<Item, LoadError>)>) -> Result<Inven
             Item::Group(g) => inv.groups.push(g),
             Item::Managed(m) => inv.managed_policies.push(m),
             Item::Resource(r) => inv.resources.push(r),
+            Item::Endpoint(e) => inv.endpoints.push(e),
             Item::Organization(o) => inv.organization = Some(o),
             Item::Ownership(o) => inv.ownership = o,
             Item::Other => {}

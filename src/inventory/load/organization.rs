@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::error::{format_err, LoadError};
-use super::fields::Obj;
+use super::fields::{block_public_access, Obj};
 use crate::inventory::{NamedPolicy, Organization};
 use crate::policy::{parse_document, PolicyKind};
 use crate::request::is_account_id;
@@ -76,6 +76,14 @@ pub(super) fn organization(v: &Value, file: &str) -> Result<Organization, LoadEr
         management_account: o.opt_str("management_account")?,
         ..Organization::default()
     };
+    let listed = o.map.get("accounts").and_then(Value::as_array);
+    for (i, item) in listed.into_iter().flatten().enumerate() {
+        let path = format!("accounts[{i}].block_public_access");
+        let settings = block_public_access(item.get("block_public_access"), file, &path)?;
+        if let (Some(b), Some(id)) = (settings, item.get("id").and_then(Value::as_str)) {
+            org.block_public_access.insert(id.to_string(), b);
+        }
+    }
     for account in accounts {
         let chain = chain(&levels, &account, file)?;
         org.scp_levels.insert(
@@ -132,7 +140,12 @@ fn nodes(o: &Obj<'_>, file: &str) -> Result<(HashMap<String, Node>, Vec<String>)
             .ok_or_else(|| format_err(file, key, "expected an array"))?;
         for (i, item) in list.iter().enumerate() {
             let path = format!("{key}[{i}]");
-            let (s, r) = level(item, file, &path, &["id", "parent", "scps", "rcps"])?;
+            let known: &[&str] = if key == "accounts" {
+                &["id", "parent", "scps", "rcps", "block_public_access"]
+            } else {
+                &["id", "parent", "scps", "rcps"]
+            };
+            let (s, r) = level(item, file, &path, known)?;
             let id = item
                 .get("id")
                 .and_then(Value::as_str)

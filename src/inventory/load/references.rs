@@ -1,5 +1,5 @@
 //! The references between inventory files: managed policies, boundaries, groups, role names
-//! and KMS aliases must resolve, and names must not clash.
+//! KMS aliases and the roles resources run as must resolve, and names must not clash.
 
 use std::collections::HashMap;
 
@@ -64,6 +64,20 @@ pub(super) fn check_references(inv: &Inventory) -> Result<(), LoadError> {
     }
     let mut aliases: HashMap<&str, &str> = HashMap::new();
     for r in &inv.resources {
+        if let Some(role) = &r.runs_as {
+            let key = crate::pattern::Arn::parse(role).map(|a| {
+                let name = a.resource.rsplit('/').next().unwrap_or_default();
+                (a.account.to_string(), name.to_ascii_lowercase())
+            });
+            if !key.is_some_and(|k| names.contains_key(&k)) {
+                return Err(LoadError::Reference {
+                    file: r.source.clone(),
+                    message: format!(
+                        "runs_as role `{role}` is not in the inventory (add roles/<name>.json)"
+                    ),
+                });
+            }
+        }
         for a in &r.aliases {
             if let Some(other) = aliases.insert(a, &r.source) {
                 return Err(LoadError::Reference {

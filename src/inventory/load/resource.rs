@@ -8,7 +8,6 @@ use super::error::{format_err, LoadError};
 use super::fields::Obj;
 use crate::inventory::Resource;
 use crate::pattern::Arn;
-use crate::policy::PolicyKind;
 use crate::request::is_account_id;
 
 /// Convert a `resources/` file.
@@ -16,7 +15,16 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
     let o = Obj::new(
         v,
         file,
-        &["arn", "aliases", "account", "policy", "tags", "description"],
+        &[
+            "arn",
+            "aliases",
+            "account",
+            "policy",
+            "block_public_access",
+            "tags",
+            "description",
+            "runs_as",
+        ],
     )?;
     let arn = o.str("arn")?;
     let parsed = Arn::parse(&arn)
@@ -58,17 +66,57 @@ pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
             ));
         }
     }
+    let block_public_access = o.block_public_access("block_public_access")?;
+    let is_bucket = parsed.service == "s3" && !parsed.resource.contains('/');
+    if block_public_access.is_some() && !is_bucket {
+        return Err(format_err(
+            file,
+            "block_public_access",
+            format!("`{arn}` is not an S3 bucket: only buckets (and accounts) have Block Public Access settings"),
+        ));
+    }
     let name = Path::new(file)
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or(&arn)
         .to_string();
     Ok(Resource {
-        policy: o.policy("policy", name, PolicyKind::Resource)?,
+        policy: o.resource_policy("policy", name, &arn)?,
+        block_public_access,
         tags: o.tags()?,
+        runs_as: o.runs_as()?,
         source: file.into(),
         arn,
         account,
         aliases,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_public_access_is_for_buckets_and_spelt_as_aws_does() {
+        let bucket = serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBuckets": true, "BlockPublicPolicy": false}});
+        let r = resource(&bucket, "resources/b.json").unwrap();
+        assert!(r.block_public_access.unwrap().restrict_public_buckets);
+        let err = |v: serde_json::Value| resource(&v, "r.json").unwrap_err().to_string();
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b/k", "account": "111122223333",
+            "block_public_access": {}})
+        )
+        .contains("is not an S3 bucket"));
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBucket": true}})
+        )
+        .contains("did you mean `RestrictPublicBuckets`?"));
+        assert!(err(
+            serde_json::json!({"arn": "arn:aws:s3:::b", "account": "111122223333",
+            "block_public_access": {"RestrictPublicBuckets": "yes"}})
+        )
+        .contains("block_public_access.RestrictPublicBuckets: expected true or false"));
+    }
 }

@@ -115,7 +115,7 @@ fn no_variables(v: &str, variables: bool, family: &str) -> Result<(), (&'static 
     if variables && v.contains("${") {
         return Err((
             "condition value",
-            format!("policy variables are not allowed with {family} operators"),
+            format!("policy variables are not allowed with {family} operators (IAM policy validation rejects it: \"Invalid variable for operator\")"),
         ));
     }
     Ok(())

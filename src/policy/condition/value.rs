@@ -175,6 +175,16 @@ impl Cidr {
         (prefix <= max).then_some(Self { addr, prefix })
     }
 
+    /// The prefix length (32 or 128 for a bare address)
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
+    /// Whether the block is IPv4
+    pub fn is_ipv4(&self) -> bool {
+        self.addr.is_ipv4()
+    }
+
     /// Is `ip` inside the block? Families never mix.
     pub fn contains(&self, ip: &IpAddr) -> bool {
         match (self.addr, ip) {

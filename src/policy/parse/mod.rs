@@ -33,6 +33,9 @@ struct Parser<'a> {
     file: &'a str,
     kind: PolicyKind,
     variables: bool,
+    /// The ARN of the resource a resource-based policy is attached to, when known: decides
+    /// whether its statements may omit `Resource` (see `statement::implicit_resource`)
+    attached: Option<&'a str>,
 }
 
 type Result<T> = std::result::Result<T, PolicyError>;
@@ -55,11 +58,28 @@ pub fn parse_str(text: &str, file: &str, kind: PolicyKind) -> Result<Document> {
 
 /// Parse a policy document from a JSON value; `file` labels errors.
 pub fn parse_document(value: &Value, file: &str, kind: PolicyKind) -> Result<Document> {
+    parse_with(value, file, kind, None)
+}
+
+/// Parse the resource-based policy attached to `resource_arn` (a bucket, repository, topic,
+/// key, function, ...); `file` labels errors. Where AWS accepts statements without `Resource`
+/// (ECR repository and SNS topic policies), such a statement applies to that resource.
+pub fn parse_resource_policy(value: &Value, file: &str, resource_arn: &str) -> Result<Document> {
+    parse_with(value, file, PolicyKind::Resource, Some(resource_arn))
+}
+
+fn parse_with(
+    value: &Value,
+    file: &str,
+    kind: PolicyKind,
+    attached: Option<&str>,
+) -> Result<Document> {
     let root = JsonPath::root();
     let mut p = Parser {
         file,
         kind,
         variables: false,
+        attached,
     };
     let obj = p.object(value, &root)?;
     p.known_keys(obj, &root, TOP)?;
@@ -345,12 +365,60 @@ mod tests {
     }
 
     #[test]
-    fn variables_only_in_the_resource_part() {
+    fn only_ecr_and_sns_resource_policies_may_omit_resource() {
+        let v: Value = serde_json::from_str(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"AWS":"444455556666"},"Action":"ecr:BatchGetImage"}}"#,
+        )
+        .unwrap();
+        let repo = "arn:aws:ecr:us-east-1:111122223333:repository/app";
+        let d = parse_resource_policy(&v, "p.json", repo).unwrap();
+        assert_eq!(d.statements[0].resource, None);
+        let topic = "arn:aws:sns:us-east-1:111122223333:alerts";
+        assert!(parse_resource_policy(&v, "p.json", topic).is_ok());
+        let why = "AWS accepts a statement without one only in ECR repository policies and SNS \
+                   topic policies";
+        assert_eq!(
+            parse_resource_policy(&v, "p.json", "arn:aws:s3:::b")
+                .unwrap_err()
+                .to_string(),
+            format!("p.json: Statement: missing `Resource`: {why}, and this policy is attached to `arn:aws:s3:::b`; add `Resource` with the ARNs the statement covers")
+        );
+        assert_eq!(
+            parse_document(&v, "p.json", PolicyKind::Resource)
+                .unwrap_err()
+                .to_string(),
+            format!("p.json: Statement: missing `Resource`: {why}; add `Resource` with the ARNs the statement covers")
+        );
+        let identity = r#"{"Statement":{"Effect":"Allow","Action":"ecr:BatchGetImage"}}"#;
+        assert_eq!(
+            err(identity, PolicyKind::Identity),
+            "p.json: Statement: missing `Resource`"
+        );
+        let trust = r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole","Resource":"*"}}"#;
+        assert_eq!(
+            err(trust, PolicyKind::Trust),
+            "p.json: Statement: `Resource` is not allowed in a role trust policy"
+        );
+    }
+
+    #[test]
+    fn variables_in_any_segment_but_the_structure_still_checked() {
+        // AWS's own AmazonTimestreamInfluxDBServiceRolePolicy has a variable in the account.
+        let doc = parse_str(
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:*:kms:*:${aws:PrincipalAccount}:key/*"}}"#,
+            "p.json",
+            PolicyKind::Identity,
+        )
+        .unwrap();
+        assert!(matches!(
+            doc.statements[0].resource,
+            Some(ResourceClause::Resource(ref r)) if matches!(r[0].matcher, ResourceMatcher::Template(_))
+        ));
         assert!(err(
-            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:${aws:username}::b"}}"#,
+            r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:${aws:username}"}}"#,
             PolicyKind::Identity
         )
-        .contains("policy variables are allowed only in the resource part"));
+        .contains("six colon-separated parts"));
         let old = parse_str(
             r#"{"Version":"2008-10-17","Statement":{"Effect":"Allow","Action":"s3:Get","Resource":"arn:aws:s3:::b/${aws:username}"}}"#,
             "p.json",

@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use super::{wrong, Parser, Result};
 use crate::pattern::is_account_id;
-use crate::pattern::Arn;
+use crate::pattern::{Arn, PARTITIONS};
 use crate::policy::error::closest;
 use crate::policy::error::JsonPath;
 use crate::policy::error::PolicyErrorKind as K;
@@ -150,6 +150,11 @@ impl Parser<'_> {
             Arn::parse(s).ok_or_else(|| invalid("expected an account id, `*` or an IAM ARN"))?;
         if !is_account_id(arn.account) {
             return Err(invalid("the ARN has no 12-digit account id"));
+        }
+        if !PARTITIONS.contains(&arn.partition) {
+            return Err(invalid(
+                "the ARN's partition is not an AWS partition (aws, aws-cn, aws-us-gov, ...)",
+            ));
         }
         let ok = match arn.service {
             "iam" => {

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::{display, Parser, Result, STATEMENT};
+use crate::pattern::Arn;
 use crate::policy::error::JsonPath;
 use crate::policy::error::PolicyErrorKind as K;
 use crate::policy::{ActionClause, Effect, PolicyKind, PrincipalClause, ResourceClause, Statement};
@@ -82,7 +83,10 @@ impl Parser<'_> {
         })
     }
 
-    /// `Resource` or `NotResource`: exactly one, except in a trust policy, which has neither.
+    /// `Resource` or `NotResource`: exactly one, except in a trust policy, which has neither,
+    /// and in the resource-based policies whose statements AWS writes without one
+    /// ([`IMPLICIT_RESOURCE`]).
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html>
     pub(super) fn resource_clause(
         &self,
         obj: &Map<String, Value>,
@@ -91,6 +95,10 @@ impl Parser<'_> {
         Ok(
             match self.exclusive(obj, path, "Resource", "NotResource")? {
                 None if self.kind == PolicyKind::Trust => None,
+                None if self.kind == PolicyKind::Resource => match self.implicit_resource() {
+                    Ok(()) => None,
+                    Err(why) => return Err(self.err(path, K::MissingResource(why))),
+                },
                 None => return Err(self.err(path, K::Missing("Resource"))),
                 Some(_) if self.kind == PolicyKind::Trust => {
                     return Err(self.err(
@@ -115,6 +123,29 @@ impl Parser<'_> {
                 }
             },
         )
+    }
+
+    /// May a statement of this resource-based policy omit `Resource`? Only when the policy is
+    /// attached to a resource of a service in [`IMPLICIT_RESOURCE`]; otherwise, why not and how
+    /// to fix the statement.
+    fn implicit_resource(&self) -> std::result::Result<(), String> {
+        let service = self.attached.and_then(Arn::parse).map(|a| a.service);
+        if service.is_some_and(|s| IMPLICIT_RESOURCE.iter().any(|(svc, _)| *svc == s)) {
+            return Ok(());
+        }
+        let allowed = IMPLICIT_RESOURCE
+            .iter()
+            .map(|(_, what)| *what)
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let attached = match self.attached {
+            Some(arn) => format!(", and this policy is attached to `{arn}`"),
+            None => String::new(),
+        };
+        Err(format!(
+            "AWS accepts a statement without one only in {allowed}{attached}; \
+             add `Resource` with the ARNs the statement covers"
+        ))
     }
 
     /// RCPs take `Principal: "*"` only, and neither `NotPrincipal` nor `NotAction`.
@@ -169,6 +200,25 @@ impl Parser<'_> {
         Ok(())
     }
 }
+
+/// The services whose resource-based policies AWS itself writes with statements that have no
+/// `Resource` (or `NotResource`); such a statement applies to the resource the policy is
+/// attached to. Every other resource-based policy needs the element, as the `Resource` page
+/// says of all statements: S3 rejects a bucket policy statement without it ("Statement is
+/// missing required element", <https://github.com/aws/aws-cdk/issues/6708>) and KMS lists it as
+/// required in key policies (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html>).
+/// - ECR: every repository policy example
+///   (<https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html>;
+///   <https://github.com/awsdocs/amazon-ecr-user-guide/blob/141610ad0c1b92a2203dfc3c85e049e7f1a99a40/doc_source/repository-policy-examples.md>);
+/// - SNS: the topic policy example of the policy variables page
+///   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>;
+///   <https://github.com/awsdocs/iam-user-guide/blob/2e6b89d02c8e2c1ca709fd64c02ebc28363b7b1e/doc_source/reference_policies_variables.md>).
+///
+/// See docs/semantics-decisions.md, "Resource-based policies without `Resource`".
+const IMPLICIT_RESOURCE: [(&str, &str); 2] = [
+    ("ecr", "ECR repository policies"),
+    ("sns", "SNS topic policies"),
+];
 
 /// Is this statement exactly RCPFullAWSAccess's: Allow, `Principal`, `Action` and `Resource`
 /// all `"*"`, nothing else but a `Sid`?

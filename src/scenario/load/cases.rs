@@ -58,6 +58,7 @@ struct Shared {
     blocked_by: Option<Layer>,
     skip: Option<Arc<str>>,
     tags: Arc<[String]>,
+    transitive: bool,
 }
 
 impl Shared {
@@ -87,6 +88,7 @@ impl Shared {
             blocked_by: self.blocked_by,
             skip: self.skip.clone(),
             tags: self.tags.clone(),
+            transitive: self.transitive,
             quantified: None,
         }
     }
@@ -135,6 +137,7 @@ pub(super) fn expand_scenario(
         blocked_by: c.blocked_by,
         skip: sc.skip.as_deref().map(Arc::from),
         tags: tags.into(),
+        transitive: sc.transitive,
     };
     if let Some(q) = c.quantified.clone() {
         let lists = (&c.actions[..], &c.resources[..], &c.binds[..]);
@@ -157,6 +160,9 @@ pub(super) fn expand_scenario(
             for r in &c.resources {
                 let resource_text = substitute(r, b).map_err(err)?;
                 let resource = resolver.resource(&resource_text, &action, &name)?;
+                if let Some(a) = &sc.resource_account {
+                    resolver.resource_account(&resource, a, &name)?;
+                }
                 let resource = resolver.strings.get(&resource);
                 let case_name = if several {
                     format!("{name} [{action} {resource_text}]")
@@ -219,12 +225,15 @@ fn check(
     };
     let blocked_by = match &sc.blocked_by {
         Some(b) => Some(Layer::from_name(b).ok_or_else(|| {
-            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, boundary, session, key-policy, trust-policy, identity or resource)"))
+            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, vpce, boundary, session, key-policy, trust-policy, identity, resource or service)"))
         })?),
         None => None,
     };
     if blocked_by.is_some() && sc.expect == Expect::Allow {
         return Err(err("`blocked_by` goes with a deny expectation".into()));
+    }
+    if sc.transitive {
+        check_transitive(sc, blocked_by.is_some()).map_err(err)?;
     }
     let session_policy = match &sc.session_policy {
         Some(v) => Some(parse_document(v, label, PolicyKind::Identity).map_err(|e| {
@@ -243,7 +252,7 @@ fn check(
             )));
         }
     }
-    let context = match &sc.context {
+    let mut context = match &sc.context {
         Some(c) => {
             let mut ctx = Context::clone(base);
             ctx.extend_from_json(c)
@@ -252,6 +261,9 @@ fn check(
         }
         None => base.clone(),
     };
+    if let Some(id) = &sc.vpce {
+        context = Arc::new(through_endpoint(&context, id).map_err(err)?);
+    }
     let binds = match &sc.for_each {
         Some(vars) => {
             let lists = for_each_lists(vars, inventory).map_err(err)?;
@@ -269,6 +281,68 @@ fn check(
         binds,
         quantified,
     })
+}
+
+/// The context of a request made through VPC endpoint `id`: `aws:SourceVpce` is the endpoint,
+/// and `aws:SourceIp` is absent ("The aws:SourceIp key is always present in the request context,
+/// except when the requester uses a VPC endpoint to make the request",
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip>).
+fn through_endpoint(ctx: &Context, id: &str) -> Result<Context, String> {
+    let valid = id.strip_prefix("vpce-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    if !valid {
+        return Err(format!("`vpce` `{id}` is not a VPC endpoint id (vpce-...)"));
+    }
+    if let Some(given) = ctx.get("aws:SourceVpce") {
+        if given.values.len() != 1 || given.values.iter().any(|v| v.raw() != id) {
+            return Err(format!(
+                "`vpce` `{id}` and the context's `aws:SourceVpce` disagree"
+            ));
+        }
+    }
+    let mut ctx = ctx.clone();
+    ctx.remove("aws:SourceIp");
+    ctx.insert("aws:SourceVpce", id);
+    Ok(ctx)
+}
+
+/// A transitive case expects `allow` or `deny`, names no layer, and its `because` is a technique
+/// of the catalog (docs/reach.md) that the allowing path must use.
+fn check_transitive(sc: &Scenario, blocked_by: bool) -> Result<(), String> {
+    if !matches!(sc.expect, Expect::Allow | Expect::Deny) {
+        return Err(format!(
+            "a transitive case expects `allow` or `deny`, not `{}`",
+            sc.expect.name()
+        ));
+    }
+    if blocked_by {
+        return Err(
+            "a transitive case has no `blocked_by` (a path has no single deciding layer)".into(),
+        );
+    }
+    if sc.session_policy.is_some() {
+        return Err("a transitive case has no `session_policy`".into());
+    }
+    let Some(because) = sc.because.as_deref() else {
+        return Ok(());
+    };
+    if sc.expect != Expect::Allow {
+        return Err("`because` on a transitive case names the technique an allowing path uses: it goes with `expect: allow`".into());
+    }
+    if because.contains("${") || crate::reach::technique(because).is_some() {
+        return Ok(());
+    }
+    let ids = crate::reach::techniques().iter().map(|t| t.id.as_str());
+    let hint = crate::policy::closest(because, ids)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "`because` `{because}` is not a technique id of data/escalation-techniques.json{hint}"
+    ))
 }
 
 /// A tenancy claim needs the inventory's ownership, and its exceptions must be owners.

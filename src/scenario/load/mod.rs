@@ -22,10 +22,10 @@ pub use cases::{check_action, is_role_session};
 use error::invalid;
 pub use error::ScenarioError;
 pub use files::scenario_files;
-pub use inventory::{load_inventory, load_inventory_with};
+pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 pub use parse::parse_file;
 use resolve::Resolver;
-pub use resolve::{resolve_principal, resolve_resource};
+pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
 
 /// The most expanded cases one run may hold (a documented limit).
 pub const MAX_CASES: usize = 5_000_000;
@@ -42,13 +42,16 @@ pub struct Suite {
     pub cases: Vec<Case>,
     /// Descriptions by file
     pub descriptions: Vec<(String, String)>,
+    /// Warnings about the suite or its inventories (catalog checks), for every report format
+    pub warnings: Vec<String>,
 }
 
 /// Options for loading a suite.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Use this inventory for every file instead of each file's `policies`
-    pub policies: Option<PathBuf>,
+    /// Use this inventory for every file instead of each file's `policies`: one path, or the
+    /// pages of one GAAD dump (empty: each file's own)
+    pub policies: Vec<PathBuf>,
     /// Keep only cases with one of these tags (empty: all)
     pub tags: Vec<String>,
     /// Values unknown at plan time, for an inventory read from a Terraform plan (`--var`)
@@ -63,7 +66,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         return Err(invalid(&shown.join(" "), "no scenario files found"));
     }
     let mut suite = Suite::default();
-    let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+    let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Read every file and compile each inventory once (in order), then expand the files in
     // parallel: expansion and resolution dominate the load of a large suite.
     let mut parsed = Vec::with_capacity(files.len());
@@ -71,19 +74,17 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         let label = path.display().to_string();
         let value = read_json(&path)?;
         let file = parse_file(value, &label)?;
-        let dir = match &opts.policies {
-            Some(p) => p.clone(),
-            None => {
-                let rel = file.policies.as_deref().unwrap_or("../policies");
-                path.parent().unwrap_or(Path::new(".")).join(rel)
-            }
-        };
-        let key = std::fs::canonicalize(&dir).unwrap_or(dir.clone());
+        let dirs = inventory_dirs(&path, &label, &file, opts)?;
+        let key: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
+            .collect();
         let engine = match by_dir.get(&key) {
             Some(i) => *i,
             None => {
-                let inv = load_inventory_with(&dir, &opts.vars)?;
-                suite.engines.push((dir.clone(), Engine::new(&inv)?));
+                let inv = load_inventory_from(&dirs, &opts.vars)?;
+                let shown = dirs.first().cloned().unwrap_or_default();
+                suite.engines.push((shown, Engine::new(&inv)?));
                 suite.inventories.push(inv);
                 by_dir.insert(key, suite.engines.len() - 1);
                 suite.engines.len() - 1
@@ -112,19 +113,37 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             ));
         }
     }
-    if !opts.tags.is_empty() {
-        suite
-            .cases
-            .retain(|c| c.tags.iter().any(|t| opts.tags.contains(t)));
-        if suite.cases.is_empty() {
-            let tags: Vec<String> = opts.tags.iter().map(|t| format!("`{t}`")).collect();
-            return Err(invalid(
-                "--tag",
-                format!("no case has the tag {}", tags.join(" or ")),
-            ));
-        }
-    }
+    keep_tagged(&mut suite, &opts.tags)?;
     Ok(suite)
+}
+
+/// Keep the cases with one of `tags` (none given: all); no case left is an error, with a
+/// did-you-mean among the tags the suite has.
+fn keep_tagged(suite: &mut Suite, tags: &[String]) -> Result<(), ScenarioError> {
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let known: std::collections::BTreeSet<String> = suite
+        .cases
+        .iter()
+        .flat_map(|c| c.tags.iter().cloned())
+        .collect();
+    suite
+        .cases
+        .retain(|c| c.tags.iter().any(|t| tags.contains(t)));
+    if suite.cases.is_empty() {
+        let hint = tags
+            .iter()
+            .find_map(|t| crate::policy::closest(t, known.iter().map(String::as_str)))
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        let shown: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+        return Err(invalid(
+            "--tag",
+            format!("no case has the tag {}{hint}", shown.join(" or ")),
+        ));
+    }
+    Ok(())
 }
 
 /// Expand one scenario file into cases against its compiled inventory.
@@ -170,4 +189,26 @@ fn expand_file(
         return Err(invalid(label, "the file expands to no case"));
     }
     Ok(cases)
+}
+
+/// The inventory a scenario file's cases run against: `--policies`, else the file's
+/// `policies`, else `../policies` beside it (whose absence is an error that says so).
+fn inventory_dirs(
+    path: &Path,
+    label: &str,
+    file: &ScenarioFile,
+    opts: &LoadOptions,
+) -> Result<Vec<PathBuf>, ScenarioError> {
+    if !opts.policies.is_empty() {
+        return Ok(opts.policies.clone());
+    }
+    let rel = file.policies.as_deref().unwrap_or("../policies");
+    let dir = path.parent().unwrap_or(Path::new(".")).join(rel);
+    if file.policies.is_none() && !dir.exists() {
+        return Err(invalid(
+            label,
+            format!("no inventory at `{}`: a scenario file without `policies` uses `../policies` beside it; set `policies` in the file or give `--policies DIR`", dir.display()),
+        ));
+    }
+    Ok(vec![dir])
 }

@@ -63,10 +63,12 @@ const SCENARIO_FIELDS: &[&str] = &[
     "blocked_by",
     "session_policy",
     "resource_account",
+    "vpce",
     "skip",
     "tags",
     "for_each",
     "where",
+    "transitive",
     "for_all_context",
     "quantify",
     "tenancy",
@@ -169,6 +171,7 @@ mod tests {
         for f in SCENARIO_FIELDS {
             let v = match *f {
                 "expect" => serde_json::json!("allow"),
+                "transitive" => serde_json::json!(true),
                 "tags" => serde_json::json!([]),
                 "for_each" | "context" | "session_policy" => serde_json::json!({}),
                 "for_all_context" | "quantify" | "tenancy" => serde_json::json!(true),

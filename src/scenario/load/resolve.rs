@@ -52,7 +52,14 @@ impl<'a> Resolver<'a> {
         let arn = if text.starts_with("role/") || text.starts_with("user/") {
             match self.engine.short_name(text) {
                 [one] => one.clone(),
-                [] => return Err(err(format!("principal `{text}` is not in the inventory"))),
+                [] => {
+                    let hint = crate::policy::closest(text, self.engine.short_names())
+                        .map(|c| format!(" (did you mean `{c}`?)"))
+                        .unwrap_or_default();
+                    return Err(err(format!(
+                        "principal `{text}` is not in the inventory{hint}"
+                    )));
+                }
                 many => {
                     return Err(err(format!(
                         "principal `{text}` is ambiguous: {}",
@@ -89,6 +96,18 @@ impl<'a> Resolver<'a> {
         let p = Arc::new(p);
         self.cache.insert(text.to_string(), p.clone());
         Ok(p)
+    }
+
+    /// Check scenario `scenario`'s `resource_account` against `resource` (see
+    /// [`check_resource_account`]).
+    pub(super) fn resource_account(
+        &self,
+        resource: &str,
+        account: &str,
+        scenario: &str,
+    ) -> Result<(), ScenarioError> {
+        check_resource_account(self.engine, resource, account)
+            .map_err(|m| invalid(self.file, format!("scenario `{scenario}`: {m}")))
     }
 
     /// The resource `text` names for `action` in scenario `scenario`.
@@ -138,6 +157,31 @@ impl<'a> Resolver<'a> {
             }
         }
         Ok(arn)
+    }
+}
+
+/// Check a request's `resource_account` against `resource`: it may name the owner of a
+/// resource whose ARN names none (S3, an AWS-owned resource), but must not contradict the
+/// account in the ARN or the inventory's owner (both of which the engine would otherwise ignore
+/// or override silently).
+pub fn check_resource_account(
+    engine: &Engine,
+    resource: &str,
+    account: &str,
+) -> Result<(), String> {
+    let in_arn = Arn::parse(resource)
+        .map(|a| a.account)
+        .filter(|a| crate::request::is_account_id(a));
+    if let Some(a) = in_arn.filter(|a| *a != account) {
+        return Err(format!(
+            "`resource_account` `{account}` differs from the account `{a}` in `{resource}`"
+        ));
+    }
+    match engine.resource_owner(resource) {
+        Some(owner) if owner != account => Err(format!(
+            "`resource_account` `{account}` differs from the inventory's owner `{owner}` of `{resource}`"
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -100,8 +100,8 @@ impl<'a> Resolver<'a> {
                 let target = self.find(scope, local, key.as_deref()).ok_or_else(needs)?;
                 leaf(target, attr, depth + 1)
             }
+            // A root variable's value is in the plan: a one-value expression.
             Ref::Var(name) if scope.module.is_empty() => {
-                // A root variable's value is in the plan: a one-value expression.
                 let v = self.plan.root_vars.get(name).ok_or_else(needs)?;
                 expr(
                     scope,

@@ -21,6 +21,15 @@ use crate::import::document;
 pub(crate) enum Fail {
     /// Unknown offline; the string is the `--var` key that would give it.
     Needs(String),
+    /// Known to Terraform only after apply, in a shape the plan does not show (a
+    /// `dynamic "statement"` block over unknown values): `address` `attribute`, `why`, and the
+    /// `--var` key that gives the whole value it is part of.
+    AfterApply {
+        address: String,
+        attribute: String,
+        why: String,
+        needs: String,
+    },
     /// Known but not understood (bad policy JSON, ...).
     Bad { path: String, message: String },
 }

@@ -39,6 +39,9 @@ pub(crate) fn rebuild(r: &Resolver, inst: &Instance, _depth: usize) -> R<Value> 
         .opt_string(inst, "version")?
         .unwrap_or_else(|| "2012-10-17".to_string());
     let node = r.node(inst, "statement");
+    if node.is_unknown() {
+        return Err(after_apply(inst, &node));
+    }
     let mut statements = Vec::new();
     let aligned = node.expr_len() == node.len();
     for i in 0..node.len() {
@@ -47,7 +50,8 @@ pub(crate) fn rebuild(r: &Resolver, inst: &Instance, _depth: usize) -> R<Value> 
         } else {
             statement_index(&node, i)
         };
-        statements.push(statement(r, &scope, &node.item(i, expr_index), &version)?);
+        let item = node.item(i, expr_index);
+        statements.push(statement(r, &scope, inst, &item, &version)?);
     }
     merged.merge(Doc {
         version: version.clone(),
@@ -58,6 +62,26 @@ pub(crate) fn rebuild(r: &Resolver, inst: &Instance, _depth: usize) -> R<Value> 
         merged.merge(Doc::from_value(&doc));
     }
     Ok(merged.render())
+}
+
+/// Part of the document `inst` (`node`: its statement list, or a statement's `principals` or
+/// `condition` blocks) is unknown until apply, and Terraform shows none of it: the only fix is
+/// the whole document, `--var ADDRESS.json=DOCUMENT`. Leaving it out would import a document
+/// without the statements or conditions it will have.
+fn after_apply(inst: &Instance, node: &Node) -> Fail {
+    let attribute = node
+        .label
+        .strip_prefix(&format!("{}.", inst.address))
+        .unwrap_or(&node.label)
+        .to_string();
+    Fail::AfterApply {
+        address: inst.address.clone(),
+        attribute,
+        why: "known only after apply, from a `dynamic` block over unknown values: give the \
+              whole policy document"
+            .into(),
+        needs: format!("{}.json", inst.address),
+    }
 }
 
 /// A document as the provider merges it.
@@ -124,8 +148,8 @@ fn sid(stmt: &Value) -> Option<&str> {
         .filter(|s| !s.is_empty())
 }
 
-/// One `statement` block as JSON, keys in the provider's order.
-fn statement(r: &Resolver, scope: &Scope, node: &Node, version: &str) -> R<Value> {
+/// One `statement` block of the document `inst` as JSON, keys in the provider's order.
+fn statement(r: &Resolver, scope: &Scope, inst: &Instance, node: &Node, version: &str) -> R<Value> {
     let mut map = Map::new();
     if let Some(s) = opt_str(r, scope, &node.field("sid"))?.filter(|s| !s.is_empty()) {
         map.insert("Sid".into(), json!(s));
@@ -151,11 +175,19 @@ fn statement(r: &Resolver, scope: &Scope, node: &Node, version: &str) -> R<Value
         ("principals", "Principal"),
         ("not_principals", "NotPrincipal"),
     ] {
-        if let Some(p) = principals(r, scope, &node.field(field), version)? {
+        let blocks = node.field(field);
+        if blocks.is_unknown() {
+            return Err(after_apply(inst, &blocks));
+        }
+        if let Some(p) = principals(r, scope, &blocks, version)? {
             map.insert(key.into(), p);
         }
     }
-    if let Some(c) = conditions(r, scope, &node.field("condition"), version)? {
+    let blocks = node.field("condition");
+    if blocks.is_unknown() {
+        return Err(after_apply(inst, &blocks));
+    }
+    if let Some(c) = conditions(r, scope, &blocks, version)? {
         map.insert("Condition".into(), c);
     }
     Ok(Value::Object(map))

@@ -1,0 +1,335 @@
+//! One attacker's questions to the engine: whether a technique takes it to a target, each
+//! request proved (prove.rs) and each fact checked, with what it asked before remembered so
+//! two techniques asking the same thing ask the engine once.
+
+use super::index::{Index, NodeKind};
+use super::mini;
+use super::plan::{rewrites_trust, Plan, Via};
+use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
+use super::technique::{
+    techniques, Requirement, ResourceRef, TargetKind, Technique, TechniqueRequest,
+};
+use super::witness::{fill, Place};
+use crate::engine::Engine;
+use crate::hash::FastMap;
+use crate::request::Request;
+
+/// One attacker's search, with what it has asked the engine already.
+pub(super) struct Attack<'p, 'a> {
+    pub(super) ix: &'p Index<'a>,
+    pub(super) plan: &'p Plan,
+    pub(super) x: usize,
+    /// (request class, target or `usize::MAX`, via) -> allowed
+    asked: FastMap<(usize, usize, Via), bool>,
+    /// Action (as the catalog writes it) -> whether an identity Allow of the attacker covers it
+    covered: FastMap<&'static str, bool>,
+    /// (role node, service) -> the service may assume it for this attacker
+    trusts: FastMap<(usize, &'static str), bool>,
+    /// A request with the attacker as principal, reused for every question
+    req: Option<Request>,
+}
+
+impl<'p, 'a> Attack<'p, 'a> {
+    /// The search from node `x`.
+    pub fn new(ix: &'p Index<'a>, plan: &'p Plan, x: usize) -> Self {
+        Self {
+            ix,
+            plan,
+            x,
+            asked: FastMap::default(),
+            covered: FastMap::default(),
+            trusts: FastMap::default(),
+            req: ix
+                .nodes
+                .get(x)
+                .and_then(|n| n.principal.clone())
+                .map(|p| Request::new(p, "", "")),
+        }
+    }
+
+    /// Try technique `ti` against `to` through `via`: the proved requests when every request is
+    /// allowed and every needed fact holds. With `collect` false, answers may come from what was
+    /// asked before (the requests are then not all filled in).
+    pub fn attempt(
+        &mut self,
+        ti: usize,
+        to: usize,
+        via: Via,
+        collect: bool,
+    ) -> Option<Vec<ProvedRequest>> {
+        let t = techniques().get(ti)?;
+        if !self.requirement_holds(t, to, via) {
+            return None;
+        }
+        let rewrites = rewrites_trust(t);
+        let mut rewritten: Option<Engine> = None;
+        let mut proved = Vec::new();
+        for (i, r) in t.requests.iter().enumerate() {
+            let assume = rewrites
+                && r.actions
+                    .iter()
+                    .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
+            let engine = if assume {
+                if rewritten.is_none() {
+                    let role = self.ix.nodes.get(to)?.item?;
+                    rewritten = Some(mini::trust_rewritten(self.ix, self.x, role)?);
+                }
+                rewritten.as_ref()?
+            } else {
+                self.ix.engine
+            };
+            if let Some(p) = self.ask(ti, i, r, to, via, engine, (collect, !assume))? {
+                proved.push(p);
+            }
+        }
+        if t.target == TargetKind::PassedRole && !self.service_trusts(t, to) {
+            return None;
+        }
+        Some(proved)
+    }
+
+    /// Ask request `i` of technique `ti`: `None` when denied, `Some(None)` when allowed as
+    /// asked before, `Some(Some(proof))` when asked now.
+    #[allow(clippy::too_many_arguments, reason = "one request's coordinates")]
+    pub(super) fn ask(
+        &mut self,
+        ti: usize,
+        i: usize,
+        r: &'static TechniqueRequest,
+        to: usize,
+        via: Via,
+        engine: &Engine,
+        (detail, cacheable): (bool, bool),
+    ) -> Option<Option<ProvedRequest>> {
+        let class = self
+            .plan
+            .classes
+            .get(ti)
+            .and_then(|c| c.get(i))
+            .copied()
+            .unwrap_or(usize::MAX);
+        let depends = self.plan.depends.get(class).copied().unwrap_or(true);
+        // Requests on the attacker alone, or on a target role alone (iam:PassRole), recur across
+        // techniques; one on a runs-as resource or policy is asked once.
+        let key = match (depends, via) {
+            (false, _) => Some((class, usize::MAX, Via::Nothing)),
+            (true, Via::Nothing) => Some((class, to, via)),
+            (true, _) => None,
+        };
+        let fresh = detail || !cacheable || key.is_none();
+        if let (false, Some(key)) = (fresh, key) {
+            match self.asked.get(&key) {
+                Some(true) => return Some(None),
+                Some(false) => return None,
+                None => {}
+            }
+        }
+        let answer = self.prove_request(r, to, via, engine, detail);
+        if let (false, Some(key)) = (fresh, key) {
+            self.asked.insert(key, answer.is_some());
+        }
+        answer.map(Some)
+    }
+
+    /// Ask the engine one request of a technique for this target.
+    fn prove_request(
+        &mut self,
+        r: &'static TechniqueRequest,
+        to: usize,
+        via: Via,
+        engine: &Engine,
+        detail: bool,
+    ) -> Option<ProvedRequest> {
+        let place = self.place(r, to, via)?;
+        let fixed = self.fixed_context(r, to)?;
+        // Without an identity Allow for the action, only a resource-based policy could allow
+        // it: a trust policy for `sts:`, else a policy on a resource of the inventory.
+        if !r.actions.iter().any(|a| self.covers(a)) {
+            let sts = r.actions.iter().any(|a| a.starts_with("sts:"));
+            let may_have_policy = match &place {
+                Place::Fixed(arn) => self.ix.has_policy(arn, sts),
+                Place::Existing(arns) => arns.iter().any(|a| self.ix.has_policy(a, sts)),
+                Place::New(_) => false,
+            };
+            if !may_have_policy {
+                return None;
+            }
+        }
+        let mut req = self.req.take()?;
+        let found = prove(
+            self.ix, engine, self.x, &mut req, &r.actions, &place, &fixed, detail,
+        );
+        self.req = Some(req);
+        found
+    }
+
+    /// Whether an identity Allow of the attacker covers `action`.
+    fn covers(&mut self, action: &'static str) -> bool {
+        if let Some(c) = self.covered.get(action) {
+            return *c;
+        }
+        let lower = action.to_ascii_lowercase();
+        let c = self
+            .ix
+            .allows
+            .get(self.x)
+            .is_some_and(|s| s.iter().any(|st| super::witness::covers(st, &lower)));
+        self.covered.insert(action, c);
+        c
+    }
+
+    /// Where request `r` is made for target `to`.
+    fn place(&self, r: &'static TechniqueRequest, to: usize, via: Via) -> Option<Place<'p>> {
+        let ix: &'p Index<'a> = self.ix;
+        let arn_of = |n: usize| ix.nodes.get(n).map(|n| n.arn.as_str());
+        Some(match &r.resource {
+            ResourceRef::TargetRole | ResourceRef::TargetUser => Place::Fixed(arn_of(to)?),
+            ResourceRef::TargetGroup => match via {
+                Via::Group(g) => Place::Fixed(ix.inv.groups.get(g)?.arn.as_str()),
+                _ => Place::Fixed(arn_of(to)?),
+            },
+            ResourceRef::TargetPolicy => match via {
+                Via::Policy(p) => Place::Fixed(ix.inv.managed_policies.get(p)?.arn.as_str()),
+                _ => return None,
+            },
+            ResourceRef::SelfPrincipal => Place::Fixed(arn_of(self.x)?),
+            ResourceRef::RunsAsResource => match via {
+                Via::RunsAs(res) => Place::Fixed(ix.inv.resources.get(res)?.arn.as_str()),
+                _ => return None,
+            },
+            ResourceRef::New(t) => Place::New(t),
+            ResourceRef::Existing(t) => Place::Existing(self.plan.existing.get(t)?.as_slice()),
+            ResourceRef::Any => Place::Fixed("*"),
+        })
+    }
+
+    /// The ARN of target node `to`.
+    fn target_role_or(&self, to: usize) -> Option<String> {
+        self.ix.nodes.get(to).map(|n| n.arn.clone())
+    }
+
+    /// The technique's context for target `to`, placeholders filled; `None` when one cannot be
+    /// (a role in no instance profile).
+    fn fixed_context(&self, r: &TechniqueRequest, to: usize) -> Option<Vec<(String, String)>> {
+        let ix = self.ix;
+        let partition = ix.partition(self.x);
+        let account = ix
+            .nodes
+            .get(self.x)
+            .and_then(|n| n.account.clone())
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(r.context.len());
+        for (k, v) in &r.context {
+            let value = if v.contains("${TargetRoleArn}") {
+                v.replace("${TargetRoleArn}", &self.target_role_or(to)?)
+            } else if v.contains("${TargetInstanceProfileArn}") {
+                let role = ix.nodes.get(to)?.item.and_then(|i| ix.inv.roles.get(i))?;
+                v.replace(
+                    "${TargetInstanceProfileArn}",
+                    role.instance_profile_arns.first()?,
+                )
+            } else if v.contains("${AttackerLayerVersionArn}") {
+                let layer = format!(
+                    "arn:{partition}:lambda:{}:{account}:layer:iamsim-reach:1",
+                    ix.region
+                );
+                v.replace("${AttackerLayerVersionArn}", &layer)
+            } else {
+                v.replace("${Partition}", partition)
+            };
+            out.push((k.clone(), value));
+        }
+        let x = ix.nodes.get(self.x)?;
+        let assumes = r
+            .actions
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
+        if x.kind == NodeKind::Service && assumes {
+            // A service assumes a role for a resource of the role's own account, naming it as
+            // the confused-deputy keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+            let owner = ix.nodes.get(to)?.account.clone().unwrap_or_default();
+            let source = source_arn(&x.arn, std::iter::empty(), partition, &ix.region, &owner);
+            out.push(("aws:SourceAccount".into(), owner));
+            out.push(("aws:SourceArn".into(), source));
+        }
+        Some(out)
+    }
+
+    /// Whether the facts technique `t` needs hold for target `to` through `via`.
+    fn requirement_holds(&self, t: &Technique, to: usize, via: Via) -> bool {
+        let ix = self.ix;
+        let Some(req) = t.requires else {
+            return true;
+        };
+        let node = ix.nodes.get(to);
+        let user = node
+            .filter(|n| n.kind == NodeKind::User)
+            .and_then(|n| n.item)
+            .and_then(|i| ix.inv.users.get(i));
+        let role = node
+            .filter(|n| n.kind == NodeKind::Role)
+            .and_then(|n| n.item)
+            .and_then(|i| ix.inv.roles.get(i));
+        match req {
+            Requirement::FewerThanTwoAccessKeys => user.is_some_and(|u| u.access_keys.len() < 2),
+            Requirement::AnAccessKey => user.is_some_and(|u| !u.access_keys.is_empty()),
+            Requirement::NoLoginProfile => user.is_some_and(|u| !u.login_profile),
+            Requirement::ALoginProfile => user.is_some_and(|u| u.login_profile),
+            Requirement::AnInstanceProfile => {
+                role.is_some_and(|r| !r.instance_profile_arns.is_empty())
+            }
+            Requirement::AnAdminPolicyVersion => self.admin_version(via),
+        }
+    }
+
+    /// Whether another version of the policy `via` names makes the attacker admin.
+    fn admin_version(&self, via: Via) -> bool {
+        let ix = self.ix;
+        let Via::Policy(p) = via else { return false };
+        let Some(policy) = ix.inv.managed_policies.get(p) else {
+            return false;
+        };
+        let Some(principal) = ix.nodes.get(self.x).and_then(|n| n.principal.clone()) else {
+            return false;
+        };
+        policy.versions.iter().any(|v| {
+            mini::with_version(ix, self.x, &policy.arn, &v.policy)
+                .is_some_and(|e| mini::allowed_everything(&e, &principal))
+        })
+    }
+
+    /// Whether technique `t`'s service may assume role `to` for the attacker's resource.
+    fn service_trusts(&mut self, t: &'static Technique, to: usize) -> bool {
+        let ix = self.ix;
+        let service = t.service.as_deref().unwrap_or_default();
+        if let Some(v) = self.trusts.get(&(to, service)) {
+            return *v;
+        }
+        let partition = ix.partition(self.x).to_string();
+        let account = ix
+            .nodes
+            .get(self.x)
+            .and_then(|n| n.account.clone())
+            .unwrap_or_default();
+        let instances: Vec<String> = t
+            .requests
+            .iter()
+            .filter_map(|r| match &r.resource {
+                ResourceRef::New(tmpl) | ResourceRef::Existing(tmpl) => {
+                    Some(fill(tmpl, &partition, &ix.region, &account))
+                }
+                _ => None,
+            })
+            .collect();
+        let source = source_arn(
+            service,
+            instances.iter().map(String::as_str),
+            &partition,
+            &ix.region,
+            &account,
+        );
+        let ok = service_assumes(ix, to, service, &account, &source).is_some();
+        self.trusts.insert((to, service), ok);
+        ok
+    }
+}

@@ -1,0 +1,404 @@
+//! What the analysis reads from the inventory, indexed once: the nodes (roles, users, groups,
+//! service principals and foreign accounts named by policies, anonymous), each principal's
+//! identity Allow statements (for choosing the values it controls), who each trust policy
+//! names, the resources that run as roles, and the platform's region.
+
+use std::collections::BTreeSet;
+
+use crate::hash::FastMap;
+use std::sync::Arc;
+
+use crate::engine::Engine;
+use crate::inventory::{Inventory, NamedPolicy};
+use crate::pattern::Arn;
+use crate::policy::{Effect, PrincipalClause, PrincipalEntry, Statement};
+use crate::request::Principal;
+
+/// What kind of node a principal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeKind {
+    /// An IAM role of the inventory
+    Role,
+    /// An IAM user of the inventory (with its groups' policies)
+    User,
+    /// An IAM group (reached by joining it)
+    Group,
+    /// An AWS service principal a policy names
+    Service,
+    /// An account outside the inventory that a policy names (its root stands for it)
+    Account,
+    /// An unauthenticated caller
+    Anonymous,
+}
+
+impl NodeKind {
+    /// The word used in reports
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Role => "role",
+            Self::User => "user",
+            Self::Group => "group",
+            Self::Service => "service",
+            Self::Account => "account",
+            Self::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// A node of the graph.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The principal's ARN (an account's root ARN, a service name, `anonymous`)
+    pub arn: String,
+    /// What it is
+    pub kind: NodeKind,
+    /// Its account, for IAM principals and accounts
+    pub account: Option<String>,
+    /// How it calls (`None` for a group, which makes no request)
+    pub principal: Option<Principal>,
+    /// Index in `inventory.roles`, `users` or `groups`
+    pub item: Option<usize>,
+}
+
+/// Who a role's trust policy lets in, as far as naming goes (conditions are the engine's).
+#[derive(Debug, Default)]
+pub(super) struct TrustIndex {
+    /// Service principal (lowercase) -> roles whose trust names it
+    pub by_service: FastMap<String, Vec<usize>>,
+    /// IAM ARN or account id -> roles whose trust names it
+    pub by_name: FastMap<String, Vec<usize>>,
+    /// Roles whose trust names everyone (`*`, `"AWS": "*"`) or uses `NotPrincipal`
+    pub anyone: Vec<usize>,
+}
+
+/// The inventory, indexed for the analysis.
+#[derive(Debug)]
+pub(super) struct Index<'a> {
+    pub inv: &'a Inventory,
+    pub engine: &'a Engine,
+    /// The region of created resources and of the service context
+    pub region: String,
+    pub nodes: Vec<Node>,
+    pub by_arn: FastMap<String, usize>,
+    /// Node of each inventory role, user and group
+    pub role_node: Vec<usize>,
+    pub user_node: Vec<usize>,
+    pub group_node: Vec<usize>,
+    /// Identity Allow statements of each node (roles and users; empty for others)
+    pub allows: Vec<Vec<Arc<Statement>>>,
+    /// Customer-managed policy ARNs each node holds (directly or through a group)
+    pub holds: Vec<Vec<String>>,
+    pub trust: TrustIndex,
+    /// Resources that run as a role: (index in `inventory.resources`, role node)
+    pub runs_as: Vec<(usize, usize)>,
+    /// ARNs of the inventory's resources that have a resource-based policy (and their aliases)
+    pub with_policy:
+        std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+}
+
+impl<'a> Index<'a> {
+    /// Index `inv` (the inventory `engine` was compiled from).
+    pub fn new(inv: &'a Inventory, engine: &'a Engine, region: Option<&str>) -> Self {
+        let mut ix = Index {
+            inv,
+            engine,
+            region: region.map_or_else(|| default_region(inv), str::to_string),
+            nodes: Vec::new(),
+            by_arn: FastMap::default(),
+            role_node: Vec::new(),
+            user_node: Vec::new(),
+            group_node: Vec::new(),
+            allows: Vec::new(),
+            holds: Vec::new(),
+            trust: TrustIndex::default(),
+            runs_as: Vec::new(),
+            with_policy: inv
+                .resources
+                .iter()
+                .filter(|r| r.policy.is_some())
+                .flat_map(|r| {
+                    std::iter::once(r.arn.as_str()).chain(r.aliases.iter().map(String::as_str))
+                })
+                .collect(),
+        };
+        ix.add_iam_nodes();
+        ix.add_named_nodes();
+        ix.index_trust();
+        for (i, r) in inv.resources.iter().enumerate() {
+            if let Some(node) = r.runs_as.as_deref().and_then(|a| ix.role_by_arn(a)) {
+                ix.runs_as.push((i, node));
+            }
+        }
+        ix
+    }
+
+    fn push(&mut self, node: Node) -> usize {
+        let i = self.nodes.len();
+        self.by_arn.insert(node.arn.clone(), i);
+        self.nodes.push(node);
+        self.allows.push(Vec::new());
+        self.holds.push(Vec::new());
+        i
+    }
+
+    /// Roles, users and groups, with their identity Allow statements and held policies.
+    fn add_iam_nodes(&mut self) {
+        let inv = self.inv;
+        let managed: FastMap<&str, &NamedPolicy> = inv
+            .managed_policies
+            .iter()
+            .map(|m| (m.arn.as_str(), &m.policy))
+            .collect();
+        for (i, r) in inv.roles.iter().enumerate() {
+            let n = self.push(Node {
+                arn: r.arn.clone(),
+                kind: NodeKind::Role,
+                account: Some(r.account.clone()),
+                principal: Principal::parse(&r.arn).ok(),
+                item: Some(i),
+            });
+            self.role_node.push(n);
+            self.gather(n, &r.inline_policies, &r.managed_policy_arns, &managed);
+        }
+        for (i, u) in inv.users.iter().enumerate() {
+            let n = self.push(Node {
+                arn: u.arn.clone(),
+                kind: NodeKind::User,
+                account: Some(u.account.clone()),
+                principal: Principal::parse(&u.arn).ok(),
+                item: Some(i),
+            });
+            self.user_node.push(n);
+            self.gather(n, &u.inline_policies, &u.managed_policy_arns, &managed);
+            for g in inv.groups.iter().filter(|g| u.groups.contains(&g.name)) {
+                self.gather(n, &g.inline_policies, &g.managed_policy_arns, &managed);
+            }
+        }
+        for (i, g) in inv.groups.iter().enumerate() {
+            let n = self.push(Node {
+                arn: g.arn.clone(),
+                kind: NodeKind::Group,
+                account: Arn::parse(&g.arn).map(|a| a.account.to_string()),
+                principal: None,
+                item: Some(i),
+            });
+            self.group_node.push(n);
+        }
+    }
+
+    /// Add the Allow statements of `inline` and `attached` policies to node `n`.
+    fn gather(
+        &mut self,
+        n: usize,
+        inline: &[NamedPolicy],
+        attached: &[String],
+        managed: &FastMap<&str, &NamedPolicy>,
+    ) {
+        let docs = inline.iter().chain(
+            attached
+                .iter()
+                .filter_map(|a| managed.get(a.as_str()).copied()),
+        );
+        let statements = docs.flat_map(|p| p.document.statements.iter());
+        let allows: Vec<Arc<Statement>> = statements
+            .filter(|s| s.effect == Effect::Allow)
+            .cloned()
+            .collect();
+        if let Some(list) = self.allows.get_mut(n) {
+            list.extend(allows);
+        }
+        let customer = attached.iter().filter(|a| !a.contains(":iam::aws:policy/"));
+        if let Some(list) = self.holds.get_mut(n) {
+            list.extend(customer.cloned());
+        }
+    }
+
+    /// Service principals and foreign accounts that trust and resource policies name, and
+    /// the anonymous caller.
+    fn add_named_nodes(&mut self) {
+        let inv = self.inv;
+        let ours: BTreeSet<&str> = inv
+            .roles
+            .iter()
+            .map(|r| r.account.as_str())
+            .chain(inv.users.iter().map(|u| u.account.as_str()))
+            .collect();
+        let mut services = BTreeSet::new();
+        let mut accounts = BTreeSet::new();
+        let policies = inv
+            .roles
+            .iter()
+            .filter_map(|r| r.trust_policy.as_ref())
+            .chain(inv.resources.iter().filter_map(|r| r.policy.as_ref()));
+        for p in policies {
+            for st in p
+                .document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+            {
+                let Some(PrincipalClause::Principal(ps)) = &st.principal else {
+                    continue;
+                };
+                for e in &ps.entries {
+                    match e {
+                        PrincipalEntry::Service(s) => {
+                            services.insert(s.to_ascii_lowercase());
+                        }
+                        PrincipalEntry::Account { account, .. }
+                            if !ours.contains(account.as_str()) =>
+                        {
+                            accounts.insert(account.clone());
+                        }
+                        PrincipalEntry::Arn(a) => {
+                            if let Some(x) = Arn::parse(a).filter(|x| !ours.contains(x.account)) {
+                                accounts.insert(x.account.to_string());
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        for s in services {
+            self.push(Node {
+                principal: Some(Principal::Service(s.clone())),
+                arn: s,
+                kind: NodeKind::Service,
+                account: None,
+                item: None,
+            });
+        }
+        for a in accounts {
+            self.push(Node {
+                arn: format!("arn:aws:iam::{a}:root"),
+                principal: Principal::parse(&a).ok(),
+                account: Some(a),
+                kind: NodeKind::Account,
+                item: None,
+            });
+        }
+        self.push(Node {
+            arn: "anonymous".into(),
+            kind: NodeKind::Anonymous,
+            account: None,
+            principal: Some(Principal::Anonymous),
+            item: None,
+        });
+    }
+
+    /// Who each role's trust policy names.
+    fn index_trust(&mut self) {
+        for (r, role) in self.inv.roles.iter().enumerate() {
+            let Some(trust) = &role.trust_policy else {
+                continue;
+            };
+            let mut anyone = false;
+            for st in trust
+                .document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+            {
+                let ps = match &st.principal {
+                    Some(PrincipalClause::Principal(ps)) => ps,
+                    _ => {
+                        anyone = true;
+                        continue;
+                    }
+                };
+                anyone |= ps.any;
+                for e in &ps.entries {
+                    let key = match e {
+                        PrincipalEntry::AnyAws => {
+                            anyone = true;
+                            continue;
+                        }
+                        PrincipalEntry::Service(s) => {
+                            let list = self.trust.by_service.entry(s.to_ascii_lowercase());
+                            push_unique(list.or_default(), r);
+                            continue;
+                        }
+                        PrincipalEntry::Account { account, .. } => account.clone(),
+                        PrincipalEntry::Arn(a) => a.clone(),
+                        _ => continue,
+                    };
+                    push_unique(self.trust.by_name.entry(key).or_default(), r);
+                }
+            }
+            if anyone {
+                self.trust.anyone.push(r);
+            }
+        }
+    }
+
+    /// The role node whose ARN (or account and name) is `arn`.
+    pub fn role_by_arn(&self, arn: &str) -> Option<usize> {
+        if let Some(n) = self.by_arn.get(arn) {
+            return Some(*n);
+        }
+        let a = Arn::parse(arn)?;
+        let name = a.resource.strip_prefix("role/")?.rsplit('/').next()?;
+        self.inv
+            .roles
+            .iter()
+            .position(|r| r.account == a.account && r.name.eq_ignore_ascii_case(name))
+            .and_then(|i| self.role_node.get(i).copied())
+    }
+
+    /// The roles whose trust policy could let node `n` in (it names the node, its role, its
+    /// account, or everyone); the engine decides the rest.
+    pub fn trusting(&self, n: usize) -> BTreeSet<usize> {
+        let mut out: BTreeSet<usize> = self.trust.anyone.iter().copied().collect();
+        let Some(node) = self.nodes.get(n) else {
+            return out;
+        };
+        let mut names = vec![node.arn.clone()];
+        if let Some(a) = &node.account {
+            names.push(a.clone());
+            names.push(format!("arn:aws:iam::{a}:root"));
+        }
+        if node.kind == NodeKind::Service {
+            out.extend(self.trust.by_service.get(&node.arn).into_iter().flatten());
+        }
+        for name in names {
+            out.extend(self.trust.by_name.get(&name).into_iter().flatten());
+        }
+        out
+    }
+
+    /// Whether a resource-based policy could decide a request on `arn`: a role's trust policy
+    /// for `sts:` actions, else the policy of a resource of the inventory.
+    pub fn has_policy(&self, arn: &str, sts: bool) -> bool {
+        if sts {
+            self.role_by_arn(arn).is_some()
+        } else {
+            self.with_policy.contains(arn)
+        }
+    }
+
+    /// The node's partition (`aws` when it names none).
+    pub fn partition(&self, n: usize) -> &str {
+        self.nodes
+            .get(n)
+            .and_then(|x| Arn::parse(&x.arn))
+            .map_or("aws", |a| a.partition)
+    }
+}
+
+fn push_unique(list: &mut Vec<usize>, r: usize) {
+    if !list.contains(&r) {
+        list.push(r);
+    }
+}
+
+/// The region of the first regional resource ARN in the inventory, else `us-east-1`.
+fn default_region(inv: &Inventory) -> String {
+    inv.resources
+        .iter()
+        .filter_map(|r| Arn::parse(&r.arn))
+        .map(|a| a.region)
+        .find(|r| !r.is_empty())
+        .unwrap_or("us-east-1")
+        .to_string()
+}

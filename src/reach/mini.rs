@@ -1,0 +1,177 @@
+//! Engines for what-if questions, built from a small slice of the inventory: the attacker with
+//! a target role whose trust policy it rewrote, a member of a group it could join, the
+//! attacker with another version of a policy it holds, a principal that granted itself
+//! everything. Each is the real engine over a changed inventory, so SCPs, boundaries and
+//! session rules still apply. Also the admin probe.
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use super::index::{Index, NodeKind};
+use crate::engine::Engine;
+use crate::inventory::{Inventory, NamedPolicy, Role, User};
+use crate::policy::{parse_document, Document, PolicyKind};
+use crate::request::{Principal, Request};
+
+/// A made-up action that only `Action: "*"` (or a `NotAction` not naming it) allows.
+const ANY_ACTION: &str = "iamsim-reach:AnyAction";
+
+/// The requests, all on `*`, a principal allowed "every action on every resource" must be
+/// allowed: the made-up action and a sample of real ones across services.
+const PROBES: &[&str] = &[
+    ANY_ACTION,
+    "iam:PutRolePolicy",
+    "iam:CreateAccessKey",
+    "s3:GetObject",
+    "kms:Decrypt",
+    "ec2:RunInstances",
+    "lambda:InvokeFunction",
+];
+
+/// Whether `p` is allowed every probe on `*` (AdministratorAccess or equivalent, after
+/// boundaries and SCPs).
+pub(super) fn allowed_everything(engine: &Engine, p: &Principal) -> bool {
+    PROBES.iter().all(|a| {
+        engine
+            .evaluate(&Request::new(p.clone(), *a, "*"))
+            .decision
+            .is_allowed()
+    })
+}
+
+/// A policy document from JSON the analysis writes (always valid).
+fn document(value: &serde_json::Value, kind: PolicyKind) -> Option<Document> {
+    parse_document(value, "iamsim-reach", kind).ok()
+}
+
+/// An inventory of `roles` and `users` with the groups, managed policies and organization they
+/// need from `inv`.
+fn slice(inv: &Inventory, roles: Vec<Role>, users: Vec<User>) -> Inventory {
+    let groups: Vec<_> = inv
+        .groups
+        .iter()
+        .filter(|g| users.iter().any(|u| u.groups.contains(&g.name)))
+        .cloned()
+        .collect();
+    let mut wanted: BTreeSet<&str> = BTreeSet::new();
+    for r in &roles {
+        wanted.extend(r.managed_policy_arns.iter().map(String::as_str));
+        wanted.extend(r.permissions_boundary_arn.as_deref());
+    }
+    for u in &users {
+        wanted.extend(u.managed_policy_arns.iter().map(String::as_str));
+        wanted.extend(u.permissions_boundary_arn.as_deref());
+    }
+    for g in &groups {
+        wanted.extend(g.managed_policy_arns.iter().map(String::as_str));
+    }
+    let managed_policies = inv
+        .managed_policies
+        .iter()
+        .filter(|m| wanted.contains(m.arn.as_str()))
+        .cloned()
+        .collect();
+    Inventory {
+        roles,
+        users,
+        groups,
+        managed_policies,
+        resources: Vec::new(),
+        endpoints: inv.endpoints.clone(),
+        ownership: inv.ownership.clone(),
+        organization: inv.organization.clone(),
+    }
+}
+
+/// The attacker node `x` as inventory items: (roles, users).
+fn attacker(ix: &Index<'_>, x: usize) -> Option<(Vec<Role>, Vec<User>)> {
+    let node = ix.nodes.get(x)?;
+    let item = node.item?;
+    match node.kind {
+        NodeKind::Role => Some((vec![ix.inv.roles.get(item)?.clone()], Vec::new())),
+        NodeKind::User => Some((Vec::new(), vec![ix.inv.users.get(item)?.clone()])),
+        _ => None,
+    }
+}
+
+/// The attacker `x` and the role `role` (index in the inventory) whose trust policy now lets
+/// `x` assume it (`iam:UpdateAssumeRolePolicy`).
+pub(super) fn trust_rewritten(ix: &Index<'_>, x: usize, role: usize) -> Option<Engine> {
+    let (mut roles, users) = attacker(ix, x)?;
+    let mut target = ix.inv.roles.get(role)?.clone();
+    let arn = &ix.nodes.get(x)?.arn;
+    if roles.iter().any(|r| r.arn == target.arn) {
+        return None;
+    }
+    let trust = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": arn}, "Action": "sts:AssumeRole"}]});
+    target.trust_policy = Some(NamedPolicy {
+        name: format!("{}/trust (rewritten)", target.name),
+        document: document(&trust, PolicyKind::Trust)?,
+    });
+    roles.push(target);
+    Engine::new(&slice(ix.inv, roles, users)).ok()
+}
+
+/// A made-up member of group `group` (index in the inventory) and the engine it is in.
+pub(super) fn group_member(ix: &Index<'_>, group: usize) -> Option<(Engine, Principal)> {
+    let g = ix.inv.groups.get(group)?;
+    let account = crate::pattern::Arn::parse(&g.arn)?.account.to_string();
+    let arn = format!("arn:aws:iam::{account}:user/iamsim-reach-member");
+    let user = User {
+        arn: arn.clone(),
+        name: "iamsim-reach-member".into(),
+        account,
+        inline_policies: Vec::new(),
+        managed_policy_arns: Vec::new(),
+        groups: vec![g.name.clone()],
+        permissions_boundary_arn: None,
+        tags: Default::default(),
+        login_profile: false,
+        access_keys: Vec::new(),
+        source: "iamsim-reach".into(),
+    };
+    let engine = Engine::new(&slice(ix.inv, Vec::new(), vec![user])).ok()?;
+    Some((engine, Principal::parse(&arn).ok()?))
+}
+
+/// The attacker `x` with managed policy `arn`'s document replaced by `version`.
+pub(super) fn with_version(
+    ix: &Index<'_>,
+    x: usize,
+    arn: &str,
+    version: &NamedPolicy,
+) -> Option<Engine> {
+    let (roles, users) = attacker(ix, x)?;
+    let mut inv = slice(ix.inv, roles, users);
+    let policy = inv.managed_policies.iter_mut().find(|m| m.arn == arn)?;
+    policy.policy = version.clone();
+    Engine::new(&inv).ok()
+}
+
+/// The whole inventory with node `x` granted everything by an extra inline policy: what `x`
+/// can do once it has rewritten its own permissions (its boundary and SCPs still apply).
+pub(super) fn elevated(ix: &Index<'_>, x: usize) -> Option<Engine> {
+    let node = ix.nodes.get(x)?;
+    let item = node.item?;
+    let all = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let policy = NamedPolicy {
+        name: "iamsim-reach/granted-to-itself".into(),
+        document: document(&all, PolicyKind::Identity)?,
+    };
+    let mut inv = ix.inv.clone();
+    match node.kind {
+        NodeKind::Role => inv.roles.get_mut(item)?.inline_policies.push(policy),
+        NodeKind::User => inv.users.get_mut(item)?.inline_policies.push(policy),
+        _ => return None,
+    }
+    Engine::new(&inv).ok()
+}
+
+/// The engines of principals that granted themselves everything, built when first needed.
+#[derive(Debug, Default)]
+pub(super) struct Elevated(
+    pub std::sync::Mutex<crate::hash::FastMap<usize, Option<std::sync::Arc<Engine>>>>,
+);

@@ -1,0 +1,178 @@
+//! Asking the engine one request of a technique: each of its actions, each candidate the
+//! attacker could choose (witness.rs), the first the engine allows wins. Also whether a
+//! service may assume a role it was passed, with the context the service sends.
+
+use serde::Serialize;
+
+use super::index::Index;
+use super::witness::{candidates, Place, CHOSEN};
+use crate::engine::{Engine, StatementId};
+use crate::pattern::Arn;
+use crate::request::{Principal, Request};
+
+/// A request of a path, as the engine allowed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProvedRequest {
+    /// The action
+    pub action: String,
+    /// The resource ARN (or `*`)
+    pub resource: String,
+    /// The context keys given (the technique's and the attacker's choices)
+    #[serde(skip)]
+    pub context: Vec<(String, String)>,
+    /// The statements that allowed it (`policy/Sid`, or `policy#index` without a Sid)
+    pub decided_by: Vec<String>,
+}
+
+/// A statement as scenario files' `because` names it.
+pub(super) fn statement_ref(s: &StatementId) -> String {
+    match &s.sid {
+        Some(sid) => format!("{}/{sid}", s.policy),
+        None => format!("{}#{}", s.policy, s.index),
+    }
+}
+
+/// The first way node `x` is allowed any of `actions` at `place`, `fixed` being the context
+/// the technique sets, decided by `engine`. `req` holds the attacker as principal (reused
+/// across calls); without `detail` the answer's fields are left empty (only its presence
+/// counts).
+#[allow(clippy::too_many_arguments, reason = "one request's coordinates")]
+pub(super) fn prove(
+    ix: &Index<'_>,
+    engine: &Engine,
+    x: usize,
+    req: &mut Request,
+    actions: &[String],
+    place: &Place<'_>,
+    fixed: &[(String, String)],
+    detail: bool,
+) -> Option<ProvedRequest> {
+    // The plain requests first (the technique's context, the default name): most answers.
+    let fixed_one = [match place {
+        Place::Fixed(arn) => *arn,
+        _ => "",
+    }];
+    let existing: Vec<&str> = match place {
+        Place::Existing(arns) => arns.iter().map(String::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let plain: &[&str] = match place {
+        Place::Fixed(_) => &fixed_one,
+        Place::Existing(_) => &existing,
+        Place::New(_) => &[],
+    };
+    for action in actions {
+        for resource in plain {
+            let found = ask(engine, req, action, resource, fixed, &[], detail);
+            if found.is_some() {
+                return found;
+            }
+        }
+        let lower = action.to_ascii_lowercase();
+        for c in candidates(ix, x, &lower, place, fixed) {
+            if c.context.is_empty() && plain.contains(&c.resource.as_str()) {
+                continue;
+            }
+            let found = ask(engine, req, action, &c.resource, fixed, &c.context, detail);
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    None
+}
+
+/// Ask `engine` one request, reusing `req`'s principal.
+fn ask(
+    engine: &Engine,
+    req: &mut Request,
+    action: &str,
+    resource: &str,
+    fixed: &[(String, String)],
+    chosen: &[(String, String, bool)],
+    detail: bool,
+) -> Option<ProvedRequest> {
+    action.clone_into(&mut req.action);
+    resource.clone_into(&mut req.resource);
+    if !req.context.is_empty() {
+        req.context = crate::request::Context::new();
+    }
+    for (k, v) in fixed {
+        req.context.insert(k, v.as_str());
+    }
+    for (k, v, list) in chosen {
+        if *list {
+            req.context.insert_list(k, [v.as_str()]);
+        } else {
+            req.context.insert(k, v.as_str());
+        }
+    }
+    let ev = engine.evaluate(req);
+    if !ev.decision.is_allowed() {
+        return None;
+    }
+    if !detail {
+        return Some(ProvedRequest {
+            action: String::new(),
+            resource: String::new(),
+            context: Vec::new(),
+            decided_by: Vec::new(),
+        });
+    }
+    let mut context = fixed.to_vec();
+    context.extend(chosen.iter().map(|(k, v, _)| (k.clone(), v.clone())));
+    Some(ProvedRequest {
+        action: action.to_string(),
+        resource: resource.to_string(),
+        context,
+        decided_by: ev.deciding.iter().map(statement_ref).collect(),
+    })
+}
+
+/// The ARN the service names as `aws:SourceArn` when it assumes a role for the attacker's
+/// resource: the first of `resources` in the service's namespace, else a made-up one there.
+pub(super) fn source_arn<'r>(
+    service: &str,
+    mut resources: impl Iterator<Item = &'r str>,
+    partition: &str,
+    region: &str,
+    account: &str,
+) -> String {
+    let label = service
+        .strip_suffix(".amazonaws.com")
+        .unwrap_or(service)
+        .rsplit('.')
+        .next()
+        .unwrap_or(service);
+    resources
+        .find(|r| Arn::parse(r).is_some_and(|a| a.service == label))
+        .map_or_else(
+            || format!("arn:{partition}:{label}:{region}:{account}:{CHOSEN}"),
+            str::to_string,
+        )
+}
+
+/// Whether `service` may assume role node `role` for a resource of `account` (the attacker's),
+/// sending `aws:SourceAccount` and `aws:SourceArn` as services do for their own resources
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>). Returns the
+/// trust statements that allowed it.
+pub(super) fn service_assumes(
+    ix: &Index<'_>,
+    role: usize,
+    service: &str,
+    account: &str,
+    source: &str,
+) -> Option<Vec<String>> {
+    let arn = &ix.nodes.get(role)?.arn;
+    let req = Request::new(
+        Principal::Service(service.to_string()),
+        "sts:AssumeRole",
+        arn.as_str(),
+    )
+    .with_context("aws:SourceAccount", account)
+    .with_context("aws:SourceArn", source);
+    let ev = ix.engine.evaluate(&req);
+    ev.decision
+        .is_allowed()
+        .then(|| ev.deciding.iter().map(statement_ref).collect())
+}

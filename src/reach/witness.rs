@@ -1,0 +1,253 @@
+//! The values an attacker chooses: the name of what it creates and the condition keys of its
+//! own requests (keys.rs). For each request the engine is asked with the technique's own
+//! context first, then once per identity Allow statement of the attacker that covers the
+//! action, with a resource name that statement's `Resource` admits and values that meet its
+//! conditions on keys the attacker controls. Only Allow statements are read, so adding a Deny
+//! never adds a candidate, and adding an Allow only adds candidates.
+
+use std::sync::Arc;
+
+use super::index::Index;
+use super::keys::attacker_controls;
+use crate::pattern::{Dialect, Wildcard};
+use crate::policy::condition::operator::{Comparison, Family};
+use crate::policy::condition::Condition;
+use crate::policy::{ActionClause, ResourceClause, Statement};
+
+/// The name given to whatever the attacker creates or chooses freely.
+pub(super) const CHOSEN: &str = "iamsim-reach";
+
+/// Where a request is made, before the attacker's choices.
+#[derive(Debug, Clone)]
+pub(super) enum Place<'t> {
+    /// A known ARN (or `*`)
+    Fixed(&'t str),
+    /// A resource the attacker creates, from an ARN template
+    New(&'t str),
+    /// One of these existing resources
+    Existing(&'t [String]),
+}
+
+/// One way to make a request: the resource and the context keys added to the technique's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Candidate {
+    pub resource: String,
+    pub context: Vec<(String, String, bool)>,
+}
+
+/// Whether `st` can allow `action` (lowercase) at all.
+pub(super) fn covers(st: &Statement, action: &str) -> bool {
+    match &st.action {
+        ActionClause::Action(ps) => ps.iter().any(|p| p.matcher.is_match(action)),
+        ActionClause::NotAction(ps) => !ps.iter().any(|p| p.matcher.is_match(action)),
+    }
+}
+
+/// `template` with `${Partition}`, `${Region}`, `${Account}` filled and every other `${...}`
+/// (a name the attacker or AWS chooses) as [`CHOSEN`].
+pub(super) fn fill(template: &str, partition: &str, region: &str, account: &str) -> String {
+    let filled = template
+        .replace("${Partition}", partition)
+        .replace("${Region}", region)
+        .replace("${Account}", account);
+    let mut out = String::with_capacity(filled.len());
+    let mut rest = filled.as_str();
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let after = rest.get(start..).unwrap_or("");
+        match after.find('}') {
+            Some(end) => {
+                out.push_str(CHOSEN);
+                rest = after.get(end + 1..).unwrap_or("");
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The shape of ARNs a template stands for: each `${...}` as `*`.
+pub(super) fn shape(
+    template: &str,
+    partition: &str,
+    region: &str,
+    account: &str,
+) -> Option<Wildcard> {
+    let filled = template
+        .replace("${Partition}", partition)
+        .replace("${Region}", region)
+        .replace("${Account}", account);
+    let mut pattern = String::new();
+    let mut rest = filled.as_str();
+    while let Some(start) = rest.find("${") {
+        pattern.push_str(rest.get(..start).unwrap_or(""));
+        pattern.push('*');
+        let after = rest.get(start..).unwrap_or("");
+        rest = after
+            .find('}')
+            .and_then(|e| after.get(e + 1..))
+            .unwrap_or("");
+    }
+    pattern.push_str(rest);
+    Wildcard::new(&pattern, Dialect::Resource).ok()
+}
+
+/// A concrete ARN a resource pattern admits: wildcards in the partition, region and account as
+/// the attacker's own, elsewhere as [`CHOSEN`]; `None` for patterns with policy variables.
+fn instance(pattern: &str, partition: &str, region: &str, account: &str) -> Option<String> {
+    if pattern.contains("${") || !pattern.starts_with("arn:") {
+        return None;
+    }
+    let mut parts: Vec<String> = pattern.splitn(6, ':').map(str::to_string).collect();
+    let defaults = [None, Some(partition), None, Some(region), Some(account)];
+    for (part, default) in parts.iter_mut().zip(defaults) {
+        if let Some(d) = default.filter(|_| part.contains(['*', '?'])) {
+            *part = d.to_string();
+        }
+    }
+    let joined = parts.join(":");
+    Some(joined.replace('*', CHOSEN).replace('?', "x"))
+}
+
+/// A value that meets `c` (`None`: leave the key absent), with whether it is a list.
+fn meeting(c: &Condition) -> Option<(String, bool)> {
+    let op = c.operator;
+    let list = op.qualifier.is_some();
+    let first = c.raw.first()?;
+    if op.base.family() == Family::Null {
+        return (first == "false").then(|| (CHOSEN.to_string(), list));
+    }
+    if op.base.is_negated() {
+        return Some(("iamsim-reach-unlisted".to_string(), list));
+    }
+    if first.contains("${") {
+        return None;
+    }
+    let value = match (op.base.family(), op.base.comparison()) {
+        (Family::Numeric, Comparison::LessThan) => {
+            let n: f64 = first.parse().ok()?;
+            format!("{}", n - 1.0)
+        }
+        (Family::Numeric, Comparison::GreaterThan) => {
+            let n: f64 = first.parse().ok()?;
+            format!("{}", n + 1.0)
+        }
+        (Family::Date, Comparison::LessThan) => "1970-01-01T00:00:00Z".to_string(),
+        (Family::Date, Comparison::GreaterThan) => "2999-01-01T00:00:00Z".to_string(),
+        (Family::Ip, _) => first.split('/').next().unwrap_or(first).to_string(),
+        _ => first.replace('*', "iamsim").replace('?', "x"),
+    };
+    Some((value, list))
+}
+
+/// Context entries (key, value, is-list) meeting `st`'s conditions on keys the attacker
+/// controls, leaving out keys the technique sets (`fixed`).
+fn chosen_context(st: &Statement, fixed: &[(String, String)]) -> Vec<(String, String, bool)> {
+    st.conditions
+        .iter()
+        .filter(|c| attacker_controls(&c.key) && !c.key.contains("${"))
+        .filter(|c| !fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key)))
+        .filter_map(|c| meeting(c).map(|(v, list)| (c.key.clone(), v, list)))
+        .collect()
+}
+
+/// The candidates for node `x` asking `action` (lowercase) at `place`, the technique's own
+/// context being `fixed`: the plain request(s) first, then one per covering Allow statement.
+pub(super) fn candidates(
+    ix: &Index<'_>,
+    x: usize,
+    action: &str,
+    place: &Place<'_>,
+    fixed: &[(String, String)],
+) -> Vec<Candidate> {
+    let partition = ix.partition(x);
+    let account = ix
+        .nodes
+        .get(x)
+        .and_then(|n| n.account.clone())
+        .unwrap_or_default();
+    let region = ix.region.as_str();
+    let plain = |resource: String| Candidate {
+        resource,
+        context: Vec::new(),
+    };
+    let mut out: Vec<Candidate> = match place {
+        Place::Fixed(arn) => vec![plain(arn.to_string())],
+        Place::New(t) => vec![plain(fill(t, partition, region, &account))],
+        Place::Existing(arns) => arns.iter().cloned().map(plain).collect(),
+    };
+    let statements: Vec<&Arc<Statement>> = ix
+        .allows
+        .get(x)
+        .map(|s| s.iter().filter(|st| covers(st, action)).collect())
+        .unwrap_or_default();
+    let new_shape = match place {
+        Place::New(t) => shape(t, partition, region, &account),
+        _ => None,
+    };
+    for st in statements {
+        let context = chosen_context(st, fixed);
+        let mut resources: Vec<String> = match place {
+            Place::Fixed(arn) => vec![arn.to_string()],
+            Place::Existing(arns) => arns.to_vec(),
+            Place::New(t) => vec![fill(t, partition, region, &account)],
+        };
+        if let (Some(shape), Some(ResourceClause::Resource(ps))) = (&new_shape, &st.resource) {
+            let named = ps
+                .iter()
+                .filter_map(|p| instance(&p.raw, partition, region, &account))
+                .filter(|arn| shape.is_match(arn));
+            resources = named.chain(resources).collect();
+        }
+        for resource in resources {
+            let c = Candidate {
+                resource,
+                context: context.clone(),
+            };
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_and_shape() {
+        let t = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let arn = fill(t, "aws", "us-east-1", "111122223333");
+        assert_eq!(
+            arn,
+            "arn:aws:lambda:us-east-1:111122223333:function:iamsim-reach"
+        );
+        let s = shape(t, "aws", "us-east-1", "111122223333").unwrap();
+        assert!(s.is_match("arn:aws:lambda:us-east-1:111122223333:function:anything"));
+        assert!(!s.is_match("arn:aws:lambda:us-east-1:444455556666:function:anything"));
+    }
+
+    #[test]
+    fn patterns_become_arns_in_the_attackers_account() {
+        assert_eq!(
+            instance(
+                "arn:aws:lambda:*:*:function:team-*",
+                "aws",
+                "eu-west-1",
+                "111122223333"
+            )
+            .as_deref(),
+            Some("arn:aws:lambda:eu-west-1:111122223333:function:team-iamsim-reach")
+        );
+        assert_eq!(
+            instance("arn:aws:iam::*:user/${aws:username}", "aws", "r", "1"),
+            None
+        );
+    }
+}
