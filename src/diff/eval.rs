@@ -13,8 +13,8 @@ use super::space::RequestSpace;
 use crate::condition::Condition;
 use crate::policy::Effect;
 use crate::prove::keys::{dimension, Dimension, KeyValue};
-use crate::prove::Limits;
 use crate::prove::matching::{action_matches, resource_may_match};
+use crate::prove::Limits;
 
 /// The most contexts one request is tried under; past it, each key is varied alone around a
 /// base context, and the diff reports the gap (docs/diff.md).
@@ -80,9 +80,8 @@ pub(crate) fn contexts(
     let base = Request::new(principal.clone(), action, resource);
     let fixed = sides[0].engine.derived_keys(&base);
     let refused = |k: &str| {
-        (!crate::engine::is_derived_key(k)).then(|| {
-            format!("a policy variable reads the request's `{k}` in a condition value")
-        })
+        (!crate::engine::is_derived_key(k))
+            .then(|| format!("a policy variable reads the request's `{k}` in a condition value"))
     };
     let limits = Limits::default();
     let mut dims: Vec<Dimension> = Vec::new();
@@ -177,7 +176,11 @@ fn condition_readers<'s>(
                     let entry = keys
                         .entry(c.key_lower().to_string())
                         .or_insert_with(|| (c.key.clone(), Vec::new()));
-                    if !entry.1.iter().any(|(x, e)| std::ptr::eq(*x, c) && *e == st.effect) {
+                    if !entry
+                        .1
+                        .iter()
+                        .any(|(x, e)| std::ptr::eq(*x, c) && *e == st.effect)
+                    {
                         entry.1.push((c, st.effect));
                     }
                 }
@@ -187,7 +190,13 @@ fn condition_readers<'s>(
     keys
 }
 
-fn ask(side: &Side<'_>, principal: &Principal, action: &str, resource: &str, ctx: &Ctx) -> Evaluation {
+fn ask(
+    side: &Side<'_>,
+    principal: &Principal,
+    action: &str,
+    resource: &str,
+    ctx: &Ctx,
+) -> Evaluation {
     let mut req = Request::new(principal.clone(), action, resource);
     let mut c = Context::new();
     for (k, v) in ctx {
@@ -249,7 +258,9 @@ fn ask_item(
         }
         let context = shown(&ctx);
         for m in space.members(item.action) {
-            let Some(member) = space.actions.get(m as usize) else { continue };
+            let Some(member) = space.actions.get(m as usize) else {
+                continue;
+            };
             out.push(Change {
                 direction,
                 principal: p.label.clone(),

@@ -13,17 +13,34 @@ fn counts(diff: &Diff) -> (usize, usize) {
     (diff.gained().count(), diff.lost().count())
 }
 
+/// Summary lines (grants: a principal, actions, resources and the statements behind them)
+/// gained and lost.
+fn grants(diff: &Diff) -> (usize, usize) {
+    let gained = diff
+        .summary
+        .iter()
+        .filter(|l| l.direction == super::Direction::Gained)
+        .count();
+    (gained, diff.summary.len() - gained)
+}
+
+/// `N grants gained, N lost (N requests gained, N lost; N asked, one per class)`.
+fn count_line(diff: &Diff) -> String {
+    let (gained, lost) = counts(diff);
+    let (g, l) = grants(diff);
+    let plural = if g == 1 { "grant" } else { "grants" };
+    format!(
+        "{g} {plural} gained, {l} lost ({gained} requests gained, {lost} lost; {} asked, one per class)",
+        diff.size.requests
+    )
+}
+
 /// One summary line per change group, then a closing count line.
 pub fn write_text(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     for line in &diff.summary {
         writeln!(out, "{line}")?;
     }
-    let (gained, lost) = counts(diff);
-    writeln!(
-        out,
-        "{gained} gained, {lost} lost ({} requests asked)",
-        diff.size.requests
-    )?;
+    writeln!(out, "{}", count_line(diff))?;
     write_gaps(out, diff, "")
 }
 
@@ -48,10 +65,18 @@ struct JsonDiff<'a> {
     schema_version: u32,
     gained: usize,
     lost: usize,
+    grants: JsonGrants,
     size: &'a super::SpaceSize,
     summary: Vec<JsonLine<'a>>,
     changes: &'a [super::Change],
     gaps: &'a [String],
+}
+
+/// Summary lines gained and lost (`gained`/`lost` at the top count requests).
+#[derive(Serialize)]
+struct JsonGrants {
+    gained: usize,
+    lost: usize,
 }
 
 #[derive(Serialize)]
@@ -65,10 +90,12 @@ struct JsonLine<'a> {
 /// "gaps": [...]}`.
 pub fn write_json(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     let (gained, lost) = counts(diff);
+    let (g, l) = grants(diff);
     let doc = JsonDiff {
         schema_version: SCHEMA_VERSION,
         gained,
         lost,
+        grants: JsonGrants { gained: g, lost: l },
         size: &diff.size,
         summary: diff
             .summary
@@ -91,8 +118,9 @@ fn cell(text: &str) -> String {
 
 /// A pull-request comment: a heading with the counts and one table row per summary line.
 pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
-    let (gained, lost) = counts(diff);
-    writeln!(out, "### iamsim diff: {gained} gained, {lost} lost\n")?;
+    let (g, l) = grants(diff);
+    let plural = if g == 1 { "grant" } else { "grants" };
+    writeln!(out, "### iamsim diff: {g} {plural} gained, {l} lost\n")?;
     if diff.summary.is_empty() {
         writeln!(
             out,
@@ -111,11 +139,11 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             super::Direction::Gained => "➕ gained",
             super::Direction::Lost => "➖ lost",
         };
-        let ctx: Vec<String> = l
-            .context
-            .iter()
-            .map(|(k, v)| format!("`{k}={v}`"))
-            .collect();
+        let when = if l.context.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", cell(&l.when()))
+        };
         let code = |v: &[String]| {
             v.iter()
                 .map(|s| format!("`{}`", cell(s)))
@@ -128,10 +156,10 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             cell(&l.principal),
             code(&l.actions),
             code(&l.resources),
-            ctx.join(", "),
+            when,
             cell(&l.statements.join("; "))
         )?;
     }
-    writeln!(out, "\n{} requests asked.", diff.size.requests)?;
+    writeln!(out, "\n{}.", count_line(diff))?;
     write_gaps(out, diff, "\n")
 }

@@ -165,7 +165,11 @@ impl Gather {
         for p in all_policies(inv) {
             let grant = grants.iter().any(|g| std::ptr::eq(*g, p));
             for st in &p.document.statements {
-                self.statement(st, &facts, grant && st.effect == crate::policy::Effect::Allow);
+                self.statement(
+                    st,
+                    &facts,
+                    grant && st.effect == crate::policy::Effect::Allow,
+                );
             }
         }
     }
@@ -392,7 +396,11 @@ fn grant_policies(inv: &Inventory) -> Vec<&crate::inventory::NamedPolicy> {
         .roles
         .iter()
         .filter_map(|r| r.permissions_boundary_arn.as_deref())
-        .chain(inv.users.iter().filter_map(|u| u.permissions_boundary_arn.as_deref()))
+        .chain(
+            inv.users
+                .iter()
+                .filter_map(|u| u.permissions_boundary_arn.as_deref()),
+        )
         .filter(|b| !attached.contains(b))
         .collect();
     for r in &inv.roles {
@@ -553,10 +561,19 @@ mod tests {
         let range = space.with_prefix(
             "arn:aws:logs:us-east-1:111122223333:log-group:/aws/bedrock-agentcore/acme-dev-research",
         );
-        let arns: Vec<&str> = space.resources[range].iter().map(|r| r.arn.as_str()).collect();
+        let arns: Vec<&str> = space.resources[range]
+            .iter()
+            .map(|r| r.arn.as_str())
+            .collect();
         // research's pattern alone, and research-v2's inside it.
-        assert!(arns.iter().any(|a| a.ends_with("/acme-dev-research")), "{arns:?}");
-        assert!(arns.iter().any(|a| a.ends_with("/acme-dev-research-v2")), "{arns:?}");
+        assert!(
+            arns.iter().any(|a| a.ends_with("/acme-dev-research")),
+            "{arns:?}"
+        );
+        assert!(
+            arns.iter().any(|a| a.ends_with("/acme-dev-research-v2")),
+            "{arns:?}"
+        );
         assert!(arns.iter().any(|a| a.contains(":log-stream:")), "{arns:?}");
     }
 
@@ -567,14 +584,25 @@ mod tests {
         let reps = (0..space.actions.len())
             .filter(|i| space.is_rep(*i as u32))
             .count();
-        assert!(reps < space.actions.len() / 2, "{reps} of {}", space.actions.len());
-        let pull = space.actions.iter().position(|a| a == "ecr:BatchGetImage").unwrap() as u32;
+        assert!(
+            reps < space.actions.len() / 2,
+            "{reps} of {}",
+            space.actions.len()
+        );
+        let pull = space
+            .actions
+            .iter()
+            .position(|a| a == "ecr:BatchGetImage")
+            .unwrap() as u32;
         let rep = space.action_rep[pull as usize];
         let members: Vec<&str> = space
             .members(rep)
             .map(|m| space.actions[m as usize].as_str())
             .collect();
-        assert!(members.contains(&"ecr:GetDownloadUrlForLayer"), "{members:?}");
+        assert!(
+            members.contains(&"ecr:GetDownloadUrlForLayer"),
+            "{members:?}"
+        );
     }
 
     #[test]

@@ -306,7 +306,11 @@ fn index(inv: &Inventory) -> Indexed<'_> {
 /// The probes of an inventory (the engine's tests on resource ARNs besides policy patterns),
 /// each with the ARN it stands for when it names something of the inventory.
 pub(crate) fn inventory_probes(inv: &Inventory) -> Vec<(Option<String>, Glob)> {
-    index(inv).1.into_iter().map(|p| (p.label, p.glob)).collect()
+    index(inv)
+        .1
+        .into_iter()
+        .map(|p| (p.label, p.glob))
+        .collect()
 }
 
 /// Can a probe concern a resource of one of `services`?

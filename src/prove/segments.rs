@@ -14,11 +14,7 @@ fn split(g: &Glob) -> Result<Option<Vec<Glob>>, ()> {
     if g.is_universal() {
         return Ok(Some(
             (0..6)
-                .map(|i| {
-                    Glob::new(vec![Tok::Star {
-                        colon: i == 5,
-                    }])
-                })
+                .map(|i| Glob::new(vec![Tok::Star { colon: i == 5 }]))
                 .collect(),
         ));
     }
@@ -169,12 +165,21 @@ mod tests {
                 super::super::glob::Piece::L(":"),
                 super::super::glob::Piece::Star,
             ]),
-            Glob::format("arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}", false),
-            Glob::format("arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}", true),
+            Glob::format(
+                "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}",
+                false,
+            ),
+            Glob::format(
+                "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}",
+                true,
+            ),
             Glob::pattern("arn:aws:ecr:us-east-1:1:repository/a*", Dialect::Resource),
             Glob::pattern("*", Dialect::Resource),
             Glob::literal("*"),
-            Glob::seq(&[super::super::glob::Piece::L("arn:aws:"), super::super::glob::Piece::Star]),
+            Glob::seq(&[
+                super::super::glob::Piece::L("arn:aws:"),
+                super::super::glob::Piece::Star,
+            ]),
         ];
         let refs: Vec<&Glob> = globs.iter().collect();
         let fast = classes_by_segment(&refs, 100_000).unwrap().unwrap();

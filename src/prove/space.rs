@@ -44,7 +44,9 @@ fn formats() -> &'static HashMap<String, Vec<Glob>> {
         for s in Catalog::embedded().services() {
             for t in s.resource_types() {
                 for f in t.arn_formats() {
-                    let Some(service) = f.split(':').nth(2) else { continue };
+                    let Some(service) = f.split(':').nth(2) else {
+                        continue;
+                    };
                     let list = out.entry(service.to_string()).or_default();
                     for q in [false, true] {
                         let g = Glob::format(f, q);
@@ -165,7 +167,9 @@ impl Service<'_, '_> {
                 .take_while(|(q, _)| q.starts_with(p))
                 .map(|(_, j)| *j);
             for j in longer {
-                let Some(v) = self.written.get(j) else { continue };
+                let Some(v) = self.written.get(j) else {
+                    continue;
+                };
                 if j != i && intersects(&w.glob, &v.glob, self.limits.max_states) {
                     if let Some(m) = meets.get_mut(i) {
                         m.push(j);
@@ -184,7 +188,9 @@ impl Service<'_, '_> {
         let mut parent: Vec<usize> = (0..n).collect();
         for (i, m) in meets.iter().enumerate() {
             for &j in m {
-                if !broad.get(i).copied().unwrap_or(false) && !broad.get(j).copied().unwrap_or(false) {
+                if !broad.get(i).copied().unwrap_or(false)
+                    && !broad.get(j).copied().unwrap_or(false)
+                {
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
                     if let Some(slot) = parent.get_mut(a) {
                         *slot = b;
@@ -206,15 +212,20 @@ impl Service<'_, '_> {
             .map(|(w, _)| w)
             .chain(self.everywhere.iter())
             .collect();
-        let fmts: &[Glob] = formats().get(self.service).map(Vec::as_slice).unwrap_or(&[]);
+        let fmts: &[Glob] = formats()
+            .get(self.service)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let probes: Vec<&Glob> = self
             .probes
             .iter()
             .filter(|g| g.segment(2).is_none_or(|s| s == self.service))
             .collect();
         for members in groups.values() {
-            let group: Vec<&Written<'_>> =
-                members.iter().filter_map(|i| self.written.get(*i)).collect();
+            let group: Vec<&Written<'_>> = members
+                .iter()
+                .filter_map(|i| self.written.get(*i))
+                .collect();
             self.group(&group, &broad_globs, fmts, &probes);
         }
         let narrow: Vec<&Written<'_>> = self
@@ -228,10 +239,20 @@ impl Service<'_, '_> {
     }
 
     /// The classes inside one group of intersecting patterns.
-    fn group(&mut self, group: &[&Written<'_>], broad: &[&Written<'_>], fmts: &[Glob], probes: &[&Glob]) {
+    fn group(
+        &mut self,
+        group: &[&Written<'_>],
+        broad: &[&Written<'_>],
+        fmts: &[Glob],
+        probes: &[&Glob],
+    ) {
         let mut globs: Vec<&Glob> = group.iter().map(|w| &w.glob).collect();
         let include: Vec<usize> = (0..globs.len()).collect();
-        let meets = |g: &Glob| group.iter().any(|w| intersects(g, &w.glob, self.limits.max_states));
+        let meets = |g: &Glob| {
+            group
+                .iter()
+                .any(|w| intersects(g, &w.glob, self.limits.max_states))
+        };
         globs.extend(broad.iter().map(|w| &w.glob).filter(|g| meets(g)));
         globs.extend(fmts.iter().filter(|g| meets(g)));
         globs.extend(probes.iter().copied().filter(|g| meets(g)));
@@ -246,7 +267,10 @@ impl Service<'_, '_> {
                         .max_by_key(|w| w.prefix.len())
                         .map(|w| w.text.to_string());
                     let pattern = label.filter(|l| *l != c.rep);
-                    self.out.push(Representative { arn: c.rep, pattern });
+                    self.out.push(Representative {
+                        arn: c.rep,
+                        pattern,
+                    });
                 }
             }
             Err(e) => self.gaps.push(format!(
@@ -258,7 +282,13 @@ impl Service<'_, '_> {
     }
 
     /// The classes of the service's resources that no narrow pattern matches.
-    fn rest(&mut self, narrow: &[&Written<'_>], broad: &[&Written<'_>], fmts: &[Glob], probes: &[&Glob]) {
+    fn rest(
+        &mut self,
+        narrow: &[&Written<'_>],
+        broad: &[&Written<'_>],
+        fmts: &[Glob],
+        probes: &[&Glob],
+    ) {
         let service = Glob::seq(&[
             Piece::L("arn:"),
             Piece::StarNc,
@@ -286,11 +316,20 @@ impl Service<'_, '_> {
                 return;
             }
         };
-        let hits = |r: &str| narrow.iter().any(|w| r.starts_with(&w.prefix) && w.glob.is_match(r));
+        let hits = |r: &str| {
+            narrow
+                .iter()
+                .any(|w| r.starts_with(&w.prefix) && w.glob.is_match(r))
+        };
         for c in found {
             // Another filling of the same class, when the shortest string falls in a narrow
             // pattern: the fresh character replaced by longer runs.
-            let same = |r: &str| globs.iter().zip(&c.member).all(|(g, m)| g.is_match(r) == *m);
+            let same = |r: &str| {
+                globs
+                    .iter()
+                    .zip(&c.member)
+                    .all(|(g, m)| g.is_match(r) == *m)
+            };
             let candidates = std::iter::once(c.rep.clone()).chain(
                 ["iamsim", "iamsim-0", "_iamsim_", "0"]
                     .iter()
