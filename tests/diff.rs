@@ -109,6 +109,48 @@ fn trust_policy_source_arn_widened() {
     ));
 }
 
+// The changes an ad hoc witness could miss, found by the class representatives (#14 item 4).
+
+#[test]
+fn numeric_bound_moved_is_found_between_the_bounds() {
+    let got = case("numeric_moved");
+    assert!(got.contains("gained s3:GetObject"), "{got}");
+    assert!(
+        got.contains("aws:MultiFactorAuthAge NumericLessThan 20 (e.g. 1"),
+        "{got}"
+    );
+}
+
+#[test]
+fn date_bound_moved_is_found_between_the_dates() {
+    let got = case("date_moved");
+    assert!(got.contains("gained s3:GetObject"), "{got}");
+    assert!(
+        got.contains("aws:TokenIssueTime DateLessThan 2024-09-01T00:00:00Z (e.g. 2024-"),
+        "{got}"
+    );
+}
+
+#[test]
+fn wildcard_narrowed_to_several_patterns_loses_the_rest() {
+    let got = case("wildcard_narrowed");
+    assert!(
+        got.contains("lost s3:GetObject on arn:aws:s3:::acme-dev-datasets/*"),
+        "{got}"
+    );
+    assert!(got.contains("\n0 grants gained, 1 lost"), "{got}");
+}
+
+#[test]
+fn for_any_value_set_widened_is_found_with_the_new_value() {
+    let got = case("for_any_value_widened");
+    assert!(got.contains("gained iam:TagRole"), "{got}");
+    assert!(
+        got.contains("ForAnyValue:StringEquals env|team (e.g. "),
+        "{got}"
+    );
+}
+
 #[test]
 fn reverse_diffs_lose_what_forward_diffs_gain() {
     let base = load_dir(&fixture("deny_removed").join("base")).unwrap();
