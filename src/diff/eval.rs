@@ -137,6 +137,10 @@ pub(crate) fn contexts(
     out
 }
 
+/// By lowercased key: the key as written and the conditions reading it, with their statement's
+/// effect.
+type Readers<'s> = IndexMap<String, (String, Vec<(&'s Condition, Effect)>)>;
+
 /// The conditions (with their statement's effect) of every statement that could apply to the
 /// request on either side, by lowercased key; keys the engine derives are left out.
 fn condition_readers<'s>(
@@ -144,9 +148,9 @@ fn condition_readers<'s>(
     principal: &Principal,
     action: &str,
     resource: &str,
-) -> IndexMap<String, (String, Vec<(&'s Condition, Effect)>)> {
+) -> Readers<'s> {
     let lower_action = action.to_ascii_lowercase();
-    let mut keys: IndexMap<String, (String, Vec<(&'s Condition, Effect)>)> = IndexMap::new();
+    let mut keys: Readers<'s> = IndexMap::new();
     for side in sides {
         let mut docs: Vec<&NamedPolicy> = Vec::new();
         if let Principal::Iam(ip) = principal {

@@ -321,7 +321,18 @@ impl Glob {
         matches!(*self.toks, [Tok::Star { colon: true }])
     }
 
-    /// The literal text every match starts with.
+    /// The one string the glob matches, when it is all literal characters.
+    pub(crate) fn as_literal(&self) -> Option<String> {
+        self.toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The literal characters before the first wildcard or case-folded character.
     pub(crate) fn literal_prefix(&self) -> String {
         self.toks
             .iter()

@@ -134,6 +134,59 @@ pub(crate) fn representatives(
     (out, gaps)
 }
 
+/// The classes inside one group of intersecting patterns; a gap when the split passes its
+/// budget. A group of one literal ARN is one class, itself.
+fn group_classes(
+    group: &[&Written<'_>],
+    broad: &[&Written<'_>],
+    fmts: &[Glob],
+    probes: &[&Glob],
+    limits: &Limits,
+) -> Result<Vec<Representative>, String> {
+    if let [only] = group {
+        if let Some(text) = only.glob.as_literal() {
+            return Ok(vec![Representative {
+                arn: text,
+                pattern: None,
+            }]);
+        }
+    }
+    let mut globs: Vec<&Glob> = group.iter().map(|w| &w.glob).collect();
+    let include: Vec<usize> = (0..globs.len()).collect();
+    let meets = |g: &Glob| {
+        group
+            .iter()
+            .any(|w| intersects(g, &w.glob, limits.max_states))
+    };
+    globs.extend(broad.iter().map(|w| &w.glob).filter(|g| meets(g)));
+    globs.extend(fmts.iter().filter(|g| meets(g)));
+    globs.extend(probes.iter().copied().filter(|g| meets(g)));
+    match classes(&globs, &include, &[], limits.max_states) {
+        Ok(found) => Ok(found
+            .into_iter()
+            .map(|c| {
+                let label = group
+                    .iter()
+                    .zip(&c.member)
+                    .filter(|(_, m)| **m)
+                    .map(|(w, _)| w)
+                    .max_by_key(|w| w.prefix.len())
+                    .map(|w| w.text.to_string());
+                let pattern = label.filter(|l| *l != c.rep);
+                Representative {
+                    arn: c.rep,
+                    pattern,
+                }
+            })
+            .collect()),
+        Err(e) => Err(format!(
+            "the resources of `{}` need more than {} automaton states",
+            group.first().map_or("", |w| w.text),
+            e.0
+        )),
+    }
+}
+
 /// The classes of one ARN service.
 struct Service<'s, 'w> {
     service: &'s str,
@@ -221,12 +274,27 @@ impl Service<'_, '_> {
             .iter()
             .filter(|g| g.segment(2).is_none_or(|s| s == self.service))
             .collect();
-        for members in groups.values() {
-            let group: Vec<&Written<'_>> = members
-                .iter()
-                .filter_map(|i| self.written.get(*i))
-                .collect();
-            self.group(&group, &broad_globs, fmts, &probes);
+        let groups: Vec<Vec<&Written<'_>>> = groups
+            .values()
+            .map(|members| {
+                members
+                    .iter()
+                    .filter_map(|i| self.written.get(*i))
+                    .collect()
+            })
+            .collect();
+        let limits = self.limits;
+        let found = crate::par::par_map(
+            &groups,
+            crate::par::SMALL_ITEMS,
+            |group| group_classes(group, &broad_globs, fmts, &probes, limits),
+            || Err("a thread splitting the resources failed".to_string()),
+        );
+        for f in found {
+            match f {
+                Ok(reps) => self.out.extend(reps),
+                Err(gap) => self.gaps.push(gap),
+            }
         }
         let narrow: Vec<&Written<'_>> = self
             .written
@@ -236,49 +304,6 @@ impl Service<'_, '_> {
             .map(|(w, _)| w)
             .collect();
         self.rest(&narrow, &broad_globs, fmts, &probes);
-    }
-
-    /// The classes inside one group of intersecting patterns.
-    fn group(
-        &mut self,
-        group: &[&Written<'_>],
-        broad: &[&Written<'_>],
-        fmts: &[Glob],
-        probes: &[&Glob],
-    ) {
-        let mut globs: Vec<&Glob> = group.iter().map(|w| &w.glob).collect();
-        let include: Vec<usize> = (0..globs.len()).collect();
-        let meets = |g: &Glob| {
-            group
-                .iter()
-                .any(|w| intersects(g, &w.glob, self.limits.max_states))
-        };
-        globs.extend(broad.iter().map(|w| &w.glob).filter(|g| meets(g)));
-        globs.extend(fmts.iter().filter(|g| meets(g)));
-        globs.extend(probes.iter().copied().filter(|g| meets(g)));
-        match classes(&globs, &include, &[], self.limits.max_states) {
-            Ok(found) => {
-                for c in found {
-                    let label = group
-                        .iter()
-                        .zip(&c.member)
-                        .filter(|(_, m)| **m)
-                        .map(|(w, _)| w)
-                        .max_by_key(|w| w.prefix.len())
-                        .map(|w| w.text.to_string());
-                    let pattern = label.filter(|l| *l != c.rep);
-                    self.out.push(Representative {
-                        arn: c.rep,
-                        pattern,
-                    });
-                }
-            }
-            Err(e) => self.gaps.push(format!(
-                "the resources of `{}` need more than {} automaton states",
-                group.first().map_or("", |w| w.text),
-                e.0
-            )),
-        }
     }
 
     /// The classes of the service's resources that no narrow pattern matches.
