@@ -10,12 +10,15 @@ use crate::request::{Context, Principal, Request};
 use super::plan::Item;
 use super::side::{org_policies, Side};
 use super::space::RequestSpace;
-use super::witness::condition_values;
+use crate::condition::Condition;
+use crate::policy::Effect;
+use crate::prove::keys::{dimension, Dimension, KeyValue};
 use crate::prove::matching::{action_matches, resource_may_match};
+use crate::prove::Limits;
 
 /// The most contexts one request is tried under; past it, each key is varied alone around a
-/// base context (docs/diff.md).
-pub const MAX_CONTEXTS: usize = 64;
+/// base context, and the diff reports the gap (docs/diff.md).
+pub const MAX_CONTEXTS: usize = 4_096;
 
 /// Whether access was gained or lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -48,9 +51,9 @@ pub struct Change {
     pub principal_arn: String,
     /// The action, in AWS's casing
     pub action: String,
-    /// The resource asked about (an ARN of either side, a witness of a pattern, or `*`)
+    /// The resource asked about (an ARN of either side, the representative of a class, or `*`)
     pub resource: String,
-    /// The pattern the resource is a witness of, when it was not written as such
+    /// The pattern whose class the resource represents, when it was not written as such
     pub pattern: Option<String>,
     /// The context keys under which the decisions differ (empty when none were needed)
     pub context: IndexMap<String, String>,
@@ -58,81 +61,96 @@ pub struct Change {
     pub statements: Vec<StatementId>,
 }
 
-/// The contexts to try a request under: the product of each condition key's witness values
-/// (and its absence), over the conditions of every statement that could apply on either side.
+/// One context a request is tried under: each key the conditions read, with its value (keys
+/// tried absent are left out).
+pub(crate) type Ctx = Vec<(String, KeyValue)>;
+
+/// The contexts to try a request under: the product of the classes of every condition key of
+/// every statement that could apply to it on either side (docs/prove.md), each key absent too.
+/// Past [`MAX_CONTEXTS`] combinations (a gap), every key at its first value and each key
+/// varied alone.
 pub(crate) fn contexts(
     sides: [&Side<'_>; 2],
     principal: &Principal,
     action: &str,
     resource: &str,
-) -> Vec<IndexMap<String, String>> {
-    let keys = condition_keys(sides, principal, action, resource);
-    // Each key: absent, or one of its values.
-    let dims: Vec<(String, Vec<Option<String>>)> = keys
-        .into_values()
-        .map(|(k, vs)| {
-            (
-                k,
-                std::iter::once(None)
-                    .chain(vs.into_iter().map(Some))
-                    .collect(),
-            )
-        })
-        .collect();
+    gaps: &mut Vec<String>,
+) -> Vec<Ctx> {
+    let readers = condition_readers(sides, principal, action, resource);
+    let base = Request::new(principal.clone(), action, resource);
+    let fixed = sides[0].engine.derived_keys(&base);
+    let refused = |k: &str| {
+        (!crate::engine::is_derived_key(k))
+            .then(|| format!("a policy variable reads the request's `{k}` in a condition value"))
+    };
+    let limits = Limits::default();
+    let mut dims: Vec<Dimension> = Vec::new();
+    for (key, conds) in readers.values() {
+        match dimension(key, conds, action, &fixed, &refused, &limits) {
+            Ok(d) => dims.push(d),
+            Err(why) => {
+                gaps.push(format!("{action} on {resource}: {why}"));
+                return vec![Vec::new()];
+            }
+        }
+    }
     let total = dims
         .iter()
-        .try_fold(1usize, |acc, (_, vs)| acc.checked_mul(vs.len()))
+        .try_fold(1usize, |acc, d| acc.checked_mul(d.values.len()))
         .unwrap_or(usize::MAX);
-    let mut out: Vec<IndexMap<String, String>> = Vec::new();
+    let mut out: Vec<Ctx> = vec![Vec::new()];
     if total <= MAX_CONTEXTS {
-        out.push(IndexMap::new());
-        for (k, vs) in &dims {
-            let mut next = Vec::with_capacity(out.len() * vs.len());
+        for d in &dims {
+            let mut next = Vec::with_capacity(out.len() * d.values.len());
             for ctx in &out {
-                for v in vs {
+                for v in &d.values {
                     let mut c = ctx.clone();
-                    if let Some(v) = v {
-                        c.insert(k.clone(), v.clone());
+                    if *v != KeyValue::Absent {
+                        c.push((d.key.clone(), v.clone()));
                     }
                     next.push(c);
                 }
             }
             out = next;
         }
-    } else {
-        // Too many: every key at its first value, then each key varied alone.
-        let base: IndexMap<String, String> = dims
-            .iter()
-            .filter_map(|(k, vs)| Some((k.clone(), vs.get(1)?.clone()?)))
-            .collect();
-        out.push(IndexMap::new());
-        out.push(base.clone());
-        for (k, vs) in &dims {
-            for v in vs {
-                let mut c = base.clone();
-                match v {
-                    Some(v) => c.insert(k.clone(), v.clone()),
-                    None => c.shift_remove(k),
-                };
-                if !out.contains(&c) {
-                    out.push(c);
-                }
+        return out;
+    }
+    gaps.push(format!(
+        "{action} on {resource}: {total} combinations of context values; each key was varied alone (limit {MAX_CONTEXTS})"
+    ));
+    let first: Ctx = dims
+        .iter()
+        .filter_map(|d| Some((d.key.clone(), d.values.get(1)?.clone())))
+        .collect();
+    out.push(first.clone());
+    for d in &dims {
+        for v in &d.values {
+            let mut c: Ctx = first.iter().filter(|(k, _)| *k != d.key).cloned().collect();
+            if *v != KeyValue::Absent {
+                c.push((d.key.clone(), v.clone()));
+            }
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
     }
     out
 }
 
-/// The condition keys a request may supply (by lowercase key: the key as written and its
-/// witness values), from the statements that could apply to it on either side.
-fn condition_keys(
-    sides: [&Side<'_>; 2],
+/// By lowercased key: the key as written and the conditions reading it, with their statement's
+/// effect.
+type Readers<'s> = IndexMap<String, (String, Vec<(&'s Condition, Effect)>)>;
+
+/// The conditions (with their statement's effect) of every statement that could apply to the
+/// request on either side, by lowercased key; keys the engine derives are left out.
+fn condition_readers<'s>(
+    sides: [&Side<'s>; 2],
     principal: &Principal,
     action: &str,
     resource: &str,
-) -> IndexMap<String, (String, Vec<String>)> {
+) -> Readers<'s> {
     let lower_action = action.to_ascii_lowercase();
-    let mut keys: IndexMap<String, (String, Vec<String>)> = IndexMap::new();
+    let mut keys: Readers<'s> = IndexMap::new();
     for side in sides {
         let mut docs: Vec<&NamedPolicy> = Vec::new();
         if let Principal::Iam(ip) = principal {
@@ -162,10 +180,12 @@ fn condition_keys(
                     let entry = keys
                         .entry(c.key_lower().to_string())
                         .or_insert_with(|| (c.key.clone(), Vec::new()));
-                    for v in condition_values(c.operator, &c.raw) {
-                        if !entry.1.contains(&v) {
-                            entry.1.push(v);
-                        }
+                    if !entry
+                        .1
+                        .iter()
+                        .any(|(x, e)| std::ptr::eq(*x, c) && *e == st.effect)
+                    {
+                        entry.1.push((c, st.effect));
                     }
                 }
             }
@@ -179,24 +199,44 @@ fn ask(
     principal: &Principal,
     action: &str,
     resource: &str,
-    ctx: &IndexMap<String, String>,
+    ctx: &Ctx,
 ) -> Evaluation {
     let mut req = Request::new(principal.clone(), action, resource);
     let mut c = Context::new();
     for (k, v) in ctx {
-        c.insert(k, v.clone());
+        match v {
+            KeyValue::One(v) => c.insert(k, v.clone()),
+            KeyValue::Many(list) => c.insert_list(k, list.iter().cloned()),
+            KeyValue::Absent => {}
+        }
     }
     req.context = c;
     side.engine.evaluate(&req)
 }
 
-/// Ask both sides one request under each of its contexts; at most one change per direction.
+/// A context for people: each key with its value (`[a, b]` for a list).
+fn shown(ctx: &Ctx) -> IndexMap<String, String> {
+    ctx.iter()
+        .map(|(k, v)| {
+            let v = match v {
+                KeyValue::One(v) => v.clone(),
+                KeyValue::Many(list) => format!("[{}]", list.join(", ")),
+                KeyValue::Absent => String::new(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+/// Ask both sides one request (an action class's representative) under each of its contexts;
+/// at most one change per direction, for every action of the class.
 fn ask_item(
     space: &RequestSpace,
     base: &Side<'_>,
     head: &Side<'_>,
     item: Item,
     out: &mut Vec<Change>,
+    gaps: &mut Vec<String>,
 ) {
     let (Some(p), Some(action), Some(r)) = (
         space.principals.get(item.principal as usize),
@@ -206,7 +246,7 @@ fn ask_item(
         return;
     };
     let mut found = [false, false];
-    for ctx in contexts([base, head], &p.principal, action, &r.arn) {
+    for ctx in contexts([base, head], &p.principal, action, &r.arn, gaps) {
         let b = ask(base, &p.principal, action, &r.arn, &ctx);
         let h = ask(head, &p.principal, action, &r.arn, &ctx);
         let (direction, allowing, slot) = match (b.decision.is_allowed(), h.decision.is_allowed()) {
@@ -220,37 +260,44 @@ fn ask_item(
         if let Some(f) = found.get_mut(slot) {
             *f = true;
         }
-        out.push(Change {
-            direction,
-            principal: p.label.clone(),
-            principal_arn: p.principal.as_str().to_string(),
-            action: action.clone(),
-            resource: r.arn.clone(),
-            pattern: r.pattern.clone(),
-            context: ctx,
-            statements: allowing.deciding,
-        });
+        let context = shown(&ctx);
+        for m in space.members(item.action) {
+            let Some(member) = space.actions.get(m as usize) else {
+                continue;
+            };
+            out.push(Change {
+                direction,
+                principal: p.label.clone(),
+                principal_arn: p.principal.as_str().to_string(),
+                action: member.clone(),
+                resource: r.arn.clone(),
+                pattern: r.pattern.clone(),
+                context: context.clone(),
+                statements: allowing.deciding.clone(),
+            });
+        }
         if found == [true, true] {
             break;
         }
     }
 }
 
-/// Ask every item, across `threads` threads (the engines are `Sync`); changes in item order.
+/// Ask every item, across `threads` threads (the engines are `Sync`); changes in item order,
+/// and the gaps met.
 pub(crate) fn ask_all(
     space: &RequestSpace,
     base: &Side<'_>,
     head: &Side<'_>,
     items: &[Item],
     threads: usize,
-) -> Vec<Change> {
+) -> (Vec<Change>, Vec<String>) {
     let threads = threads.clamp(1, 64).min(items.len() / 512 + 1);
     if threads <= 1 {
-        let mut out = Vec::new();
+        let (mut out, mut gaps) = (Vec::new(), Vec::new());
         for item in items {
-            ask_item(space, base, head, *item, &mut out);
+            ask_item(space, base, head, *item, &mut out, &mut gaps);
         }
-        return out;
+        return (out, gaps);
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|s| {
@@ -258,17 +305,20 @@ pub(crate) fn ask_all(
             .chunks(chunk.max(1))
             .map(|part| {
                 s.spawn(move || {
-                    let mut out = Vec::new();
+                    let (mut out, mut gaps) = (Vec::new(), Vec::new());
                     for item in part {
-                        ask_item(space, base, head, *item, &mut out);
+                        ask_item(space, base, head, *item, &mut out, &mut gaps);
                     }
-                    out
+                    (out, gaps)
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let (mut out, mut gaps) = (Vec::new(), Vec::new());
+        for h in handles {
+            let (o, g) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            out.extend(o);
+            gaps.extend(g);
+        }
+        (out, gaps)
     })
 }

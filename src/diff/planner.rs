@@ -154,6 +154,8 @@ impl<'s> Planner<'s> {
             actions: only,
         } = filter;
         let mut actions = self.actions_of(&st.action);
+        // One action per class: the others decide alike (their changes are the class's).
+        actions.retain(|a| self.space.is_rep(*a));
         if let Some(only) = only {
             actions.retain(|a| only.contains(a));
         }

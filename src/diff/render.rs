@@ -13,17 +13,51 @@ fn counts(diff: &Diff) -> (usize, usize) {
     (diff.gained().count(), diff.lost().count())
 }
 
+/// Summary lines (grants: a principal, actions, resources and the statements behind them)
+/// gained and lost.
+fn grants(diff: &Diff) -> (usize, usize) {
+    let gained = diff
+        .summary
+        .iter()
+        .filter(|l| l.direction == super::Direction::Gained)
+        .count();
+    (gained, diff.summary.len() - gained)
+}
+
+/// `N grants gained, N lost (N requests gained, N lost; N asked, one per class)`.
+fn count_line(diff: &Diff) -> String {
+    let (gained, lost) = counts(diff);
+    let (g, l) = grants(diff);
+    let plural = if g == 1 { "grant" } else { "grants" };
+    format!(
+        "{g} {plural} gained, {l} lost ({gained} requests gained, {lost} lost; {} asked, one per class)",
+        diff.size.requests
+    )
+}
+
 /// One summary line per change group, then a closing count line.
 pub fn write_text(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     for line in &diff.summary {
         writeln!(out, "{line}")?;
     }
-    let (gained, lost) = counts(diff);
+    writeln!(out, "{}", count_line(diff))?;
+    write_gaps(out, diff, "")
+}
+
+/// The parts of the space not split exactly, after a note that changes there may be missed.
+fn write_gaps(out: &mut impl Write, diff: &Diff, bullet: &str) -> io::Result<()> {
+    if diff.gaps.is_empty() {
+        return Ok(());
+    }
     writeln!(
         out,
-        "{gained} gained, {lost} lost ({} requests asked)",
-        diff.size.requests
-    )
+        "{bullet}not split exactly, so a change there may be missed ({}):",
+        diff.gaps.len()
+    )?;
+    for g in &diff.gaps {
+        writeln!(out, "  - {g}")?;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -31,9 +65,18 @@ struct JsonDiff<'a> {
     schema_version: u32,
     gained: usize,
     lost: usize,
+    grants: JsonGrants,
     size: &'a super::SpaceSize,
     summary: Vec<JsonLine<'a>>,
     changes: &'a [super::Change],
+    gaps: &'a [String],
+}
+
+/// Summary lines gained and lost (`gained`/`lost` at the top count requests).
+#[derive(Serialize)]
+struct JsonGrants {
+    gained: usize,
+    lost: usize,
 }
 
 #[derive(Serialize)]
@@ -43,13 +86,16 @@ struct JsonLine<'a> {
     line: &'a SummaryLine,
 }
 
-/// `{"schema_version": 1, "gained", "lost", "size", "summary": [...], "changes": [...]}`.
+/// `{"schema_version": 1, "gained", "lost", "size", "summary": [...], "changes": [...],
+/// "gaps": [...]}`.
 pub fn write_json(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
     let (gained, lost) = counts(diff);
+    let (g, l) = grants(diff);
     let doc = JsonDiff {
         schema_version: SCHEMA_VERSION,
         gained,
         lost,
+        grants: JsonGrants { gained: g, lost: l },
         size: &diff.size,
         summary: diff
             .summary
@@ -60,6 +106,7 @@ pub fn write_json(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             })
             .collect(),
         changes: &diff.changes,
+        gaps: &diff.gaps,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
@@ -71,14 +118,16 @@ fn cell(text: &str) -> String {
 
 /// A pull-request comment: a heading with the counts and one table row per summary line.
 pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
-    let (gained, lost) = counts(diff);
-    writeln!(out, "### iamsim diff: {gained} gained, {lost} lost\n")?;
+    let (g, l) = grants(diff);
+    let plural = if g == 1 { "grant" } else { "grants" };
+    writeln!(out, "### iamsim diff: {g} {plural} gained, {l} lost\n")?;
     if diff.summary.is_empty() {
-        return writeln!(
+        writeln!(
             out,
             "No access changes ({} requests asked).",
             diff.size.requests
-        );
+        )?;
+        return write_gaps(out, diff, "\n");
     }
     writeln!(
         out,
@@ -90,11 +139,11 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             super::Direction::Gained => "➕ gained",
             super::Direction::Lost => "➖ lost",
         };
-        let ctx: Vec<String> = l
-            .context
-            .iter()
-            .map(|(k, v)| format!("`{k}={v}`"))
-            .collect();
+        let when = if l.context.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", cell(&l.when()))
+        };
         let code = |v: &[String]| {
             v.iter()
                 .map(|s| format!("`{}`", cell(s)))
@@ -107,9 +156,10 @@ pub fn write_markdown(out: &mut impl Write, diff: &Diff) -> io::Result<()> {
             cell(&l.principal),
             code(&l.actions),
             code(&l.resources),
-            ctx.join(", "),
+            when,
             cell(&l.statements.join("; "))
         )?;
     }
-    writeln!(out, "\n{} requests asked.", diff.size.requests)
+    writeln!(out, "\n{}.", count_line(diff))?;
+    write_gaps(out, diff, "\n")
 }

@@ -1,33 +1,28 @@
 //! The request space of a diff: the principals, actions and resources whose combinations are
-//! asked of both sides. Built from both inventories; see docs/diff.md for what it covers.
+//! asked of both sides. Actions are the catalog's, grouped into classes no statement of either
+//! side tells apart (one representative is asked per class); resources are one representative
+//! per class of the strings every pattern, ARN format and engine probe of either side treats
+//! alike ([`crate::prove::space`]). See docs/diff.md for what it covers.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::catalog::Catalog;
 use crate::inventory::Inventory;
-use crate::policy::{ActionClause, PrincipalClause, PrincipalEntry, ResourceClause, Statement};
-use crate::request::{IamKind, Principal};
+use crate::policy::{
+    ActionClause, PrincipalClause, PrincipalEntry, ResourceClause, ResourceMatcher, Statement,
+};
+use crate::prove::glob::{Glob, Piece};
+use crate::prove::scope::{inventory_probes, resource_glob};
+use crate::prove::template::{resolve, Kind};
+use crate::prove::Limits;
+use crate::request::{Context, IamKind, Principal};
 
 use super::side::all_policies;
-use super::witness::{has_wildcard, pattern_witnesses, STAR_TOKEN};
 
-/// Services asked about when a statement's actions name no service: `"Action": "*"` and
-/// `NotAction` (whose complement spans every service). Bounded so the space stays small: the
-/// services an AgentCore platform's policies govern, and IAM/STS.
-pub const BOUNDED_SERVICES: &[&str] = &[
-    "bedrock",
-    "bedrock-agentcore",
-    "dynamodb",
-    "ecr",
-    "iam",
-    "kms",
-    "lambda",
-    "logs",
-    "s3",
-    "secretsmanager",
-    "ssm",
-    "sts",
-];
+/// Is there a wildcard (`*`, `?`) or a policy variable (`${...}`) in `pattern`?
+fn has_wildcard(pattern: &str) -> bool {
+    pattern.contains(['*', '?']) || pattern.contains("${")
+}
 
 /// A principal of the request space.
 #[derive(Debug, Clone)]
@@ -41,9 +36,9 @@ pub struct SpacePrincipal {
 /// A resource of the request space.
 #[derive(Debug, Clone)]
 pub struct SpaceResource {
-    /// The ARN (or `*`) requests use
+    /// The ARN (or `*`) requests use: the representative of its class
     pub arn: String,
-    /// The pattern this witness instantiates, when it is not itself written in a policy
+    /// The pattern of either side its class falls in, when it is not itself written
     pub pattern: Option<String>,
 }
 
@@ -53,21 +48,42 @@ pub struct RequestSpace {
     /// Roles and users of either side, then service principals, accounts and other principals
     /// named in either side's resource-based, trust and key policies
     pub principals: Vec<SpacePrincipal>,
-    /// The catalog's actions of every service named in either side (AWS casing), sorted
+    /// The catalog's actions of every service either side's action clauses reach (AWS casing),
+    /// sorted
     pub actions: Vec<String>,
-    /// Every ARN and a witness of every ARN pattern in either side, plus `*`; sorted by ARN
+    /// For each action, the index of its class's representative (itself for a representative)
+    pub action_rep: Vec<u32>,
+    /// For each representative, the actions of its class (empty for the others)
+    class_members: Vec<Vec<u32>>,
+    /// One representative per class of resources, plus `*`; sorted by ARN
     pub resources: Vec<SpaceResource>,
+    /// Classes the space could not represent (a limit passed, a policy variable over a request
+    /// key), for the report
+    pub gaps: Vec<String>,
 }
 
 impl RequestSpace {
     /// Build the space of `base` and `head`.
     pub fn new(base: &Inventory, head: &Inventory) -> Self {
         let mut g = Gather::default();
-        g.resources.insert("*".into(), None);
         for inv in [base, head] {
             g.inventory(inv);
         }
-        g.finish()
+        g.finish([base, head])
+    }
+
+    /// Is action `a` the representative of its class?
+    pub fn is_rep(&self, a: u32) -> bool {
+        self.action_rep.get(a as usize) == Some(&a)
+    }
+
+    /// The actions of the class `rep` represents (itself included).
+    pub fn members(&self, rep: u32) -> impl Iterator<Item = u32> + '_ {
+        self.class_members
+            .get(rep as usize)
+            .into_iter()
+            .flatten()
+            .copied()
     }
 
     /// The indices of the resources whose ARN starts with `prefix` (the space is sorted).
@@ -83,80 +99,108 @@ impl RequestSpace {
 }
 
 /// The space while it is gathered from the inventories.
-#[derive(Default)]
 struct Gather {
-    services: BTreeSet<String>,
-    resources: BTreeMap<String, Option<String>>,
+    /// Action services the clauses name (`None`: every service)
+    services: Option<BTreeSet<String>>,
+    /// Resource patterns and ARNs written on either side, with their globs
+    patterns: Vec<(String, Glob)>,
     /// Principals named in policies, added after every role and user
     named: Vec<Principal>,
     principals: Vec<SpacePrincipal>,
     seen: BTreeSet<String>,
+    gaps: Vec<String>,
+}
+
+impl Default for Gather {
+    fn default() -> Self {
+        Self {
+            services: Some(BTreeSet::new()),
+            patterns: Vec::new(),
+            named: Vec::new(),
+            principals: Vec::new(),
+            seen: BTreeSet::new(),
+            gaps: Vec::new(),
+        }
+    }
 }
 
 impl Gather {
-    /// The roles, users and resources of `inv`, then what its policies name.
-    fn inventory(&mut self, inv: &Inventory) {
-        for r in &inv.roles {
-            if self.seen.insert(r.arn.clone()) {
-                if let Ok(p) = Principal::parse(&r.arn) {
-                    self.principals.push(SpacePrincipal {
-                        principal: p,
-                        label: format!("role {}", r.name),
-                    });
-                }
-            }
-            self.resources.insert(r.arn.clone(), None);
+    /// A written resource pattern or ARN (once).
+    fn pattern(&mut self, text: &str, glob: Glob) {
+        if !self.patterns.iter().any(|(t, g)| t == text && *g == glob) {
+            self.patterns.push((text.to_string(), glob));
         }
-        for u in &inv.users {
-            if self.seen.insert(u.arn.clone()) {
-                if let Ok(p) = Principal::parse(&u.arn) {
-                    self.principals.push(SpacePrincipal {
-                        principal: p,
-                        label: format!("user {}", u.name),
-                    });
-                }
-            }
-        }
-        for r in &inv.resources {
-            self.resources.insert(r.arn.clone(), None);
-            // A bucket's policy governs its objects: ask about one object too.
-            if r.arn.starts_with("arn:aws:s3:::") && !r.arn.contains('/') {
-                self.resources
-                    .entry(format!("{}/{STAR_TOKEN}", r.arn))
-                    .or_insert_with(|| Some(format!("{}/*", r.arn)));
-            }
-        }
-        for p in all_policies(inv) {
-            for st in &p.document.statements {
-                self.statement(st);
+    }
+
+    /// A principal of the space (once).
+    fn principal(&mut self, arn: &str, label: String) {
+        if self.seen.insert(arn.to_string()) {
+            if let Ok(p) = Principal::parse(arn) {
+                self.principals.push(SpacePrincipal {
+                    principal: p,
+                    label,
+                });
             }
         }
     }
 
-    /// The services, resources and principals one statement names.
-    fn statement(&mut self, st: &Statement) {
-        let services = &mut self.services;
+    /// The roles, users and resources of `inv`, then what its policies name.
+    fn inventory(&mut self, inv: &Inventory) {
+        for r in &inv.roles {
+            self.principal(&r.arn, format!("role {}", r.name));
+            self.pattern(&r.arn, Glob::literal(&r.arn));
+        }
+        for u in &inv.users {
+            self.principal(&u.arn, format!("user {}", u.name));
+            self.pattern(&u.arn, Glob::literal(&u.arn));
+        }
+        for r in &inv.resources {
+            self.pattern(&r.arn, Glob::literal(&r.arn));
+            for a in &r.aliases {
+                self.pattern(a, Glob::literal(a));
+            }
+        }
+        let facts = principal_facts(inv);
+        let grants = grant_policies(inv);
+        for p in all_policies(inv) {
+            let grant = grants.iter().any(|g| std::ptr::eq(*g, p));
+            for st in &p.document.statements {
+                self.statement(
+                    st,
+                    &facts,
+                    grant && st.effect == crate::policy::Effect::Allow,
+                );
+            }
+        }
+    }
+
+    /// The services, resource patterns and principals one statement names. Only an Allow that
+    /// can grant (identity-based, resource-based, trust) widens the actions asked: boundaries,
+    /// SCPs, RCPs and Denies only restrict what a grant allows.
+    fn statement(&mut self, st: &Statement, facts: &[Context], grant: bool) {
         match &st.action {
+            _ if !grant => {}
             ActionClause::Action(list) => {
                 for a in list {
-                    match &a.service {
-                        Some(s) if !has_wildcard(s) => {
-                            services.insert(s.clone());
+                    match (&a.service, &mut self.services) {
+                        (Some(s), Some(set)) if !has_wildcard(s) => {
+                            set.insert(s.clone());
                         }
-                        _ => services.extend(BOUNDED_SERVICES.iter().map(|s| s.to_string())),
+                        (Some(s), None) if !has_wildcard(s) => {}
+                        _ => self.services = None,
                     }
                 }
             }
-            ActionClause::NotAction(list) => {
-                services.extend(BOUNDED_SERVICES.iter().map(|s| s.to_string()));
-                services.extend(list.iter().filter_map(|a| a.service.clone()));
-            }
+            ActionClause::NotAction(_) => self.services = None,
         }
         if let Some(ResourceClause::Resource(list) | ResourceClause::NotResource(list)) =
             &st.resource
         {
             for r in list {
-                add_pattern(&mut self.resources, &r.raw);
+                match &r.matcher {
+                    ResourceMatcher::Template(_) => self.template(&r.raw, &r.matcher, facts),
+                    ResourceMatcher::Fixed(_) => self.pattern(&r.raw, resource_glob(&r.raw)),
+                }
             }
         }
         if let Some(PrincipalClause::Principal(ps) | PrincipalClause::NotPrincipal(ps)) =
@@ -176,10 +220,36 @@ impl Gather {
         }
     }
 
+    /// A resource pattern with policy variables: one glob per caller of the inventory (its
+    /// tags, name, ARN and account fill the variables). A variable over a key of the request
+    /// cannot be split exactly: a gap.
+    fn template(&mut self, raw: &str, m: &ResourceMatcher, facts: &[Context]) {
+        let ResourceMatcher::Template(t) = m else {
+            return;
+        };
+        let refused = |k: &str| {
+            (!crate::engine::is_derived_key(k)).then(|| {
+                format!("the resource pattern `{raw}` reads the request's `{k}`: resources it covers are split only by its other text")
+            })
+        };
+        for ctx in facts {
+            match resolve(t, Kind::Resource, ctx, &refused) {
+                Ok(Some(g)) => self.pattern(raw, g),
+                Ok(None) => {}
+                Err(why) => {
+                    if !self.gaps.contains(&why) {
+                        self.gaps.push(why);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
     /// The space: the named principals after the roles and users, the catalog's actions of
-    /// every service seen.
-    fn finish(mut self) -> RequestSpace {
-        for p in self.named {
+    /// every service reached (grouped into classes), the resource classes.
+    fn finish(mut self, sides: [&Inventory; 2]) -> RequestSpace {
+        for p in std::mem::take(&mut self.named) {
             if self.seen.insert(p.as_str().to_string()) {
                 let label = label(&p);
                 self.principals.push(SpacePrincipal {
@@ -188,92 +258,196 @@ impl Gather {
                 });
             }
         }
-        let catalog = Catalog::embedded();
-        let mut actions: Vec<String> = Vec::new();
-        for s in &self.services {
-            if let Some(list) = catalog.service_actions(s) {
-                actions.extend(list.map(|a| a.to_string()));
+        let actions = catalog_actions(self.services.as_ref());
+        let action_rep = classes_of(&actions, sides);
+        let mut arn_services: BTreeSet<String> = BTreeSet::new();
+        for (i, a) in actions.iter().enumerate() {
+            if action_rep.get(i).is_some_and(|r| *r as usize == i) {
+                arn_services.extend(action_arn_services(a));
             }
         }
-        actions.sort();
-        actions.dedup();
-        RequestSpace {
-            principals: self.principals,
-            actions,
-            resources: self
-                .resources
-                .into_iter()
-                .map(|(arn, pattern)| SpaceResource { arn, pattern })
-                .collect(),
-        }
-    }
-}
-
-/// Add a literal ARN, or the witnesses of a pattern (remembering the pattern they stand for).
-fn add_pattern(resources: &mut BTreeMap<String, Option<String>>, raw: &str) {
-    if !has_wildcard(raw) || raw == "*" {
-        resources.insert(raw.to_string(), None);
-        return;
-    }
-    for w in pattern_witnesses(raw) {
-        resources.entry(w).or_insert_with(|| Some(raw.to_string()));
-    }
-    for w in nested_witnesses(raw) {
-        resources.entry(w).or_insert_with(|| Some(raw.to_string()));
-    }
-}
-
-/// Witnesses of a pattern ending in `*` that reach the resource types nested below it: the
-/// trailing `*` also stands for the text that joins two placeholders in the service's ARN
-/// formats (`:log-stream:`), so `log-group:/a/b:*` gets `log-group:/a/b:log-stream:iamsim`,
-/// a log stream, which the actions on streams take.
-pub(crate) fn nested_witnesses(raw: &str) -> Vec<String> {
-    let Some(stem) = raw.strip_suffix('*') else {
-        return Vec::new();
-    };
-    let Some(service) = raw.split(':').nth(2).filter(|s| !has_wildcard(s)) else {
-        return Vec::new();
-    };
-    let Some(info) = Catalog::embedded().service(service) else {
-        return Vec::new();
-    };
-    // Only formats of the pattern's own resource type (`log-group`), past that keyword.
-    let Some(keyword) = raw
-        .splitn(6, ':')
-        .nth(5)
-        .and_then(|r| r.split(['/', ':']).next())
-        .filter(|k| !k.is_empty() && !has_wildcard(k))
-    else {
-        return Vec::new();
-    };
-    let mut joins: BTreeSet<&str> = BTreeSet::new();
-    for t in info.resource_types() {
-        for f in t.arn_formats() {
-            let Some(at) = f.find(&format!(":{keyword}")) else {
-                continue;
-            };
-            let mut rest = f.get(at + keyword.len() + 1..).unwrap_or("");
-            while let Some(close) = rest.find('}') {
-                rest = rest.get(close + 1..).unwrap_or("");
-                if let Some(open) = rest.find("${") {
-                    let join = rest.get(..open).unwrap_or("");
-                    if join.len() > 1 && join.starts_with([':', '/']) {
-                        joins.insert(join);
-                    }
+        // Probes that name something of an inventory (a resource, its objects, a role by any
+        // path) are written patterns for display; the others only split.
+        let mut probes: Vec<Glob> = Vec::new();
+        for inv in sides {
+            for (label, g) in inventory_probes(inv) {
+                match label {
+                    Some(text) => self.pattern(&text, g),
+                    None if !probes.contains(&g) => probes.push(g),
+                    None => {}
                 }
             }
         }
-    }
-    let stem = super::witness::instantiate(stem, STAR_TOKEN);
-    joins
-        .into_iter()
-        .map(|join| match stem.chars().last() {
-            Some(c) if join.starts_with(c) => {
-                format!("{stem}{}{STAR_TOKEN}", join.get(1..).unwrap_or(""))
+        let partitions: BTreeSet<String> = self
+            .principals
+            .iter()
+            .filter_map(|p| match &p.principal {
+                Principal::Iam(ip) => Some(ip.partition.clone()),
+                _ => None,
+            })
+            .collect();
+        for part in partitions {
+            probes.push(Glob::seq(&[Piece::L(&format!("arn:{part}:")), Piece::Star]));
+        }
+        let services: Vec<String> = arn_services.into_iter().collect();
+        let (reps, gaps) = crate::prove::space::representatives(
+            &self.patterns,
+            &probes,
+            &services,
+            &Limits::default(),
+        );
+        self.gaps.extend(gaps);
+        let mut class_members: Vec<Vec<u32>> = vec![Vec::new(); actions.len()];
+        for (i, r) in action_rep.iter().enumerate() {
+            if let (Some(list), Ok(i)) = (class_members.get_mut(*r as usize), u32::try_from(i)) {
+                list.push(i);
             }
-            _ => format!("{stem}{STAR_TOKEN}{join}{STAR_TOKEN}"),
-        })
-        .collect()
+        }
+        RequestSpace {
+            principals: self.principals,
+            actions,
+            action_rep,
+            class_members,
+            resources: reps
+                .into_iter()
+                .map(|r| SpaceResource {
+                    arn: r.arn,
+                    pattern: r.pattern,
+                })
+                .collect(),
+            gaps: self.gaps,
+        }
+    }
+}
+
+/// The catalog's actions of `services` (every service when `None`), sorted.
+fn catalog_actions(services: Option<&BTreeSet<String>>) -> Vec<String> {
+    let catalog = Catalog::embedded();
+    let mut actions: Vec<String> = Vec::new();
+    match services {
+        Some(set) => {
+            for s in set {
+                if let Some(list) = catalog.service_actions(s) {
+                    actions.extend(list.map(|a| a.to_string()));
+                }
+            }
+        }
+        None => {
+            for s in catalog.services() {
+                actions.extend(s.actions().map(|a| a.to_string()));
+            }
+        }
+    }
+    actions.sort();
+    actions.dedup();
+    actions
+}
+
+/// The class representative of each action: classes over every statement of both sides.
+fn classes_of(actions: &[String], sides: [&Inventory; 2]) -> Vec<u32> {
+    let stmts: Vec<&Statement> = sides
+        .iter()
+        .flat_map(|inv| all_policies(inv))
+        .flat_map(|p| p.document.statements.iter().map(|s| &**s))
+        .collect();
+    let mut keys: Vec<String> = Vec::new();
+    for st in &stmts {
+        for c in &st.conditions {
+            if !keys.iter().any(|k| k == c.key_lower()) {
+                keys.push(c.key_lower().to_string());
+            }
+        }
+    }
+    let index: HashMap<&str, u32> = actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| Some((a.as_str(), u32::try_from(i).ok()?)))
+        .collect();
+    let mut rep: Vec<u32> = (0..actions.len())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    for group in crate::prove::actions::classes(actions, &stmts, &keys) {
+        let Some(first) = group.first().and_then(|a| index.get(a.as_str())).copied() else {
+            continue;
+        };
+        for a in &group {
+            if let Some(slot) = index.get(a.as_str()).and_then(|i| rep.get_mut(*i as usize)) {
+                *slot = first;
+            }
+        }
+    }
+    rep
+}
+
+/// The policies of `inv` that can grant access: identity-based (inline, managed, group),
+/// resource-based and trust policies (not boundaries, SCPs or RCPs).
+fn grant_policies(inv: &Inventory) -> Vec<&crate::inventory::NamedPolicy> {
+    let mut out: Vec<&crate::inventory::NamedPolicy> = Vec::new();
+    // A managed policy only ever used as a boundary grants nothing.
+    let attached: BTreeSet<&str> = inv
+        .roles
+        .iter()
+        .flat_map(|r| r.managed_policy_arns.iter())
+        .chain(inv.users.iter().flat_map(|u| u.managed_policy_arns.iter()))
+        .chain(inv.groups.iter().flat_map(|g| g.managed_policy_arns.iter()))
+        .map(String::as_str)
+        .collect();
+    let boundaries: BTreeSet<&str> = inv
+        .roles
+        .iter()
+        .filter_map(|r| r.permissions_boundary_arn.as_deref())
+        .chain(
+            inv.users
+                .iter()
+                .filter_map(|u| u.permissions_boundary_arn.as_deref()),
+        )
+        .filter(|b| !attached.contains(b))
+        .collect();
+    for r in &inv.roles {
+        out.extend(r.trust_policy.iter());
+        out.extend(r.inline_policies.iter());
+    }
+    for u in &inv.users {
+        out.extend(u.inline_policies.iter());
+    }
+    for g in &inv.groups {
+        out.extend(g.inline_policies.iter());
+    }
+    out.extend(
+        inv.managed_policies
+            .iter()
+            .filter(|m| !boundaries.contains(m.arn.as_str()))
+            .map(|m| &m.policy),
+    );
+    for r in &inv.resources {
+        out.extend(r.policy.iter());
+    }
+    out
+}
+
+/// The keys a caller of `inv` fills policy variables with: per role and user, its name, ARN,
+/// account and tags.
+fn principal_facts(inv: &Inventory) -> Vec<Context> {
+    let fill = |arn: &str, account: &str, tags: &indexmap::IndexMap<String, String>| {
+        let mut c = Context::new();
+        c.insert("aws:PrincipalArn", arn);
+        c.insert("aws:PrincipalAccount", account);
+        for (k, v) in tags {
+            c.insert(&format!("aws:PrincipalTag/{k}"), v.clone());
+        }
+        c
+    };
+    let mut out: Vec<Context> = inv
+        .roles
+        .iter()
+        .map(|r| fill(&r.arn, &r.account, &r.tags))
+        .collect();
+    for u in &inv.users {
+        let mut c = fill(&u.arn, &u.account, &u.tags);
+        c.insert("aws:username", u.name.clone());
+        out.push(c);
+    }
+    out
 }
 
 /// How a principal is named for people.
@@ -353,48 +527,82 @@ mod tests {
                 "service logs.us-east-1.amazonaws.com",
             ]
         );
+        assert!(space.gaps.is_empty(), "{:?}", space.gaps);
     }
 
     #[test]
-    fn patterns_get_witnesses_that_remember_them() {
+    fn patterns_get_representatives_that_remember_them() {
         let inv = reference();
         let space = RequestSpace::new(&inv, &inv);
-        let w = space
-            .resources
+        let range = space.with_prefix("arn:aws:s3:::acme-dev-datasets");
+        let got: Vec<(&str, Option<&str>)> = space.resources[range]
             .iter()
-            .find(|r| r.arn == "arn:aws:s3:::acme-dev-datasets/iamsim")
-            .unwrap();
+            .map(|r| (r.arn.as_str(), r.pattern.as_deref()))
+            .collect();
+        // The bucket, and its objects: an empty key, a key with `:` (the catalog's formats
+        // tell them apart) and any other key.
+        let objects = Some("arn:aws:s3:::acme-dev-datasets/*");
         assert_eq!(
-            w.pattern.as_deref(),
-            Some("arn:aws:s3:::acme-dev-datasets/*")
+            got,
+            [
+                ("arn:aws:s3:::acme-dev-datasets", None),
+                ("arn:aws:s3:::acme-dev-datasets/", objects),
+                ("arn:aws:s3:::acme-dev-datasets/:x", objects),
+                ("arn:aws:s3:::acme-dev-datasets/x", objects),
+            ]
         );
         assert!(space.actions.iter().any(|a| a == "s3:GetObject"));
-        let range = space.with_prefix("arn:aws:s3:::acme-dev-datasets");
+    }
+
+    #[test]
+    fn a_prefix_collision_is_a_class_of_its_own() {
+        let inv = reference();
+        let space = RequestSpace::new(&inv, &inv);
+        let range = space.with_prefix(
+            "arn:aws:logs:us-east-1:111122223333:log-group:/aws/bedrock-agentcore/acme-dev-research",
+        );
         let arns: Vec<&str> = space.resources[range]
             .iter()
             .map(|r| r.arn.as_str())
             .collect();
-        assert_eq!(
-            arns,
-            [
-                "arn:aws:s3:::acme-dev-datasets",
-                "arn:aws:s3:::acme-dev-datasets/iamsim",
-                "arn:aws:s3:::acme-dev-datasets/x"
-            ]
+        // research's pattern alone, and research-v2's inside it.
+        assert!(
+            arns.iter().any(|a| a.ends_with("/acme-dev-research")),
+            "{arns:?}"
         );
+        assert!(
+            arns.iter().any(|a| a.ends_with("/acme-dev-research-v2")),
+            "{arns:?}"
+        );
+        assert!(arns.iter().any(|a| a.contains(":log-stream:")), "{arns:?}");
     }
 
     #[test]
-    fn log_group_patterns_reach_their_streams() {
-        assert_eq!(
-            nested_witnesses("arn:aws:logs:us-east-1:1:log-group:/a/b:*"),
-            ["arn:aws:logs:us-east-1:1:log-group:/a/b:log-stream:iamsim"]
+    fn actions_are_grouped_into_classes() {
+        let inv = reference();
+        let space = RequestSpace::new(&inv, &inv);
+        let reps = (0..space.actions.len())
+            .filter(|i| space.is_rep(*i as u32))
+            .count();
+        assert!(
+            reps < space.actions.len() / 2,
+            "{reps} of {}",
+            space.actions.len()
         );
-        assert_eq!(
-            nested_witnesses("arn:aws:logs:us-east-1:1:log-group:/a/b*"),
-            ["arn:aws:logs:us-east-1:1:log-group:/a/biamsim:log-stream:iamsim"]
+        let pull = space
+            .actions
+            .iter()
+            .position(|a| a == "ecr:BatchGetImage")
+            .unwrap() as u32;
+        let rep = space.action_rep[pull as usize];
+        let members: Vec<&str> = space
+            .members(rep)
+            .map(|m| space.actions[m as usize].as_str())
+            .collect();
+        assert!(
+            members.contains(&"ecr:GetDownloadUrlForLayer"),
+            "{members:?}"
         );
-        assert!(nested_witnesses("arn:aws:s3:::b").is_empty());
     }
 
     #[test]

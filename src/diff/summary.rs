@@ -1,6 +1,6 @@
 //! The smallest honest summary of a diff: changes grouped by principal, service and direction,
 //! actions collapsed to the allowing statement's own patterns when those cover exactly the
-//! actions that changed, and resources shown as the patterns their witnesses stand for.
+//! actions that changed, and resources shown as the patterns their classes fall in.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -23,10 +23,14 @@ pub struct SummaryLine {
     pub direction: Direction,
     /// Actions, or the patterns that cover exactly them (`logs:Describe*`)
     pub actions: Vec<String>,
-    /// Resources: ARNs, or the patterns the witnesses asked about stand for
+    /// Resources: the responsible statements' own `Resource` patterns that cover the resources
+    /// asked; else the ARNs, or the patterns the classes asked about fall in
     pub resources: Vec<String>,
-    /// The context the change needs, when any
+    /// The context the change needs, when any: one value per key (a class representative)
     pub context: IndexMap<String, String>,
+    /// The responsible statements' conditions on those keys, as written
+    /// (`aws:SourceArn ArnLike arn:aws:...:*`), so people read the policy's pattern, not a value
+    pub conditions: Vec<String>,
     /// The statements responsible, on the side that allows
     pub statements: Vec<String>,
 }
@@ -42,17 +46,50 @@ impl fmt::Display for SummaryLine {
             self.resources.join(", ")
         )?;
         if !self.context.is_empty() {
-            let ctx: Vec<String> = self
-                .context
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            write!(f, " when {}", ctx.join(", "))?;
+            write!(f, " when {}", self.when())?;
         }
         if !self.statements.is_empty() {
             write!(f, " (by {})", self.statements.join("; "))?;
         }
         Ok(())
+    }
+}
+
+impl SummaryLine {
+    /// The context for people: each key's condition as the statement writes it, with the value
+    /// tried as an example; `key=value` for a key no responsible statement's condition reads.
+    pub fn when(&self) -> String {
+        let ctx: Vec<String> = self
+            .context
+            .iter()
+            .map(|(k, v)| {
+                let written: Vec<&String> = self
+                    .conditions
+                    .iter()
+                    .filter(|c| {
+                        c.split(' ')
+                            .next()
+                            .is_some_and(|ck| ck.eq_ignore_ascii_case(k))
+                    })
+                    .collect();
+                if written.is_empty() {
+                    format!("{k}={v}")
+                } else {
+                    let conds: Vec<&str> = written.iter().map(|c| c.as_str()).collect();
+                    let literal = written.iter().any(|c| {
+                        c.rsplit(' ')
+                            .next()
+                            .is_some_and(|vs| vs.split('|').any(|x| x == v))
+                    });
+                    if literal {
+                        conds.join(" and ")
+                    } else {
+                        format!("{} (e.g. {v})", conds.join(" and "))
+                    }
+                }
+            })
+            .collect();
+        ctx.join(", ")
     }
 }
 
@@ -97,8 +134,11 @@ pub(crate) fn summarise(
         let key: GroupKey = (c.principal.clone(), service, c.direction, stmts, ctx);
         statements_of
             .entry(key.clone())
-            .or_insert_with(|| blame.into_iter().cloned().collect());
-        let label = c.pattern.clone().unwrap_or_else(|| c.resource.clone());
+            .or_insert_with(|| blame.iter().map(|id| (*id).clone()).collect());
+        let all: Vec<&crate::engine::StatementId> = c.statements.iter().collect();
+        let label = written_pattern(&all, allowing, &c.resource)
+            .or_else(|| c.pattern.clone())
+            .unwrap_or_else(|| c.resource.clone());
         let r = index.get(c.resource.as_str()).copied().unwrap_or(u32::MAX);
         by_resource
             .entry((key, label))
@@ -122,6 +162,21 @@ pub(crate) fn summarise(
         .into_iter()
         .map(|((key, actions), resources)| {
             let (principal, service, direction, statements, ctx) = key;
+            let ids = statements_of.get(&(
+                principal.clone(),
+                service.clone(),
+                direction,
+                statements.clone(),
+                ctx.clone(),
+            ));
+            let side = if direction == Direction::Gained {
+                head
+            } else {
+                base
+            };
+            let conditions = ids
+                .map(|ids| written_conditions(ids, side, &ctx))
+                .unwrap_or_default();
             SummaryLine {
                 principal,
                 service,
@@ -129,6 +184,7 @@ pub(crate) fn summarise(
                 actions,
                 resources,
                 context: ctx.into_iter().collect(),
+                conditions,
                 statements,
             }
         })
@@ -210,4 +266,74 @@ fn collapse(
     } else {
         listed
     }
+}
+
+/// The most specific `Resource` pattern of the allowing statements that covers `resource` (every
+/// allowing layer matches it, so the narrowest is what the grant reaches; a pattern with
+/// policy variables counts when none without covers it).
+fn written_pattern(
+    ids: &[&crate::engine::StatementId],
+    side: &Side<'_>,
+    resource: &str,
+) -> Option<String> {
+    let mut template = None;
+    let mut best: Option<&str> = None;
+    for id in ids {
+        let Some(st) = side
+            .document(&id.policy)
+            .and_then(|d| d.statements.get(id.index))
+        else {
+            continue;
+        };
+        let Some(crate::policy::ResourceClause::Resource(list)) = &st.resource else {
+            continue;
+        };
+        for p in list {
+            match &p.matcher {
+                // In a resource-based policy `*` is the resource it is attached to: show that.
+                _ if p.raw == "*" && st.principal.is_some() => {}
+                crate::policy::ResourceMatcher::Fixed(w) if w.is_match(resource) => {
+                    // The most specific: a literal ARN, else the longest pattern (`runtime/*`
+                    // rather than `*`).
+                    let key = |r: &str| (!r.contains(['*', '?']), r.len());
+                    if best.is_none_or(|b| key(&p.raw) > key(b)) {
+                        best = Some(&p.raw);
+                    }
+                }
+                crate::policy::ResourceMatcher::Template(_) if template.is_none() => {
+                    template = Some(p.raw.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    best.map(str::to_string).or(template)
+}
+
+/// The conditions of the statements `ids` on the keys of `ctx`, as written
+/// (`KEY OPERATOR value|value`), once each.
+fn written_conditions(
+    ids: &[crate::engine::StatementId],
+    side: &Side<'_>,
+    ctx: &[(String, String)],
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let Some(st) = side
+            .document(&id.policy)
+            .and_then(|d| d.statements.get(id.index))
+        else {
+            continue;
+        };
+        for c in &st.conditions {
+            if !ctx.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key)) {
+                continue;
+            }
+            let text = format!("{} {} {}", c.key, c.operator, c.raw.join("|"));
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
 }

@@ -166,13 +166,17 @@ impl Engine {
         self.role_for(Arn::parse(arn)?)
     }
 
-    /// [`Self::role_for_arn`] for an ARN already split.
+    /// [`Self::role_for_arn`] for an ARN already split. The ARN must be the role's own: its
+    /// partition and path included (a role ARN carries its path, reference_identifiers.html#identifiers-arns);
+    /// `arn:aws:iam::A:role/other-path/NAME` or another partition names no role of the inventory.
     fn role_for(&self, a: Arn<'_>) -> Option<&CompiledPrincipal> {
         let name = a.resource.strip_prefix("role/")?.rsplit('/').next()?;
         if a.service != "iam" {
             return None;
         }
-        self.principals.get(self.role_index(a.account, name)?)
+        let role = self.principals.get(self.role_index(a.account, name)?)?;
+        let own = Arn::parse(role.role_arn.as_deref()?)?;
+        (own.partition == a.partition && own.resource == a.resource).then_some(role)
     }
 
     /// The resource a request's ARN is governed by: itself, its bucket (S3 objects), or its

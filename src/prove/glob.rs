@@ -220,7 +220,11 @@ impl Glob {
 
     /// The states after reading `c` from `cur`, written into `out` (zeroed by the caller).
     pub(crate) fn step(&self, cur: &[u64], c: char, out: &mut [u64]) {
-        let lc = lower(c);
+        self.step_lower(cur, c, lower(c), out);
+    }
+
+    /// [`Self::step`] with `c`'s lowercase `lc` computed by the caller (once per character).
+    pub(crate) fn step_lower(&self, cur: &[u64], c: char, lc: char, out: &mut [u64]) {
         for (w, word) in cur.iter().enumerate() {
             let mut bits = *word;
             while bits != 0 {
@@ -255,7 +259,6 @@ impl Glob {
     }
 
     /// Does `text` match?
-    #[cfg(test)]
     pub(crate) fn is_match(&self, text: &str) -> bool {
         let mut cur = vec![0u64; self.words()];
         self.start(&mut cur);
@@ -318,7 +321,18 @@ impl Glob {
         matches!(*self.toks, [Tok::Star { colon: true }])
     }
 
-    /// The literal text every match starts with.
+    /// The one string the glob matches, when it is all literal characters.
+    pub(crate) fn as_literal(&self) -> Option<String> {
+        self.toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The literal characters before the first wildcard or case-folded character.
     pub(crate) fn literal_prefix(&self) -> String {
         self.toks
             .iter()

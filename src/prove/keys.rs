@@ -306,7 +306,7 @@ mod tests {
             "s3:GetObject",
         )
         .unwrap();
-        assert_eq!(got, [KeyValue::Absent, one("x"), one("o-"), one("o-1")]);
+        assert_eq!(got, [KeyValue::Absent, one("x"), one("o-x"), one("o-1")]);
     }
 
     #[test]
@@ -324,8 +324,8 @@ mod tests {
             got,
             [
                 KeyValue::Absent,
-                one("arn:x:x:::"),
-                one("arn:aws:bedrock-agentcore:us-east-1:1:")
+                one("arn:x:x:::x"),
+                one("arn:aws:bedrock-agentcore:us-east-1:1:x")
             ]
         );
     }

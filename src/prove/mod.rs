@@ -16,16 +16,18 @@
 //! variable that reads a quantified key, a key read by operators of several types, or a
 //! documented limit ([`Limits`]) passed. docs/prove.md describes the model and its limits.
 
-mod actions;
-mod glob;
-mod keys;
+pub(crate) mod actions;
+pub(crate) mod glob;
+pub(crate) mod keys;
 pub(crate) mod matching;
 mod partition;
 mod render;
 mod resources;
-mod scope;
+pub(crate) mod scope;
 mod search;
-mod template;
+mod segments;
+pub(crate) mod space;
+pub(crate) mod template;
 mod tenancy;
 mod values;
 

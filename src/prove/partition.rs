@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::glob::{lower, Glob};
+use super::glob::{lower, Glob, Tok};
 
 /// The classes of a dimension.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +74,7 @@ pub(crate) fn classes(
         start..start + len
     };
     let alphabet = alphabet(globs);
+    let lowered: Vec<(char, char)> = alphabet.iter().map(|c| (*c, lower(*c))).collect();
     let mut start = vec![0u64; width];
     for (i, g) in globs.iter().enumerate() {
         if let Some(s) = start.get_mut(span(i)) {
@@ -113,13 +114,19 @@ pub(crate) fn classes(
         if globs.iter().enumerate().all(|(i, g)| g.settled(part(i))) {
             continue;
         }
+        // Only live globs move: a dead one stays dead (and zero in `next`).
+        let alive: Vec<usize> = (0..globs.len())
+            .filter(|i| part(*i).iter().any(|w| *w != 0))
+            .collect();
         let mut next = vec![0u64; width];
-        for &c in &alphabet {
+        for &(c, lc) in &lowered {
             next.iter_mut().for_each(|w| *w = 0);
-            for (i, g) in globs.iter().enumerate() {
+            for &i in &alive {
                 let r = span(i);
-                if let (Some(cur), Some(out)) = (state.get(r.clone()), next.get_mut(r)) {
-                    g.step(cur, c, out);
+                if let (Some(g), Some(cur), Some(out)) =
+                    (globs.get(i), state.get(r.clone()), next.get_mut(r))
+                {
+                    g.step_lower(cur, c, lc, out);
                 }
             }
             if seen.contains_key(&next) {
@@ -140,16 +147,36 @@ pub(crate) fn classes(
             order.push(member);
         }
     }
+    let fresh = alphabet.first().copied();
     Ok(order
         .into_iter()
         .map(|member| {
             let node = found.get(&member).copied().unwrap_or(0);
-            Class {
-                member,
-                rep: spell(&nodes, node),
-            }
+            let rep = readable(globs, &member, spell(&nodes, node), fresh);
+            Class { member, rep }
         })
         .collect())
+}
+
+/// The representative with one more fresh character (`b/x` rather than `b/`, `us-x` rather
+/// than `us-`) when that string is in the same class: the shortest string often ends where a
+/// wildcard matched nothing, which reads like a typo.
+fn readable(globs: &[&Glob], member: &[bool], rep: String, fresh: Option<char>) -> String {
+    let Some(f) = fresh else { return rep };
+    // Only after a separator: `acme-dev-support` stays as written.
+    if !rep.ends_with(['/', '-', ':', '.', '_', '=', '@']) {
+        return rep;
+    }
+    let longer = format!("{rep}{f}");
+    let same = globs
+        .iter()
+        .zip(member)
+        .all(|(g, m)| g.is_match(&longer) == *m);
+    if same {
+        longer
+    } else {
+        rep
+    }
 }
 
 /// The string that leads to `node`.
@@ -165,53 +192,101 @@ fn spell(nodes: &[(usize, char)], mut node: usize) -> String {
     out.into_iter().rev().collect()
 }
 
-/// Is some string in both globs? A breadth-first search of their product that follows only
-/// states where both are alive; past `max_states` it answers yes (the caller then keeps both).
-pub(crate) fn intersects(a: &Glob, b: &Glob, max_states: usize) -> bool {
+/// Can the literal ends of two globs (their first or, reversed, last tokens) belong to one string?
+/// False when, before either leaves its literal run, they name different characters: then no
+/// string starts (or ends) as both do. A cheap test before the product search.
+fn ends_agree<'a>(a: impl Iterator<Item = &'a Tok>, b: impl Iterator<Item = &'a Tok>) -> bool {
+    for (x, y) in a.zip(b) {
+        match (x, y) {
+            (Tok::Lit(p), Tok::Lit(q)) if p != q => return false,
+            (Tok::Lit(_), Tok::Lit(_)) => {}
+            _ => return true,
+        }
+    }
+    true
+}
+
+/// Is some string in both globs? Reachability in the product of the two globs' token automata:
+/// a state is a pair of token positions (not of position sets: emptiness of an intersection needs
+/// no subset construction), so the search is `O(|a| * |b|)`, exact, and needs no state limit
+/// (`_max_states` is kept for the callers' symmetry with [`classes`]).
+pub(crate) fn intersects(a: &Glob, b: &Glob, _max_states: usize) -> bool {
     if a.is_universal() || b.is_universal() {
         return true;
     }
-    let (pa, pb) = (a.literal_prefix(), b.literal_prefix());
-    if !pa.starts_with(&pb) && !pb.starts_with(&pa) {
+    let (ta, tb) = (a.toks(), b.toks());
+    if !ends_agree(ta.iter(), tb.iter()) || !ends_agree(ta.iter().rev(), tb.iter().rev()) {
         return false;
     }
-    if let (Some(x), Some(y)) = (a.segment(2), b.segment(2)) {
-        if x != y {
-            return false;
+    let width = tb.len() + 1;
+    let mut seen = vec![false; (ta.len() + 1) * width];
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    let visit = |i: usize, j: usize, seen: &mut Vec<bool>, stack: &mut Vec<(usize, usize)>| {
+        if let Some(slot) = seen.get_mut(i * width + j) {
+            if !*slot {
+                *slot = true;
+                stack.push((i, j));
+            }
         }
+    };
+    if let Some(slot) = seen.get_mut(0) {
+        *slot = true;
     }
-    let alphabet = alphabet(&[a, b]);
-    let (wa, wb) = (a.words(), b.words());
-    let mut start = vec![0u64; wa + wb];
-    let (sa, sb) = start.split_at_mut(wa);
-    a.start(sa);
-    b.start(sb);
-    let mut seen: std::collections::HashSet<Vec<u64>> = std::collections::HashSet::new();
-    let mut queue = VecDeque::new();
-    seen.insert(start.clone());
-    queue.push_back(start);
-    while let Some(state) = queue.pop_front() {
-        let (x, y) = state.split_at(wa);
-        if a.accepts(x) && b.accepts(y) {
+    while let Some((i, j)) = stack.pop() {
+        if i == ta.len() && j == tb.len() {
             return true;
         }
-        for &c in &alphabet {
-            let mut next = vec![0u64; wa + wb];
-            let (nx, ny) = next.split_at_mut(wa);
-            a.step(x, c, nx);
-            b.step(y, c, ny);
-            if nx.iter().all(|w| *w == 0) || ny.iter().all(|w| *w == 0) {
-                continue;
-            }
-            if seen.len() >= max_states {
-                return true;
-            }
-            if seen.insert(next.clone()) {
-                queue.push_back(next);
+        let (x, y) = (ta.get(i), tb.get(j));
+        // A star may match nothing.
+        if let Some(Tok::Star { .. }) = x {
+            visit(i + 1, j, &mut seen, &mut stack);
+        }
+        if let Some(Tok::Star { .. }) = y {
+            visit(i, j + 1, &mut seen, &mut stack);
+        }
+        // One character both can read: a star stays, any other token moves on.
+        let (Some(x), Some(y)) = (x, y) else { continue };
+        if one_char_meets(*x, *y) {
+            let ni = if matches!(x, Tok::Star { .. }) {
+                i
+            } else {
+                i + 1
+            };
+            let nj = if matches!(y, Tok::Star { .. }) {
+                j
+            } else {
+                j + 1
+            };
+            if (ni, nj) != (i, j) {
+                visit(ni, nj, &mut seen, &mut stack);
             }
         }
     }
     false
+}
+
+/// Is there one character both tokens read (a star's own loop included)?
+fn one_char_meets(x: Tok, y: Tok) -> bool {
+    /// The characters a token reads: exactly `c`, those whose lowercase is `c`, or any
+    /// (`colon: false`: but `:`).
+    enum Class {
+        Exact(char),
+        Folded(char),
+        Any(bool),
+    }
+    let class = |t: Tok| match t {
+        Tok::Lit(c) => Class::Exact(c),
+        Tok::Fold(c) => Class::Folded(c),
+        Tok::One { colon } | Tok::Star { colon } => Class::Any(colon),
+    };
+    match (class(x), class(y)) {
+        (Class::Exact(c), Class::Exact(d)) => c == d,
+        (Class::Exact(c), Class::Folded(d)) | (Class::Folded(d), Class::Exact(c)) => lower(c) == d,
+        (Class::Folded(c), Class::Folded(d)) => c == d,
+        (Class::Exact(c) | Class::Folded(c), Class::Any(colon))
+        | (Class::Any(colon), Class::Exact(c) | Class::Folded(c)) => colon || c != ':',
+        (Class::Any(_), Class::Any(_)) => true,
+    }
 }
 
 #[cfg(test)]

@@ -18,12 +18,25 @@ pub(crate) struct Probe {
     pub glob: Glob,
     /// Its literal ARN service segment, when it has one
     pub service: Option<String>,
+    /// The ARN it stands for, for people (a resource, a bucket's objects, a role)
+    pub label: Option<String>,
 }
 
 impl Probe {
     fn new(glob: Glob) -> Self {
         let service = glob.segment(2);
-        Self { glob, service }
+        Self {
+            glob,
+            service,
+            label: None,
+        }
+    }
+
+    fn labelled(glob: Glob, label: String) -> Self {
+        Self {
+            label: Some(label),
+            ..Self::new(glob)
+        }
     }
 }
 
@@ -73,87 +86,10 @@ impl<'a> Scope<'a> {
             governed: Vec::new(),
             probes: Vec::new(),
         };
-        s.index();
+        let (governed, probes) = index(inventory);
+        s.governed = governed;
+        s.probes = probes;
         s
-    }
-
-    /// Build the probes and the governed globs.
-    fn index(&mut self) {
-        let inv = self.inventory;
-        let mut accounts: Vec<&str> = Vec::new();
-        for r in &inv.resources {
-            let mut globs = vec![Probe::new(Glob::literal(&r.arn))];
-            if let Some(a) = Arn::parse(&r.arn) {
-                if a.service == "s3" && !r.arn.contains('/') {
-                    globs.push(Probe::new(Glob::seq(&[
-                        Piece::L(&format!("{}/", r.arn)),
-                        Piece::Star,
-                    ])));
-                }
-                if a.service == "lambda" && a.resource.matches(':').count() == 1 {
-                    globs.push(Probe::new(Glob::seq(&[
-                        Piece::L(&format!("{}:", r.arn)),
-                        Piece::Star,
-                    ])));
-                }
-            }
-            // The engine reads an alias as its key: the key's policy governs it.
-            globs.extend(r.aliases.iter().map(|a| Probe::new(Glob::literal(a))));
-            accounts.push(&r.account);
-            self.probes.extend(globs.iter().cloned());
-            if let Some(p) = &r.policy {
-                self.governed.push((globs, p, false));
-            }
-        }
-        for r in &inv.roles {
-            let globs = role_globs(&r.account, &r.name);
-            accounts.push(&r.account);
-            self.probes.extend(globs.iter().cloned());
-            if let Some(p) = &r.trust_policy {
-                self.governed.push((globs, p, true));
-            }
-        }
-        accounts.extend(inv.users.iter().map(|u| u.account.as_str()));
-        if let Some(org) = &inv.organization {
-            accounts.extend(org.scp_levels.keys().map(String::as_str));
-            accounts.extend(org.rcp_levels.keys().map(String::as_str));
-            accounts.extend(org.management_account.as_deref());
-        }
-        accounts.sort_unstable();
-        accounts.dedup();
-        for a in accounts.iter().copied().chain([""]) {
-            self.probes.push(Probe::new(account_glob(Glob::literal(a))));
-        }
-        let arn = |p: &[Piece<'_>]| Probe::new(Glob::seq(p));
-        use Piece::{PlusNc, Star, StarNc, L};
-        self.probes.extend([
-            // Is it an ARN at all (Arn::parse)?
-            Probe::new(Glob::any_arn()),
-            // A KMS key (the key-policy rule) or a role (the trust-policy rule).
-            arn(&[
-                L("arn:"),
-                PlusNc,
-                L(":kms:"),
-                StarNc,
-                L(":"),
-                StarNc,
-                L(":key/"),
-                Star,
-            ]),
-            arn(&[
-                L("arn:"),
-                PlusNc,
-                L(":iam:"),
-                StarNc,
-                L(":"),
-                StarNc,
-                L(":role/"),
-                Star,
-            ]),
-            // A resource in the wildcard partition (the partition rule lets it through).
-            arn(&[L("arn:*:"), Star]),
-            Probe::new(Glob::literal("*")),
-        ]);
     }
 
     /// The probes whose ARN service can be one of `services` (all of them when `None`), plus
@@ -268,6 +204,113 @@ impl<'a> Scope<'a> {
             .get(&(a.account, name))
             .and_then(|r| r.trust_policy.as_ref())
     }
+}
+
+/// Governed globs with the resource-based and trust policies that govern them, and the engine's
+/// other tests on resource ARNs, for one inventory.
+type Indexed<'a> = (Vec<(Vec<Probe>, &'a NamedPolicy, bool)>, Vec<Probe>);
+
+/// Index an inventory: see [`Indexed`].
+fn index(inv: &Inventory) -> Indexed<'_> {
+    let mut governed = Vec::new();
+    let mut probes = Vec::new();
+    let mut accounts: Vec<&str> = Vec::new();
+    for r in &inv.resources {
+        let mut globs = vec![Probe::labelled(Glob::literal(&r.arn), r.arn.clone())];
+        if let Some(a) = Arn::parse(&r.arn) {
+            if a.service == "s3" && !r.arn.contains('/') {
+                let objects = format!("{}/", r.arn);
+                globs.push(Probe::labelled(
+                    Glob::seq(&[Piece::L(&objects), Piece::Star]),
+                    format!("{objects}*"),
+                ));
+            }
+            if a.service == "lambda" && a.resource.matches(':').count() == 1 {
+                let versions = format!("{}:", r.arn);
+                globs.push(Probe::labelled(
+                    Glob::seq(&[Piece::L(&versions), Piece::Star]),
+                    format!("{versions}*"),
+                ));
+            }
+        }
+        // The engine reads an alias as its key: the key's policy governs it.
+        globs.extend(
+            r.aliases
+                .iter()
+                .map(|a| Probe::labelled(Glob::literal(a), a.clone())),
+        );
+        accounts.push(&r.account);
+        probes.extend(globs.iter().cloned());
+        if let Some(p) = &r.policy {
+            governed.push((globs, p, false));
+        }
+    }
+    for r in &inv.roles {
+        let globs: Vec<Probe> = role_globs(&r.account, &r.name)
+            .into_iter()
+            .map(|p| Probe {
+                label: Some(r.arn.clone()),
+                ..p
+            })
+            .collect();
+        accounts.push(&r.account);
+        probes.extend(globs.iter().cloned());
+        if let Some(p) = &r.trust_policy {
+            governed.push((globs, p, true));
+        }
+    }
+    accounts.extend(inv.users.iter().map(|u| u.account.as_str()));
+    if let Some(org) = &inv.organization {
+        accounts.extend(org.scp_levels.keys().map(String::as_str));
+        accounts.extend(org.rcp_levels.keys().map(String::as_str));
+        accounts.extend(org.management_account.as_deref());
+    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    for a in accounts.iter().copied().chain([""]) {
+        probes.push(Probe::new(account_glob(Glob::literal(a))));
+    }
+    let arn = |p: &[Piece<'_>]| Probe::new(Glob::seq(p));
+    use Piece::{PlusNc, Star, StarNc, L};
+    probes.extend([
+        // Is it an ARN at all (Arn::parse)?
+        Probe::new(Glob::any_arn()),
+        // A KMS key (the key-policy rule) or a role (the trust-policy rule).
+        arn(&[
+            L("arn:"),
+            PlusNc,
+            L(":kms:"),
+            StarNc,
+            L(":"),
+            StarNc,
+            L(":key/"),
+            Star,
+        ]),
+        arn(&[
+            L("arn:"),
+            PlusNc,
+            L(":iam:"),
+            StarNc,
+            L(":"),
+            StarNc,
+            L(":role/"),
+            Star,
+        ]),
+        // A resource in the wildcard partition (the partition rule lets it through).
+        arn(&[L("arn:*:"), Star]),
+        Probe::new(Glob::literal("*")),
+    ]);
+    (governed, probes)
+}
+
+/// The probes of an inventory (the engine's tests on resource ARNs besides policy patterns),
+/// each with the ARN it stands for when it names something of the inventory.
+pub(crate) fn inventory_probes(inv: &Inventory) -> Vec<(Option<String>, Glob)> {
+    index(inv)
+        .1
+        .into_iter()
+        .map(|p| (p.label, p.glob))
+        .collect()
 }
 
 /// Can a probe concern a resource of one of `services`?
