@@ -25,6 +25,8 @@ pub struct MatrixResource {
     pub arn: String,
     /// `resource` (inventory resources/), `role`, `owned` (ownership.json) or `given`
     pub origin: &'static str,
+    /// Its first alias (a KMS key's `alias/...` ARN), for people
+    pub alias: Option<String>,
 }
 
 /// Why an action was allowed or not.
@@ -32,8 +34,12 @@ pub struct MatrixResource {
 pub struct ActionResult {
     /// `service:Name`
     pub action: String,
-    /// The engine's answer
-    pub evaluation: Evaluation,
+    /// Allow, explicit or implicit deny
+    pub decision: Decision,
+    /// For a deny: the layer that denied
+    pub blocked_by: Option<Layer>,
+    /// Context keys that conditions read but the request did not give
+    pub missing_context: Vec<String>,
     /// The deciding statements: index into [`Matrix::statements`], the layer, and the patterns
     /// that matched (absent for a rule of the service, which has no document)
     pub deciding: Vec<Deciding>,
@@ -162,27 +168,28 @@ pub fn compute(engine: &Engine, inv: &Inventory, opts: &MatrixOptions) -> Matrix
 /// each once.
 fn resources_of(inv: &Inventory, given: &[String]) -> Vec<MatrixResource> {
     let mut out: Vec<MatrixResource> = Vec::new();
-    let mut add = |arn: &str, origin: &'static str| {
+    let mut add = |arn: &str, origin: &'static str, alias: Option<&String>| {
         if !out.iter().any(|r| r.arn == arn) {
             out.push(MatrixResource {
                 arn: arn.to_string(),
                 origin,
+                alias: alias.cloned(),
             });
         }
     };
     for r in &inv.resources {
-        add(&r.arn, "resource");
+        add(&r.arn, "resource", r.aliases.first());
     }
     for r in &inv.roles {
-        add(&r.arn, "role");
+        add(&r.arn, "role", None);
     }
     for o in &inv.ownership {
         for arn in o.resources.iter().filter(|a| !a.contains(['*', '?'])) {
-            add(arn, "owned");
+            add(arn, "owned", None);
         }
     }
     for arn in given {
-        add(arn, "given");
+        add(arn, "given", None);
     }
     out
 }
@@ -233,7 +240,9 @@ fn result(
     };
     ActionResult {
         action: req.action.clone(),
-        evaluation: ev,
+        decision: ev.decision,
+        blocked_by: ev.blocked_by,
+        missing_context: ev.missing_context,
         deciding,
         allowed_if,
     }
@@ -241,13 +250,8 @@ fn result(
 
 /// A cell and its colour.
 fn cell(principal: usize, resource: usize, group: ActionGroup, actions: Vec<ActionResult>) -> Cell {
-    let allowed = actions
-        .iter()
-        .filter(|a| a.evaluation.decision.is_allowed())
-        .count();
-    let explicit = actions
-        .iter()
-        .any(|a| a.evaluation.decision == Decision::ExplicitDeny);
+    let allowed = actions.iter().filter(|a| a.decision.is_allowed()).count();
+    let explicit = actions.iter().any(|a| a.decision == Decision::ExplicitDeny);
     let verdict = if allowed == actions.len() {
         Verdict::Allow
     } else if allowed > 0 {
@@ -258,8 +262,7 @@ fn cell(principal: usize, resource: usize, group: ActionGroup, actions: Vec<Acti
         Verdict::Deny
     };
     let conditional = actions.iter().any(|a| {
-        !a.evaluation.decision.is_allowed()
-            && (!a.allowed_if.is_empty() || !a.evaluation.missing_context.is_empty())
+        !a.decision.is_allowed() && (!a.allowed_if.is_empty() || !a.missing_context.is_empty())
     });
     Cell {
         principal,
@@ -312,7 +315,7 @@ mod tests {
             .iter()
             .find(|a| a.action == "ecr:BatchGetImage")
             .unwrap();
-        assert_eq!(pull.evaluation.decision, Decision::Allow);
+        assert_eq!(pull.decision, Decision::Allow);
         let d = &pull.deciding[0];
         assert_eq!(d.layer, Some(Layer::Identity));
         let st = &m.statements[d.statement.unwrap()];

@@ -1,0 +1,85 @@
+// iamsim HTML report: renders the explanation of a clicked matrix cell from the JSON block
+// #matrix-data. Text from input is only ever set through textContent.
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("matrix-data").textContent);
+  var panel = document.getElementById("explanation");
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function label(arn) {
+    var parts = arn.split(":");
+    return parts.length >= 6 && (parts[2] === "iam" || parts[2] === "sts") ? parts.slice(5).join(":") : arn;
+  }
+
+  function row(dl, term, value) {
+    if (value === undefined || value === null || value === "") return;
+    dl.appendChild(el("dt", null, term));
+    dl.appendChild(el("dd", null, value));
+  }
+
+  function statement(d) {
+    var box = el("dl", "stmt");
+    var st = d.statement === null || d.statement === undefined ? null : data.statements[d.statement];
+    row(box, "statement", d.name);
+    row(box, "layer", d.layer);
+    if (st) {
+      row(box, "policy", st.id.policy);
+      row(box, "Sid", st.id.sid);
+      row(box, "effect", st.effect);
+      row(box, st.action_element, d.action_pattern ? d.action_pattern + "  (matched; all: " + st.actions.join(", ") + ")" : st.actions.join(", "));
+      if (st.resource_element) {
+        row(box, st.resource_element, d.resource_pattern ? d.resource_pattern + "  (matched; all: " + st.resources.join(", ") + ")" : st.resources.join(", "));
+      }
+      row(box, "conditions", st.conditions.length ? st.conditions.join(" AND ") : "none");
+    } else {
+      row(box, "note", "a rule of the service, not a policy statement");
+    }
+    return box;
+  }
+
+  function action(a) {
+    var box = el("div", "action");
+    var ev = a;
+    box.appendChild(el("span", "name", a.action));
+    box.appendChild(el("span", "badge " + ev.decision, ev.decision));
+    if (ev.blocked_by) box.appendChild(el("div", "note", "blocked by the " + ev.blocked_by + " layer"));
+    a.deciding.forEach(function (d) { box.appendChild(statement(d)); });
+    if (ev.decision === "ImplicitDeny" && !a.deciding.length && !ev.blocked_by) {
+      box.appendChild(el("div", "note", "no statement allows it"));
+    }
+    a.allowed_if.forEach(function (c) { box.appendChild(el("div", "note", "allowed if " + c)); });
+    if (ev.missing_context.length) {
+      box.appendChild(el("div", "note", "depends on context keys the request did not give: " + ev.missing_context.join(", ")));
+    }
+    return box;
+  }
+
+  function show(button) {
+    var cell = data.cells[Number(button.getAttribute("data-cell"))];
+    if (!cell) return;
+    var prev = document.querySelector(".cell.selected");
+    if (prev) prev.classList.remove("selected");
+    button.classList.add("selected");
+    var principal = data.principals[cell.principal];
+    var resource = data.resources[cell.resource];
+    panel.textContent = "";
+    panel.appendChild(el("h3", null, label(principal) + ": " + cell.group + " (" + cell.verdict + ")"));
+    panel.appendChild(el("div", "arn", principal));
+    panel.appendChild(el("div", "arn", "on " + resource.arn + (resource.alias ? " (" + resource.alias + ")" : "")));
+    var allowed = cell.actions.filter(function (a) { return a.decision === "Allow"; });
+    panel.appendChild(el("p", "count", allowed.length + " of " + cell.actions.length + " actions allowed"));
+    var order = allowed.concat(cell.actions.filter(function (a) { return a.decision !== "Allow"; }));
+    order.forEach(function (a) { panel.appendChild(action(a)); });
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (t && t.classList && t.classList.contains("cell") && t.hasAttribute("data-cell")) show(t);
+  });
+})();
