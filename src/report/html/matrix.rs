@@ -115,10 +115,12 @@ fn write_cell(out: &mut dyn Write, n: usize, c: &Cell, m: &Matrix) -> io::Result
     );
     write!(
         out,
-        "<button type=\"button\" id=\"{}\" class=\"cell {}{}\" data-cell=\"{n}\" data-group=\"{}\" title=\"{}\">{}</button>",
+        "<button type=\"button\" id=\"{}\" class=\"cell {}{}\" data-cell=\"{n}\" data-principal=\"{}\" data-resource=\"{}\" data-group=\"{}\" title=\"{}\">{}</button>",
         cell_id(c),
         verdict_class(c.verdict),
         if c.conditional { " cond" } else { "" },
+        html(m.principals.get(c.principal).map_or("", String::as_str)),
+        html(m.resources.get(c.resource).map_or("", |r| r.arn.as_str())),
         c.group.name(),
         html(&title),
         c.group.letter()

@@ -23,6 +23,13 @@
     dl.appendChild(el("dd", null, value));
   }
 
+  // The pattern that matched, and the element's other patterns.
+  function matched(pattern, all) {
+    if (!pattern) return all.join(", ");
+    var others = all.filter(function (p) { return p !== pattern; });
+    return pattern + " (matched)" + (others.length ? "; also: " + others.join(", ") : "");
+  }
+
   function statement(d) {
     var box = el("dl", "stmt");
     var st = d.statement === null || d.statement === undefined ? null : data.statements[d.statement];
@@ -32,10 +39,8 @@
       row(box, "policy", st.id.policy);
       row(box, "Sid", st.id.sid);
       row(box, "effect", st.effect);
-      row(box, st.action_element, d.action_pattern ? d.action_pattern + "  (matched; all: " + st.actions.join(", ") + ")" : st.actions.join(", "));
-      if (st.resource_element) {
-        row(box, st.resource_element, d.resource_pattern ? d.resource_pattern + "  (matched; all: " + st.resources.join(", ") + ")" : st.resources.join(", "));
-      }
+      row(box, st.action_element, matched(d.action_pattern, st.actions));
+      if (st.resource_element) row(box, st.resource_element, matched(d.resource_pattern, st.resources));
       row(box, "conditions", st.conditions.length ? st.conditions.join(" AND ") : "none");
     } else {
       row(box, "note", "a rule of the service, not a policy statement");
@@ -48,10 +53,11 @@
     var ev = a;
     box.appendChild(el("span", "name", a.action));
     box.appendChild(el("span", "badge " + ev.decision, ev.decision));
-    if (ev.blocked_by) box.appendChild(el("div", "note", "blocked by the " + ev.blocked_by + " layer"));
     a.deciding.forEach(function (d) { box.appendChild(statement(d)); });
-    if (ev.decision === "ImplicitDeny" && !a.deciding.length && !ev.blocked_by) {
-      box.appendChild(el("div", "note", "no statement allows it"));
+    if (ev.decision === "ImplicitDeny" && !a.deciding.length) {
+      box.appendChild(el("div", "note", ev.blocked_by ? "no statement of the " + ev.blocked_by + " layer allows it" : "no statement allows it"));
+    } else if (ev.blocked_by) {
+      box.appendChild(el("div", "note", "blocked by the " + ev.blocked_by + " layer"));
     }
     a.allowed_if.forEach(function (c) { box.appendChild(el("div", "note", "allowed if " + c)); });
     if (ev.missing_context.length) {

@@ -1,0 +1,107 @@
+// Driven by scripts/test-html-report: node test-html-report.mjs CHROMIUM REFERENCE.html HOSTILE.html OUT_DIR
+import { chromium } from "playwright-core";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [exe, referencePath, hostilePath, outDir] = process.argv.slice(2);
+const require = createRequire(import.meta.url);
+const playwrightVersion = require("playwright-core/package.json").version;
+const checks = [];
+function check(name, ok, detail = "") {
+  checks.push({ name, passed: Boolean(ok), detail });
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ": " + detail : ""}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: exe,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+// Open a page, recording console errors, page errors and every request not to file: or data:.
+async function open(path) {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  const seen = { errors: [], requests: [] };
+  page.on("console", (m) => { if (m.type() === "error") seen.errors.push(m.text()); });
+  page.on("pageerror", (e) => seen.errors.push(String(e)));
+  page.on("request", (r) => { if (!/^(file|data):/.test(r.url())) seen.requests.push(r.url()); });
+  await page.goto("file://" + path, { waitUntil: "load" });
+  return { page, seen };
+}
+
+const acct = "arn:aws:iam::111122223333:";
+const cellSel = (p, r, g) => `button.cell[data-principal="${acct}role/${p}"][data-resource="${r}"][data-group="${g}"]`;
+const research = "acme-dev-agent-research";
+const ownRuntime = "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/acme-dev-agent-research";
+const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research";
+
+// The reference platform.
+{
+  const { page, seen } = await open(referencePath);
+  const title = await page.title();
+  check("reference: page title", title.startsWith("iamsim report"), title);
+  const boxes = await page.locator("button.cell[data-cell]").count();
+  check("reference: matrix has cells", boxes > 500, `${boxes} boxes`);
+  const allowed = page.locator(cellSel(research, ownRuntime, "read"));
+  check("reference: research reads its own runtime (allow)",
+    (await allowed.getAttribute("class") || "").split(" ").includes("allow"), await allowed.getAttribute("class"));
+  const denied = page.locator(cellSel("acme-dev-agent-support", researchRepo, "read"));
+  check("reference: support cannot read research's repository (deny)",
+    (await denied.getAttribute("class") || "").split(" ").includes("deny"), await denied.getAttribute("class"));
+  const partial = page.locator(cellSel(research, researchRepo, "read"));
+  check("reference: research reads some of its repository (partial)",
+    (await partial.getAttribute("class") || "").split(" ").includes("partial"), await partial.getAttribute("class"));
+
+  await denied.click();
+  let text = await page.locator("#explanation").innerText();
+  check("reference: a click on a denied cell explains it",
+    text.includes("ImplicitDeny") && text.includes("identity layer allows it") && text.includes(researchRepo),
+    text.split("\n").slice(0, 3).join(" | "));
+  await partial.click();
+  text = await page.locator("#explanation").innerText();
+  check("reference: a click on research's repository names EcrPull, the matched pattern and the policy",
+    text.includes("ecr:BatchGetImage") && text.includes("EcrPull") && text.includes("matched") &&
+      text.includes("acme-dev-agent-research/agent"),
+    text.split("\n").slice(0, 3).join(" | "));
+  check("reference: the clicked cell is marked selected",
+    (await partial.getAttribute("class") || "").includes("selected"));
+  const files = await page.locator("#scenarios details.file").count();
+  check("reference: scenario results per file", files >= 10, `${files} files`);
+  const findings = await page.locator("#lint tr.finding").count();
+  check("reference: lint findings listed", findings > 0, `${findings} findings`);
+  check("reference: no console or page errors", seen.errors.length === 0, seen.errors.join(" | "));
+  check("reference: no network request", seen.requests.length === 0, seen.requests.join(" "));
+  await page.screenshot({ path: `${outDir}/report.png` });
+  await page.close();
+}
+
+// Names and condition values holding markup: nothing runs, everything shows as text.
+{
+  const { page, seen } = await open(hostilePath);
+  const boxes = page.locator("button.cell[data-cell]");
+  const n = await boxes.count();
+  for (let i = 0; i < n; i++) await boxes.nth(i).click();
+  const pwned = await page.evaluate(() => window.pwned);
+  check("hostile: no script from input ran", pwned === undefined, String(pwned));
+  const evil = page.locator(`button.cell[data-principal="${acct}role/<script>window.pwned=1</script>"][data-group="read"][data-resource="arn:aws:s3:::acme-reports/q3.csv"]`);
+  await evil.click();
+  const text = await page.locator("#explanation").innerText();
+  check("hostile: markup in a role name and a condition value shows as text",
+    text.includes("role/<script>window.pwned=1</script>") && text.includes("</script><script>window.pwned=3</script>"),
+    text.split("\n").slice(0, 2).join(" | "));
+  const caseName = await page.locator("#scenarios tr.case td:nth-child(2)").first().innerText();
+  check("hostile: markup in a scenario name shows as text", caseName.startsWith("<img src=x"), caseName);
+  check("hostile: the failing case's file is open", await page.locator("#scenarios details.file.failed[open]").count() === 1);
+  check("hostile: no console or page errors", seen.errors.length === 0, seen.errors.join(" | "));
+  check("hostile: no network request", seen.requests.length === 0, seen.requests.join(" "));
+  await page.close();
+}
+
+const version = browser.version();
+await browser.close();
+const failed = checks.filter((c) => !c.passed).length;
+writeFileSync(`${outDir}/browser-results.json`, JSON.stringify({
+  chromium: version, "playwright-core": playwrightVersion, screenshot: "report.png",
+  passed: checks.length - failed, failed, checks }, null, 2) + "\n");
+console.log(`${checks.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
