@@ -67,16 +67,14 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     Ok(Exit::Success)
 }
 
-/// The `--principal` values: an ARN or service principal, or a short form the inventory knows.
+/// The `--principal` values, resolved as scenario files' principals (`role/NAME`, ARNs, service
+/// principals; did-you-mean for a short form the inventory does not hold).
 fn principals(engine: &Engine, given: &[String]) -> Result<Vec<Principal>, Error> {
     given
         .iter()
         .map(|p| {
-            let arn = engine
-                .short_name(p)
-                .first()
-                .map_or(p.as_str(), String::as_str);
-            Principal::parse(arn).map_err(|e| Error::Input(format!("--principal {p}: {e}")))
+            scenario::resolve_principal(engine, p)
+                .map_err(|e| Error::Input(format!("--principal {p}: {e}")))
         })
         .collect()
 }
