@@ -6,6 +6,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::panic,
     reason = "tests"
 )]
 
@@ -63,7 +64,9 @@ fn button<'p>(page: &'p str, principal: &str, resource: &str, group: &str) -> &'
     let attrs = format!(
         "data-principal=\"{principal}\" data-resource=\"{resource}\" data-group=\"{group}\""
     );
-    let at = page.find(&attrs).unwrap_or_else(|| panic!("no cell {attrs}"));
+    let at = page
+        .find(&attrs)
+        .unwrap_or_else(|| panic!("no cell {attrs}"));
     let start = page[..at].rfind("<button").unwrap();
     let end = start + page[start..].find("</button>").unwrap();
     &page[start..end]
@@ -73,18 +76,33 @@ fn button<'p>(page: &'p str, principal: &str, resource: &str, group: &str) -> &'
 fn the_reference_matrix_has_the_expected_cells() {
     let page = render(&root().join("policies"), &[root().join("scenarios")], &[]);
     let acct = "arn:aws:iam::111122223333:role/";
-    let runtime = "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/acme-dev-agent-research";
+    let runtime =
+        "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/acme-dev-agent-research";
     let repo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research";
-    let own = button(&page, &format!("{acct}acme-dev-agent-research"), runtime, "read");
+    let own = button(
+        &page,
+        &format!("{acct}acme-dev-agent-research"),
+        runtime,
+        "read",
+    );
     assert!(own.contains("class=\"cell allow\""), "{own}");
-    let other = button(&page, &format!("{acct}acme-dev-agent-support"), repo, "read");
+    let other = button(
+        &page,
+        &format!("{acct}acme-dev-agent-support"),
+        repo,
+        "read",
+    );
     assert!(other.contains("class=\"cell deny\""), "{other}");
     let id = Regex::new(r#"id="cell-(\d+)-(\d+)-(read|write|permissions|tagging)""#).unwrap();
     assert!(id.is_match(other), "{other}");
     // One id per box, every id unique, every box points at the data.
     let ids: Vec<&str> = id.find_iter(&page).map(|m| m.as_str()).collect();
     let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
-    assert!(ids.len() > 500 && unique.len() == ids.len(), "{}", ids.len());
+    assert!(
+        ids.len() > 500 && unique.len() == ids.len(),
+        "{}",
+        ids.len()
+    );
     assert_eq!(page.matches("data-cell=\"").count(), ids.len());
     assert!(page.contains("<aside id=\"explanation\""));
     assert!(page.contains("<script type=\"application/json\" id=\"matrix-data\">"));
@@ -108,11 +126,10 @@ fn markup_from_input_is_escaped() {
     assert!(!data.contains('<') && !data.contains('>'));
     assert!(data.contains(r"\u003c/script\u003e\u003cscript\u003ewindow.pwned=3"));
     let parsed: serde_json::Value = serde_json::from_str(data).unwrap();
-    assert!(parsed["principals"]
-        .as_array()
+    assert!(parsed["principals"].as_array().unwrap().iter().any(|p| p
+        .as_str()
         .unwrap()
-        .iter()
-        .any(|p| p.as_str().unwrap().ends_with("role/<script>window.pwned=1</script>")));
+        .ends_with("role/<script>window.pwned=1</script>")));
     // The failing case's file is open.
     assert!(page.contains("<details class=\"file failed\" id=\"file-0\" open>"));
 }
@@ -124,7 +141,8 @@ fn the_page_loads_nothing_from_the_network() {
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">"
     )));
     assert!(CSP.starts_with("default-src 'none'"));
-    let external = Regex::new(r#"(?i)(src|href)\s*=\s*["']?(https?:|//)|<link|@import|url\("#).unwrap();
+    let external =
+        Regex::new(r#"(?i)(src|href)\s*=\s*["']?(https?:|//)|<link|@import|url\("#).unwrap();
     assert!(
         external.find(&page).is_none(),
         "{:?}",
