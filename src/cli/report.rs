@@ -34,6 +34,11 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let inventory = scenario::load_inventory_from(&policies, &vars)?;
     let engine = Engine::new(&inventory)?;
     check_inventory(&engine, &label, &mut *io.err)?;
+    let warnings: Vec<String> = scenario::check_policies(&engine)
+        .warnings
+        .iter()
+        .map(|w| format!("{label}: {w}"))
+        .collect();
     let opts = MatrixOptions {
         principals: principals(&engine, &a.principals)?,
         resources: a.resources.clone(),
@@ -58,6 +63,7 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         matrix: &m,
         scenarios: run.as_ref().map(|(s, o)| (s, o.as_slice())),
         lint: (findings.documents > 0 || failures.is_empty()).then_some(&findings),
+        warnings: &warnings,
     };
     let mut out = writer(a.output.as_deref(), &mut *io.out)?;
     match a.format {

@@ -35,6 +35,8 @@ pub struct HtmlInput<'a> {
     pub scenarios: Option<(&'a Suite, &'a [Outcome])>,
     /// The lint findings on the inventory
     pub lint: Option<&'a lint::Report>,
+    /// Warnings about the inventory (catalog checks of its statements), shown at the top
+    pub warnings: &'a [String],
 }
 
 /// Write the whole page.
@@ -108,5 +110,13 @@ fn summary(out: &mut dyn Write, input: &HtmlInput<'_>) -> io::Result<()> {
             l.documents
         )?;
     }
-    writeln!(out, "</ul>")
+    writeln!(out, "</ul>")?;
+    if !input.warnings.is_empty() {
+        writeln!(out, "<ul id=\"warnings\" class=\"warnings\">")?;
+        for w in input.warnings {
+            writeln!(out, "<li>warning: {}</li>", html_escape(w))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
+    Ok(())
 }
