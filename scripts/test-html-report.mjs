@@ -1,6 +1,8 @@
 // Driven by scripts/test-html-report: node test-html-report.mjs CHROMIUM REFERENCE.html HOSTILE.html OUT_DIR
 import { chromium } from "playwright-core";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { PNG } from "pngjs";
+import pixelmatch from "pixelmatch";
 import { createRequire } from "node:module";
 
 const [exe, referencePath, hostilePath, outDir] = process.argv.slice(2);
@@ -27,6 +29,24 @@ async function open(path) {
   page.on("request", (r) => { if (!/^(file|data):/.test(r.url())) seen.requests.push(r.url()); });
   await page.goto("file://" + path, { waitUntil: "load" });
   return { page, seen };
+}
+
+// The share of pixels that differ from the committed screenshot (text antialiasing moves a few).
+function compareWithBaseline(path, shot) {
+  if (!existsSync(path)) {
+    check("reference: screenshot baseline", true, "none yet: this run writes it");
+    return;
+  }
+  const base = PNG.sync.read(readFileSync(path));
+  const now = PNG.sync.read(shot);
+  if (base.width !== now.width || base.height !== now.height) {
+    check("reference: screenshot matches the baseline", false, `size ${now.width}x${now.height}, baseline ${base.width}x${base.height}`);
+    return;
+  }
+  const differing = pixelmatch(base.data, now.data, null, base.width, base.height, { threshold: 0.1 });
+  const share = differing / (base.width * base.height);
+  check("reference: screenshot matches the baseline", share <= 0.005,
+    `${differing} pixels differ (${(share * 100).toFixed(3)}%)`);
 }
 
 const acct = "arn:aws:iam::111122223333:";
@@ -71,7 +91,9 @@ const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-res
   check("reference: lint findings listed", findings > 0, `${findings} findings`);
   check("reference: no console or page errors", seen.errors.length === 0, seen.errors.join(" | "));
   check("reference: no network request", seen.requests.length === 0, seen.requests.join(" "));
-  await page.screenshot({ path: `${outDir}/report.png` });
+  const shot = await page.screenshot();
+  compareWithBaseline(`${outDir}/report.png`, shot);
+  writeFileSync(`${outDir}/report.png`, shot);
   await page.close();
 }
 

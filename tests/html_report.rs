@@ -177,6 +177,7 @@ fn the_browser_test_artifacts_are_committed() {
         "reference: no console or page errors",
         "reference: no network request",
         "hostile: no script from input ran",
+        "reference: screenshot matches the baseline",
     ] {
         assert!(names.contains(&wanted), "{wanted} not in {names:?}");
     }
