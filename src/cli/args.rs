@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum CheckFormat {
     /// One line per failing case and a closing `N passed, N failed`
     Text,
-    /// Versioned JSON, one record per case
+    /// Versioned JSON (schema_version 1, docs/formats.md), one record per case
     Json,
     /// JUnit XML for CI dashboards
     Junit,
@@ -393,10 +393,10 @@ pub struct ReportArgs {
     /// files run against it too, as with `check --policies`
     #[arg(long)]
     pub policies: Vec<PathBuf>,
-    /// Add a principal as a row of the matrix (ARN, `role/NAME`, a service principal)
+    /// Add a principal as a column of the matrix (ARN, `role/NAME`, a service principal)
     #[arg(long = "principal")]
     pub principals: Vec<String>,
-    /// Add a resource ARN as a column of the matrix
+    /// Add a resource ARN as a row of the matrix
     #[arg(long = "resource")]
     pub resources: Vec<String>,
     /// Context KEY=VALUE every request of the matrix carries (repeat a key for a list)

@@ -24,7 +24,7 @@ pub enum ActionGroup {
 }
 
 impl ActionGroup {
-    /// Every group, in column order.
+    /// Every group, in the order of the boxes in a cell.
     pub const ALL: [ActionGroup; 4] = [Self::Read, Self::Write, Self::Permissions, Self::Tagging];
 
     /// `read`, `write`, `permissions`, `tagging`

@@ -98,9 +98,9 @@ pub struct Cell {
 /// The whole matrix.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Matrix {
-    /// Role and user ARNs (rows), sorted
+    /// Role and user ARNs, sorted, then the principals given (the page's columns)
     pub principals: Vec<String>,
-    /// Resources (columns), in the order described in the module doc
+    /// Resources, in the order described in the module doc (the page's rows)
     pub resources: Vec<MatrixResource>,
     /// Cells, by resource, then principal, then group; a group with no action on the resource
     /// has no cell
@@ -112,9 +112,9 @@ pub struct Matrix {
 /// What to add to an inventory's own principals and resources, and the context of every request.
 #[derive(Debug, Clone, Default)]
 pub struct MatrixOptions {
-    /// Extra principals (rows): ARNs, service principals
+    /// Extra principals: ARNs, service principals
     pub principals: Vec<Principal>,
-    /// Extra resources (columns): ARNs
+    /// Extra resources: ARNs
     pub resources: Vec<String>,
     /// The context every request carries
     pub context: Context,
