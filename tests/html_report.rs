@@ -44,6 +44,7 @@ fn render(policies: &Path, scenarios: &[PathBuf], resources: &[&str]) -> String 
             matrix: &m,
             scenarios: suite.as_ref().zip(outcomes.as_deref()),
             lint: Some(&findings),
+            lint_errors: &[],
             warnings: &[],
         },
     )

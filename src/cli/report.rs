@@ -55,14 +55,16 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         Some((suite, outcomes))
     };
     let (findings, failures) = lint::lint_each(&policies);
-    for e in &failures {
-        writeln!(io.err, "warning: lint: {e}")?;
+    let lint_errors: Vec<String> = failures.iter().map(ToString::to_string).collect();
+    for e in &lint_errors {
+        writeln!(io.err, "warning: could not lint: {e}")?;
     }
     let input = HtmlInput {
         inventory: &label,
         matrix: &m,
         scenarios: run.as_ref().map(|(s, o)| (s, o.as_slice())),
         lint: (findings.documents > 0 || failures.is_empty()).then_some(&findings),
+        lint_errors: &lint_errors,
         warnings: &warnings,
     };
     let mut out = writer(a.output.as_deref(), &mut *io.out)?;

@@ -33,8 +33,11 @@ pub struct HtmlInput<'a> {
     pub matrix: &'a Matrix,
     /// The scenario run, if scenario files were given
     pub scenarios: Option<(&'a Suite, &'a [Outcome])>,
-    /// The lint findings on the inventory
+    /// The lint findings on the inventory (`None`: lint could not read it)
     pub lint: Option<&'a lint::Report>,
+    /// Why lint could not read (some of) the inventory: lint reads policy files and `policies/`
+    /// folders, not Terraform plans or GAAD dumps
+    pub lint_errors: &'a [String],
     /// Warnings about the inventory (catalog checks of its statements), shown at the top
     pub warnings: &'a [String],
 }
@@ -59,7 +62,7 @@ pub fn report_html(out: &mut dyn Write, input: &HtmlInput<'_>) -> io::Result<()>
     writeln!(out, "</header>\n<main>")?;
     matrix::write_matrix(out, input.matrix)?;
     sections::write_scenarios(out, input.scenarios)?;
-    sections::write_lint(out, input.lint)?;
+    sections::write_lint(out, input.lint, input.lint_errors)?;
     writeln!(out, "</main>")?;
     writeln!(
         out,

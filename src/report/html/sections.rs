@@ -114,8 +114,19 @@ fn write_file(
 }
 
 /// Write the lint section.
-pub fn write_lint(out: &mut dyn Write, report: Option<&lint::Report>) -> io::Result<()> {
+pub fn write_lint(
+    out: &mut dyn Write,
+    report: Option<&lint::Report>,
+    errors: &[String],
+) -> io::Result<()> {
     writeln!(out, "<section id=\"lint\">\n<h2>Lint findings</h2>")?;
+    if !errors.is_empty() {
+        writeln!(out, "<ul class=\"warnings\">")?;
+        for e in errors {
+            writeln!(out, "<li>could not lint: {}</li>", html(e))?;
+        }
+        writeln!(out, "</ul>")?;
+    }
     let Some(report) = report else {
         return writeln!(out, "<p>Lint did not run.</p>\n</section>");
     };
