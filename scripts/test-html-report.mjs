@@ -50,7 +50,12 @@ function compareWithBaseline(path, shot) {
 }
 
 const acct = "arn:aws:iam::111122223333:";
-const cellSel = (p, r, g) => `button.cell[data-principal="${acct}role/${p}"][data-resource="${r}"][data-group="${g}"]`;
+// The box of a principal (column), resource (row) and group: its id holds the header positions.
+async function cell(page, principal, resource, group) {
+  const p = await page.$$eval("th.principal", (ths, a) => ths.findIndex((t) => t.dataset.principal === a), principal);
+  const r = await page.$$eval("th.resource", (ths, a) => ths.findIndex((t) => t.dataset.resource === a), resource);
+  return page.locator(`#cell-${r}-${p}-${group}`);
+}
 const research = "acme-dev-agent-research";
 const ownRuntime = "arn:aws:bedrock-agentcore:us-east-1:111122223333:runtime/acme-dev-agent-research";
 const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research";
@@ -62,16 +67,20 @@ const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-res
   check("reference: page title", title.startsWith("iamsim report"), title);
   const boxes = await page.locator("button.cell[data-cell]").count();
   check("reference: matrix has cells", boxes > 500, `${boxes} boxes`);
-  const allowed = page.locator(cellSel(research, ownRuntime, "read"));
+  const allowed = await cell(page, `${acct}role/${research}`, ownRuntime, "read");
   check("reference: research reads its own runtime (allow)",
     (await allowed.getAttribute("class") || "").split(" ").includes("allow"), await allowed.getAttribute("class"));
-  const denied = page.locator(cellSel("acme-dev-agent-support", researchRepo, "read"));
+  const denied = await cell(page, `${acct}role/acme-dev-agent-support`, researchRepo, "read");
   check("reference: support cannot read research's repository (deny)",
     (await denied.getAttribute("class") || "").split(" ").includes("deny"), await denied.getAttribute("class"));
-  const partial = page.locator(cellSel(research, researchRepo, "read"));
+  const partial = await cell(page, `${acct}role/${research}`, researchRepo, "read");
   check("reference: research reads some of its repository (partial)",
     (await partial.getAttribute("class") || "").split(" ").includes("partial"), await partial.getAttribute("class"));
 
+  await allowed.hover();
+  const hover = await allowed.getAttribute("title");
+  check("reference: a box's title says how many of its actions are allowed",
+    /^role\/acme-dev-agent-research: read on arn:aws:bedrock-agentcore:.*: (\d+) of \1 actions allowed$/.test(hover || ""), hover);
   await denied.click();
   let text = await page.locator("#explanation").innerText();
   check("reference: a click on a denied cell explains it",
@@ -105,7 +114,7 @@ const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-res
   for (let i = 0; i < n; i++) await boxes.nth(i).click();
   const pwned = await page.evaluate(() => window.pwned);
   check("hostile: no script from input ran", pwned === undefined, String(pwned));
-  const evil = page.locator(`button.cell[data-principal="${acct}role/<script>window.pwned=1</script>"][data-group="read"][data-resource="arn:aws:s3:::acme-reports/q3.csv"]`);
+  const evil = await cell(page, `${acct}role/<script>window.pwned=1</script>`, "arn:aws:s3:::acme-reports/q3.csv", "read");
   await evil.click();
   const text = await page.locator("#explanation").innerText();
   check("hostile: markup in a role name and a condition value shows as text",

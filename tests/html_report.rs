@@ -61,14 +61,19 @@ fn hostile() -> String {
     )
 }
 
-/// The `<button>` of one cell, found by its principal, resource and group.
+/// The position of the header whose `attr` is `value` among the headers with `attr`.
+fn header_index(page: &str, attr: &str, value: &str) -> usize {
+    let values = Regex::new(&format!(r#"<th [^>]*{attr}="([^"]*)""#)).unwrap();
+    let found = values.captures_iter(page).position(|c| &c[1] == value);
+    found.unwrap_or_else(|| panic!("no header {attr}={value}"))
+}
+
+/// The `<button>` of one cell, found by its column (principal), row (resource) and group.
 fn button<'p>(page: &'p str, principal: &str, resource: &str, group: &str) -> &'p str {
-    let attrs = format!(
-        "data-principal=\"{principal}\" data-resource=\"{resource}\" data-group=\"{group}\""
-    );
-    let at = page
-        .find(&attrs)
-        .unwrap_or_else(|| panic!("no cell {attrs}"));
+    let p = header_index(page, "data-principal", principal);
+    let r = header_index(page, "data-resource", resource);
+    let id = format!("id=\"cell-{r}-{p}-{group}\"");
+    let at = page.find(&id).unwrap_or_else(|| panic!("no cell {id}"));
     let start = page[..at].rfind("<button").unwrap();
     let end = start + page[start..].find("</button>").unwrap();
     &page[start..end]
@@ -127,6 +132,10 @@ fn markup_from_input_is_escaped() {
     let data = &page[data_start + "id=\"matrix-data\">".len()..data_end];
     assert!(!data.contains('<') && !data.contains('>'));
     assert!(data.contains(r"\u003c/script\u003e\u003cscript\u003ewindow.pwned=3"));
+    // The role's name in a header, and its box found through it.
+    let evil = "arn:aws:iam::111122223333:role/&lt;script&gt;window.pwned=1&lt;/script&gt;";
+    let cell = button(&page, evil, "arn:aws:s3:::acme-reports/q3.csv", "read");
+    assert!(cell.contains("class=\"cell deny cond\""), "{cell}");
     let parsed: serde_json::Value = serde_json::from_str(data).unwrap();
     assert!(parsed["principals"].as_array().unwrap().iter().any(|p| p
         .as_str()

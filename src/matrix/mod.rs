@@ -49,7 +49,7 @@ pub struct ActionResult {
 }
 
 /// One deciding statement of an action.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Deciding {
     /// Index into [`Matrix::statements`]
     pub statement: Option<usize>,

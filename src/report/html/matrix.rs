@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::escape::{html, script_json};
+use super::escape::html;
 use crate::matrix::{ActionGroup, Cell, Matrix, MatrixResource, Verdict};
 use crate::pattern::Arn;
 
@@ -59,7 +59,7 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
     for p in &m.principals {
         writeln!(
             out,
-            "<th class=\"principal\" title=\"{}\">{}</th>",
+            "<th class=\"principal\" data-principal=\"{0}\" title=\"{0}\">{1}</th>",
             html(p),
             html(principal_label(p))
         )?;
@@ -69,7 +69,7 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
     for (r, res) in m.resources.iter().enumerate() {
         writeln!(
             out,
-            "<tr><th class=\"resource\" title=\"{}\">{}</th>",
+            "<tr><th class=\"resource\" data-resource=\"{0}\" title=\"{0}\">{1}</th>",
             html(&res.arn),
             html(&resource_label(res))
         )?;
@@ -81,7 +81,7 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
             }
             for g in ActionGroup::ALL {
                 match present.iter().find(|(_, c)| c.group == g) {
-                    Some((n, c)) => write_cell(out, *n, c, m)?,
+                    Some((n, c)) => write_cell(out, *n, c)?,
                     None => write!(out, "<span class=\"none\" title=\"no action\">·</span>")?,
                 }
             }
@@ -96,40 +96,22 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
     )
 }
 
-/// One clickable box.
-fn write_cell(out: &mut dyn Write, n: usize, c: &Cell, m: &Matrix) -> io::Result<()> {
-    let allowed = c.actions.iter().filter(|a| a.decision.is_allowed()).count();
-    let who = m
-        .principals
-        .get(c.principal)
-        .map_or("", |p| principal_label(p));
-    let what = m
-        .resources
-        .get(c.resource)
-        .map(resource_label)
-        .unwrap_or_default();
-    let title = format!(
-        "{who}: {} on {what}: {allowed} of {} actions allowed",
-        c.group.name(),
-        c.actions.len()
-    );
+/// One clickable box: its id names its row, column and group; the script gives it a title when
+/// the pointer rests on it (a title per box would double a large page).
+fn write_cell(out: &mut dyn Write, n: usize, c: &Cell) -> io::Result<()> {
     write!(
         out,
-        "<button type=\"button\" id=\"{}\" class=\"cell {}{}\" data-cell=\"{n}\" data-principal=\"{}\" data-resource=\"{}\" data-group=\"{}\" title=\"{}\">{}</button>",
+        "<button type=\"button\" id=\"{}\" class=\"cell {}{}\" data-cell=\"{n}\">{}</button>",
         cell_id(c),
         verdict_class(c.verdict),
         if c.conditional { " cond" } else { "" },
-        html(m.principals.get(c.principal).map_or("", String::as_str)),
-        html(m.resources.get(c.resource).map_or("", |r| r.arn.as_str())),
-        c.group.name(),
-        html(&title),
         c.group.letter()
     )
 }
 
 /// The matrix as JSON, for the script to explain a clicked cell.
 pub fn write_data(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
-    let json = script_json(m).map_err(io::Error::other)?;
+    let json = super::data::page_json(m).map_err(io::Error::other)?;
     writeln!(
         out,
         "<script type=\"application/json\" id=\"matrix-data\">{json}</script>"

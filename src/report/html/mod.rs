@@ -4,6 +4,7 @@
 //! input is escaped ([`escape`]); the matrix's details travel as JSON in a `<script
 //! type="application/json">` block, which the page's script renders with `textContent` only.
 
+mod data;
 mod escape;
 mod matrix;
 mod sections;

@@ -66,26 +66,62 @@
     return box;
   }
 
+  // Every action of a cell: the ones listed in `x`, the others plain implicit denies.
+  function actions(cell) {
+    var listed = {};
+    cell.x.forEach(function (a) { listed[a.i] = a; });
+    return data.lists[cell.l].map(function (name, i) {
+      var a = listed[i];
+      if (!a) {
+        return { action: name, decision: "ImplicitDeny", blocked_by: cell.b || null,
+          deciding: [], allowed_if: [], missing_context: [] };
+      }
+      return { action: name, decision: a.d, blocked_by: a.b || null,
+        deciding: (a.s || []).map(function (k) { return data.deciding[k]; }),
+        allowed_if: (a.f || []).map(function (k) { return data.notes[k]; }),
+        missing_context: a.m || [] };
+    });
+  }
+
+  function cellOf(button) {
+    return data.cells[Number(button.getAttribute("data-cell"))];
+  }
+
+  function summary(cell) {
+    var all = actions(cell);
+    var allowed = all.filter(function (a) { return a.decision === "Allow"; }).length;
+    return label(data.principals[cell.p]) + ": " + cell.g + " on " + data.resources[cell.r].arn +
+      ": " + allowed + " of " + all.length + " actions allowed";
+  }
+
   function show(button) {
-    var cell = data.cells[Number(button.getAttribute("data-cell"))];
+    var cell = cellOf(button);
     if (!cell) return;
     var prev = document.querySelector(".cell.selected");
     if (prev) prev.classList.remove("selected");
     button.classList.add("selected");
-    var principal = data.principals[cell.principal];
-    var resource = data.resources[cell.resource];
+    var principal = data.principals[cell.p];
+    var resource = data.resources[cell.r];
+    var all = actions(cell);
     panel.textContent = "";
-    panel.appendChild(el("h3", null, label(principal) + ": " + cell.group + " (" + cell.verdict + ")"));
+    panel.appendChild(el("h3", null, label(principal) + ": " + cell.g + " (" + cell.v + ")"));
     panel.appendChild(el("div", "arn", principal));
     panel.appendChild(el("div", "arn", "on " + resource.arn + (resource.alias ? " (" + resource.alias + ")" : "")));
-    var allowed = cell.actions.filter(function (a) { return a.decision === "Allow"; });
-    panel.appendChild(el("p", "count", allowed.length + " of " + cell.actions.length + " actions allowed"));
-    var order = allowed.concat(cell.actions.filter(function (a) { return a.decision !== "Allow"; }));
+    var allowed = all.filter(function (a) { return a.decision === "Allow"; });
+    panel.appendChild(el("p", "count", allowed.length + " of " + all.length + " actions allowed"));
+    var order = allowed.concat(all.filter(function (a) { return a.decision !== "Allow"; }));
     order.forEach(function (a) { panel.appendChild(action(a)); });
   }
 
+  function isCell(t) {
+    return t && t.classList && t.classList.contains("cell") && t.hasAttribute("data-cell");
+  }
+
   document.addEventListener("click", function (e) {
+    if (isCell(e.target)) show(e.target);
+  });
+  document.addEventListener("mouseover", function (e) {
     var t = e.target;
-    if (t && t.classList && t.classList.contains("cell") && t.hasAttribute("data-cell")) show(t);
+    if (isCell(t) && !t.title && cellOf(t)) t.title = summary(cellOf(t));
   });
 })();
