@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::escape::script_json;
 use crate::engine::{Decision, Layer};
-use crate::matrix::{ActionResult, Cell, Deciding, Matrix, MatrixResource, StatementText};
+use crate::matrix::{ActionResult, Cell, Deciding, Matrix, MatrixResource, StatementText, Verdict};
 
 /// The whole data block.
 #[derive(Debug, Serialize)]
@@ -101,6 +101,16 @@ impl<'m> Interned<'m> {
     }
 }
 
+/// The CSS class of a verdict (the page colours boxes by it; the data block names it).
+pub fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Allow => "allow",
+        Verdict::Partial => "partial",
+        Verdict::ExplicitDeny => "explicit-deny",
+        Verdict::Deny => "deny",
+    }
+}
+
 /// Is `a` an implicit deny with nothing to say but the layer?
 fn plain(a: &ActionResult) -> bool {
     a.decision == Decision::ImplicitDeny
@@ -150,7 +160,7 @@ pub fn page_json(m: &Matrix) -> serde_json::Result<String> {
                 p: c.principal,
                 r: c.resource,
                 g: c.group.name(),
-                v: super::matrix::verdict_class(c.verdict),
+                v: verdict_class(c.verdict),
                 l,
                 b,
                 x,

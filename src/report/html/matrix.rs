@@ -3,8 +3,9 @@
 
 use std::io::{self, Write};
 
+use super::data::verdict_class;
 use super::escape::html;
-use crate::matrix::{ActionGroup, Cell, Matrix, MatrixResource, Verdict};
+use crate::matrix::{ActionGroup, Cell, Matrix, MatrixResource};
 use crate::pattern::Arn;
 
 /// `role/NAME` for an IAM ARN, the text itself otherwise (service principals).
@@ -21,16 +22,6 @@ pub fn resource_label(r: &MatrixResource) -> String {
     match Arn::parse(shown) {
         Some(a) => format!("{} {}", a.service, a.resource),
         None => shown.to_string(),
-    }
-}
-
-/// The CSS class of a verdict.
-pub fn verdict_class(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Allow => "allow",
-        Verdict::Partial => "partial",
-        Verdict::ExplicitDeny => "explicit-deny",
-        Verdict::Deny => "deny",
     }
 }
 
