@@ -238,3 +238,46 @@ fn the_check_json_fields_are_documented() {
     assert_eq!(top, documented_fields(section, "| field |"));
     assert_eq!(case, documented_fields(section, "| case field |"));
 }
+
+/// Every file under `dir` (recursively) with one of `exts`.
+fn files_under(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files_under(&p, exts, out);
+        } else if p.extension().is_some_and(|x| exts.iter().any(|e| x == *e))
+            || (exts.contains(&"") && p.extension().is_none())
+        {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_doc_the_code_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let named = regex::Regex::new(r"docs/[A-Za-z0-9_-]+\.md").unwrap();
+    let mut files = Vec::new();
+    for dir in ["src", "scripts", "tests", "benches", "examples", ".ci"] {
+        files_under(&root.join(dir), &["rs", "py", "mjs", "js", ""], &mut files);
+    }
+    let this = root.join("tests/doc_links.rs");
+    let mut missing = Vec::new();
+    for file in files.iter().filter(|f| **f != this) {
+        let text = fs::read_to_string(file).unwrap_or_default();
+        for m in named.find_iter(&text) {
+            if !root.join(m.as_str()).exists() {
+                missing.push(format!("{}: {}", file.display(), m.as_str()));
+            }
+        }
+    }
+    assert!(files.len() > 100, "{} files", files.len());
+    assert!(
+        missing.is_empty(),
+        "docs that do not exist:\n{}",
+        missing.join("\n")
+    );
+}
