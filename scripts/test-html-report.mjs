@@ -94,6 +94,12 @@ const researchRepo = "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-res
     text.split("\n").slice(0, 3).join(" | "));
   check("reference: the clicked cell is marked selected",
     (await partial.getAttribute("class") || "").includes("selected"));
+  await page.locator("#filter").fill("repository/");
+  const shown = await page.locator("table.matrix tbody tr:not([hidden])").count();
+  await page.locator("#filter").fill("");
+  await page.locator("#filter").blur();
+  const all = await page.locator("table.matrix tbody tr:not([hidden])").count();
+  check("reference: the filter keeps the rows whose ARN holds the text", shown === 4 && all === 29, `repository/: ${shown} rows, none: ${all}`);
   const files = await page.locator("#scenarios details.file").count();
   check("reference: scenario results per file", files >= 10, `${files} files`);
   const findings = await page.locator("#lint tr.finding").count();

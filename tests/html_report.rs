@@ -112,6 +112,8 @@ fn the_reference_matrix_has_the_expected_cells() {
     );
     assert_eq!(page.matches("data-cell=\"").count(), ids.len());
     assert!(page.contains("<aside id=\"explanation\""));
+    assert!(page.contains("<input id=\"filter\" type=\"search\""));
+    assert!(page.contains("5 principals, 29 resources, 580 cells (126 with some access)"));
     assert!(page.contains("<script type=\"application/json\" id=\"matrix-data\">"));
     assert!(page.contains("743 passed, 0 failed, 0 skipped"));
     assert_eq!(page.matches("<details class=\"file").count(), 14);

@@ -45,6 +45,10 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
     )?;
     writeln!(
         out,
+        "<p class=\"filter\"><label>Show the resources whose ARN holds <input id=\"filter\" type=\"search\" placeholder=\"repository/, acme-dev-research, ...\"></label></p>"
+    )?;
+    writeln!(
+        out,
         "<div class=\"layout\">\n<div class=\"scroll\">\n<table class=\"matrix\">\n<thead><tr><th>resource</th>"
     )?;
     for p in &m.principals {

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 pub use escape::html as html_escape;
 
 use crate::lint;
-use crate::matrix::Matrix;
+use crate::matrix::{Matrix, Verdict};
 use crate::scenario::{Outcome, Suite, Tally};
 
 /// The page's stylesheet and script, inlined.
@@ -80,7 +80,7 @@ fn summary(out: &mut dyn Write, input: &HtmlInput<'_>) -> io::Result<()> {
     let allowed = m
         .cells
         .iter()
-        .filter(|c| c.verdict != crate::matrix::Verdict::Deny)
+        .filter(|c| matches!(c.verdict, Verdict::Allow | Verdict::Partial))
         .count();
     writeln!(out, "<ul id=\"summary\">")?;
     writeln!(

@@ -113,6 +113,17 @@
     order.forEach(function (a) { panel.appendChild(action(a)); });
   }
 
+  // Rows whose resource ARN or label holds the filter text (any case) stay visible.
+  var filter = document.getElementById("filter");
+  filter.addEventListener("input", function () {
+    var needle = filter.value.trim().toLowerCase();
+    document.querySelectorAll("table.matrix tbody tr").forEach(function (tr) {
+      var th = tr.querySelector("th.resource");
+      var text = ((th.getAttribute("data-resource") || "") + " " + th.textContent).toLowerCase();
+      tr.hidden = needle !== "" && text.indexOf(needle) < 0;
+    });
+  });
+
   function isCell(t) {
     return t && t.classList && t.classList.contains("cell") && t.hasAttribute("data-cell");
   }
