@@ -88,8 +88,8 @@ pub struct Cell {
     pub group: ActionGroup,
     /// The colour
     pub verdict: Verdict,
-    /// Some action not allowed would be with other context values (`allowed_if`), or read
-    /// context keys the request did not give
+    /// Some action not allowed has an Allow statement that failed only on its conditions
+    /// (`allowed_if`): other context values may allow it
     pub conditional: bool,
     /// Every action of the group on the resource
     pub actions: Vec<ActionResult>,
@@ -261,9 +261,9 @@ fn cell(principal: usize, resource: usize, group: ActionGroup, actions: Vec<Acti
     } else {
         Verdict::Deny
     };
-    let conditional = actions.iter().any(|a| {
-        !a.decision.is_allowed() && (!a.allowed_if.is_empty() || !a.missing_context.is_empty())
-    });
+    let conditional = actions
+        .iter()
+        .any(|a| !a.decision.is_allowed() && !a.allowed_if.is_empty());
     Cell {
         principal,
         resource,

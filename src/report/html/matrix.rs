@@ -40,8 +40,9 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
          resource). <span class=\"cell allow\">allowed</span> every action, \
          <span class=\"cell partial\">partial</span> some, <span class=\"cell deny\">denied</span> \
          none, <span class=\"cell explicit-deny\">explicit deny</span> a Deny statement decided, \
-         <span class=\"cell deny cond\">dashed</span> some denied action would be allowed in \
-         another context. Click a box for the explanation.</p>"
+         <span class=\"cell deny cond\">dashed</span> some denied action has an Allow that \
+         failed only on its conditions (another context may allow it). Click a box for the \
+         explanation.</p>"
     )?;
     writeln!(
         out,
