@@ -13,6 +13,7 @@ pub mod import;
 pub mod inventory;
 pub(crate) mod json;
 pub mod lint;
+pub mod matrix;
 mod par;
 pub mod pattern;
 pub mod platform;

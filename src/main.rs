@@ -52,6 +52,7 @@ fn run(command: Command, io: &mut Streams<'_>) -> Result<Exit, Error> {
         Command::Import(cmd) => cli::import(&cmd, io),
         Command::Expand(a) => cli::expand(&a, io),
         Command::Lint(a) => cli::lint(&a, io),
+        Command::Report(a) => cli::report(&a, io),
         Command::Prove(cmd) => cli::prove(&cmd, io),
     }
 }

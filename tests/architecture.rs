@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("lint", 6),
     ("reach", 6),
     ("prove", 6),
+    ("matrix", 6),
     ("report", 7),
     ("cli", 8),
     ("commands", 8),

@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum CheckFormat {
     /// One line per failing case and a closing `N passed, N failed`
     Text,
-    /// Versioned JSON, one record per case
+    /// Versioned JSON (schema_version 1, docs/formats.md), one record per case
     Json,
     /// JUnit XML for CI dashboards
     Junit,
@@ -61,6 +61,13 @@ pub enum GraphFormat {
     Markdown,
     /// Graphviz DOT (`dot -Tsvg`)
     Dot,
+}
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML page (no network): matrix, scenario results, lint findings
+    Html,
 }
 
 /// Output formats of `lint`.
@@ -172,6 +179,11 @@ pub enum Command {
         after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
     )]
     Lint(LintArgs),
+    /// Write a review page: the access matrix (click a cell for why), scenario results and lint findings
+    #[command(
+        after_help = "Examples:\n  iamsim report scenarios/ --output report.html\n  iamsim report --policies plan.json --resource arn:aws:s3:::my-bucket --output report.html\n\nThe page is one self-contained HTML file: no script, style or font is fetched (docs/report.md).\nExit codes: 0 the report was written (whatever the scenarios' results), 2 bad input or usage."
+    )]
+    Report(ReportArgs),
     /// List the actions an action pattern covers (from the embedded AWS catalog)
     #[command(after_help = "Example:\n  iamsim expand 'logs:Describe*'")]
     Expand(ExpandArgs),
@@ -369,6 +381,36 @@ pub struct CheckArgs {
     /// Exit 1 when a statement of the inventory is exercised by no case (implies --coverage)
     #[arg(long)]
     pub fail_on_uncovered: bool,
+}
+
+/// Arguments of `report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Scenario files or directories whose results the page shows (none: no scenario section)
+    pub paths: Vec<PathBuf>,
+    /// The inventory of the matrix and of lint (a policies/ directory, a Terraform plan JSON, or
+    /// a GAAD dump: one file, its pages repeated, or a folder of them); given, the scenario
+    /// files run against it too, as with `check --policies`
+    #[arg(long)]
+    pub policies: Vec<PathBuf>,
+    /// Add a principal as a column of the matrix (ARN, `role/NAME`, a service principal)
+    #[arg(long = "principal")]
+    pub principals: Vec<String>,
+    /// Add a resource ARN as a row of the matrix
+    #[arg(long = "resource")]
+    pub resources: Vec<String>,
+    /// Context KEY=VALUE every request of the matrix carries (repeat a key for a list)
+    #[arg(long = "context")]
+    pub context: Vec<String>,
+    /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
+    #[arg(long = "var")]
+    pub vars: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write the page here instead of standard output
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// Arguments of `who-can`.

@@ -71,7 +71,10 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
 
 /// Load the suite and (unless `--no-catalog`) validate its cases, warning on `err` about
 /// context keys that may be typos.
-fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, PolicyIssue)>), Error> {
+pub(super) fn load(
+    a: &CheckArgs,
+    io: &mut Streams<'_>,
+) -> Result<(Suite, Vec<(usize, PolicyIssue)>), Error> {
     let mut opts = LoadOptions {
         policies: a.policies.clone(),
         tags: a.tags.clone(),
@@ -116,7 +119,11 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
 
 /// A case that expected an Allow and did not get one, in an inventory with a statement naming
 /// a misspelling of the case's action: say so among the case's problems.
-fn name_typos(suite: &Suite, issues: &[(usize, PolicyIssue)], outcomes: &mut [scenario::Outcome]) {
+pub(super) fn name_typos(
+    suite: &Suite,
+    issues: &[(usize, PolicyIssue)],
+    outcomes: &mut [scenario::Outcome],
+) {
     if issues.is_empty() {
         return;
     }

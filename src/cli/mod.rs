@@ -19,6 +19,7 @@ mod import;
 mod lint;
 mod prove;
 mod reach;
+mod report;
 mod who_can;
 
 use std::fmt;
@@ -35,6 +36,7 @@ pub use self::import::import;
 pub use self::lint::lint;
 pub use self::prove::prove;
 pub use self::reach::reach;
+pub use self::report::report;
 pub use self::who_can::who_can;
 
 use crate::engine::Engine;

@@ -3,6 +3,7 @@
 
 mod coverage;
 mod explain;
+pub mod html;
 mod json;
 mod junit;
 mod markdown;
