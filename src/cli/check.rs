@@ -75,6 +75,7 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
     let mut opts = LoadOptions {
         policies: a.policies.clone(),
         tags: a.tags.clone(),
+        no_catalog: a.no_catalog,
         ..LoadOptions::default()
     };
     for v in &a.vars {

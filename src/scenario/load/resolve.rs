@@ -24,6 +24,8 @@ pub(super) struct Resolver<'a> {
     pub(super) label: Arc<str>,
     cache: HashMap<String, Arc<Principal>>,
     pub(super) strings: Interner,
+    /// Check context values against their keys' types in the catalog
+    pub(super) check_values: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -36,6 +38,7 @@ impl<'a> Resolver<'a> {
             label: file.into(),
             cache: HashMap::new(),
             strings: Interner::default(),
+            check_values: true,
         }
     }
 
