@@ -28,7 +28,8 @@ pub use decide::Decision;
 pub use facts::is_derived_key;
 pub use resolve::governing_parent;
 pub use trace::{
-    Layer, Mismatch, NoTrace, PrincipalMatch, StatementId, Trace, TraceEvent, TraceSink,
+    ConditionCheck, ElementMatch, Layer, Matched, Mismatch, NoTrace, PrincipalMatch, StatementId,
+    Trace, TraceEvent, TraceSink,
 };
 
 use crate::policy::PolicyKind;

@@ -4,6 +4,7 @@ mod adhoc;
 mod case_row;
 mod load;
 mod model;
+mod origin;
 
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;
@@ -12,3 +13,4 @@ pub use model::{
     AccessKey, BlockPublicAccess, Endpoint, EndpointKind, Group, Inventory, ManagedPolicy,
     NamedPolicy, Organization, Owner, PolicyVersion, Resource, Role, User,
 };
+pub use origin::{policy_origins, PolicyOrigin};

@@ -72,7 +72,7 @@ impl ContextIssue {
             Self::BadValue {
                 value, expected, ..
             } => format!(
-                "`{value}` is not a {} value ({}), the key's type in the AWS catalog",
+                "`{value}` is not a valid {} value ({}), the key's type in the AWS catalog",
                 expected.as_str(),
                 format_of(*expected)
             ),
@@ -211,7 +211,7 @@ mod tests {
         assert!(found.iter().all(ContextIssue::is_error));
         assert_eq!(
             found[0].to_string(),
-            "context key `aws:SecureTransport`: `flase` is not a Bool value (`true` or `false`), the key's type in the AWS catalog"
+            "context key `aws:SecureTransport`: `flase` is not a valid Bool value (`true` or `false`), the key's type in the AWS catalog"
         );
     }
 
