@@ -13,7 +13,8 @@ use super::args::ExplainArgs;
 use super::Error;
 use crate::engine::{Engine, Layer, StatementId};
 use crate::inventory::{
-    named, parse_json, policy_origins, AdHoc, Inventory, NamedPolicy, PolicyOrigin, MAX_FILE_BYTES,
+    named, parse_json, policy_origins, read_text, AdHoc, Inventory, NamedPolicy, PolicyOrigin,
+    MAX_FILE_BYTES,
 };
 use crate::jsonpos::{line_column, value_span, Segment};
 use crate::policy::{parse_document, parse_resource_policy, Document, PolicyKind};
@@ -86,8 +87,7 @@ impl Reader {
             )
         } else {
             let path = Path::new(spec.strip_prefix("file://").unwrap_or(spec));
-            let text = super::read_to_string(path)?;
-            too_big(text.len(), &path.display().to_string())?;
+            let text = read_text(path)?;
             let name = path
                 .file_stem()
                 .and_then(|s| s.to_str())
