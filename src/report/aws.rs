@@ -220,3 +220,68 @@ pub fn explain_aws(
     )?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+    use super::*;
+    use crate::engine::Trace;
+    use crate::request::{Principal, Request};
+
+    fn explained(resource: &str, decision: Decision, missing: &[&str]) -> Explained {
+        let p = Principal::parse("arn:aws:iam::111122223333:user/a").unwrap();
+        Explained {
+            request: Request::new(p, "s3:GetObject", resource),
+            evaluation: Evaluation {
+                decision,
+                blocked_by: None,
+                deciding: Vec::new(),
+                missing_context: missing.iter().map(ToString::to_string).collect(),
+            },
+            trace: Trace::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn render(results: &[Explained]) -> Value {
+        let mut out = Vec::new();
+        explain_aws(&mut out, results, &default_statement).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    #[test]
+    fn one_result_per_action_with_the_most_restrictive_decision() {
+        let v = render(&[
+            explained("arn:aws:s3:::b/1", Decision::Allow, &[]),
+            explained(
+                "arn:aws:s3:::b/2",
+                Decision::ExplicitDeny,
+                &["aws:SourceIp"],
+            ),
+            explained("arn:aws:s3:::b/3", Decision::ImplicitDeny, &[]),
+        ]);
+        let results = v["EvaluationResults"].as_array().unwrap();
+        assert_eq!(results.len(), 1);
+        let r = &results[0];
+        assert_eq!(r["EvalDecision"], "explicitDeny");
+        assert_eq!(r["EvalResourceName"], "*");
+        assert_eq!(r["MissingContextValues"], serde_json::json!([]));
+        let each = r["ResourceSpecificResults"].as_array().unwrap();
+        let decisions: Vec<_> = each
+            .iter()
+            .map(|e| e["EvalResourceDecision"].clone())
+            .collect();
+        assert_eq!(decisions, ["allowed", "explicitDeny", "implicitDeny"]);
+        assert_eq!(each[1]["MissingContextValues"][0], "aws:SourceIp");
+    }
+
+    #[test]
+    fn every_resource_puts_missing_keys_at_the_top() {
+        let v = render(&[explained("*", Decision::ImplicitDeny, &["aws:SourceIp"])]);
+        let r = &v["EvaluationResults"][0];
+        assert_eq!(r["MissingContextValues"][0], "aws:SourceIp");
+        assert!(r.get("ResourceSpecificResults").is_none());
+        assert!(r.get("EvalDecisionDetails").is_none());
+    }
+}
