@@ -137,7 +137,9 @@ fn who_can_transitive(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Erro
         let list = graph.who_can_transitive(&req, a.max_hops);
         match a.format {
             ListFormat::Text => reach::write_who_can_text(out, &action, &list)?,
-            ListFormat::Json => reach::write_who_can_json(out, &action, &resource, &list)?,
+            ListFormat::Json => {
+                reach::write_who_can_json(out, &action, &resource, &list, &warnings)?
+            }
             ListFormat::Markdown => reach::write_who_can_markdown(out, &action, &resource, &list)?,
             ListFormat::Dot => reach::write_who_can_dot(out, &action, &resource, &list)?,
         }
