@@ -5,7 +5,7 @@
 use super::args::{ExpectArg, ExplainArgs, ExplainFormat};
 use super::explain_input::{neutral_principal, AdHocInput, Sources};
 use super::{context_warnings, expand_actions, warn_lines, Error, Exit, Streams};
-use crate::catalog::validate_request;
+use crate::catalog::{validate_request, RequestError};
 use crate::engine::{Decision, Engine, TraceEvent};
 use crate::inventory::{read_json, Inventory};
 use crate::report::{self, Explained};
@@ -20,6 +20,11 @@ struct Shared {
     warnings: Vec<String>,
     /// A note for every trace (the neutral caller)
     note: Option<String>,
+    /// Several (action, resource) pairs are asked: a pair the catalog says cannot go together
+    /// is skipped with a warning, not an error
+    several: bool,
+    /// The first pair skipped, reported as the error when every pair is
+    skipped: Option<RequestError>,
 }
 
 /// Run `explain` for every action (or each action a pattern covers) on every resource. Exit 0
@@ -48,12 +53,20 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         context,
         session: input.session_document()?,
         note: None,
+        several: actions.len() * resources.len() > 1,
+        skipped: None,
     };
-    let (results, inventory) = if input.is_adhoc() {
+    let (mut results, inventory) = if input.is_adhoc() {
         (adhoc(a, &input, &resources, &actions, &mut shared)?, None)
     } else {
         inventory(a, &resources, &actions, &mut shared)?
     };
+    if let (true, Some(e)) = (results.is_empty(), shared.skipped.take()) {
+        return Err(e.into());
+    }
+    for e in &mut results {
+        e.warnings.clone_from(&shared.warnings);
+    }
     warn_lines(&mut *io.err, &shared.warnings)?;
     let sources = Sources::new(&input, inventory.as_ref());
     match a.format {
@@ -148,7 +161,7 @@ fn ask(
     principal: &Principal,
     resource: &str,
     actions: &[String],
-    shared: &Shared,
+    shared: &mut Shared,
 ) -> Result<Vec<Explained>, Error> {
     if let Some(account) = &a.resource_account {
         scenario::check_resource_account(engine, resource, account).map_err(Error::Input)?;
@@ -162,7 +175,16 @@ fn ask(
     let mut out = Vec::new();
     for action in actions {
         if !a.no_catalog {
-            validate_request(action, engine.resolve_alias(resource))?;
+            match validate_request(action, engine.resolve_alias(resource)) {
+                // Asked with others, a pair that cannot go together (an S3 action on a KMS
+                // key) is left out, and said so.
+                Err(e @ RequestError::WrongResource { .. }) if shared.several => {
+                    shared.warnings.push(format!("left out: {e}"));
+                    shared.skipped.get_or_insert(e);
+                    continue;
+                }
+                r => r?,
+            }
         }
         let mut request = Request::new(principal.clone(), action.clone(), resource.to_string());
         request.context = shared.context.clone();
@@ -178,7 +200,7 @@ fn ask(
             request,
             evaluation,
             trace,
-            warnings: shared.warnings.clone(),
+            warnings: Vec::new(),
         });
     }
     Ok(out)
