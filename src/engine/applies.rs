@@ -36,7 +36,9 @@ impl Miss {
                     patterns: Vec::new(),
                 }),
             },
-            Miss::Principal => Mismatch::Principal,
+            Miss::Principal => Mismatch::Principal {
+                what: principal_element(st),
+            },
             Miss::Condition(i, failure) => {
                 let c = st.conditions.get(i);
                 Mismatch::Condition {
@@ -111,6 +113,30 @@ fn resource_element(st: &Statement, req: &Prepared<'_>, applied: bool) -> Option
         .map(|r| r.raw.clone())
         .collect();
     Some(ElementMatch { clause, patterns })
+}
+
+/// The statement's `Principal`/`NotPrincipal` and its entries, as `AWS:...`, `Service:...`.
+fn principal_element(st: &Statement) -> ElementMatch {
+    let (clause, p) = match &st.principal {
+        Some(PrincipalClause::Principal(p)) => ("Principal", p),
+        Some(PrincipalClause::NotPrincipal(p)) => ("NotPrincipal", p),
+        None => {
+            return ElementMatch {
+                clause: "Principal",
+                patterns: Vec::new(),
+            }
+        }
+    };
+    let mut patterns: Vec<String> = p.any.then(|| "*".to_string()).into_iter().collect();
+    patterns.extend(p.entries.iter().map(|e| match e {
+        PrincipalEntry::AnyAws => "AWS:*".to_string(),
+        PrincipalEntry::Account { raw, .. } => format!("AWS:{raw}"),
+        PrincipalEntry::Arn(a) | PrincipalEntry::UniqueId(a) => format!("AWS:{a}"),
+        PrincipalEntry::Service(s) => format!("Service:{s}"),
+        PrincipalEntry::Federated(f) => format!("Federated:{f}"),
+        PrincipalEntry::CanonicalUser(c) => format!("CanonicalUser:{c}"),
+    }));
+    ElementMatch { clause, patterns }
 }
 
 /// Check `st` against the request. `with_principal` is false for identity-based layers, whose

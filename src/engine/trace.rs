@@ -169,7 +169,12 @@ pub enum Mismatch {
         what: ElementMatch,
     },
     /// `Principal`/`NotPrincipal` does not cover the caller
-    Principal,
+    Principal {
+        /// The element: `Principal` or `NotPrincipal`, and its entries (`AWS:arn:...`,
+        /// `Service:lambda.amazonaws.com`, `*`)
+        #[serde(flatten)]
+        what: ElementMatch,
+    },
     /// A condition entry failed
     Condition {
         /// The operator, as written

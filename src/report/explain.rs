@@ -65,7 +65,12 @@ fn mismatch_text(m: &Mismatch) -> String {
         Mismatch::Resource { what } => {
             format!("its {} does not cover the resource", element_text(what))
         }
-        Mismatch::Principal => "its Principal/NotPrincipal does not name the caller".into(),
+        Mismatch::Principal { what } if what.clause == "NotPrincipal" => {
+            format!("its {} leaves the caller out", element_text(what))
+        }
+        Mismatch::Principal { what } => {
+            format!("its {} does not name the caller", element_text(what))
+        }
         Mismatch::Condition {
             operator,
             key,
