@@ -68,11 +68,13 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         e.warnings.clone_from(&shared.warnings);
     }
     warn_lines(&mut *io.err, &shared.warnings)?;
-    let sources = Sources::new(&input, inventory.as_ref());
     match a.format {
-        ExplainFormat::Aws => report::explain_aws(&mut *io.out, &results, &|id, layer| {
-            sources.locate(id, layer)
-        })?,
+        ExplainFormat::Aws => {
+            let sources = Sources::new(&input, inventory.as_ref());
+            report::explain_aws(&mut *io.out, &results, &|id, layer| {
+                sources.locate(id, layer)
+            })?
+        }
         ExplainFormat::Json => report::explain_json(&mut *io.out, &results)?,
         ExplainFormat::Text => report::explain_text_all(&mut *io.out, &results)?,
     }
@@ -113,8 +115,12 @@ fn inventory(
     let principal = scenario::resolve_principal(&engine, principal_text).map_err(Error::Input)?;
     let mut results = Vec::new();
     for r in resources {
-        let resource = scenario::resolve_resource(&engine, r, actions.first().map_or("", |a| a))
-            .map_err(Error::Input)?;
+        // Resolved for every action: each fails closed on what it must know (a KMS key for a
+        // `kms:` action, a role for `sts:`); the ARN is the same for all.
+        let mut resource = r.clone();
+        for action in actions {
+            resource = scenario::resolve_resource(&engine, r, action).map_err(Error::Input)?;
+        }
         results.extend(ask(a, &engine, &principal, &resource, actions, shared)?);
     }
     std::mem::forget(engine);
