@@ -141,18 +141,18 @@ pub fn check_context(action: &str, ctx: &Context) -> Vec<ContextIssue> {
     found
 }
 
-/// The first value of `ctx` that does not fit its key's type for `action` (keys the catalog
-/// does not know are not judged here).
-pub fn first_bad_value(action: &str, ctx: &Context) -> Option<ContextIssue> {
-    let catalog = Catalog::embedded();
-    ctx.iter().find_map(|entry| {
-        let info = catalog.condition_key(action, &entry.name)?;
-        bad_value(info.key_type(), entry)
-    })
+/// The type of context key `key` for `action` in the catalog (`None`: a key it does not know).
+pub fn key_type(action: &str, key: &str) -> Option<ConditionKeyType> {
+    Catalog::embedded()
+        .condition_key(action, key)
+        .map(|i| i.key_type())
 }
 
 /// The first value of `entry` that is not of type `t`.
-fn bad_value(t: ConditionKeyType, entry: &crate::condition::ContextEntry) -> Option<ContextIssue> {
+pub(crate) fn bad_value(
+    t: ConditionKeyType,
+    entry: &crate::condition::ContextEntry,
+) -> Option<ContextIssue> {
     let bad = entry.values.iter().find(|v| !value_fits(t, v.raw()))?;
     Some(ContextIssue::BadValue {
         key: entry.name.clone(),

@@ -13,7 +13,7 @@ mod run;
 mod validate;
 
 pub use case::{Case, CaseRequest, Quantified};
-pub use context_check::{check_context, first_bad_value, value_fits, ContextIssue};
+pub use context_check::{check_context, key_type, value_fits, ContextIssue};
 pub use coverage::{coverage, Coverage, Covered};
 pub use expand::MAX_EXPANSION;
 pub use format::{

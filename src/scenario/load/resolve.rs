@@ -26,6 +26,8 @@ pub(super) struct Resolver<'a> {
     pub(super) strings: Interner,
     /// Check context values against their keys' types in the catalog
     pub(super) check_values: bool,
+    /// Context key types by (action, lowercased key): a suite repeats the same few pairs
+    pub(super) key_types: HashMap<(String, String), Option<crate::catalog::ConditionKeyType>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -39,6 +41,7 @@ impl<'a> Resolver<'a> {
             cache: HashMap::new(),
             strings: Interner::default(),
             check_values: true,
+            key_types: HashMap::new(),
         }
     }
 
