@@ -12,6 +12,7 @@ mod hash;
 pub mod import;
 pub mod inventory;
 pub(crate) mod json;
+pub mod jsonpos;
 pub mod lint;
 pub mod matrix;
 mod par;

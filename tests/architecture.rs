@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("hash", 0),
     ("par", 0),
     ("json", 0),
+    ("jsonpos", 0),
     ("pattern", 0),
     ("catalog", 0),
     ("policy", 1),

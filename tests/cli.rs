@@ -2,7 +2,7 @@
 //! arguments, the working directory (relative to `tests/cli/`, default `tests/cli/` itself, whose
 //! fixture trees hold small `policies/` and `scenarios/`), the expected exit status and the
 //! expected standard output and error (exact, or `*_contains` / `*_lacks` lists; `stdout_json`:
-//! one JSON document). `${TMP}` in
+//! one JSON document; `stdin`: text on standard input). `${TMP}` in
 //! arguments and file paths is a fresh directory per case; in outputs it stands for that directory.
 //!
 //! `IAMSIM_BLESS=1 cargo test --test cli` rewrites the exact expectations (`status`, `stdout`,
@@ -45,6 +45,9 @@ struct Case {
     /// Extra environment (NO_COLOR is removed unless given here)
     #[serde(default)]
     env: IndexMap<String, String>,
+    /// Standard input (none: empty)
+    #[serde(default)]
+    stdin: Option<String>,
     /// Expected exit status
     status: i32,
     #[serde(default)]
@@ -115,12 +118,31 @@ struct Run {
 
 /// Run the binary in `cwd` with `args` and extra environment.
 fn iamsim(cwd: &Path, args: &[String], env: &IndexMap<String, String>) -> Run {
+    iamsim_with_stdin(cwd, args, env, "")
+}
+
+/// [`iamsim`] with `stdin` on standard input.
+fn iamsim_with_stdin(
+    cwd: &Path,
+    args: &[String],
+    env: &IndexMap<String, String>,
+    stdin: &str,
+) -> Run {
+    use std::io::Write;
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_iamsim"));
     cmd.current_dir(cwd).args(args).env_remove("NO_COLOR");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // A command that does not read its input may exit first: a closed pipe is no failure.
+    let _ = input.write_all(stdin.as_bytes());
+    drop(input);
+    let out = child.wait_with_output().unwrap();
     Run {
         status: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
@@ -177,7 +199,7 @@ fn run_case(path: &Path, bless: bool) -> (Vec<String>, Option<Value>) {
         .iter()
         .map(|a| a.replace("${TMP}", &tmp_text))
         .collect();
-    let run = iamsim(&cwd, &args, &case.env);
+    let run = iamsim_with_stdin(&cwd, &args, &case.env, case.stdin.as_deref().unwrap_or(""));
     let norm = |s: &str| s.replace(&tmp_text, "${TMP}");
     let stdout = norm(&run.stdout);
     let stderr = norm(&run.stderr);
@@ -661,4 +683,222 @@ fn imported_plan_runs_the_same_as_the_plan_itself() {
         via_plan.stdout
     );
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+// ---- `explain --format aws` against AWS's response shape
+
+/// The decisions AWS's simulator returns (`PolicyEvaluationDecisionType`).
+const AWS_DECISIONS: &[&str] = &["allowed", "explicitDeny", "implicitDeny"];
+
+/// Check `v` is an object whose keys are among `allowed` and include `required`.
+fn object_with<'a>(
+    v: &'a Value,
+    what: &str,
+    required: &[&str],
+    allowed: &[&str],
+) -> &'a serde_json::Map<String, Value> {
+    let o = v
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {v}"));
+    for k in o.keys() {
+        assert!(
+            allowed.contains(&k.as_str()),
+            "{what} has `{k}`, which AWS does not return"
+        );
+    }
+    for k in required {
+        assert!(o.contains_key(*k), "{what} lacks the required `{k}`");
+    }
+    o
+}
+
+/// AWS's `Statement`: <https://docs.aws.amazon.com/IAM/latest/APIReference/API_Statement.html>,
+/// its positions <https://docs.aws.amazon.com/IAM/latest/APIReference/API_Position.html>.
+fn check_statement(v: &Value) {
+    let o = object_with(
+        v,
+        "Statement",
+        &[],
+        &[
+            "SourcePolicyId",
+            "SourcePolicyType",
+            "StartPosition",
+            "EndPosition",
+        ],
+    );
+    assert!(o.get("SourcePolicyId").is_none_or(Value::is_string));
+    if let Some(t) = o.get("SourcePolicyType") {
+        let types = [
+            "user",
+            "group",
+            "role",
+            "aws-managed",
+            "user-managed",
+            "resource",
+            "none",
+        ];
+        assert!(types.contains(&t.as_str().unwrap()), "SourcePolicyType {t}");
+    }
+    for p in ["StartPosition", "EndPosition"] {
+        if let Some(pos) = o.get(p) {
+            let pos = object_with(pos, p, &["Line", "Column"], &["Line", "Column"]);
+            assert!(pos["Line"].as_u64().unwrap() >= 1 && pos["Column"].as_u64().unwrap() >= 1);
+        }
+    }
+}
+
+/// `MatchedStatements`, `MissingContextValues`, `EvalDecisionDetails` and
+/// `PermissionsBoundaryDecisionDetail`, shared by both result types.
+fn check_common(o: &serde_json::Map<String, Value>) {
+    for s in o
+        .get("MatchedStatements")
+        .map_or(&[][..], |v| v.as_array().unwrap())
+    {
+        check_statement(s);
+    }
+    if let Some(m) = o.get("MissingContextValues") {
+        assert!(m.as_array().unwrap().iter().all(Value::is_string));
+    }
+    if let Some(d) = o.get("EvalDecisionDetails") {
+        for v in d.as_object().unwrap().values() {
+            assert!(AWS_DECISIONS.contains(&v.as_str().unwrap()));
+        }
+    }
+    if let Some(b) = o.get("PermissionsBoundaryDecisionDetail") {
+        let b = object_with(
+            b,
+            "PermissionsBoundaryDecisionDetail",
+            &[],
+            &["AllowedByPermissionsBoundary"],
+        );
+        assert!(b.values().all(Value::is_boolean));
+    }
+}
+
+/// AWS's `SimulatePolicyResponse`
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulateCustomPolicy.html>,
+/// "Response Elements"), its `EvaluationResult`
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_EvaluationResult.html>) and
+/// `ResourceSpecificResult`
+/// (<https://docs.aws.amazon.com/IAM/latest/APIReference/API_ResourceSpecificResult.html>):
+/// every field name and nesting, nothing else.
+fn check_aws_response(text: &str) -> Value {
+    let v: Value = serde_json::from_str(text).unwrap();
+    let top = object_with(
+        &v,
+        "SimulatePolicyResponse",
+        &["EvaluationResults", "IsTruncated"],
+        &["EvaluationResults", "IsTruncated", "Marker"],
+    );
+    assert!(top["IsTruncated"].is_boolean());
+    for r in top["EvaluationResults"].as_array().unwrap() {
+        let o = object_with(
+            r,
+            "EvaluationResult",
+            &["EvalActionName", "EvalDecision"],
+            &[
+                "EvalActionName",
+                "EvalResourceName",
+                "EvalDecision",
+                "MatchedStatements",
+                "MissingContextValues",
+                "OrganizationsDecisionDetail",
+                "PermissionsBoundaryDecisionDetail",
+                "EvalDecisionDetails",
+                "ResourceSpecificResults",
+            ],
+        );
+        assert!(AWS_DECISIONS.contains(&o["EvalDecision"].as_str().unwrap()));
+        check_common(o);
+        if let Some(org) = o.get("OrganizationsDecisionDetail") {
+            object_with(
+                org,
+                "OrganizationsDecisionDetail",
+                &[],
+                &["AllowedByOrganizations"],
+            );
+        }
+        for rs in o
+            .get("ResourceSpecificResults")
+            .map_or(&[][..], |v| v.as_array().unwrap())
+        {
+            let rs = object_with(
+                rs,
+                "ResourceSpecificResult",
+                &["EvalResourceName", "EvalResourceDecision"],
+                &[
+                    "EvalResourceName",
+                    "EvalResourceDecision",
+                    "MatchedStatements",
+                    "MissingContextValues",
+                    "EvalDecisionDetails",
+                    "PermissionsBoundaryDecisionDetail",
+                ],
+            );
+            assert!(AWS_DECISIONS.contains(&rs["EvalResourceDecision"].as_str().unwrap()));
+            check_common(rs);
+        }
+    }
+    v
+}
+
+#[test]
+fn format_aws_is_exactly_the_simulate_policy_response() {
+    let cli = cli_dir();
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
+        let r = iamsim(&cli, &args, &IndexMap::new());
+        assert_eq!(r.status, 0, "{}", r.stderr);
+        check_aws_response(&r.stdout)
+    };
+    // An inventory, several actions and resources: one result per action, one
+    // ResourceSpecificResult per resource, missing keys per resource.
+    let v = run(&[
+        "explain",
+        "--policies",
+        "tiny/policies",
+        "--principal",
+        "role/app",
+        "--action",
+        "s3:GetObject",
+        "--action",
+        "kms:Decrypt",
+        "--resource",
+        "arn:aws:s3:::acme-reports/q3.csv",
+        "--resource",
+        "arn:aws:kms:us-east-1:111122223333:alias/data",
+        "--no-catalog",
+        "--format",
+        "aws",
+    ]);
+    let results = v["EvaluationResults"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[0]["ResourceSpecificResults"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let kms = &results[1]["ResourceSpecificResults"][1];
+    assert_eq!(kms["MissingContextValues"][0], "aws:RequestedRegion");
+    assert_eq!(
+        results[1]["MissingContextValues"].as_array().unwrap().len(),
+        0
+    );
+    // Ad hoc, resource `*`: no per-resource results, the missing keys at the top.
+    let inline = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]}"#;
+    let v = run(&[
+        "explain",
+        "--policy",
+        inline,
+        "--action",
+        "s3:GetObject",
+        "--format",
+        "aws",
+    ]);
+    let r = &v["EvaluationResults"][0];
+    assert!(r.get("ResourceSpecificResults").is_none());
+    assert_eq!(r["MissingContextValues"][0], "aws:SecureTransport");
+    assert_eq!(r["MatchedStatements"].as_array().unwrap().len(), 0);
 }

@@ -1,6 +1,7 @@
 //! Which condition keys a policy may use with an action.
 
 use super::info::ConditionKeyInfo;
+use super::suggest::{distance, limit};
 use super::template::{matches, Rules};
 use super::Catalog;
 
@@ -29,6 +30,40 @@ impl Catalog {
     /// Whether a policy may use condition key `key` with `action`; see [`Catalog::condition_key`].
     pub fn condition_key_known(&self, action: &str, key: &str) -> bool {
         self.condition_key(action, key).is_some()
+    }
+
+    /// The usable key nearest to `key` (a global key or one of `action`'s), for a "did you
+    /// mean" hint: `aws:SourceAcount` gives `aws:SourceAccount`. A key with a placeholder
+    /// (`aws:PrincipalTag/${TagKey}`) is compared on the part before it and keeps the tag the
+    /// request wrote (`aws:PrincipalTg/team` gives `aws:PrincipalTag/team`). `None` when `key`
+    /// is known or nothing is within `max(2, length / 4)` edits.
+    pub fn suggest_condition_key(&self, action: &str, key: &str) -> Option<String> {
+        if self.condition_key_known(action, key) {
+            return None;
+        }
+        let mut names: Vec<&str> = self.global_condition_keys().map(|k| k.name()).collect();
+        if let Some(info) = self.action(action) {
+            names.extend(info.condition_keys().map(|k| k.name()));
+            for taken in info.resource_types() {
+                names.extend(taken.resource_type().condition_keys().map(|k| k.name()));
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|name| {
+                let candidate = match name.split_once("${") {
+                    // `aws:PrincipalTag/${TagKey}` against `aws:PrincipalTg/team`
+                    Some((stem, _)) => {
+                        let (_, tail) = key.split_at_checked(key.rfind('/')? + 1)?;
+                        (!tail.is_empty()).then(|| format!("{stem}{tail}"))?
+                    }
+                    None => name.to_string(),
+                };
+                let d = distance(key, &candidate);
+                (d <= limit(key)).then_some((d, candidate))
+            })
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
     }
 }
 
@@ -99,6 +134,26 @@ mod tests {
             .unwrap();
         assert_eq!(key.name(), "kms:EncryptionContext:${EncryptionContextKey}");
         assert_eq!(key.key_type(), ConditionKeyType::String);
+    }
+
+    #[test]
+    fn misspelt_keys_get_the_nearest_usable_key() {
+        let catalog = Catalog::embedded();
+        let near = |action, key| catalog.suggest_condition_key(action, key);
+        assert_eq!(
+            near("sts:AssumeRole", "aws:SourceAcount").as_deref(),
+            Some("aws:SourceAccount")
+        );
+        assert_eq!(
+            near("kms:Decrypt", "aws:PrincipalTg/team").as_deref(),
+            Some("aws:PrincipalTag/team")
+        );
+        assert_eq!(
+            near("kms:Decrypt", "kms:ViaServce").as_deref(),
+            Some("kms:ViaService")
+        );
+        assert_eq!(near("kms:Decrypt", "aws:SourceAccount"), None);
+        assert_eq!(near("kms:Decrypt", "totally:Different"), None);
     }
 
     #[test]

@@ -60,12 +60,12 @@ fn nearest_action<'a>(service: ServiceInfo<'a>, name: &str) -> Option<ActionInfo
 }
 
 /// The largest edit distance still worth suggesting for a name of this length.
-fn limit(name: &str) -> usize {
+pub(super) fn limit(name: &str) -> usize {
     (name.len() / 4).max(2)
 }
 
 /// The Levenshtein distance between `a` and `b`, ignoring ASCII case.
-fn distance(a: &str, b: &str) -> usize {
+pub(super) fn distance(a: &str, b: &str) -> usize {
     let b = b.as_bytes();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];

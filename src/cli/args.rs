@@ -148,7 +148,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Answer "can P do A on R, and why?"
     #[command(
-        after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy p.json --principal arn:aws:iam::111122223333:user/a \\\n      --action s3:GetObject --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n\nExit 0 whatever the decision, unless --expect is given (then 1 when it is not met)."
+        after_help = "Examples:\n  iamsim explain --principal role/acme-dev-agent-research --action kms:Decrypt \\\n      --resource arn:aws:kms:us-east-1:111122223333:alias/acme-dev-platform-artifacts\n  iamsim explain --policy file://p.json --action s3:GetObject --action s3:PutObject \\\n      --resource arn:aws:s3:::b/k --context aws:SourceIp=10.0.0.1\n  cat p.json | iamsim explain --policy - --action s3:GetObject --format aws\n\nExit 0 whatever the decision, unless --expect is given (then 1 when one is not met) or\n--deny-warnings and there is a warning (then 1)."
     )]
     Explain(ExplainArgs),
     /// List every principal allowed to do ACTION on RESOURCE
@@ -289,51 +289,64 @@ pub enum ImportCommand {
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The caller: ARN, `role/NAME`, `user/NAME`, service principal, or `anonymous`
+    /// The caller: ARN, `role/NAME`, `user/NAME`, service principal, or `anonymous` (with ad
+    /// hoc policies and no --principal: a neutral role, named in the output)
     #[arg(long)]
-    pub principal: String,
-    /// The action (`service:Action`)
-    #[arg(long)]
-    pub action: String,
-    /// The resource (ARN, KMS alias ARN, `role/NAME`, or `*`)
-    #[arg(long, default_value = "*")]
-    pub resource: String,
+    pub principal: Option<String>,
+    /// The action (`service:Action`, or a pattern the catalog expands); repeatable
+    #[arg(long = "action", alias = "action-names", required = true)]
+    pub action: Vec<String>,
+    /// The resource (ARN, KMS alias ARN, `role/NAME`, or `*`); repeatable: every action is
+    /// asked on every resource
+    #[arg(long = "resource", alias = "resource-arns")]
+    pub resource: Vec<String>,
     /// Context KEY=VALUE (repeat a key for a list)
     #[arg(long = "context")]
     pub context: Vec<String>,
     /// Context as a JSON object, as in scenario files
     #[arg(long)]
     pub context_file: Option<PathBuf>,
-    /// The inventory (ignored with --policy)
+    /// The inventory (ignored with ad hoc policies)
     #[arg(long, default_value = "policies")]
     pub policies: PathBuf,
-    /// Ad hoc: an identity policy of the caller (repeatable)
-    #[arg(long = "policy")]
-    pub policy: Vec<PathBuf>,
-    /// Ad hoc: the resource-based policy (key policy for a KMS key, trust policy for a role)
+    /// Ad hoc: an identity policy of the caller: inline JSON, `file://PATH`, a path, or `-`
+    /// (standard input); repeatable
+    #[arg(long = "policy", alias = "policy-input-list")]
+    pub policy: Vec<String>,
+    /// Ad hoc: the resource-based policy (key policy for a KMS key, trust policy for a role),
+    /// given as --policy is
     #[arg(long)]
-    pub resource_policy: Option<PathBuf>,
-    /// Ad hoc: the caller's permissions boundary
+    pub resource_policy: Option<String>,
+    /// Ad hoc: the caller's permissions boundary, given as --policy is
+    #[arg(long, alias = "permissions-boundary-policy-input-list")]
+    pub boundary: Option<String>,
+    /// A session policy in force for the caller, given as --policy is
     #[arg(long)]
-    pub boundary: Option<PathBuf>,
-    /// A session policy in force for the caller
-    #[arg(long)]
-    pub session_policy: Option<PathBuf>,
-    /// Ad hoc: an SCP level (repeat per level, root first)
+    pub session_policy: Option<String>,
+    /// Ad hoc: an SCP level of the caller's account (repeat per level, root first), given as
+    /// --policy is
     #[arg(long = "scp")]
-    pub scp: Vec<PathBuf>,
+    pub scp: Vec<String>,
+    /// Ad hoc: an RCP level of the resource's account (repeat per level, root first), given as
+    /// --policy is; AWS's RCPFullAWSAccess is attached at every level
+    #[arg(long = "rcp")]
+    pub rcp: Vec<String>,
     /// The resource's account, when its ARN does not say
-    #[arg(long)]
+    #[arg(long, alias = "resource-owner")]
     pub resource_account: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
     pub format: ExplainFormat,
-    /// Exit 1 unless the decision meets this expectation
+    /// Exit 1 unless every decision meets this expectation
     #[arg(long, value_enum)]
     pub expect: Option<ExpectArg>,
-    /// Do not validate the action and resource against the AWS catalog
+    /// Do not validate actions, resources and context against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
+    /// Exit 1 when there is any warning (a context key the action does not take, an Allow
+    /// that grants nothing)
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 /// Arguments of `check`.
@@ -432,9 +445,13 @@ pub struct WhoCanArgs {
     /// Also list principals that are not allowed
     #[arg(long)]
     pub all: bool,
-    /// Do not validate the action and resource against the AWS catalog
+    /// Do not validate the action, resource and context against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
+    /// Exit 1 when there is any warning (a context key the action does not take, an Allow
+    /// that grants nothing)
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// Also list principals that can do it through an escalation path (docs/reach.md)
     #[arg(long)]
     pub transitive: bool,

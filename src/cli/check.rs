@@ -78,6 +78,7 @@ pub(super) fn load(
     let mut opts = LoadOptions {
         policies: a.policies.clone(),
         tags: a.tags.clone(),
+        no_catalog: a.no_catalog,
         ..LoadOptions::default()
     };
     for v in &a.vars {

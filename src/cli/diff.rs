@@ -15,7 +15,8 @@ pub fn diff(a: &DiffArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     if !a.no_catalog {
         // The change under review: a Deny in it that matches nothing fails the gate.
         let engine = crate::engine::Engine::new(&h)?;
-        super::check_inventory(&engine, &a.head.display().to_string(), &mut *io.err)?;
+        let found = super::check_inventory(&engine, &a.head.display().to_string())?;
+        super::warn_lines(&mut *io.err, &found)?;
     }
     let d = diff::diff(&b, &h, &DiffOptions::default())?;
     let mut out = writer(a.output.as_deref(), &mut *io.out)?;

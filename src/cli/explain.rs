@@ -1,123 +1,215 @@
-//! `iamsim explain`: "can P do A on R, and why?" against an inventory, or against ad hoc
-//! policy files (`--policy`, `--resource-policy`, `--boundary`, `--scp`).
-
-use std::io::Write;
-use std::path::Path;
+//! `iamsim explain`: "can P do A on R, and why?" against an inventory, or against policies
+//! given ad hoc (`--policy`, `--resource-policy`, `--boundary`, `--scp`, `--rcp`), as wide as
+//! `aws iam simulate-custom-policy`: several actions and resources, one answer per pair.
 
 use super::args::{ExpectArg, ExplainArgs, ExplainFormat};
-use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
-use crate::catalog::validate_request;
-use crate::engine::{Decision, Engine, Evaluation, Trace};
-use crate::inventory::{named, read_json, AdHoc, NamedPolicy};
-use crate::policy::{parse_document, parse_resource_policy, Document, PolicyError, PolicyKind};
-use crate::report;
+use super::explain_input::{neutral_principal, AdHocInput, Sources};
+use super::{context_warnings, expand_actions, warn_lines, Error, Exit, Streams};
+use crate::catalog::{validate_request, RequestError};
+use crate::engine::{Decision, Engine, TraceEvent};
+use crate::inventory::{read_json, Inventory};
+use crate::report::{self, Explained};
 use crate::request::{Context, Principal, Request};
 use crate::scenario;
 
-/// One explained request: the request, its evaluation and the trace behind it.
-type Explained = (Request, Evaluation, Trace);
+/// What every request of one run shares.
+struct Shared {
+    context: Context,
+    session: Option<crate::policy::Document>,
+    /// Warnings about the policies and the context, for every request
+    warnings: Vec<String>,
+    /// A note for every trace (the neutral caller)
+    note: Option<String>,
+    /// Several (action, resource) pairs are asked: a pair the catalog says cannot go together
+    /// is skipped with a warning, not an error
+    several: bool,
+    /// The first pair skipped, reported as the error when every pair is
+    skipped: Option<RequestError>,
+}
 
-/// Run `explain` for the action (or every action its pattern covers). Exit 0 whatever the
-/// decision, unless `--expect` is given and some decision does not meet it (then 1).
+/// Run `explain` for every action (or each action a pattern covers) on every resource. Exit 0
+/// whatever the decisions, unless `--expect` is given and some decision does not meet it, or
+/// `--deny-warnings` is given and there is a warning (then 1).
 pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
-    let (engine, principal, resource) = if is_adhoc(a) {
-        adhoc_engine(a)?
-    } else {
-        let engine = compile_for_exit(&a.policies)?;
-        let principal = scenario::resolve_principal(&engine, &a.principal).map_err(Error::Input)?;
-        let resource =
-            scenario::resolve_resource(&engine, &a.resource, &a.action).map_err(Error::Input)?;
-        (engine, principal, resource)
+    let input = AdHocInput::read(a)?;
+    let resources: Vec<String> = match a.resource.as_slice() {
+        [] => vec!["*".to_string()],
+        r => r.to_vec(),
     };
-    if let Some(account) = &a.resource_account {
-        scenario::check_resource_account(&engine, &resource, account).map_err(Error::Input)?;
-    }
-    let actions = expand_actions(&a.action, a.no_catalog)?;
-    if !a.no_catalog {
-        let label = match is_adhoc(a) {
-            true => "the policies given".to_string(),
-            false => a.policies.display().to_string(),
-        };
-        super::check_inventory(&engine, &label, &mut *io.err)?;
-        for action in &actions {
-            validate_request(action, engine.resolve_alias(&resource))?;
+    let mut actions: Vec<String> = Vec::new();
+    for pattern in &a.action {
+        for action in expand_actions(pattern, a.no_catalog)? {
+            if !actions.contains(&action) {
+                actions.push(action);
+            }
         }
     }
-    let ctx = context(a)?;
-    let session = session_policy(a, &principal)?;
-    let mut results = Vec::new();
-    for action in actions {
-        let mut req = Request::new(principal.clone(), action, resource.clone());
-        req.context = ctx.clone();
-        req.resource_account = a.resource_account.clone();
-        req.session_policy = session.clone();
-        let (ev, trace) = engine.explain(&req);
-        results.push((req, ev, trace));
+    let context = context(a)?;
+    let mut shared = Shared {
+        warnings: match a.no_catalog {
+            true => Vec::new(),
+            false => context_warnings(&actions, &context)?,
+        },
+        context,
+        session: input.session_document()?,
+        note: None,
+        several: actions.len() * resources.len() > 1,
+        skipped: None,
+    };
+    let (mut results, inventory) = if input.is_adhoc() {
+        (adhoc(a, &input, &resources, &actions, &mut shared)?, None)
+    } else {
+        inventory(a, &resources, &actions, &mut shared)?
+    };
+    if let (true, Some(e)) = (results.is_empty(), shared.skipped.take()) {
+        return Err(e.into());
     }
-    render(&mut *io.out, a.format, &results)?;
+    for e in &mut results {
+        e.warnings.clone_from(&shared.warnings);
+    }
+    warn_lines(&mut *io.err, &shared.warnings)?;
+    match a.format {
+        ExplainFormat::Aws => {
+            let sources = Sources::new(&input, inventory.as_ref());
+            report::explain_aws(&mut *io.out, &results, &|id, layer| {
+                sources.locate(id, layer)
+            })?
+        }
+        ExplainFormat::Json => report::explain_json(&mut *io.out, &results)?,
+        ExplainFormat::Text => report::explain_text_all(&mut *io.out, &results)?,
+    }
     io.out.flush()?;
-    // As in `who_can`: the process is about to exit, so the OS reclaims the engine.
-    std::mem::forget(engine);
-    let Some(expect) = a.expect else {
-        return Ok(Exit::Success);
-    };
-    let met = results.iter().all(|(_, ev, _)| meets(expect, ev.decision));
-    Ok(if met { Exit::Success } else { Exit::Failure })
+    // As in `who_can`: the process is about to exit, so the OS reclaims the inventory.
+    std::mem::forget(inventory);
+    let met = a
+        .expect
+        .is_none_or(|x| results.iter().all(|e| meets(x, e.evaluation.decision)));
+    let clean = !a.deny_warnings || shared.warnings.is_empty();
+    Ok(if met && clean {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
 }
 
-/// Whether the policies come from ad hoc files rather than an inventory.
-fn is_adhoc(a: &ExplainArgs) -> bool {
-    !a.policy.is_empty() || a.resource_policy.is_some() || a.boundary.is_some() || !a.scp.is_empty()
-}
-
-/// An engine over the ad hoc policy files, for the caller and resource exactly as given. The
-/// resource policy of an IAM role is its trust policy.
-fn adhoc_engine(a: &ExplainArgs) -> Result<(Engine, Principal, String), Error> {
-    let principal = Principal::parse(&a.principal)?;
-    let is_role = a.resource.starts_with("arn:aws:iam:") && a.resource.contains(":role/");
-    let mut ad = AdHoc {
-        principal: Some(principal.clone()),
-        resource_arn: Some(a.resource.clone()),
-        resource_account: a.resource_account.clone(),
-        ..AdHoc::default()
+/// Against the inventory: one engine, each resource resolved against it.
+fn inventory(
+    a: &ExplainArgs,
+    resources: &[String],
+    actions: &[String],
+    shared: &mut Shared,
+) -> Result<(Vec<Explained>, Option<Inventory>), Error> {
+    let Some(principal_text) = &a.principal else {
+        return Err(Error::Usage(
+            "--principal is needed with an inventory (it is optional only with ad hoc policies: --policy, --resource-policy, --boundary, --scp, --rcp)".into(),
+        ));
     };
-    for p in &a.policy {
-        ad.identity.push(read_doc(p, PolicyKind::Identity)?);
+    let inventory = scenario::load_inventory(&a.policies)?;
+    let engine = Engine::new(&inventory)?;
+    if !a.no_catalog {
+        let label = a.policies.display().to_string();
+        shared
+            .warnings
+            .splice(0..0, super::check_inventory(&engine, &label)?);
     }
-    if let Some(p) = &a.resource_policy {
-        ad.resource_policy = Some(if is_role {
-            read_doc(p, PolicyKind::Trust)?
-        } else {
-            read_policy(p, |v, label| parse_resource_policy(v, label, &a.resource))?
+    let principal = scenario::resolve_principal(&engine, principal_text).map_err(Error::Input)?;
+    let mut results = Vec::new();
+    for r in resources {
+        // Resolved for every action: each fails closed on what it must know (a KMS key for a
+        // `kms:` action, a role for `sts:`); the ARN is the same for all.
+        let mut resource = r.clone();
+        for action in actions {
+            resource = scenario::resolve_resource(&engine, r, action).map_err(Error::Input)?;
+        }
+        results.extend(ask(a, &engine, &principal, &resource, actions, shared)?);
+    }
+    std::mem::forget(engine);
+    Ok((results, Some(inventory)))
+}
+
+/// Against the ad hoc documents: one engine per resource (the resource policy is that
+/// resource's), the caller as given or the neutral role.
+fn adhoc(
+    a: &ExplainArgs,
+    input: &AdHocInput,
+    resources: &[String],
+    actions: &[String],
+    shared: &mut Shared,
+) -> Result<Vec<Explained>, Error> {
+    let principal = match &a.principal {
+        Some(p) => Principal::parse(p)?,
+        None => {
+            let p = neutral_principal(resources, a.resource_account.as_ref())?;
+            shared.note = Some(format!(
+                "no --principal: the caller is `{}`, a neutral role with only the --policy documents",
+                p.as_str()
+            ));
+            p
+        }
+    };
+    let mut results = Vec::new();
+    for (i, resource) in resources.iter().enumerate() {
+        let engine = input.engine(&principal, resource, a.resource_account.as_ref())?;
+        if i == 0 && !a.no_catalog {
+            let found = super::check_inventory(&engine, "the policies given")?;
+            shared.warnings.splice(0..0, found);
+        }
+        results.extend(ask(a, &engine, &principal, resource, actions, shared)?);
+        std::mem::forget(engine);
+    }
+    Ok(results)
+}
+
+/// Every action on one resource against one engine.
+fn ask(
+    a: &ExplainArgs,
+    engine: &Engine,
+    principal: &Principal,
+    resource: &str,
+    actions: &[String],
+    shared: &mut Shared,
+) -> Result<Vec<Explained>, Error> {
+    if let Some(account) = &a.resource_account {
+        scenario::check_resource_account(engine, resource, account).map_err(Error::Input)?;
+    }
+    if shared.session.is_some() && !scenario::is_role_session(principal) {
+        return Err(Error::Usage(format!(
+            "--session-policy applies only to role sessions, not to `{}`",
+            principal.as_str()
+        )));
+    }
+    let mut out = Vec::new();
+    for action in actions {
+        if !a.no_catalog {
+            match validate_request(action, engine.resolve_alias(resource)) {
+                // Asked with others, a pair that cannot go together (an S3 action on a KMS
+                // key) is left out, and said so.
+                Err(e @ RequestError::WrongResource { .. }) if shared.several => {
+                    shared.warnings.push(format!("left out: {e}"));
+                    shared.skipped.get_or_insert(e);
+                    continue;
+                }
+                r => r?,
+            }
+        }
+        let mut request = Request::new(principal.clone(), action.clone(), resource.to_string());
+        request.context = shared.context.clone();
+        request.resource_account = a.resource_account.clone();
+        request.session_policy = shared.session.clone();
+        let (evaluation, mut trace) = engine.explain(&request);
+        if let Some(text) = &shared.note {
+            trace
+                .events
+                .insert(0, TraceEvent::Note { text: text.clone() });
+        }
+        out.push(Explained {
+            request,
+            evaluation,
+            trace,
+            warnings: Vec::new(),
         });
     }
-    if let Some(p) = &a.boundary {
-        ad.boundary = Some(read_doc(p, PolicyKind::Identity)?);
-    }
-    for p in &a.scp {
-        ad.scps.push(vec![read_doc(p, PolicyKind::Scp)?]);
-    }
-    Ok((Engine::new(&ad.build())?, principal, a.resource.clone()))
-}
-
-/// A policy file of `kind` as a named policy (named after the file's stem).
-fn read_doc(path: &Path, kind: PolicyKind) -> Result<NamedPolicy, Error> {
-    read_policy(path, |v, label| parse_document(v, label, kind))
-}
-
-/// A policy file read by `parse` as a named policy (named after the file's stem).
-fn read_policy(
-    path: &Path,
-    parse: impl Fn(&serde_json::Value, &str) -> Result<Document, PolicyError>,
-) -> Result<NamedPolicy, Error> {
-    let label = path.display().to_string();
-    let v = read_json(path)?;
-    let name = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or(&label)
-        .to_string();
-    Ok(named(name, parse(&v, &label)?))
+    Ok(out)
 }
 
 /// The request context: `--context` assignments, then `--context-file`.
@@ -128,35 +220,6 @@ fn context(a: &ExplainArgs) -> Result<Context, Error> {
             .map_err(|e| Error::Input(format!("{}: {e}", f.display())))?;
     }
     Ok(ctx)
-}
-
-/// The `--session-policy` document; only a role session can have one.
-fn session_policy(a: &ExplainArgs, principal: &Principal) -> Result<Option<Document>, Error> {
-    match &a.session_policy {
-        Some(_) if !scenario::is_role_session(principal) => Err(Error::Usage(format!(
-            "--session-policy applies only to role sessions, not to `{}`",
-            principal.as_str()
-        ))),
-        Some(p) => Ok(Some(read_doc(p, PolicyKind::Identity)?.document)),
-        None => Ok(None),
-    }
-}
-
-/// Write the explanations in `format`; text separates requests with a blank line.
-fn render(out: &mut dyn Write, format: ExplainFormat, results: &[Explained]) -> Result<(), Error> {
-    match format {
-        ExplainFormat::Aws => report::explain_aws(out, results)?,
-        ExplainFormat::Json => report::explain_json(out, results)?,
-        ExplainFormat::Text => {
-            for (i, (req, ev, trace)) in results.iter().enumerate() {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                report::explain_text(out, req, ev, trace)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Whether a decision meets `--expect`.
@@ -174,7 +237,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
     use super::*;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
 
     fn fixture(p: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -184,9 +247,9 @@ mod tests {
 
     fn args(action: &str, resource: &str) -> ExplainArgs {
         ExplainArgs {
-            principal: "role/app".into(),
-            action: action.into(),
-            resource: resource.into(),
+            principal: Some("role/app".into()),
+            action: vec![action.into()],
+            resource: vec![resource.into()],
             context: Vec::new(),
             context_file: None,
             policies: fixture("tiny/policies"),
@@ -195,10 +258,12 @@ mod tests {
             boundary: None,
             session_policy: None,
             scp: Vec::new(),
+            rcp: Vec::new(),
             resource_account: None,
             format: ExplainFormat::Text,
             expect: None,
             no_catalog: false,
+            deny_warnings: false,
         }
     }
 
@@ -242,9 +307,10 @@ mod tests {
     #[test]
     fn session_policy_needs_a_role_session() {
         let mut a = args("s3:GetObject", "arn:aws:s3:::acme-reports/q3.csv");
-        a.principal = "arn:aws:iam::111122223333:user/alice".into();
-        a.policy = vec![fixture("adhoc/identity.json")];
-        a.session_policy = Some(fixture("adhoc/identity.json"));
+        a.principal = Some("arn:aws:iam::111122223333:user/alice".into());
+        let file = fixture("adhoc/identity.json").display().to_string();
+        a.policy = vec![file.clone()];
+        a.session_policy = Some(file);
         let e = run(&a).0.unwrap_err().to_string();
         assert_eq!(
             e,

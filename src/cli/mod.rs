@@ -14,6 +14,7 @@ mod diff;
 mod error;
 mod expand;
 mod explain;
+mod explain_input;
 mod generate;
 mod import;
 mod lint;
@@ -140,23 +141,50 @@ pub fn compile_for_exit(policies: &Path) -> Result<Engine, Error> {
     Ok(engine)
 }
 
-/// Check an inventory's policies against the catalog (`scenario::check_policies`): warnings
-/// (an Allow that grants nothing) as `warning:` lines on `err`, errors (a Deny that cannot
-/// protect) as the command's error.
-pub fn check_inventory(engine: &Engine, label: &str, err: &mut dyn Write) -> Result<(), Error> {
+/// Check an inventory's policies against the catalog (`scenario::check_policies`): the
+/// warnings (an Allow that grants nothing), each prefixed with `label`, or the errors (a Deny
+/// that cannot protect) as the command's error.
+pub fn check_inventory(engine: &Engine, label: &str) -> Result<Vec<String>, Error> {
     let found = scenario::check_policies(engine);
-    for w in &found.warnings {
-        writeln!(
-            err,
-            "warning: {}",
-            crate::policy::one_line(&format!("{label}: {w}"))
-        )?;
-    }
     if found.errors.is_empty() {
-        Ok(())
+        Ok(found
+            .warnings
+            .iter()
+            .map(|w| format!("{label}: {w}"))
+            .collect())
     } else {
         Err(Error::Input(check::policy_errors(label, &found.errors)))
     }
+}
+
+/// Write each warning as a `warning: ` line (control characters escaped).
+fn warn_lines(err: &mut dyn Write, warnings: &[String]) -> Result<(), Error> {
+    for w in warnings {
+        writeln!(err, "warning: {}", crate::policy::one_line(w))?;
+    }
+    Ok(())
+}
+
+/// The context's issues for each of `actions` against the catalog: keys the action does not
+/// take as warnings (each once, with the nearest key), a value not of its key's type as the
+/// error.
+fn context_warnings(
+    actions: &[String],
+    ctx: &crate::request::Context,
+) -> Result<Vec<String>, Error> {
+    let mut warnings: Vec<String> = Vec::new();
+    for action in actions {
+        for issue in scenario::check_context(action, ctx) {
+            if issue.is_error() {
+                return Err(Error::Input(issue.to_string()));
+            }
+            let w = issue.to_string();
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+    }
+    Ok(warnings)
 }
 
 /// `1 file`, `3 files`.

@@ -33,12 +33,8 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     }
     let inventory = scenario::load_inventory_from(&policies, &vars)?;
     let engine = Engine::new(&inventory)?;
-    check_inventory(&engine, &label, &mut *io.err)?;
-    let warnings: Vec<String> = scenario::check_policies(&engine)
-        .warnings
-        .iter()
-        .map(|w| format!("{label}: {w}"))
-        .collect();
+    let warnings = check_inventory(&engine, &label)?;
+    super::warn_lines(&mut *io.err, &warnings)?;
     let opts = MatrixOptions {
         principals: principals(&engine, &a.principals)?,
         resources: a.resources.clone(),

@@ -37,12 +37,10 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         ));
     }
     let engine = compile_for_exit(&a.policies)?;
-    if !a.no_catalog {
-        super::check_inventory(&engine, &a.policies.display().to_string(), &mut *io.err)?;
-    }
     let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
     let mut entries = Vec::new();
     let actions = expand_actions(&a.action, a.no_catalog)?;
+    let warnings = warnings(a, &engine, &actions, &ctx)?;
     let pattern = actions.len() > 1 || a.action.contains(['*', '?']);
     let mut asked = 0;
     let mut first_mismatch = None;
@@ -73,8 +71,9 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     if let (0, Some(e)) = (asked, first_mismatch) {
         return Err(e.into());
     }
+    super::warn_lines(&mut *io.err, &warnings)?;
     match a.format {
-        ListFormat::Json => write_json(&mut *io.out, &entries, a.all)?,
+        ListFormat::Json => write_json(&mut *io.out, &entries, a.all, &warnings)?,
         _ => write_text(&mut *io.out, &entries, a.all)?,
     }
     let anyone = entries
@@ -88,7 +87,32 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     // The process is about to exit: freeing 1,000 compiled roles one allocation at a time costs
     // more than the query, so let the OS reclaim the memory instead.
     std::mem::forget(engine);
-    Ok(Exit::Success)
+    Ok(exit(a, &warnings))
+}
+
+/// 0, or 1 with `--deny-warnings` and a warning.
+fn exit(a: &WhoCanArgs, warnings: &[String]) -> Exit {
+    if a.deny_warnings && !warnings.is_empty() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+/// Unless `--no-catalog`: the inventory's warnings (an Allow that grants nothing), then the
+/// context keys no asked action takes (an error for a value not of its key's type).
+fn warnings(
+    a: &WhoCanArgs,
+    engine: &crate::engine::Engine,
+    actions: &[String],
+    ctx: &Context,
+) -> Result<Vec<String>, Error> {
+    if a.no_catalog {
+        return Ok(Vec::new());
+    }
+    let mut found = super::check_inventory(engine, &a.policies.display().to_string())?;
+    found.extend(super::context_warnings(actions, ctx)?);
+    Ok(found)
 }
 
 /// `who-can --transitive`: every principal allowed directly or through an escalation path
@@ -98,8 +122,11 @@ fn who_can_transitive(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Erro
     let engine = crate::engine::Engine::new(&inventory)?;
     let ctx = Context::from_assignments(&a.context).map_err(Error::Input)?;
     let graph = reach::Graph::build(&inventory, &engine, &reach::Options::default());
+    let actions = expand_actions(&a.action, a.no_catalog)?;
+    let warnings = warnings(a, &engine, &actions, &ctx)?;
+    super::warn_lines(&mut *io.err, &warnings)?;
     let out = &mut *io.out;
-    for action in expand_actions(&a.action, a.no_catalog)? {
+    for action in actions {
         let resource =
             scenario::resolve_resource(&engine, &a.resource, &action).map_err(Error::Input)?;
         if !a.no_catalog {
@@ -110,7 +137,9 @@ fn who_can_transitive(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Erro
         let list = graph.who_can_transitive(&req, a.max_hops);
         match a.format {
             ListFormat::Text => reach::write_who_can_text(out, &action, &list)?,
-            ListFormat::Json => reach::write_who_can_json(out, &action, &resource, &list)?,
+            ListFormat::Json => {
+                reach::write_who_can_json(out, &action, &resource, &list, &warnings)?
+            }
             ListFormat::Markdown => reach::write_who_can_markdown(out, &action, &resource, &list)?,
             ListFormat::Dot => reach::write_who_can_dot(out, &action, &resource, &list)?,
         }
@@ -119,21 +148,27 @@ fn who_can_transitive(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Erro
     std::mem::forget(graph);
     std::mem::forget(engine);
     std::mem::forget(inventory);
-    Ok(Exit::Success)
+    Ok(exit(a, &warnings))
 }
 
 /// `{"schema_version": 1, "principals": [...]}`: those allowed or allowed under conditions (every
-/// principal with `all`).
-fn write_json(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), Error> {
+/// principal with `all`), and `warnings` when there are some.
+fn write_json(
+    out: &mut dyn Write,
+    entries: &[Listed],
+    all: bool,
+    warnings: &[String],
+) -> Result<(), Error> {
     let list: Vec<_> = entries
         .iter()
         .filter(|e| all || e.evaluation.decision.is_allowed() || !e.allowed_if.is_empty())
         .map(|e| serde_json::json!({"action": e.action, "principal": e.principal, "kind": e.kind, "decision": e.evaluation.decision, "deciding": e.evaluation.deciding, "missing_context": e.evaluation.missing_context, "allowed_if": e.allowed_if}))
         .collect();
-    serde_json::to_writer_pretty(
-        &mut *out,
-        &serde_json::json!({"schema_version": 1, "principals": list}),
-    )?;
+    let mut doc = serde_json::json!({"schema_version": 1, "principals": list});
+    if let (false, Some(o)) = (warnings.is_empty(), doc.as_object_mut()) {
+        o.insert("warnings".into(), serde_json::json!(warnings));
+    }
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)?;
     Ok(())
 }
@@ -205,6 +240,7 @@ mod tests {
             format: ListFormat::Text,
             all: false,
             no_catalog: false,
+            deny_warnings: false,
             transitive: false,
             max_hops: None,
         }

@@ -3,7 +3,7 @@
 
 use super::prepare::Prepared;
 use super::service::partition_of;
-use super::trace::{Mismatch, PrincipalMatch};
+use super::trace::{ConditionCheck, ElementMatch, Matched, Mismatch, PrincipalMatch};
 use crate::condition::eval::evaluate;
 use crate::condition::variables::Resolve;
 use crate::condition::ConditionFailure;
@@ -27,19 +27,25 @@ pub(crate) enum Miss {
 impl Miss {
     pub(crate) fn explain(self, st: &Statement, req: &Prepared<'_>) -> Mismatch {
         match self {
-            Miss::Action => Mismatch::Action,
-            Miss::Resource => Mismatch::Resource,
-            Miss::Principal => Mismatch::Principal,
+            Miss::Action => Mismatch::Action {
+                what: action_element(st, req, false),
+            },
+            Miss::Resource => Mismatch::Resource {
+                what: resource_element(st, req, false).unwrap_or(ElementMatch {
+                    clause: "Resource",
+                    patterns: Vec::new(),
+                }),
+            },
+            Miss::Principal => Mismatch::Principal {
+                what: principal_element(st),
+            },
             Miss::Condition(i, failure) => {
                 let c = st.conditions.get(i);
                 Mismatch::Condition {
                     operator: c.map(|c| c.operator.to_string()).unwrap_or_default(),
                     key: c.map(|c| c.key.clone()).unwrap_or_default(),
                     values: c.map(|c| c.raw.clone()).unwrap_or_default(),
-                    request: c
-                        .and_then(|c| req.context.lookup(c.key_lower()))
-                        .map(|e| e.values.iter().map(|v| v.raw().to_string()).collect())
-                        .unwrap_or_default(),
+                    request: c.map(|c| request_values(c, req)).unwrap_or_default(),
                     failure,
                     unmet: st
                         .conditions
@@ -51,6 +57,86 @@ impl Miss {
             }
         }
     }
+}
+
+/// Why `st`, which applies to the request, applies: the patterns that cover the action and
+/// resource, and every condition with the values compared.
+pub(crate) fn matched(st: &Statement, req: &Prepared<'_>) -> Matched {
+    Matched {
+        action: action_element(st, req, true),
+        resource: resource_element(st, req, true),
+        conditions: st
+            .conditions
+            .iter()
+            .map(|c| ConditionCheck {
+                operator: c.operator.to_string(),
+                key: c.key.clone(),
+                values: c.raw.clone(),
+                request: request_values(c, req),
+            })
+            .collect(),
+    }
+}
+
+/// The request's values for the key of condition `c` (empty when absent).
+fn request_values(c: &crate::policy::condition::Condition, req: &Prepared<'_>) -> Vec<String> {
+    req.context
+        .lookup(c.key_lower())
+        .map(|e| e.values.iter().map(|v| v.raw().to_string()).collect())
+        .unwrap_or_default()
+}
+
+/// The action element as it decided: for `Action` that applied, the patterns covering the
+/// action; for `NotAction` that did not, the patterns listing it; otherwise the whole list.
+fn action_element(st: &Statement, req: &Prepared<'_>, applied: bool) -> ElementMatch {
+    let (clause, list, hits_decide) = match &st.action {
+        ActionClause::Action(l) => ("Action", l, applied),
+        ActionClause::NotAction(l) => ("NotAction", l, !applied),
+    };
+    let patterns = list
+        .iter()
+        .filter(|a| !hits_decide || a.matcher.is_match(req.action))
+        .map(|a| a.raw.clone())
+        .collect();
+    ElementMatch { clause, patterns }
+}
+
+/// The resource element as it decided (as [`action_element`]); `None` without one.
+fn resource_element(st: &Statement, req: &Prepared<'_>, applied: bool) -> Option<ElementMatch> {
+    let (clause, list, hits_decide) = match st.resource.as_ref()? {
+        ResourceClause::Resource(l) => ("Resource", l, applied),
+        ResourceClause::NotResource(l) => ("NotResource", l, !applied),
+    };
+    let patterns = list
+        .iter()
+        .filter(|r| !hits_decide || resource_hit(r, req) == Some(true))
+        .map(|r| r.raw.clone())
+        .collect();
+    Some(ElementMatch { clause, patterns })
+}
+
+/// The statement's `Principal`/`NotPrincipal` and its entries, as `AWS:...`, `Service:...`.
+fn principal_element(st: &Statement) -> ElementMatch {
+    let (clause, p) = match &st.principal {
+        Some(PrincipalClause::Principal(p)) => ("Principal", p),
+        Some(PrincipalClause::NotPrincipal(p)) => ("NotPrincipal", p),
+        None => {
+            return ElementMatch {
+                clause: "Principal",
+                patterns: Vec::new(),
+            }
+        }
+    };
+    let mut patterns: Vec<String> = p.any.then(|| "*".to_string()).into_iter().collect();
+    patterns.extend(p.entries.iter().map(|e| match e {
+        PrincipalEntry::AnyAws => "AWS:*".to_string(),
+        PrincipalEntry::Account { raw, .. } => format!("AWS:{raw}"),
+        PrincipalEntry::Arn(a) | PrincipalEntry::UniqueId(a) => format!("AWS:{a}"),
+        PrincipalEntry::Service(s) => format!("Service:{s}"),
+        PrincipalEntry::Federated(f) => format!("Federated:{f}"),
+        PrincipalEntry::CanonicalUser(c) => format!("CanonicalUser:{c}"),
+    }));
+    ElementMatch { clause, patterns }
 }
 
 /// Check `st` against the request. `with_principal` is false for identity-based layers, whose

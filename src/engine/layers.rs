@@ -2,7 +2,7 @@
 //! (or key, or trust) policy, SCPs and RCPs; and the [`Accumulator`] that walks a layer's
 //! statements, gathering the deciding statements and the context keys they missed.
 
-use super::applies::{applies, Miss};
+use super::applies::{applies, matched, Miss};
 use super::decide::{Caller, Facts, Gate, Grant, Rule};
 use super::prepare::Prepared;
 use super::resolve::Target;
@@ -311,6 +311,7 @@ impl Accumulator {
                             statement: id.clone(),
                             effect: st.effect,
                             principal: via,
+                            matched: matched(st, req),
                         });
                     }
                     match st.effect {

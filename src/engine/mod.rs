@@ -28,7 +28,8 @@ pub use decide::Decision;
 pub use facts::is_derived_key;
 pub use resolve::governing_parent;
 pub use trace::{
-    Layer, Mismatch, NoTrace, PrincipalMatch, StatementId, Trace, TraceEvent, TraceSink,
+    ConditionCheck, ElementMatch, Layer, Matched, Mismatch, NoTrace, PrincipalMatch, StatementId,
+    Trace, TraceEvent, TraceSink,
 };
 
 use crate::policy::PolicyKind;
@@ -214,6 +215,79 @@ mod tests {
         let sids: Vec<_> = fast.deciding.iter().map(|d| d.sid.as_deref()).collect();
         assert_eq!(sids, [Some("A"), Some("C")]);
         assert_eq!(fast.missing_context, ["aws:PrincipalTag/team"]);
+    }
+
+    /// The trace says why: the patterns that matched and each condition with both sides'
+    /// values; for a statement that did not apply, what its failing element holds.
+    #[test]
+    fn the_trace_names_matched_patterns_conditions_and_failing_elements() {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Read", "Effect": "Allow", "Action": ["s3:Get*", "s3:List*"],
+             "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::other/*"],
+             "Condition": {"StringEquals": {"aws:PrincipalTag/team": "x"}}},
+            {"Sid": "NotIam", "Effect": "Deny", "NotAction": ["s3:GetObject", "iam:*"],
+             "Resource": "*"},
+            {"Sid": "Write", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}]});
+        let principal = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
+        let ad = AdHoc {
+            principal: Some(principal.clone()),
+            identity: vec![named(
+                "p",
+                parse_document(&doc, "p", PolicyKind::Identity).unwrap(),
+            )],
+            resource_arn: Some("arn:aws:s3:::b/k".into()),
+            ..AdHoc::default()
+        };
+        let engine = Engine::new(&ad.build()).unwrap();
+        let req = Request::new(principal, "s3:GetObject", "arn:aws:s3:::b/k")
+            .with_context("aws:PrincipalTag/team", "x");
+        let (ev, trace) = engine.explain(&req);
+        assert_eq!(ev.decision, Decision::Allow);
+        let mut seen = 0;
+        for e in &trace.events {
+            match e {
+                TraceEvent::Applied { matched, .. } => {
+                    seen += 1;
+                    assert_eq!(matched.action.patterns, ["s3:Get*"]);
+                    let r = matched.resource.as_ref().unwrap();
+                    assert_eq!(
+                        (r.clause, &r.patterns[..]),
+                        ("Resource", &["arn:aws:s3:::b/*".to_string()][..])
+                    );
+                    let c = &matched.conditions[0];
+                    assert_eq!(
+                        (&c.key[..], &c.values[..], &c.request[..]),
+                        (
+                            "aws:PrincipalTag/team",
+                            &["x".to_string()][..],
+                            &["x".to_string()][..]
+                        )
+                    );
+                }
+                TraceEvent::NotApplied {
+                    statement, because, ..
+                } => {
+                    seen += 1;
+                    let Mismatch::Action { what } = because else {
+                        panic!("{because:?}")
+                    };
+                    match statement.sid.as_deref() {
+                        // NotAction that names the action: the pattern that names it
+                        Some("NotIam") => assert_eq!(
+                            (what.clause, &what.patterns[..]),
+                            ("NotAction", &["s3:GetObject".to_string()][..])
+                        ),
+                        // Action that does not cover it: the whole list
+                        _ => assert_eq!(
+                            (what.clause, &what.patterns[..]),
+                            ("Action", &["s3:PutObject".to_string()][..])
+                        ),
+                    }
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(seen, 3);
     }
 
     fn assert_send_sync<T: Send + Sync>() {}

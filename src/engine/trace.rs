@@ -114,16 +114,67 @@ impl fmt::Display for Layer {
     }
 }
 
+/// An `Action`/`NotAction` or `Resource`/`NotResource` element and the patterns that decided:
+/// for `Action`/`Resource` that applies, the patterns that cover the request; otherwise the
+/// whole list (none of which covers it, or, for `Not...` that does not apply, one that does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElementMatch {
+    /// `Action`, `NotAction`, `Resource` or `NotResource`
+    pub clause: &'static str,
+    /// The patterns, as written
+    pub patterns: Vec<String>,
+}
+
+/// One condition entry, checked: operator, key, the policy's values and the request's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConditionCheck {
+    /// The operator, as written (`StringEquals`, `ForAnyValue:StringLike`, ...)
+    pub operator: String,
+    /// The key, as written
+    pub key: String,
+    /// The policy values
+    pub values: Vec<String>,
+    /// The request's values (empty when the request does not carry the key)
+    pub request: Vec<String>,
+}
+
+/// Why a statement applied: the patterns that matched and every condition, with the values
+/// compared (all of them held).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Matched {
+    /// The action element
+    pub action: ElementMatch,
+    /// The resource element; `None` when the statement has none (a trust policy)
+    pub resource: Option<ElementMatch>,
+    /// The conditions, all of which held
+    pub conditions: Vec<ConditionCheck>,
+}
+
 /// Why a statement did not apply.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "element", rename_all = "kebab-case")]
 pub enum Mismatch {
     /// `Action`/`NotAction` does not cover the action
-    Action,
+    Action {
+        /// The element: `Action` (its patterns, none covers the action) or `NotAction` (the
+        /// patterns that list the action)
+        #[serde(flatten)]
+        what: ElementMatch,
+    },
     /// `Resource`/`NotResource` does not cover the resource
-    Resource,
+    Resource {
+        /// The element: `Resource` (its patterns, none covers the resource) or `NotResource`
+        /// (the patterns that list it)
+        #[serde(flatten)]
+        what: ElementMatch,
+    },
     /// `Principal`/`NotPrincipal` does not cover the caller
-    Principal,
+    Principal {
+        /// The element: `Principal` or `NotPrincipal`, and its entries (`AWS:arn:...`,
+        /// `Service:lambda.amazonaws.com`, `*`)
+        #[serde(flatten)]
+        what: ElementMatch,
+    },
     /// A condition entry failed
     Condition {
         /// The operator, as written
@@ -182,6 +233,8 @@ pub enum TraceEvent {
         effect: Effect,
         /// How it named the caller (resource-based policies)
         principal: Option<PrincipalMatch>,
+        /// The patterns that matched and the conditions that held
+        matched: Matched,
     },
     /// A statement of the action's service did not apply
     NotApplied {

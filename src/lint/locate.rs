@@ -3,14 +3,7 @@
 
 use std::fmt;
 
-/// One step of a JSON path: an object member or an array element.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    /// An object member, by key
-    Key(String),
-    /// An array element, by 0-based index
-    Index(usize),
-}
+pub use crate::jsonpos::Segment;
 
 /// A JSON path such as `inline_policies.agent.Statement[0].Action`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -62,132 +55,9 @@ impl fmt::Display for JsonPath {
 /// its key), or 1 when the path cannot be followed. `text` should be valid JSON; anything else
 /// gives a best-effort answer, never a panic.
 pub fn line_of(text: &str, path: &JsonPath) -> usize {
-    let pos = find(text.as_bytes(), path.segments()).unwrap_or(0);
+    let pos = crate::jsonpos::find(text.as_bytes(), path.segments()).unwrap_or(0);
     let before = text.get(..pos).unwrap_or(text);
     1 + before.bytes().filter(|b| *b == b'\n').count()
-}
-
-/// The byte offset of the element at `path`.
-fn find(bytes: &[u8], path: &[Segment]) -> Option<usize> {
-    let mut pos = skip_ws(bytes, 0);
-    let mut at = pos;
-    for seg in path {
-        match (seg, bytes.get(pos)?) {
-            (Segment::Key(want), b'{') => {
-                let (key_pos, value_pos) = member(bytes, pos, want)?;
-                at = key_pos;
-                pos = value_pos;
-            }
-            (Segment::Index(want), b'[') => {
-                pos = element(bytes, pos, *want)?;
-                at = pos;
-            }
-            _ => return None,
-        }
-    }
-    Some(at)
-}
-
-/// In the object at `pos`, the offsets of member `want`'s key and value.
-fn member(bytes: &[u8], pos: usize, want: &str) -> Option<(usize, usize)> {
-    let mut p = skip_ws(bytes, pos + 1);
-    loop {
-        match bytes.get(p)? {
-            b'}' => return None,
-            b'"' => {
-                let p_key = p;
-                let end = string_end(bytes, p)?;
-                let raw = std::str::from_utf8(bytes.get(p..end)?).ok()?;
-                let key: String = serde_json::from_str(raw).ok()?;
-                p = skip_ws(bytes, end);
-                if bytes.get(p) != Some(&b':') {
-                    return None;
-                }
-                let value = skip_ws(bytes, p + 1);
-                if key == want {
-                    return Some((p_key, value));
-                }
-                p = skip_ws(bytes, value_end(bytes, value)?);
-                if bytes.get(p) == Some(&b',') {
-                    p = skip_ws(bytes, p + 1);
-                }
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// In the array at `pos`, the offset of element `want`.
-fn element(bytes: &[u8], pos: usize, want: usize) -> Option<usize> {
-    let mut p = skip_ws(bytes, pos + 1);
-    for _ in 0..want {
-        if bytes.get(p)? == &b']' {
-            return None;
-        }
-        p = skip_ws(bytes, value_end(bytes, p)?);
-        if bytes.get(p) != Some(&b',') {
-            return None;
-        }
-        p = skip_ws(bytes, p + 1);
-    }
-    (bytes.get(p)? != &b']').then_some(p)
-}
-
-fn skip_ws(bytes: &[u8], mut p: usize) -> usize {
-    while bytes.get(p).is_some_and(u8::is_ascii_whitespace) {
-        p += 1;
-    }
-    p
-}
-
-/// The offset just past the string starting at `p` (which holds `"`).
-fn string_end(bytes: &[u8], p: usize) -> Option<usize> {
-    let mut i = p + 1;
-    loop {
-        match bytes.get(i)? {
-            b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
-        }
-    }
-}
-
-/// The offset just past the value starting at `p`: iterative, so nesting depth costs nothing.
-fn value_end(bytes: &[u8], p: usize) -> Option<usize> {
-    match bytes.get(p)? {
-        b'"' => string_end(bytes, p),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut i = p;
-            loop {
-                match bytes.get(i)? {
-                    b'"' => {
-                        i = string_end(bytes, i)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(i + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                i += 1;
-            }
-        }
-        _ => {
-            let mut i = p;
-            while bytes
-                .get(i)
-                .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
-            {
-                i += 1;
-            }
-            Some(i)
-        }
-    }
 }
 
 #[cfg(test)]

@@ -243,16 +243,22 @@ pub fn write_who_can_text(
     Ok(())
 }
 
-/// `who-can --transitive --format json`: `{"schema_version": 1, "action", "resource", "principals"}`.
+/// `who-can --transitive --format json`: `{"schema_version": 1, "action", "resource", "principals"}`,
+/// and `warnings` when the run has some.
 pub fn write_who_can_json(
     out: &mut dyn Write,
     action: &str,
     resource: &str,
     list: &[WhoCanPath],
+    warnings: &[String],
 ) -> io::Result<()> {
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "schema_version": 1, "action": action, "resource": resource, "principals": list,
     });
+    // The run's warnings (catalog checks), present only when there are some.
+    if let (false, Some(o)) = (warnings.is_empty(), doc.as_object_mut()) {
+        o.insert("warnings".into(), serde_json::json!(warnings));
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -1,6 +1,7 @@
 //! Reporters: render a run's outcomes (or one explanation) to any `io::Write`, for people
 //! (text, Markdown) and for tools (JSON, JUnit XML). The library never prints.
 
+mod aws;
 mod coverage;
 mod explain;
 pub mod html;
@@ -9,8 +10,11 @@ mod junit;
 mod markdown;
 mod text;
 
+pub use aws::{default_statement, explain_aws, AwsStatement, Locate, Position};
 pub use coverage::coverage_text;
-pub use explain::{explain_aws, explain_json, explain_text};
+pub use explain::{
+    explain_json, explain_text, explain_text_all, Explained, EXPLAIN_SCHEMA_VERSION,
+};
 pub use json::{check_json, load_error_json};
 pub use junit::{check_junit, load_error_junit, xml_escape};
 pub use markdown::{check_markdown, load_error_markdown};

@@ -2,6 +2,7 @@
 //! running and verdicts.
 
 mod case;
+mod context_check;
 mod coverage;
 mod expand;
 mod format;
@@ -12,6 +13,7 @@ mod run;
 mod validate;
 
 pub use case::{Case, CaseRequest, Quantified};
+pub use context_check::{check_context, key_type, value_fits, ContextIssue};
 pub use coverage::{coverage, Coverage, Covered};
 pub use expand::MAX_EXPANSION;
 pub use format::{

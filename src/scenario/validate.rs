@@ -20,6 +20,8 @@ pub struct UnknownContextKey {
     pub key: String,
     /// The case's action
     pub action: Arc<str>,
+    /// The nearest key the action or the global keys define, if one is close
+    pub suggestion: Option<String>,
 }
 
 impl fmt::Display for UnknownContextKey {
@@ -28,7 +30,11 @@ impl fmt::Display for UnknownContextKey {
             f,
             "{}: scenario `{}`: context key `{}` is neither a global key nor one `{}` takes",
             self.file, self.scenario, self.key, self.action
-        )
+        )?;
+        match &self.suggestion {
+            Some(s) => write!(f, " (did you mean `{s}`?)"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -71,6 +77,7 @@ pub fn validate_cases(suite: &Suite) -> Validation {
                     scenario: c.name.clone(),
                     key: entry.name.clone(),
                     action: c.request.action.clone(),
+                    suggestion: catalog.suggest_condition_key(&c.request.action, &entry.name),
                 });
             }
         }
@@ -114,7 +121,7 @@ mod tests {
         assert_eq!(found.warnings.len(), 1);
         let w = found.warnings[0].to_string();
         assert!(
-            w.ends_with(": scenario `app reads with a typo'd context key`: context key `aws:RequestedRegoin` is neither a global key nor one `s3:GetObject` takes"),
+            w.ends_with(": scenario `app reads with a typo'd context key`: context key `aws:RequestedRegoin` is neither a global key nor one `s3:GetObject` takes (did you mean `aws:RequestedRegion`?)"),
             "{w}"
         );
     }

@@ -11,6 +11,11 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Read a JSON file with the size limit, reporting syntax errors with line and column.
 pub fn read_json(path: &Path) -> Result<Value, LoadError> {
+    parse_json(&read_text(path)?, &path.display().to_string())
+}
+
+/// Read a text file with the size limit; errors name the file and say why in words.
+pub fn read_text(path: &Path) -> Result<String, LoadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| LoadError::Io {
         file: file.clone(),
@@ -29,11 +34,10 @@ pub fn read_json(path: &Path) -> Result<Value, LoadError> {
         file: file.clone(),
         message: io_message(&e),
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| LoadError::Io {
-        file: file.clone(),
+    String::from_utf8(bytes).map_err(|e| LoadError::Io {
+        file,
         message: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
-    })?;
-    parse_json(&text, &file)
+    })
 }
 
 /// Parse JSON text, reporting syntax errors with line and column. An object that repeats a key

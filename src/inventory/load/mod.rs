@@ -21,7 +21,7 @@ use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Owner, Reso
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
-pub use json::{parse_json, read_json, MAX_FILE_BYTES};
+pub use json::{parse_json, read_json, read_text, MAX_FILE_BYTES};
 
 /// The most JSON files one `policies/` directory (or one `check` run's scenario paths) may hold
 /// (a documented limit; it bounds memory and start-up time).

@@ -56,6 +56,8 @@ pub struct LoadOptions {
     pub tags: Vec<String>,
     /// Values unknown at plan time, for an inventory read from a Terraform plan (`--var`)
     pub vars: std::collections::BTreeMap<String, String>,
+    /// Do not check context values against their keys' types in the AWS catalog (`--no-catalog`)
+    pub no_catalog: bool,
 }
 
 /// Load scenario files (or directories) into a suite.
@@ -101,7 +103,9 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     let expanded = crate::par::par_map(
         &parsed,
         1,
-        |(label, file, engine)| expand_file(label, file, *engine, engines, inventories),
+        |(label, file, engine)| {
+            expand_file(label, file, *engine, engines, inventories, opts.no_catalog)
+        },
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
     for cases in expanded {
@@ -153,6 +157,7 @@ fn expand_file(
     engine: usize,
     engines: &[(PathBuf, Engine)],
     inventories: &[crate::inventory::Inventory],
+    no_catalog: bool,
 ) -> Result<Vec<Case>, ScenarioError> {
     let Some((_, eng)) = engines.get(engine) else {
         return Err(invalid(label, "internal: engine index"));
@@ -167,6 +172,7 @@ fn expand_file(
     let mut names = std::collections::HashSet::new();
     let mut resolver = Resolver::new(eng, label);
     resolver.inventory = inventories.get(engine);
+    resolver.check_values = !no_catalog;
     for (i, sc) in file.scenarios.iter().enumerate() {
         expand_scenario(
             sc,

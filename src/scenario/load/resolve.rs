@@ -24,6 +24,10 @@ pub(super) struct Resolver<'a> {
     pub(super) label: Arc<str>,
     cache: HashMap<String, Arc<Principal>>,
     pub(super) strings: Interner,
+    /// Check context values against their keys' types in the catalog
+    pub(super) check_values: bool,
+    /// Context key types by (action, lowercased key): a suite repeats the same few pairs
+    pub(super) key_types: HashMap<(String, String), Option<crate::catalog::ConditionKeyType>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -36,6 +40,8 @@ impl<'a> Resolver<'a> {
             label: file.into(),
             cache: HashMap::new(),
             strings: Interner::default(),
+            check_values: true,
+            key_types: HashMap::new(),
         }
     }
 
