@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         out: &mut out,
         err: &mut err,
         out_is_terminal,
+        color: cli.global.color,
     };
     let outcome = run(cli.command, &mut streams);
     let outcome = outcome.and_then(|exit| out.flush().map(|()| exit).map_err(Error::from));

@@ -8,9 +8,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "iamsim", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Options every command takes
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// The command
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options every command takes, before or after the command's name (`iamsim --color never
+/// lint`, `iamsim lint --color never`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Colour text output: auto (a terminal, unless NO_COLOR is set and not empty), always, never
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 /// Output formats of `check`.
@@ -169,7 +181,7 @@ pub enum Command {
     Import(ImportCommand),
     /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
     #[command(
-        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
+        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n  iamsim lint policies/ --format json > lint-baseline.json\n  iamsim lint policies/ --baseline lint-baseline.json --fail-on warning\n\nRules, suppressions (iamsim-lint.json) and baselines: docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
     )]
     Lint(LintArgs),
     /// List the actions an action pattern covers (from the embedded AWS catalog)
@@ -344,9 +356,6 @@ pub struct CheckArgs {
     /// Write the report here instead of standard output
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Colour
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
     /// Do not validate actions and resources against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
@@ -461,6 +470,16 @@ pub struct LintArgs {
     /// Exit 1 when a finding of this severity or above is present
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Suppressions: a lint config file (default: iamsim-lint.json in the working directory,
+    /// when there is one)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Read no lint config file, not even iamsim-lint.json
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Report only findings not in FILE (the output of `iamsim lint --format json`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Arguments of `expand`.

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::args::{ExpectArg, ExplainArgs, ExplainFormat};
 use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
+use crate::ansi::Paint;
 use crate::catalog::validate_request;
 use crate::engine::{Decision, Engine, Evaluation, Trace};
 use crate::inventory::{named, read_json, AdHoc, NamedPolicy};
@@ -54,7 +55,8 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         let (ev, trace) = engine.explain(&req);
         results.push((req, ev, trace));
     }
-    render(&mut *io.out, a.format, &results)?;
+    let paint = io.paint();
+    render(&mut *io.out, a.format, &results, paint)?;
     io.out.flush()?;
     // As in `who_can`: the process is about to exit, so the OS reclaims the engine.
     std::mem::forget(engine);
@@ -143,7 +145,12 @@ fn session_policy(a: &ExplainArgs, principal: &Principal) -> Result<Option<Docum
 }
 
 /// Write the explanations in `format`; text separates requests with a blank line.
-fn render(out: &mut dyn Write, format: ExplainFormat, results: &[Explained]) -> Result<(), Error> {
+fn render(
+    out: &mut dyn Write,
+    format: ExplainFormat,
+    results: &[Explained],
+    paint: Paint,
+) -> Result<(), Error> {
     match format {
         ExplainFormat::Aws => report::explain_aws(out, results)?,
         ExplainFormat::Json => report::explain_json(out, results)?,
@@ -152,7 +159,7 @@ fn render(out: &mut dyn Write, format: ExplainFormat, results: &[Explained]) -> 
                 if i > 0 {
                     writeln!(out)?;
                 }
-                report::explain_text(out, req, ev, trace)?;
+                report::explain_text(out, req, ev, trace, paint)?;
             }
         }
     }

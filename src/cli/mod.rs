@@ -37,6 +37,7 @@ pub use self::prove::prove;
 pub use self::reach::reach;
 pub use self::who_can::who_can;
 
+use crate::ansi::Paint;
 use crate::engine::Engine;
 use crate::scenario;
 use args::Color;
@@ -71,6 +72,8 @@ pub struct Streams<'a> {
     pub err: &'a mut dyn Write,
     /// Whether `out` is a terminal (for `--color auto`)
     pub out_is_terminal: bool,
+    /// `--color`: with `out_is_terminal` and `NO_COLOR`, whether text output is coloured
+    pub color: Color,
 }
 
 impl<'a> Streams<'a> {
@@ -80,7 +83,14 @@ impl<'a> Streams<'a> {
             out,
             err,
             out_is_terminal: false,
+            color: Color::Auto,
         }
+    }
+
+    /// How text written to `out` is coloured: `--color`, `NO_COLOR` and the terminal decide
+    /// ([`use_color`]). A report written to a file (`--output`) is never coloured.
+    pub fn paint(&self) -> Paint {
+        Paint::new(use_color(self.color, self.out_is_terminal))
     }
 }
 
@@ -88,6 +98,7 @@ impl fmt::Debug for Streams<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Streams")
             .field("out_is_terminal", &self.out_is_terminal)
+            .field("color", &self.color)
             .finish_non_exhaustive()
     }
 }

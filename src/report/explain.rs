@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use crate::ansi::Paint;
 use crate::engine::{Decision, Evaluation, Layer, Mismatch, Trace, TraceEvent};
 use crate::policy::Effect;
 use crate::request::Request;
@@ -41,6 +42,7 @@ pub fn explain_text(
     req: &Request,
     ev: &Evaluation,
     trace: &Trace,
+    paint: Paint,
 ) -> io::Result<()> {
     writeln!(
         out,
@@ -50,9 +52,9 @@ pub fn explain_text(
         req.resource
     )?;
     let verdict = match ev.decision {
-        Decision::Allow => "ALLOW".to_string(),
-        Decision::ExplicitDeny => "DENY (explicit)".to_string(),
-        Decision::ImplicitDeny => "DENY (implicit)".to_string(),
+        Decision::Allow => paint.green("ALLOW"),
+        Decision::ExplicitDeny => paint.red("DENY (explicit)"),
+        Decision::ImplicitDeny => paint.red("DENY (implicit)"),
     };
     match ev.blocked_by {
         Some(l) => writeln!(out, "decision: {verdict}, blocked by the {l} layer")?,
