@@ -54,5 +54,8 @@ fn run(command: Command, io: &mut Streams<'_>) -> Result<Exit, Error> {
         Command::Expand(a) => cli::expand(&a, io),
         Command::Lint(a) => cli::lint(&a, io),
         Command::Prove(cmd) => cli::prove(&cmd, io),
+        Command::Completions(a) => cli::completions(&a, io),
+        Command::Man => cli::man(io),
+        Command::Schema(a) => cli::schema(&a, io),
     }
 }

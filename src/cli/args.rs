@@ -191,6 +191,58 @@ pub enum Command {
     /// request that breaks it
     #[command(subcommand)]
     Prove(ProveCommand),
+    /// Print a shell completion script, generated from these definitions
+    #[command(
+        after_help = "Examples:\n  iamsim completions bash > ~/.local/share/bash-completion/completions/iamsim\n  iamsim completions zsh > ~/.zfunc/_iamsim\n  iamsim completions fish > ~/.config/fish/completions/iamsim.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from these definitions
+    #[command(after_help = "Example:\n  iamsim man > iamsim.1 && man ./iamsim.1")]
+    Man,
+    /// Print the JSON Schema of a file format (the files in schemas/)
+    #[command(after_help = "Example:\n  iamsim schema scenario > scenario.schema.json")]
+    Schema(SchemaArgs),
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// The format
+    #[arg(value_enum)]
+    pub format: SchemaFormat,
+}
+
+/// The file formats with a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// A scenario file (scenarios/*.json, .yaml)
+    Scenario,
+    /// An inventory role file (policies/roles/*.json)
+    InventoryRole,
+    /// An inventory user file (policies/users/*.json)
+    InventoryUser,
+    /// An inventory group file (policies/groups/*.json)
+    InventoryGroup,
+    /// An inventory managed policy file (policies/managed/*.json)
+    InventoryManaged,
+    /// An inventory resource file (policies/resources/*.json)
+    InventoryResource,
+    /// An inventory VPC endpoint file (policies/endpoints/*.json)
+    InventoryEndpoint,
+    /// The inventory's organization.json
+    InventoryOrganization,
+    /// The inventory's ownership.json
+    InventoryOwnership,
+    /// The lint config file (iamsim-lint.json)
+    LintConfig,
 }
 
 /// `prove` subcommands.

@@ -10,6 +10,7 @@
 
 pub mod args;
 mod check;
+mod completions;
 mod diff;
 mod error;
 mod expand;
@@ -19,6 +20,7 @@ mod import;
 mod lint;
 mod prove;
 mod reach;
+mod schema;
 mod who_can;
 
 use std::fmt;
@@ -26,6 +28,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub use self::check::check;
+pub use self::completions::{completions, man};
 pub use self::diff::diff;
 pub use self::error::Error;
 pub use self::expand::{expand, expand_actions};
@@ -35,6 +38,7 @@ pub use self::import::import;
 pub use self::lint::lint;
 pub use self::prove::prove;
 pub use self::reach::reach;
+pub use self::schema::{schema, schema_text, SCHEMAS};
 pub use self::who_can::who_can;
 
 use crate::ansi::Paint;

@@ -4,6 +4,7 @@ mod adhoc;
 mod case_row;
 mod load;
 mod model;
+pub mod schema;
 
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;
