@@ -112,6 +112,13 @@ fn load(a: &CheckArgs, io: &mut Streams<'_>) -> Result<(Suite, Vec<(usize, Polic
         }
         warn(io, &suite.warnings)?;
     }
+    for p in &suite.skipped {
+        writeln!(
+            io.err,
+            "note: skipped {} (scenario files end in .json, .yaml or .yml)",
+            crate::policy::one_line(&p.display().to_string())
+        )?;
+    }
     Ok((suite, issues))
 }
 
