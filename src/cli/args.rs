@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod shared;
+pub use shared::{CompletionsArgs, GlobalArgs, SchemaArgs, SchemaFormat};
+
 /// Offline AWS IAM policy simulator: exact AWS semantics, an explanation for every decision.
 #[derive(Debug, Parser)]
 #[command(name = "iamsim", version, about, propagate_version = true)]
@@ -14,15 +17,6 @@ pub struct Cli {
     /// The command
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Options every command takes, before or after the command's name (`iamsim --color never
-/// lint`, `iamsim lint --color never`).
-#[derive(Debug, Clone, clap::Args)]
-pub struct GlobalArgs {
-    /// Colour text output: auto (a terminal, unless NO_COLOR is set and not empty), always, never
-    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
-    pub color: Color,
 }
 
 /// Output formats of `check`.
@@ -202,47 +196,6 @@ pub enum Command {
     /// Print the JSON Schema of a file format (the files in schemas/)
     #[command(after_help = "Example:\n  iamsim schema scenario > scenario.schema.json")]
     Schema(SchemaArgs),
-}
-
-/// Arguments of `completions`.
-#[derive(Debug, clap::Args)]
-pub struct CompletionsArgs {
-    /// The shell
-    #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
-}
-
-/// Arguments of `schema`.
-#[derive(Debug, clap::Args)]
-pub struct SchemaArgs {
-    /// The format
-    #[arg(value_enum)]
-    pub format: SchemaFormat,
-}
-
-/// The file formats with a JSON Schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaFormat {
-    /// A scenario file (scenarios/*.json, .yaml)
-    Scenario,
-    /// An inventory role file (policies/roles/*.json)
-    InventoryRole,
-    /// An inventory user file (policies/users/*.json)
-    InventoryUser,
-    /// An inventory group file (policies/groups/*.json)
-    InventoryGroup,
-    /// An inventory managed policy file (policies/managed/*.json)
-    InventoryManaged,
-    /// An inventory resource file (policies/resources/*.json)
-    InventoryResource,
-    /// An inventory VPC endpoint file (policies/endpoints/*.json)
-    InventoryEndpoint,
-    /// The inventory's organization.json
-    InventoryOrganization,
-    /// The inventory's ownership.json
-    InventoryOwnership,
-    /// The lint config file (iamsim-lint.json)
-    LintConfig,
 }
 
 /// `prove` subcommands.
