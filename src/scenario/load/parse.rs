@@ -92,7 +92,15 @@ fn check_fields(value: &Value) -> Result<(), String> {
     let unknown = |path: String, key: &str, known: &[String]| {
         let hint = match crate::policy::closest(key, known.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("expected one of {}", known.join(", ")),
+            None => {
+                // `$schema` is for editors: not worth offering as a field.
+                let fields: Vec<&str> = known
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != "$schema")
+                    .collect();
+                format!("expected one of {}", fields.join(", "))
+            }
         };
         Err(format!("{path}unknown field `{key}` ({hint})"))
     };
