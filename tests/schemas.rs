@@ -174,3 +174,88 @@ fn schemas_reject_unknown_and_missing_fields() {
     assert!(!v.is_valid(&serde_json::json!({"arn": "a", "trust_polcy": {}})));
     assert!(!v.is_valid(&serde_json::json!({"path": "/"})));
 }
+
+/// Every directory under `dir` named `name`.
+fn dirs_named(dir: &Path, name: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n == name) {
+                out.push(p.clone());
+            }
+            dirs_named(&p, name, out);
+        }
+    }
+}
+
+/// What the loaders accept, the schemas accept: every inventory under tests/ that loads, and
+/// every scenario file under tests/ that parses, follows its schema.
+#[test]
+fn what_the_loaders_accept_the_schemas_accept() {
+    let mut inventories = Vec::new();
+    dirs_named(&root().join("tests"), "policies", &mut inventories);
+    dirs_named(&root().join("tests"), "inventory", &mut inventories);
+    let mut loaded = 0;
+    let mut problems = Vec::new();
+    for dir in &inventories {
+        if iamsim::inventory::load_dir(dir).is_err() {
+            continue;
+        }
+        loaded += 1;
+        for (sub, format) in [
+            ("roles", SchemaFormat::InventoryRole),
+            ("users", SchemaFormat::InventoryUser),
+            ("groups", SchemaFormat::InventoryGroup),
+            ("managed", SchemaFormat::InventoryManaged),
+            ("resources", SchemaFormat::InventoryResource),
+            ("endpoints", SchemaFormat::InventoryEndpoint),
+        ] {
+            let v = validator(format);
+            for f in files(&dir.join(sub), &["json"]) {
+                problems.extend(errors(&v, &f));
+            }
+        }
+        for (name, format) in [
+            ("organization.json", SchemaFormat::InventoryOrganization),
+            ("ownership.json", SchemaFormat::InventoryOwnership),
+        ] {
+            if dir.join(name).is_file() {
+                problems.extend(errors(&validator(format), &dir.join(name)));
+            }
+        }
+    }
+    assert!(loaded >= 10, "only {loaded} inventories load");
+    let v = validator(SchemaFormat::Scenario);
+    let mut parsed = 0;
+    for f in files(&root().join("tests/cli"), &["json", "yaml", "yml"]) {
+        if f.components().any(|c| c.as_os_str() == "cases") {
+            continue;
+        }
+        let value = if f.extension().is_some_and(|e| e == "json") {
+            let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(&f).unwrap()) else {
+                continue;
+            };
+            v
+        } else {
+            let Ok(v) = iamsim::scenario::read_yaml(&f) else {
+                continue;
+            };
+            v
+        };
+        if value.get("scenarios").is_none()
+            || iamsim::scenario::parse_file(value.clone(), "f").is_err()
+        {
+            continue;
+        }
+        parsed += 1;
+        problems.extend(
+            v.iter_errors(&value)
+                .map(|e| format!("{}: {e} at {}", f.display(), e.instance_path())),
+        );
+    }
+    assert!(parsed >= 30, "only {parsed} scenario files parse");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
