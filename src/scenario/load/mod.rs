@@ -80,12 +80,13 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     let mut parsed = Vec::with_capacity(files.len());
     for path in files {
         let label = path.display().to_string();
-        let value = if yaml::is_yaml(&path) {
-            yaml::read_yaml(&path)?
+        let file = if yaml::is_yaml(&path) {
+            let text = yaml::read_text(&path)?;
+            let value = yaml::parse_yaml(&text, &label)?;
+            parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
         } else {
-            read_json(&path)?
+            parse_file(read_json(&path)?, &label)?
         };
-        let file = parse_file(value, &label)?;
         let dirs = inventory_dirs(&path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
