@@ -21,6 +21,12 @@ pub(crate) fn from_str(text: &str) -> serde_json::Result<Value> {
     Ok(value)
 }
 
+/// Parse YAML `text` as one JSON value, with the same refusal of a repeated key. Errors carry
+/// serde_norway's position; a YAML tag (`!Ref`) is an error (JSON has no such thing).
+pub(crate) fn from_yaml(text: &str) -> Result<Value, serde_norway::Error> {
+    Strict.deserialize(serde_norway::Deserializer::from_str(text))
+}
+
 struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
@@ -72,6 +78,13 @@ impl<'de> Visitor<'de> for Strict {
             items.push(v);
         }
         Ok(Value::Array(items))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, _: A) -> Result<Value, A::Error> {
+        // Only YAML has these: a tagged value (`!Ref x`).
+        Err(A::Error::custom(
+            "a YAML tag (such as `!Ref`) has no JSON meaning: write the plain value",
+        ))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {

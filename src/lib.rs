@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+/// ANSI colour for text output, switched once per run (`--color`, `NO_COLOR`).
+pub mod ansi;
 pub mod catalog;
 /// The `iamsim` commands as library calls (the top layer): arguments and writers in, an exit
 /// outcome or a one-line error out; the binary only parses arguments and maps exit codes.

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         out: &mut out,
         err: &mut err,
         out_is_terminal,
+        color: cli.global.color,
     };
     let outcome = run(cli.command, &mut streams);
     let outcome = outcome.and_then(|exit| out.flush().map(|()| exit).map_err(Error::from));
@@ -54,5 +55,8 @@ fn run(command: Command, io: &mut Streams<'_>) -> Result<Exit, Error> {
         Command::Lint(a) => cli::lint(&a, io),
         Command::Report(a) => cli::report(&a, io),
         Command::Prove(cmd) => cli::prove(&cmd, io),
+        Command::Completions(a) => cli::completions(&a, io),
+        Command::Man => cli::man(io),
+        Command::Schema(a) => cli::schema(&a, io),
     }
 }

@@ -14,6 +14,7 @@ use regex::Regex;
 /// Every top-level module of `src/` and its layer (docs/architecture.md, "Layers"). A module may
 /// import from its own layer or an earlier one. A new module must be added here.
 const LAYERS: &[(&str, u8)] = &[
+    ("ansi", 0),
     ("hash", 0),
     ("par", 0),
     ("json", 0),

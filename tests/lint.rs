@@ -404,6 +404,10 @@ fn reference_platform_findings_are_its_placeholder_grants() {
                     action.trim_end_matches(":*")
                 ),
                 fix: "set the spec's `production` profile (`bedrock_model_arns`, `agentcore_resource_arns`) and run `iamsim generate`: see docs/platform.md, Production profile".into(),
+                sid: Some(sid.into()),
+                fingerprint: format!(
+                    "IAMSIM-L002|policies/roles/acme-dev-agent-{agent}.json|inline_policies.agent|{sid}|Action|{action}"
+                ),
             });
         }
     }

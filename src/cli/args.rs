@@ -4,10 +4,16 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod shared;
+pub use shared::{CompletionsArgs, GlobalArgs, SchemaArgs, SchemaFormat};
+
 /// Offline AWS IAM policy simulator: exact AWS semantics, an explanation for every decision.
 #[derive(Debug, Parser)]
 #[command(name = "iamsim", version, about, propagate_version = true)]
 pub struct Cli {
+    /// Options every command takes
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// The command
     #[command(subcommand)]
     pub command: Command,
@@ -176,7 +182,7 @@ pub enum Command {
     Import(ImportCommand),
     /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
     #[command(
-        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n\nRules are listed in docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
+        after_help = "Examples:\n  iamsim lint policies/\n  iamsim lint policy.json --format sarif > lint.sarif\n  iamsim lint policies/ --fail-on warning\n  iamsim lint policies/ --format json > lint-baseline.json\n  iamsim lint policies/ --baseline lint-baseline.json --fail-on warning\n\nRules, suppressions (iamsim-lint.json) and baselines: docs/lint.md. Exit codes: 0 no finding at --fail-on or above, 1 some, 2 bad input or usage."
     )]
     Lint(LintArgs),
     /// Write a review page: the access matrix (click a cell for why), scenario results and lint findings
@@ -191,6 +197,17 @@ pub enum Command {
     /// request that breaks it
     #[command(subcommand)]
     Prove(ProveCommand),
+    /// Print a shell completion script, generated from these definitions
+    #[command(
+        after_help = "Examples:\n  iamsim completions bash > ~/.local/share/bash-completion/completions/iamsim\n  iamsim completions zsh > ~/.zfunc/_iamsim\n  iamsim completions fish > ~/.config/fish/completions/iamsim.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from these definitions
+    #[command(after_help = "Example:\n  iamsim man > iamsim.1 && man ./iamsim.1")]
+    Man,
+    /// Print the JSON Schema of a file format (the files in schemas/)
+    #[command(after_help = "Example:\n  iamsim schema scenario > scenario.schema.json")]
+    Schema(SchemaArgs),
 }
 
 /// `prove` subcommands.
@@ -369,9 +386,6 @@ pub struct CheckArgs {
     /// Write the report here instead of standard output
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Colour
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
     /// Do not validate actions and resources against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
@@ -520,6 +534,16 @@ pub struct LintArgs {
     /// Exit 1 when a finding of this severity or above is present
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Suppressions: a lint config file (default: iamsim-lint.json in the working directory,
+    /// when there is one)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Read no lint config file, not even iamsim-lint.json
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Report only findings not in FILE (the output of `iamsim lint --format json`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Arguments of `expand`.

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::args::{CheckArgs, CheckFormat};
-use super::{use_color, writer, Error, Exit, Streams};
+use super::{writer, Error, Exit, Streams};
 use crate::import::terraform::TerraformOptions;
 use crate::report;
 use crate::scenario::{self, LoadOptions, PolicyIssue, Suite, Tally};
@@ -16,6 +16,7 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let (suite, issues) = load(a, io)?;
     let mut outcomes = scenario::run_suite(&suite);
     name_typos(&suite, &issues, &mut outcomes);
+    let paint = io.paint();
     let mut out = writer(output, &mut *io.out)?;
     match a.format {
         CheckFormat::Text => report::check_text(
@@ -23,7 +24,7 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             &suite,
             &outcomes,
             report::TextOptions {
-                color: output.is_none() && use_color(a.color, io.out_is_terminal),
+                color: output.is_none() && paint.on,
                 verbose: a.verbose,
                 quiet: a.quiet,
             },
@@ -115,6 +116,13 @@ pub(super) fn load(
         }
         warn(io, &suite.warnings)?;
     }
+    for p in &suite.skipped {
+        writeln!(
+            io.err,
+            "note: skipped {} (scenario files end in .json, .yaml or .yml)",
+            crate::policy::one_line(&p.display().to_string())
+        )?;
+    }
     Ok((suite, issues))
 }
 
@@ -193,7 +201,6 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
     use super::*;
-    use crate::cli::args::Color;
     use std::path::Path;
 
     fn args(paths: &[&str], format: CheckFormat) -> CheckArgs {
@@ -204,7 +211,6 @@ mod tests {
             tags: Vec::new(),
             format,
             output: None,
-            color: Color::Never,
             no_catalog: false,
             vars: Vec::new(),
             deny_warnings: false,

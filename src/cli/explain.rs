@@ -76,7 +76,10 @@ pub fn explain(a: &ExplainArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             })?
         }
         ExplainFormat::Json => report::explain_json(&mut *io.out, &results)?,
-        ExplainFormat::Text => report::explain_text_all(&mut *io.out, &results)?,
+        ExplainFormat::Text => {
+            let paint = io.paint();
+            report::explain_text_all(&mut *io.out, &results, paint)?
+        }
     }
     io.out.flush()?;
     // As in `who_can`: the process is about to exit, so the OS reclaims the inventory.

@@ -1,18 +1,41 @@
 //! `iamsim lint`: findings on policy files or `policies/` directories.
 
+use std::path::PathBuf;
+
 use super::args::{FailOn, LintArgs, LintFormat};
 use super::{Error, Exit, Streams};
-use crate::lint::{self, Severity};
+use crate::lint::{self, Baseline, Severity, Suppressions};
 
 /// Run `lint`: exit 1 when a finding at `--fail-on` or above is present.
 pub fn lint(a: &LintArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
-    let (report, mut failures) = lint::lint_each(&a.paths);
+    let (mut report, mut failures) = lint::lint_each(&a.paths);
     if report.documents == 0 && !failures.is_empty() {
         return Err(failures.remove(0).into());
     }
+    let config = match (&a.config, a.no_config) {
+        (Some(p), _) => Some(p.clone()),
+        (None, false) => Some(PathBuf::from(lint::CONFIG_FILE)).filter(|p| p.is_file()),
+        (None, true) => None,
+    };
+    if let Some(p) = config {
+        Suppressions::read(&p)?.apply(&mut report);
+    }
+    if let Some(p) = &a.baseline {
+        let fixed = Baseline::read(p)?.apply(&mut report);
+        if fixed > 0 {
+            writeln!(
+                io.err,
+                "note: {} of the baseline {} no longer found; write the baseline again to drop {}",
+                super::plural(fixed, "finding"),
+                if fixed == 1 { "is" } else { "are" },
+                if fixed == 1 { "it" } else { "them" },
+            )?;
+        }
+    }
+    let paint = io.paint();
     let mut out = &mut *io.out;
     match a.format {
-        LintFormat::Text => lint::write_text(&mut out, &report)?,
+        LintFormat::Text => lint::write_text(&mut out, &report, paint)?,
         LintFormat::Json => lint::write_json(&mut out, &report)?,
         LintFormat::Sarif => lint::write_sarif(&mut out, &report)?,
     }
@@ -55,6 +78,9 @@ mod tests {
                 .join(file)],
             format: LintFormat::Text,
             fail_on,
+            config: None,
+            no_config: true,
+            baseline: None,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let exit = lint(&a, &mut Streams::new(&mut out, &mut err)).unwrap();

@@ -10,6 +10,7 @@
 
 pub mod args;
 mod check;
+mod completions;
 mod diff;
 mod error;
 mod expand;
@@ -21,6 +22,7 @@ mod lint;
 mod prove;
 mod reach;
 mod report;
+mod schema;
 mod who_can;
 
 use std::fmt;
@@ -28,6 +30,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 pub use self::check::check;
+pub use self::completions::{completions, man};
 pub use self::diff::diff;
 pub use self::error::Error;
 pub use self::expand::{expand, expand_actions};
@@ -38,8 +41,10 @@ pub use self::lint::lint;
 pub use self::prove::prove;
 pub use self::reach::reach;
 pub use self::report::report;
+pub use self::schema::{schema, schema_text, SCHEMAS};
 pub use self::who_can::who_can;
 
+use crate::ansi::Paint;
 use crate::engine::Engine;
 use crate::scenario;
 use args::Color;
@@ -74,6 +79,8 @@ pub struct Streams<'a> {
     pub err: &'a mut dyn Write,
     /// Whether `out` is a terminal (for `--color auto`)
     pub out_is_terminal: bool,
+    /// `--color`: with `out_is_terminal` and `NO_COLOR`, whether text output is coloured
+    pub color: Color,
 }
 
 impl<'a> Streams<'a> {
@@ -83,7 +90,14 @@ impl<'a> Streams<'a> {
             out,
             err,
             out_is_terminal: false,
+            color: Color::Auto,
         }
+    }
+
+    /// How text written to `out` is coloured: `--color`, `NO_COLOR` and the terminal decide
+    /// ([`use_color`]). A report written to a file (`--output`) is never coloured.
+    pub fn paint(&self) -> Paint {
+        Paint::new(use_color(self.color, self.out_is_terminal))
     }
 }
 
@@ -91,6 +105,7 @@ impl fmt::Debug for Streams<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Streams")
             .field("out_is_terminal", &self.out_is_terminal)
+            .field("color", &self.color)
             .finish_non_exhaustive()
     }
 }

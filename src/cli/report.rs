@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::args::{CheckArgs, CheckFormat, Color, ReportArgs, ReportFormat};
+use super::args::{CheckArgs, CheckFormat, ReportArgs, ReportFormat};
 use super::{check, check_inventory, writer, Error, Exit, Streams};
 use crate::engine::Engine;
 use crate::import::terraform::TerraformOptions;
@@ -91,7 +91,6 @@ fn as_check(a: &ReportArgs) -> CheckArgs {
         tags: Vec::new(),
         format: CheckFormat::Text,
         output: None,
-        color: Color::Never,
         no_catalog: false,
         vars: a.vars.clone(),
         deny_warnings: false,

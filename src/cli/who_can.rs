@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::args::{ListFormat, WhoCanArgs};
 use super::{compile_for_exit, expand_actions, Error, Exit, Streams};
+use crate::ansi::Paint;
 use crate::catalog::{validate_request, RequestError};
 use crate::engine::Evaluation;
 use crate::reach;
@@ -74,7 +75,10 @@ pub fn who_can(a: &WhoCanArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     super::warn_lines(&mut *io.err, &warnings)?;
     match a.format {
         ListFormat::Json => write_json(&mut *io.out, &entries, a.all, &warnings)?,
-        _ => write_text(&mut *io.out, &entries, a.all)?,
+        _ => {
+            let paint = io.paint();
+            write_text(&mut *io.out, &entries, a.all, paint)?
+        }
     }
     let anyone = entries
         .iter()
@@ -174,7 +178,12 @@ fn write_json(
 }
 
 /// One line per principal: `ALLOW ... via`, `IF ... when`, and with `all` `DENY`.
-fn write_text(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), Error> {
+fn write_text(
+    out: &mut dyn Write,
+    entries: &[Listed],
+    all: bool,
+    paint: Paint,
+) -> Result<(), Error> {
     for e in entries {
         let (a, ev) = (&e.action, &e.evaluation);
         if ev.decision.is_allowed() {
@@ -186,7 +195,8 @@ fn write_text(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), 
             };
             writeln!(
                 out,
-                "ALLOW {a} {} ({}{note}) via {}",
+                "{} {a} {} ({}{note}) via {}",
+                paint.green("ALLOW"),
                 e.principal,
                 e.kind,
                 by.join(", ")
@@ -201,7 +211,8 @@ fn write_text(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), 
         } else if !e.allowed_if.is_empty() {
             writeln!(
                 out,
-                "IF    {a} {} ({}) when {}",
+                "{}    {a} {} ({}) when {}",
+                paint.yellow("IF"),
                 e.principal,
                 e.kind,
                 e.allowed_if.join("; ")
@@ -209,7 +220,8 @@ fn write_text(out: &mut dyn Write, entries: &[Listed], all: bool) -> Result<(), 
         } else if all {
             writeln!(
                 out,
-                "DENY  {a} {} ({}) {}",
+                "{}  {a} {} ({}) {}",
+                paint.red("DENY"),
                 e.principal,
                 e.kind,
                 ev.decision.name()

@@ -5,6 +5,7 @@ mod case_row;
 mod load;
 mod model;
 mod origin;
+pub mod schema;
 
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;

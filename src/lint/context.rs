@@ -7,7 +7,7 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::denies::Denies;
-use super::locate::{line_of, JsonPath};
+use super::locate::{line_of, JsonPath, Segment};
 use super::rule::{Finding, Rule};
 use crate::catalog::Catalog;
 use crate::policy::{ActionClause, Document, PolicyKind, Statement};
@@ -72,6 +72,16 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// A finding at `path`, with its line.
     pub fn finding(&self, rule: Rule, path: &JsonPath, message: String, fix: String) -> Finding {
+        let (sid, statement, element, value) = self.identity(path);
+        let fingerprint = [
+            rule.id(),
+            without_parents(self.at.file),
+            &elements(self.at.path.segments()),
+            &statement,
+            &element,
+            &value,
+        ]
+        .join("|");
         Finding {
             rule,
             file: self.at.file.to_string(),
@@ -79,7 +89,43 @@ impl Ctx<'_> {
             line: line_of(self.at.text, path),
             message,
             fix,
+            sid,
+            fingerprint,
         }
+    }
+
+    /// What a finding at `path` is about, independent of lines: the statement's `Sid`; the
+    /// statement as its `Sid` or `#index` (empty outside statements); the element's path below
+    /// the statement without list indices; and the string at `path` (empty for other values).
+    fn identity(&self, path: &JsonPath) -> (Option<String>, String, String, String) {
+        let own = self.at.path.segments();
+        let rel = path.segments().get(own.len()..).unwrap_or_default();
+        let value = rel
+            .iter()
+            .try_fold(self.raw, |v, s| match s {
+                Segment::Key(k) => v.get(k),
+                Segment::Index(i) => v.get(i),
+            })
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let (index, rest) = match rel {
+            [Segment::Key(k), Segment::Index(i), rest @ ..] if k == "Statement" => (*i, rest),
+            [Segment::Key(k), rest @ ..]
+                if k == "Statement"
+                    && !matches!(self.raw.get("Statement"), Some(Value::Array(_))) =>
+            {
+                (0, rest)
+            }
+            _ => return (None, String::new(), elements(rel), value),
+        };
+        let sid = self
+            .raw_statement(index)
+            .and_then(|s| s.get("Sid"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let statement = sid.clone().unwrap_or_else(|| format!("#{index}"));
+        (sid, statement, elements(rest), value)
     }
 
     /// The path of statement `i` (`Statement` alone when the document has a single object)
@@ -106,6 +152,28 @@ impl Ctx<'_> {
             None => format!("`{}`", self.statement_path(i)),
         }
     }
+}
+
+/// `file` less its leading `./` and `../` steps, so that the same file has the same
+/// fingerprint and suppressions whether it is linted from the repository's top or below it.
+pub(crate) fn without_parents(file: &str) -> &str {
+    let mut f = file;
+    while let Some(rest) = f.strip_prefix("../").or_else(|| f.strip_prefix("./")) {
+        f = rest;
+    }
+    f
+}
+
+/// The member names along `path`, joined by `.` (list indices left out).
+fn elements(path: &[Segment]) -> String {
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Key(k) => Some(k.as_str()),
+            Segment::Index(_) => None,
+        })
+        .collect();
+    keys.join(".")
 }
 
 /// A statement being linted.

@@ -4,6 +4,7 @@
 //! text, JSON or SARIF. See docs/lint.md.
 
 mod actions;
+mod baseline;
 mod conditions;
 mod context;
 mod covered;
@@ -16,14 +17,17 @@ mod rule;
 mod sarif;
 mod scope;
 mod source;
+mod suppress;
 mod variables;
 
+pub use baseline::Baseline;
 pub use context::{Linter, Placement};
 pub use locate::{line_of, JsonPath, Segment};
 pub use output::{write_json, write_text, Summary};
 pub use rule::{Finding, Rule, Severity};
 pub use sarif::write_sarif;
 pub use source::{lint_each, lint_paths, lint_policy_text, Report};
+pub use suppress::{ConfigFile, IgnoreEntry, Suppressed, Suppressions, CONFIG_FILE};
 
 use crate::inventory::LoadError;
 

@@ -87,6 +87,8 @@ rules! {
         "An `Allow` statement with `NotPrincipal`: AWS does not support it, and where honoured it grants every principal not listed, anonymous callers included";
     RetiredServiceAction => "IAMSIM-L010", "retired-service-action", Warning,
         "An action of a service AWS has discontinued (`deepracer:*`, `iot1click:*`): it grants or denies nothing any more";
+    StaleSuppression => "IAMSIM-L011", "stale-suppression", Warning,
+        "A suppression in the lint config that matches no finding in the files it names: what it excused is gone, or the entry is mistyped";
 }
 
 /// One finding: where, what, and how to fix it.
@@ -104,6 +106,12 @@ pub struct Finding {
     pub message: String,
     /// How to fix it, one line
     pub fix: String,
+    /// The `Sid` of the statement the finding is in, if it has one
+    pub sid: Option<String>,
+    /// What the finding is about, without its line or message (rule, file, document, statement
+    /// `Sid` or index, element, offending value): the key that suppressions and `--baseline`
+    /// match on, so that a finding survives lines moving and messages being reworded
+    pub fingerprint: String,
 }
 
 impl Finding {

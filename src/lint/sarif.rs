@@ -16,11 +16,17 @@ const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// Write the report as a SARIF 2.1.0 log.
 pub fn write_sarif(out: &mut impl Write, report: &Report) -> io::Result<()> {
     let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule(*r)).collect();
+    let suppressed = report
+        .suppressed
+        .iter()
+        .map(|s| (&s.finding, Some(&s.reason)));
     let results: Vec<Value> = report
         .findings
         .iter()
-        .map(|f| {
-            json!({
+        .map(|f| (f, None))
+        .chain(suppressed)
+        .map(|(f, reason)| {
+            let mut r = json!({
                 "ruleId": f.rule.id(),
                 "ruleIndex": Rule::ALL.iter().position(|r| *r == f.rule),
                 "level": level(f.severity()),
@@ -32,7 +38,16 @@ pub fn write_sarif(out: &mut impl Write, report: &Report) -> io::Result<()> {
                     },
                     "logicalLocations": [{"fullyQualifiedName": f.json_path, "kind": "element"}],
                 }],
-            })
+                "partialFingerprints": {"iamsimFingerprint/v1": f.fingerprint},
+            });
+            // A suppressed finding is kept, marked as such with its reason (SARIF 3.35).
+            if let (Some(reason), Some(map)) = (reason, r.as_object_mut()) {
+                map.insert(
+                    "suppressions".into(),
+                    json!([{"kind": "external", "justification": reason}]),
+                );
+            }
+            r
         })
         .collect();
     let log = json!({

@@ -22,6 +22,12 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many policy documents were linted
     pub documents: usize,
+    /// The files linted, as reported
+    pub files: Vec<String>,
+    /// Findings a suppression left out, with its reason
+    pub suppressed: Vec<super::Suppressed>,
+    /// How many findings `--baseline` left out
+    pub baselined: usize,
 }
 
 impl Report {
@@ -29,6 +35,11 @@ impl Report {
     fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.documents += other.documents;
+        for f in other.files {
+            if !self.files.contains(&f) {
+                self.files.push(f);
+            }
+        }
     }
 }
 
@@ -130,6 +141,9 @@ fn lint_one(
     };
     report.findings.extend(findings);
     report.documents += 1;
+    if report.files.last().is_none_or(|f| f != file) {
+        report.files.push(file.to_string());
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use crate::ansi::Paint;
 use crate::engine::{
     ConditionCheck, Decision, ElementMatch, Evaluation, Matched, Mismatch, Trace, TraceEvent,
 };
@@ -106,7 +107,7 @@ fn matched_lines(m: &Matched) -> Vec<String> {
 
 /// Write the decision, the deciding statements with why they apply, what did not apply and
 /// why, and missing keys. Text from the input has its control characters escaped.
-pub fn explain_text(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
+pub fn explain_text(out: &mut dyn Write, e: &Explained, paint: Paint) -> io::Result<()> {
     let (req, ev) = (&e.request, &e.evaluation);
     let head = format!(
         "{} {} on {}",
@@ -116,8 +117,12 @@ pub fn explain_text(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
     );
     writeln!(out, "{}", one_line(&head))?;
     match ev.blocked_by {
-        Some(l) => writeln!(out, "decision: {}, blocked by the {l} layer", verdict(ev))?,
-        None => writeln!(out, "decision: {}", verdict(ev))?,
+        Some(l) => writeln!(
+            out,
+            "decision: {}, blocked by the {l} layer",
+            painted(ev, paint)
+        )?,
+        None => writeln!(out, "decision: {}", painted(ev, paint))?,
     }
     for id in &ev.deciding {
         writeln!(out, "{}", one_line(&format!("  decided by: {id}")))?;
@@ -161,9 +166,21 @@ fn verdict(ev: &Evaluation) -> &'static str {
     }
 }
 
+/// [`verdict`] in green (allow) or red (deny) when `paint` is on.
+fn painted(ev: &Evaluation, paint: Paint) -> String {
+    match ev.decision {
+        Decision::Allow => paint.green(verdict(ev)),
+        _ => paint.red(verdict(ev)),
+    }
+}
+
 /// Several requests: a table of the decisions (one row per action and resource, as AWS returns
 /// `EvaluationResults`), then each explanation after a blank line.
-pub fn explain_text_all(out: &mut dyn Write, results: &[Explained]) -> io::Result<()> {
+pub fn explain_text_all(
+    out: &mut dyn Write,
+    results: &[Explained],
+    paint: Paint,
+) -> io::Result<()> {
     if results.len() > 1 {
         let width = |f: &dyn Fn(&Explained) -> usize| results.iter().map(f).max().unwrap_or(0);
         let wa = width(&|e| e.request.action.len()).max("ACTION".len());
@@ -183,7 +200,7 @@ pub fn explain_text_all(out: &mut dyn Write, results: &[Explained]) -> io::Resul
         if i > 0 || results.len() > 1 {
             writeln!(out)?;
         }
-        explain_text(out, e)?;
+        explain_text(out, e, paint)?;
     }
     Ok(())
 }

@@ -6,9 +6,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// A scenario file: shared settings and a list of scenarios.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// The JSON Schema the file follows (`schemas/scenario.schema.json`, for editors; not read)
+    #[serde(default, rename = "$schema")]
+    pub schema: Option<String>,
     /// What the file guards (shown in reports)
     #[serde(default)]
     pub description: Option<String>,
@@ -26,7 +29,7 @@ pub struct ScenarioFile {
 }
 
 /// One scenario: a principal, one or more actions and resources, and the expected decision.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Unique name (after `for_each` expansion, `${var}` are substituted)
@@ -52,6 +55,7 @@ pub struct Scenario {
     #[serde(default)]
     pub context: Option<Value>,
     /// The expected decision
+    #[schemars(with = "ExpectName")]
     pub expect: Expect,
     /// The statement that must decide: a Sid, `policy#index` or `policy/Sid`
     #[serde(default)]
@@ -104,7 +108,7 @@ pub struct Scenario {
 }
 
 /// The `tenancy` field of a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum TenancyField {
     /// `true` (`false` means no tenancy claim)
@@ -117,7 +121,7 @@ pub enum TenancyField {
 }
 
 /// The keys `for_all_context` ranges over.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ForAllContext {
     /// `true`: every key the policies read; `false`: none
@@ -127,7 +131,7 @@ pub enum ForAllContext {
 }
 
 /// The values of a `for_each` variable.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ForEachValues {
     /// Literal values
@@ -137,7 +141,7 @@ pub enum ForEachValues {
 }
 
 /// Names from the inventory matching a wildcard pattern (`*`, `?`); exactly one field.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryNames {
     /// Role names
@@ -153,3 +157,50 @@ pub struct InventoryNames {
 
 /// What a scenario expects (the same type as a proof's expectation).
 pub use crate::prove::Expect;
+
+/// The names `expect` takes, for the schema: [`Expect`]'s serde names (a test keeps them equal).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExpectName {
+    /// Allowed
+    Allow,
+    /// Denied, either way
+    Deny,
+    /// Denied by a Deny statement
+    ExplicitDeny,
+    /// Denied because nothing allows it
+    ImplicitDeny,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name of the schema's `expect` is one `Expect` reads, and the other way round.
+    #[test]
+    fn expect_names_are_expects() {
+        let schema = schemars::schema_for!(ExpectName);
+        let names: Vec<String> = serde_json::to_value(&schema)
+            .ok()
+            .and_then(|v| v.get("oneOf").cloned())
+            .and_then(|v| serde_json::from_value::<Vec<Value>>(v).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.get("const").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        assert_eq!(names.len(), 4, "{schema:?}");
+        for n in names {
+            assert!(
+                serde_json::from_value::<Expect>(Value::String(n.clone())).is_ok(),
+                "{n}"
+            );
+        }
+        for e in ["allow", "deny", "explicit-deny", "implicit-deny", "allowed"] {
+            let both = (
+                serde_json::from_value::<Expect>(e.into()).is_ok(),
+                serde_json::from_value::<ExpectName>(e.into()).is_ok(),
+            );
+            assert!(both.0 == both.1, "{e}");
+        }
+    }
+}

@@ -21,8 +21,9 @@ pub use format::{
 };
 pub use load::{
     check_action, check_resource_account, is_role_session, load_inventory, load_inventory_from,
-    load_inventory_with, load_suite, parse_file, resolve_principal, resolve_resource,
-    scenario_files, LoadOptions, ScenarioError, Suite, MAX_CASES,
+    load_inventory_with, load_suite, parse_file, parse_yaml, read_yaml, resolve_principal,
+    resolve_resource, scenario_files, scenario_files_and_skipped, LoadOptions, ScenarioError,
+    Suite, MAX_CASES, SCENARIO_EXTENSIONS,
 };
 pub use policy_check::{check_policies, typo_notes, PolicyCheck, PolicyIssue};
 pub use run::{judge, run_suite, Outcome, Status, Tally};

@@ -13,7 +13,7 @@ use crate::policy::PolicyKind;
 /// contain a Principal element",
 /// <https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
 pub(super) fn endpoint(v: &Value, file: &str) -> Result<Endpoint, LoadError> {
-    let o = Obj::new(v, file, &["id", "vpc", "type", "policy", "description"])?;
+    let o = Obj::new(v, file, &crate::inventory::schema::ENDPOINT_FIELDS)?;
     let id = o.str("id")?;
     if !is_id(&id, "vpce-") {
         return Err(format_err(

@@ -98,7 +98,8 @@ impl Obj<'_> {
         let mut keys: Vec<AccessKey> = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {
             let at = format!("access_keys[{i}]");
-            let o = Obj::new(v, self.file, &["id", "status"]).map_err(|e| prefix_path(e, &at))?;
+            let o = Obj::new(v, self.file, &crate::inventory::schema::ACCESS_KEY_FIELDS)
+                .map_err(|e| prefix_path(e, &at))?;
             let id = o.str("id").map_err(|e| prefix_path(e, &at))?;
             let active = match o
                 .opt_str("status")
@@ -149,7 +150,7 @@ impl Obj<'_> {
         let mut out: Vec<PolicyVersion> = Vec::with_capacity(items.len());
         for (i, v) in items.iter().enumerate() {
             let at = format!("versions[{i}]");
-            let o = Obj::new(v, self.file, &["version_id", "document"])
+            let o = Obj::new(v, self.file, &crate::inventory::schema::VERSION_FIELDS)
                 .map_err(|e| prefix_path(e, &at))?;
             let id = o.str("version_id").map_err(|e| prefix_path(e, &at))?;
             let well_formed = id

@@ -15,13 +15,17 @@ pub(super) struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     /// The object `v`, refusing any field not in `known` (with a "did you mean").
-    pub(super) fn new(v: &'a Value, file: &'a str, known: &[&str]) -> Result<Self, LoadError> {
+    pub(super) fn new<S: AsRef<str>>(
+        v: &'a Value,
+        file: &'a str,
+        known: &[S],
+    ) -> Result<Self, LoadError> {
         let map = v
             .as_object()
             .ok_or_else(|| format_err(file, "(document)", "expected an object"))?;
         for k in map.keys() {
-            if !known.contains(&k.as_str()) {
-                let hint = crate::policy::closest(k, known.iter().copied())
+            if !known.iter().any(|f| f.as_ref() == k) {
+                let hint = crate::policy::closest(k, known.iter().map(AsRef::as_ref))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(format_err(file, k, format!("unknown field `{k}`{hint}")));

@@ -38,21 +38,7 @@ fn iam_arn(arn: &str, kind: &str, file: &str) -> Result<(String, String), LoadEr
 
 /// Convert a `roles/` file.
 pub(super) fn role(v: &Value, file: &str, _stem: &str) -> Result<Role, LoadError> {
-    let o = Obj::new(
-        v,
-        file,
-        &[
-            "arn",
-            "path",
-            "trust_policy",
-            "inline_policies",
-            "managed_policy_arns",
-            "permissions_boundary_arn",
-            "tags",
-            "description",
-            "instance_profile_arns",
-        ],
-    )?;
+    let o = Obj::new(v, file, &crate::inventory::schema::ROLE_FIELDS)?;
     let arn = o.str("arn")?;
     let (account, name) = iam_arn(&arn, "role", file)?;
     Ok(Role {
@@ -71,21 +57,7 @@ pub(super) fn role(v: &Value, file: &str, _stem: &str) -> Result<Role, LoadError
 
 /// Convert a `users/` file.
 pub(super) fn user(v: &Value, file: &str) -> Result<User, LoadError> {
-    let o = Obj::new(
-        v,
-        file,
-        &[
-            "arn",
-            "path",
-            "inline_policies",
-            "managed_policy_arns",
-            "groups",
-            "permissions_boundary_arn",
-            "tags",
-            "login_profile",
-            "access_keys",
-        ],
-    )?;
+    let o = Obj::new(v, file, &crate::inventory::schema::USER_FIELDS)?;
     let arn = o.str("arn")?;
     let (account, name) = iam_arn(&arn, "user", file)?;
     Ok(User {
@@ -105,11 +77,7 @@ pub(super) fn user(v: &Value, file: &str) -> Result<User, LoadError> {
 
 /// Convert a `groups/` file.
 pub(super) fn group(v: &Value, file: &str) -> Result<Group, LoadError> {
-    let o = Obj::new(
-        v,
-        file,
-        &["arn", "path", "inline_policies", "managed_policy_arns"],
-    )?;
+    let o = Obj::new(v, file, &crate::inventory::schema::GROUP_FIELDS)?;
     let arn = o.str("arn")?;
     let (_, name) = iam_arn(&arn, "group", file)?;
     Ok(Group {
@@ -123,7 +91,7 @@ pub(super) fn group(v: &Value, file: &str) -> Result<Group, LoadError> {
 
 /// Convert a `managed/` file.
 pub(super) fn managed(v: &Value, file: &str) -> Result<ManagedPolicy, LoadError> {
-    let o = Obj::new(v, file, &["arn", "document", "description", "versions"])?;
+    let o = Obj::new(v, file, &crate::inventory::schema::MANAGED_FIELDS)?;
     let arn = o.str("arn")?;
     let (_, name) = iam_arn(&arn, "policy", file)?;
     let versions = o.versions(&name)?;

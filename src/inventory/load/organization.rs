@@ -70,7 +70,7 @@ type Node = (Option<String>, Vec<NamedPolicy>, Vec<NamedPolicy>);
 
 /// Convert `organization.json`: every account's SCP and RCP levels, root first.
 pub(super) fn organization(v: &Value, file: &str) -> Result<Organization, LoadError> {
-    let o = Obj::new(v, file, &["management_account", "root", "ous", "accounts"])?;
+    let o = Obj::new(v, file, &crate::inventory::schema::ORGANIZATION_FIELDS)?;
     let (levels, accounts) = nodes(&o, file)?;
     let mut org = Organization {
         management_account: o.opt_str("management_account")?,
@@ -102,7 +102,7 @@ pub(super) fn organization(v: &Value, file: &str) -> Result<Organization, LoadEr
 }
 
 /// The policies of one level at `path`, its fields checked against `known`.
-fn level(v: &Value, file: &str, path: &str, known: &[&str]) -> Result<Policies, LoadError> {
+fn level(v: &Value, file: &str, path: &str, known: &[String]) -> Result<Policies, LoadError> {
     Obj::new(v, file, known)?;
     Ok((
         org_policies(
@@ -127,7 +127,7 @@ fn nodes(o: &Obj<'_>, file: &str) -> Result<(HashMap<String, Node>, Vec<String>)
         .map
         .get("root")
         .ok_or_else(|| format_err(file, "(document)", "missing `root`"))?;
-    let (s, r) = level(root, file, "root", &["scps", "rcps"])?;
+    let (s, r) = level(root, file, "root", &crate::inventory::schema::ROOT_FIELDS)?;
     levels.insert("root".into(), (None, s, r));
     let mut accounts = Vec::new();
     for (key, items) in [
@@ -140,10 +140,10 @@ fn nodes(o: &Obj<'_>, file: &str) -> Result<(HashMap<String, Node>, Vec<String>)
             .ok_or_else(|| format_err(file, key, "expected an array"))?;
         for (i, item) in list.iter().enumerate() {
             let path = format!("{key}[{i}]");
-            let known: &[&str] = if key == "accounts" {
-                &["id", "parent", "scps", "rcps", "block_public_access"]
+            let known: &[String] = if key == "accounts" {
+                &crate::inventory::schema::ACCOUNT_FIELDS
             } else {
-                &["id", "parent", "scps", "rcps"]
+                &crate::inventory::schema::OU_FIELDS
             };
             let (s, r) = level(item, file, &path, known)?;
             let id = item

@@ -8,7 +8,7 @@ use super::fields::Obj;
 use crate::inventory::Owner;
 use crate::pattern::{Dialect, Wildcard};
 
-const OWNER_FIELDS: &[&str] = &["owner", "principals", "resources"];
+use crate::inventory::schema::OWNER_FIELDS;
 
 /// A list of non-empty strings at `path`.
 fn strings(v: Option<&Value>, file: &str, path: &str) -> Result<Vec<String>, LoadError> {
@@ -31,7 +31,7 @@ fn strings(v: Option<&Value>, file: &str, path: &str) -> Result<Vec<String>, Loa
 /// `{"owners": [{"owner", "principals", "resources"}]}`: owner names unique, principals ARNs,
 /// resources ARN patterns (resource dialect) or ARNs.
 pub(super) fn ownership(v: &Value, file: &str) -> Result<Vec<Owner>, LoadError> {
-    let top = Obj::new(v, file, &["owners"])?;
+    let top = Obj::new(v, file, &crate::inventory::schema::OWNERSHIP_FIELDS)?;
     let list = top
         .map
         .get("owners")
@@ -48,8 +48,8 @@ pub(super) fn ownership(v: &Value, file: &str) -> Result<Vec<Owner>, LoadError> 
             )
         })?;
         for k in map.keys() {
-            if !OWNER_FIELDS.contains(&k.as_str()) {
-                let hint = crate::policy::closest(k, OWNER_FIELDS.iter().copied())
+            if !OWNER_FIELDS.iter().any(|f| f == k) {
+                let hint = crate::policy::closest(k, OWNER_FIELDS.iter().map(String::as_str))
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
                 return Err(format_err(

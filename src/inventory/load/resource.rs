@@ -12,20 +12,7 @@ use crate::request::is_account_id;
 
 /// Convert a `resources/` file.
 pub(super) fn resource(v: &Value, file: &str) -> Result<Resource, LoadError> {
-    let o = Obj::new(
-        v,
-        file,
-        &[
-            "arn",
-            "aliases",
-            "account",
-            "policy",
-            "block_public_access",
-            "tags",
-            "description",
-            "runs_as",
-        ],
-    )?;
+    let o = Obj::new(v, file, &crate::inventory::schema::RESOURCE_FIELDS)?;
     let arn = o.str("arn")?;
     let parsed = Arn::parse(&arn)
         .ok_or_else(|| format_err(file, "arn", format!("`{arn}` is not an ARN")))?;

@@ -7,6 +7,7 @@ mod files;
 mod inventory;
 mod parse;
 mod resolve;
+mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -21,11 +22,12 @@ use cases::expand_scenario;
 pub use cases::{check_action, is_role_session};
 use error::invalid;
 pub use error::ScenarioError;
-pub use files::scenario_files;
+pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS};
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 pub use parse::parse_file;
 use resolve::Resolver;
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
+pub use yaml::{parse_yaml, read_yaml};
 
 /// The most expanded cases one run may hold (a documented limit).
 pub const MAX_CASES: usize = 5_000_000;
@@ -44,6 +46,9 @@ pub struct Suite {
     pub descriptions: Vec<(String, String)>,
     /// Warnings about the suite or its inventories (catalog checks), for every report format
     pub warnings: Vec<String>,
+    /// Files met in the scenario directories that are not scenario files (not `.json`,
+    /// `.yaml` or `.yml`), so not read
+    pub skipped: Vec<PathBuf>,
 }
 
 /// Options for loading a suite.
@@ -62,20 +67,28 @@ pub struct LoadOptions {
 
 /// Load scenario files (or directories) into a suite.
 pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, ScenarioError> {
-    let files = scenario_files(paths)?;
+    let (files, skipped) = scenario_files_and_skipped(paths)?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(invalid(&shown.join(" "), "no scenario files found"));
     }
-    let mut suite = Suite::default();
+    let mut suite = Suite {
+        skipped,
+        ..Suite::default()
+    };
     let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Read every file and compile each inventory once (in order), then expand the files in
     // parallel: expansion and resolution dominate the load of a large suite.
     let mut parsed = Vec::with_capacity(files.len());
     for path in files {
         let label = path.display().to_string();
-        let value = read_json(&path)?;
-        let file = parse_file(value, &label)?;
+        let file = if yaml::is_yaml(&path) {
+            let text = yaml::read_text(&path)?;
+            let value = yaml::parse_yaml(&text, &label)?;
+            parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
+        } else {
+            parse_file(read_json(&path)?, &label)?
+        };
         let dirs = inventory_dirs(&path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()

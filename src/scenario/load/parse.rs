@@ -1,10 +1,13 @@
 //! Parsing a scenario file: unknown fields and malformed scenarios named by their JSON path.
 
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::{invalid, ScenarioError};
-use crate::scenario::format::{Scenario, ScenarioFile};
+use crate::inventory::schema::fields;
+use crate::scenario::format::{InventoryNames, Scenario, ScenarioFile};
 
 /// Parse a JSON value as a scenario file without running it (for tools and tests). Errors name
 /// the scenario (`scenarios[2] `name``) when one is at fault.
@@ -48,34 +51,14 @@ pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioErr
     serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
 }
 
-const FILE_FIELDS: &[&str] = &["description", "policies", "context", "tags", "scenarios"];
-const SCENARIO_FIELDS: &[&str] = &[
-    "name",
-    "description",
-    "principal",
-    "action",
-    "actions",
-    "resource",
-    "resources",
-    "context",
-    "expect",
-    "because",
-    "blocked_by",
-    "session_policy",
-    "resource_account",
-    "vpce",
-    "skip",
-    "tags",
-    "for_each",
-    "where",
-    "transitive",
-    "for_all_context",
-    "quantify",
-    "tenancy",
-];
-
-/// The fields of a `for_each` variable that names inventory entries.
-const INVENTORY_FIELDS: &[&str] = &["roles", "users", "agents"];
+/// The fields of a scenario file, of a scenario and of a `for_each` variable naming inventory
+/// entries: the serde types' own (through their JSON Schema), so the checks below and the
+/// schema in `schemas/` cannot disagree with what the types accept.
+static FILE_FIELDS: LazyLock<Vec<String>> = LazyLock::new(fields::<ScenarioFile>);
+/// See [`FILE_FIELDS`].
+static SCENARIO_FIELDS: LazyLock<Vec<String>> = LazyLock::new(fields::<Scenario>);
+/// See [`FILE_FIELDS`].
+static INVENTORY_FIELDS: LazyLock<Vec<String>> = LazyLock::new(fields::<InventoryNames>);
 
 /// The shapes of `for_all_context` and `quantify` (serde's messages for them say neither).
 fn check_quantifiers(obj: &serde_json::Map<String, Value>) -> Result<(), String> {
@@ -106,10 +89,18 @@ fn check_quantifiers(obj: &serde_json::Map<String, Value>) -> Result<(), String>
 
 /// Unknown fields, named with their JSON path and a "did you mean" (serde's own message has neither).
 fn check_fields(value: &Value) -> Result<(), String> {
-    let unknown = |path: String, key: &str, known: &[&str]| {
-        let hint = match crate::policy::closest(key, known.iter().copied()) {
+    let unknown = |path: String, key: &str, known: &[String]| {
+        let hint = match crate::policy::closest(key, known.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("expected one of {}", known.join(", ")),
+            None => {
+                // `$schema` is for editors: not worth offering as a field.
+                let fields: Vec<&str> = known
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != "$schema")
+                    .collect();
+                format!("expected one of {}", fields.join(", "))
+            }
         };
         Err(format!("{path}unknown field `{key}` ({hint})"))
     };
@@ -117,8 +108,8 @@ fn check_fields(value: &Value) -> Result<(), String> {
         return Ok(());
     };
     for k in top.keys() {
-        if !FILE_FIELDS.contains(&k.as_str()) {
-            return unknown(String::new(), k, FILE_FIELDS);
+        if !FILE_FIELDS.iter().any(|f| f == k) {
+            return unknown(String::new(), k, &FILE_FIELDS);
         }
     }
     if let Some(list) = top.get("scenarios").and_then(Value::as_array) {
@@ -130,8 +121,8 @@ fn check_fields(value: &Value) -> Result<(), String> {
                 .map(|n| format!(" `{n}`"))
                 .unwrap_or_default();
             for k in obj.keys() {
-                if !SCENARIO_FIELDS.contains(&k.as_str()) {
-                    return unknown(format!("scenarios[{i}]{name}: "), k, SCENARIO_FIELDS);
+                if !SCENARIO_FIELDS.iter().any(|f| f == k) {
+                    return unknown(format!("scenarios[{i}]{name}: "), k, &SCENARIO_FIELDS);
                 }
             }
             check_quantifiers(obj).map_err(|m| format!("scenarios[{i}]{name}: {m}"))?;
@@ -139,11 +130,11 @@ fn check_fields(value: &Value) -> Result<(), String> {
             for (var, v) in vars.into_iter().flatten() {
                 let Some(q) = v.as_object() else { continue };
                 for k in q.keys() {
-                    if !INVENTORY_FIELDS.contains(&k.as_str()) {
+                    if !INVENTORY_FIELDS.iter().any(|f| f == k) {
                         return unknown(
                             format!("scenarios[{i}]{name}: for_each.{var}: "),
                             k,
-                            INVENTORY_FIELDS,
+                            &INVENTORY_FIELDS,
                         );
                     }
                 }
@@ -168,8 +159,8 @@ mod tests {
     #[test]
     fn the_field_lists_match_the_serde_types() {
         let mut sc = serde_json::Map::new();
-        for f in SCENARIO_FIELDS {
-            let v = match *f {
+        for f in SCENARIO_FIELDS.iter() {
+            let v = match f.as_str() {
                 "expect" => serde_json::json!("allow"),
                 "transitive" => serde_json::json!(true),
                 "tags" => serde_json::json!([]),
@@ -178,17 +169,17 @@ mod tests {
                 "actions" | "resources" => serde_json::json!(["x"]),
                 _ => serde_json::json!("x"),
             };
-            sc.insert((*f).to_string(), v);
+            sc.insert(f.clone(), v);
         }
         let mut file = serde_json::Map::new();
-        for f in FILE_FIELDS {
-            let v = match *f {
+        for f in FILE_FIELDS.iter() {
+            let v = match f.as_str() {
                 "tags" => serde_json::json!([]),
                 "context" => serde_json::json!({}),
                 "scenarios" => serde_json::json!([Value::Object(sc.clone())]),
                 _ => serde_json::json!("x"),
             };
-            file.insert((*f).to_string(), v);
+            file.insert(f.clone(), v);
         }
         let parsed = parse_file(Value::Object(file), "t.json");
         assert!(parsed.is_ok(), "{parsed:?}");
