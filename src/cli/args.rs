@@ -257,6 +257,27 @@ pub enum ImportCommand {
         #[arg(long)]
         print: bool,
     },
+    /// From CloudFormation templates, JSON or YAML (several: one inventory, e.g. cdk.out/*.template.json)
+    #[command(
+        after_help = "Example:\n  iamsim import cloudformation cdk.out/*.template.json --out imported/ \\\n    --var AWS::AccountId=111122223333 --var AWS::Region=eu-west-1 --var AppRole=AppStack-AppRole-1A2B3C\n\n--var keys: a parameter (NAME=VALUE), a pseudo parameter (AWS::AccountId=...), a resource's\ngenerated physical id (LOGICAL_ID=...), an attribute (LOGICAL_ID.ATTRIBUTE=...), an export\n(import:EXPORT_NAME=...); prefix STEM/ to apply to one template only. See docs/import.md."
+    )]
+    Cloudformation {
+        /// The template files
+        #[arg(required = true)]
+        templates: Vec<PathBuf>,
+        /// The inventory directory to write (must be empty or absent)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A value known only at deploy time: KEY=VALUE (e.g. AWS::AccountId=111122223333)
+        #[arg(long = "var")]
+        vars: Vec<String>,
+        /// Parameter values: the AWS CLI's [{"ParameterKey": ..., "ParameterValue": ...}]
+        #[arg(long)]
+        parameters: Option<PathBuf>,
+        /// Print what was extracted, with each item's template and JSON path
+        #[arg(long)]
+        print: bool,
+    },
     /// From `aws iam get-account-authorization-details` output (several pages allowed)
     #[command(
         after_help = "Example:\n  aws iam get-account-authorization-details > gaad.json\n  iamsim import gaad gaad.json --out imported/"

@@ -1,9 +1,10 @@
-//! `iamsim import`: an inventory from a Terraform plan JSON or a
+//! `iamsim import`: an inventory from a Terraform plan JSON, CloudFormation templates or a
 //! get-account-authorization-details dump, written out (`--out`) or shown (`--print`).
 use std::path::{Path, PathBuf};
 
 use super::args::ImportCommand;
 use super::{plural, read_to_string, Error, Exit, Streams};
+use crate::import::cloudformation::{import_templates, CloudFormationOptions};
 use crate::import::terraform::{import_plan_str, TerraformOptions};
 use crate::import::{self, gaad, Imported};
 use crate::inventory::parse_json;
@@ -19,6 +20,17 @@ pub fn import(cmd: &ImportCommand, io: &mut Streams<'_>) -> Result<Exit, Error> 
             print,
         } => (terraform(plan, vars)?, out, *print),
         ImportCommand::Gaad { files, out, print } => (dump(files)?, out, *print),
+        ImportCommand::Cloudformation {
+            templates,
+            out,
+            vars,
+            parameters,
+            print,
+        } => (
+            cloudformation(templates, vars, parameters.as_deref())?,
+            out,
+            *print,
+        ),
     };
     if out_dir.is_none() && !print {
         return Err(Error::Usage(
@@ -52,6 +64,28 @@ fn terraform(plan: &Path, vars: &[String]) -> Result<Imported, Error> {
     // Syntax errors with line and column, as for every other JSON input.
     parse_json(&text, &label)?;
     Ok(import_plan_str(&text, &label, &opts)?)
+}
+
+/// Import CloudFormation templates, with `--var` and a parameters file.
+fn cloudformation(
+    templates: &[PathBuf],
+    vars: &[String],
+    parameters: Option<&Path>,
+) -> Result<Imported, Error> {
+    let mut opts = CloudFormationOptions::default();
+    for v in vars {
+        let (k, val) = TerraformOptions::parse_var(v)?;
+        opts.vars.insert(k, val);
+    }
+    if let Some(p) = parameters {
+        opts.read_parameters(&p.display().to_string(), &read_to_string(p)?)?;
+    }
+    let mut texts = Vec::new();
+    for t in templates {
+        texts.push((t.display().to_string(), read_to_string(t)?));
+    }
+    let refs: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    Ok(import_templates(&refs, &opts)?)
 }
 
 /// Import the pages of a dump.
