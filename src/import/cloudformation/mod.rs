@@ -96,6 +96,13 @@ fn import(templates: &[Template], options: &CloudFormationOptions) -> Result<Imp
         for t in templates {
             for (logical, res) in &t.resources {
                 let stack = eval::Stack { t, env: &env };
+                // Only what grants or runs as a role is evaluated (its condition included).
+                if !read(&res.rtype)
+                    && scan::problems(&res.rtype, &res.properties, &context::at_resource(logical))
+                        .is_empty()
+                {
+                    continue;
+                }
                 if !cx.created(&stack, logical, res) {
                     continue;
                 }
@@ -130,6 +137,13 @@ fn dispatch(cx: &mut Cx, stack: &eval::Stack<'_>, pass: u8, logical: &str, rtype
         (_, t) if resources::reads(t) => resources::resource_policy(cx, stack, logical, t),
         (_, t) if compute::reads(t) => {}
         (_, t) if iam::IGNORED.contains(&t) => {}
-        (_, t) => scan::unread(cx, stack, logical, t),
+        (_, t) => scan::unread(stack, logical, t),
     }
+}
+
+/// Whether a reader takes `rtype`.
+fn read(rtype: &str) -> bool {
+    (rtype.starts_with("AWS::IAM::") && !iam::IGNORED.contains(&rtype))
+        || resources::reads(rtype)
+        || compute::reads(rtype)
 }

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::context::{at_resource, Cx};
+use super::context::at_resource;
 use super::env::At;
 use super::eval::Stack;
 
@@ -74,37 +74,53 @@ fn policy_properties(rtype: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// A resource no reader takes: a problem when it carries a policy, else skipped.
-pub(crate) fn unread(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &str) {
-    let _ = cx;
+/// What makes a resource no reader takes a problem: (path, message); empty when it grants
+/// nothing.
+pub(crate) fn problems(rtype: &str, properties: &Value, at: &At) -> Vec<(At, String)> {
+    if rtype.starts_with("AWS::Serverless::") {
+        return vec![(
+            at.key("Type"),
+            format!("`{rtype}` is a SAM type: import the processed template"),
+        )];
+    }
+    if UNSUPPORTED.contains(&rtype) {
+        return match policy_properties(rtype) {
+            Some(props) => props
+                .iter()
+                .filter(|p| properties.get(**p).is_some())
+                .map(|p| {
+                    (
+                        at.key("Properties").key(p),
+                        format!("`{rtype}` `{p}` is not read by the importer"),
+                    )
+                })
+                .collect(),
+            None => vec![(
+                at.key("Type"),
+                format!("`{rtype}` grants access or makes principals, and is not read by the importer"),
+            )],
+        };
+    }
+    let mut found = Vec::new();
+    documents(properties, &at.key("Properties"), &mut found);
+    found
+        .into_iter()
+        .map(|p| {
+            (
+                p,
+                format!("`{rtype}` holds a policy document the importer does not read"),
+            )
+        })
+        .collect()
+}
+
+/// Records the problems of a resource no reader takes.
+pub(crate) fn unread(stack: &Stack<'_>, logical: &str, rtype: &str) {
     let Some(res) = stack.t.resource(logical) else {
         return;
     };
-    let at = at_resource(logical);
-    if rtype.starts_with("AWS::Serverless::") {
-        stack.fail(&at.key("Type"), format!("`{rtype}` is a SAM type: import the processed template"));
-        return;
-    }
-    if UNSUPPORTED.contains(&rtype) {
-        match policy_properties(rtype) {
-            Some(props) => {
-                for p in props {
-                    if res.properties.get(*p).is_some() {
-                        let pat = at.key("Properties").key(p);
-                        stack.fail(&pat, format!("`{rtype}` `{p}` is not read by the importer"));
-                    }
-                }
-            }
-            None => {
-                stack.fail(&at.key("Type"), format!("`{rtype}` grants or makes principals and is not read by the importer"));
-            }
-        }
-        return;
-    }
-    let mut found = Vec::new();
-    documents(&res.properties, &at.key("Properties"), &mut found);
-    for p in found {
-        stack.fail(&p, format!("`{rtype}` holds a policy document the importer does not read"));
+    for (at, message) in problems(rtype, &res.properties, &at_resource(logical)) {
+        stack.fail(&at, message);
     }
 }
 
