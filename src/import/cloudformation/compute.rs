@@ -59,7 +59,7 @@ pub(crate) fn instance_profile(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     };
     for (i, role) in roles.iter().enumerate() {
         let Some(role_arn) = cx.by_name.get(&("role", role.clone())).cloned() else {
-            stack.fail(&rat.index(i), format!("role `{role}` is not a role of the templates (import it with them)"));
+            stack.fail_secondary(&rat.index(i), format!("role `{role}` is not a role of the templates (import it with them)"));
             continue;
         };
         if let Some(identity) = cx.b.roles.get_mut(&role_arn) {

@@ -13,6 +13,9 @@ use super::template::Template;
 /// A place in a template and what is wrong there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Problem {
+    /// A consequence of another problem (a principal not found because its own name failed):
+    /// shown only when there is no other problem.
+    pub secondary: bool,
     pub message: String,
     pub file: String,
     pub path: String,
@@ -52,6 +55,8 @@ pub(crate) struct Env<'a> {
     parameters: &'a BTreeMap<String, String>,
     problems: RefCell<Vec<Problem>>,
     depth: Cell<u32>,
+    /// While set, problems are not recorded (a speculative evaluation).
+    quiet: Cell<bool>,
 }
 
 /// The deepest chain of references followed (a valid template has no cycle).
@@ -69,6 +74,7 @@ impl<'a> Env<'a> {
             parameters,
             problems: RefCell::new(Vec::new()),
             depth: Cell::new(0),
+            quiet: Cell::new(false),
         }
     }
 
@@ -103,12 +109,32 @@ impl<'a> Env<'a> {
 
     /// Records a problem at `at` of `t`, and returns the marker.
     pub fn fail(&self, t: &Template, at: &At, message: impl Into<String>) -> Stop {
-        self.problems.borrow_mut().push(Problem {
-            message: message.into(),
-            file: t.label.clone(),
-            path: at.path.clone(),
-        });
+        self.record(t, at, message.into(), false)
+    }
+
+    /// Records a problem that may only follow from another (see [`Problem::secondary`]).
+    pub fn fail_secondary(&self, t: &Template, at: &At, message: impl Into<String>) -> Stop {
+        self.record(t, at, message.into(), true)
+    }
+
+    fn record(&self, t: &Template, at: &At, message: String, secondary: bool) -> Stop {
+        if !self.quiet.get() {
+            self.problems.borrow_mut().push(Problem {
+                secondary,
+                message,
+                file: t.label.clone(),
+                path: at.path.clone(),
+            });
+        }
         Stop
+    }
+
+    /// Runs `f` without recording its problems (to look for a value that may be elsewhere).
+    pub fn quietly<T>(&self, f: impl FnOnce() -> T) -> T {
+        let was = self.quiet.replace(true);
+        let r = f();
+        self.quiet.set(was);
+        r
     }
 
     /// Runs `f` one reference deeper, failing at `at` past [`MAX_DEPTH`].
@@ -128,9 +154,12 @@ impl<'a> Env<'a> {
         r
     }
 
-    /// The problems, sorted, without repeats.
+    /// The problems, sorted, without repeats; secondary ones only when alone.
     pub fn take_problems(&self) -> Vec<Problem> {
         let mut p = self.problems.take();
+        if p.iter().any(|x| !x.secondary) {
+            p.retain(|x| !x.secondary);
+        }
         p.sort();
         p.dedup();
         p

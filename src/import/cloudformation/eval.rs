@@ -39,6 +39,11 @@ impl<'a> Stack<'a> {
         self.env.fail(self.t, at, message)
     }
 
+    /// Records a problem that may follow from another (shown only when alone).
+    pub fn fail_secondary(&self, at: &At, message: impl Into<String>) -> Stop {
+        self.env.fail_secondary(self.t, at, message)
+    }
+
     /// Evaluates every intrinsic of `v`.
     pub fn eval(&self, v: &Value, at: &At) -> Ev {
         match v {
@@ -328,6 +333,7 @@ impl<'a> Stack<'a> {
         if let Some(v) = self.env.var(self.t, &format!("import:{name}")) {
             return Ok(Value::String(v.to_string()));
         }
+        let mut unknown = Vec::new();
         for t in self.env.templates {
             for (id, out) in &t.outputs {
                 let other = Stack { t, env: self.env };
@@ -337,9 +343,15 @@ impl<'a> Stack<'a> {
                 let Some(export) = out.get("Export").and_then(|e| e.get("Name")) else {
                     continue;
                 };
-                let export_name = self
-                    .env
-                    .deeper(t, &out_at, || other.string(export, &out_at.key("Export").key("Name")));
+                // An export name that cannot be evaluated is not this one as far as we know.
+                let export_name = self.env.quietly(|| {
+                    self.env.deeper(t, &out_at, || {
+                        other.string(export, &out_at.key("Export").key("Name"))
+                    })
+                });
+                if export_name.is_err() {
+                    unknown.push(format!("`{}` `{}`", t.label, out_at.path));
+                }
                 if export_name.as_deref() == Ok(name.as_str()) {
                     let value = out.get("Value").unwrap_or(&Value::Null);
                     return self.env.deeper(t, &out_at, || {
@@ -348,11 +360,19 @@ impl<'a> Stack<'a> {
                 }
             }
         }
+        let hint = if unknown.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (or what the names of the exports {} need, such as `--var STEM/AWS::StackName=...`)",
+                unknown.join(", ")
+            )
+        };
         Err(self.fail(
             at,
             format!(
                 "export `{name}` is not an output of the templates given: give \
-                 `--var import:{name}=VALUE`"
+                 `--var import:{name}=VALUE`{hint}"
             ),
         ))
     }

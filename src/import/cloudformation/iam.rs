@@ -169,7 +169,7 @@ fn named_principals(
         };
         for (i, n) in names.into_iter().enumerate() {
             if !cx.by_name.contains_key(&(k, n.clone())) {
-                stack.fail(
+                stack.fail_secondary(
                     &at.index(i),
                     format!("{k} `{n}` is not a {k} of the templates (import it with them)"),
                 );
@@ -258,7 +258,7 @@ pub(crate) fn principal_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rt
             cx.note(dir_of(k), &arn, format!("inline policy `{name}`"), stack, &at);
         }
         None => {
-            stack.fail(&at, format!("{k} `{owner}` is not a {k} of the templates (import it with them)"));
+            stack.fail_secondary(&at, format!("{k} `{owner}` is not a {k} of the templates (import it with them)"));
         }
     }
 }
@@ -297,7 +297,7 @@ pub(crate) fn user_groups(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
 /// Adds `user` to `group`, both of the templates.
 fn add_to_group(cx: &mut Cx, stack: &Stack<'_>, user: &str, group: &str, at: &At) {
     if !cx.by_name.contains_key(&("group", group.to_string())) {
-        stack.fail(at, format!("group `{group}` is not a group of the templates (import it with them)"));
+        stack.fail_secondary(at, format!("group `{group}` is not a group of the templates (import it with them)"));
         return;
     }
     match identity(cx, "user", user) {
@@ -308,7 +308,7 @@ fn add_to_group(cx: &mut Cx, stack: &Stack<'_>, user: &str, group: &str, at: &At
             cx.note(Dir::Users, &arn, format!("group `{group}`"), stack, at);
         }
         None => {
-            stack.fail(at, format!("user `{user}` is not a user of the templates (import it with them)"));
+            stack.fail_secondary(at, format!("user `{user}` is not a user of the templates (import it with them)"));
         }
     }
 }

@@ -140,7 +140,7 @@ fn alias(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
             cx.note(Dir::Resources, &key_arn, format!("alias `{alias_arn}`"), stack, &at);
         }
         None => {
-            stack.fail(&tat, format!("key `{key_arn}` is not a key of the templates"));
+            stack.fail_secondary(&tat, format!("key `{key_arn}` is not a key of the templates"));
         }
     }
 }
