@@ -84,7 +84,10 @@ fn cloudformation(
     for t in templates {
         texts.push((t.display().to_string(), read_to_string(t)?));
     }
-    let refs: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
     Ok(import_templates(&refs, &opts)?)
 }
 

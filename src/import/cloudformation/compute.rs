@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::context::{at_resource, prop, Cx};
 use super::env::{At, Stop};
+use super::eval::physical;
 use super::eval::Stack;
-use super::physical;
 use crate::import::builder::{Dir, Resource};
 
 /// How a type names its role.
@@ -28,16 +28,52 @@ const COMPUTE: &[(&str, &[&str], RoleBy)] = &[
     ("AWS::Lambda::Function", &["Role"], RoleBy::Arn),
     ("AWS::BedrockAgentCore::Runtime", &["RoleArn"], RoleBy::Arn),
     ("AWS::BedrockAgentCore::Gateway", &["RoleArn"], RoleBy::Arn),
-    ("AWS::BedrockAgentCore::CodeInterpreterCustom", &["ExecutionRoleArn"], RoleBy::Arn),
-    ("AWS::BedrockAgentCore::BrowserCustom", &["ExecutionRoleArn"], RoleBy::Arn),
-    ("AWS::ECS::TaskDefinition", &["TaskRoleArn"], RoleBy::NameOrArn),
-    ("AWS::StepFunctions::StateMachine", &["RoleArn"], RoleBy::Arn),
-    ("AWS::CodeBuild::Project", &["ServiceRole"], RoleBy::NameOrArn),
+    (
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        &["ExecutionRoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::BedrockAgentCore::BrowserCustom",
+        &["ExecutionRoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::ECS::TaskDefinition",
+        &["TaskRoleArn"],
+        RoleBy::NameOrArn,
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        &["RoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::CodeBuild::Project",
+        &["ServiceRole"],
+        RoleBy::NameOrArn,
+    ),
     ("AWS::Glue::Job", &["Role"], RoleBy::NameOrArn),
-    ("AWS::SageMaker::NotebookInstance", &["RoleArn"], RoleBy::Arn),
-    ("AWS::Batch::JobDefinition", &["ContainerProperties", "JobRoleArn"], RoleBy::Arn),
-    ("AWS::AppRunner::Service", &["InstanceConfiguration", "InstanceRoleArn"], RoleBy::Arn),
-    ("AWS::EC2::Instance", &["IamInstanceProfile"], RoleBy::Profile),
+    (
+        "AWS::SageMaker::NotebookInstance",
+        &["RoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::Batch::JobDefinition",
+        &["ContainerProperties", "JobRoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::AppRunner::Service",
+        &["InstanceConfiguration", "InstanceRoleArn"],
+        RoleBy::Arn,
+    ),
+    (
+        "AWS::EC2::Instance",
+        &["IamInstanceProfile"],
+        RoleBy::Profile,
+    ),
 ];
 
 /// Whether [`compute`] reads `rtype`.
@@ -59,7 +95,10 @@ pub(crate) fn instance_profile(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     };
     for (i, role) in roles.iter().enumerate() {
         let Some(role_arn) = cx.by_name.get(&("role", role.clone())).cloned() else {
-            stack.fail_secondary(&rat.index(i), format!("role `{role}` is not a role of the templates (import it with them)"));
+            stack.fail_secondary(
+                &rat.index(i),
+                format!("role `{role}` is not a role of the templates (import it with them)"),
+            );
             continue;
         };
         if let Some(identity) = cx.b.roles.get_mut(&role_arn) {
@@ -67,7 +106,13 @@ pub(crate) fn instance_profile(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
                 identity.instance_profiles.push(arn.clone());
             }
         }
-        cx.note(Dir::Roles, &role_arn, format!("instance profile `{arn}`"), stack, &rat.index(i));
+        cx.note(
+            Dir::Roles,
+            &role_arn,
+            format!("instance profile `{arn}`"),
+            stack,
+            &rat.index(i),
+        );
         cx.profiles.insert(name.clone(), role_arn);
     }
 }
@@ -102,7 +147,13 @@ pub(crate) fn compute(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &str
     let Ok(account) = account_of(stack, &arn, &at) else {
         return;
     };
-    cx.note(Dir::Resources, &arn, format!("runs as `{role_arn}`"), stack, &rat);
+    cx.note(
+        Dir::Resources,
+        &arn,
+        format!("runs as `{role_arn}`"),
+        stack,
+        &rat,
+    );
     let name = arn.rsplit([':', '/']).next().unwrap_or(&arn).to_string();
     let entry = cx.b.resources.entry(arn).or_insert_with(|| Resource {
         name,

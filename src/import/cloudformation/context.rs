@@ -46,7 +46,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Records what went where, with its source (`file: JSON path`).
-    pub fn note(&mut self, dir: Dir, arn: &str, what: impl Into<String>, stack: &Stack<'_>, at: &At) {
+    pub fn note(
+        &mut self,
+        dir: Dir,
+        arn: &str,
+        what: impl Into<String>,
+        stack: &Stack<'_>,
+        at: &At,
+    ) {
         let source = format!("{}: {}", stack.t.label, at.path);
         self.b.note(dir, arn, what, source);
     }
@@ -133,10 +140,7 @@ pub(crate) fn document(stack: &Stack<'_>, v: &Value, at: &At) -> Result<Value, S
 }
 
 /// `Tags` as `[{Key, Value}]` (or a `{key: value}` map, as some types take them).
-pub(crate) fn tags(
-    stack: &Stack<'_>,
-    logical: &str,
-) -> Result<BTreeMap<String, String>, Stop> {
+pub(crate) fn tags(stack: &Stack<'_>, logical: &str) -> Result<BTreeMap<String, String>, Stop> {
     let mut out = BTreeMap::new();
     let Some((v, at)) = prop(stack, logical, "Tags") else {
         return Ok(out);

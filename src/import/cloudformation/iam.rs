@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::context::{at_resource, document, opt_string, prop, req_string, strings, tags, Cx};
 use super::env::{At, Stop};
+use super::eval::physical;
 use super::eval::Stack;
-use super::physical;
 use crate::import::builder::{Dir, Identity};
 
 /// IAM types that carry no policy and no principal of the inventory.
@@ -63,7 +63,10 @@ pub(crate) fn principal(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &s
             }
             None => {
                 ok = false;
-                stack.fail(&at.key("Properties"), "`AssumeRolePolicyDocument` is required");
+                stack.fail(
+                    &at.key("Properties"),
+                    "`AssumeRolePolicyDocument` is required",
+                );
             }
         }
     }
@@ -86,7 +89,10 @@ pub(crate) fn principal(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &s
         notes.push((format!("managed policy `{m}`"), pat));
     }
     if let Some(b) = &id.boundary {
-        notes.push((format!("permissions boundary `{b}`"), at.key("Properties").key("PermissionsBoundary")));
+        notes.push((
+            format!("permissions boundary `{b}`"),
+            at.key("Properties").key("PermissionsBoundary"),
+        ));
     }
     notes.push((k.to_string(), at));
     for (what, pat) in notes {
@@ -188,7 +194,10 @@ fn named_principals(
 
 /// The identity of a principal by kind and name.
 fn identity<'c>(cx: &'c mut Cx, k: &str, name: &str) -> Option<(String, &'c mut Identity)> {
-    let arn = cx.by_name.get(&(principal_kind(k), name.to_string()))?.clone();
+    let arn = cx
+        .by_name
+        .get(&(principal_kind(k), name.to_string()))?
+        .clone();
     let map = match k {
         "role" => &mut cx.b.roles,
         "user" => &mut cx.b.users,
@@ -211,7 +220,10 @@ pub(crate) fn policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     let name = req_string(stack, logical, "PolicyName");
     let doc = match prop(stack, logical, "PolicyDocument") {
         Some((v, pat)) => document(stack, v, &pat),
-        None => Err(stack.fail(&at_resource(logical).key("Properties"), "`PolicyDocument` is required")),
+        None => Err(stack.fail(
+            &at_resource(logical).key("Properties"),
+            "`PolicyDocument` is required",
+        )),
     };
     let principals = named_principals(cx, stack, logical);
     let (Ok(name), Ok(doc), Ok(principals)) = (name, doc, principals) else {
@@ -220,7 +232,13 @@ pub(crate) fn policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     for (k, pname, at) in principals {
         if let Some((arn, id)) = identity(cx, k, &pname) {
             id.inline.insert(name.clone(), doc.clone());
-            cx.note(dir_of(k), &arn, format!("inline policy `{name}`"), stack, &at);
+            cx.note(
+                dir_of(k),
+                &arn,
+                format!("inline policy `{name}`"),
+                stack,
+                &at,
+            );
         }
     }
 }
@@ -246,7 +264,10 @@ pub(crate) fn principal_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rt
     let name = req_string(stack, logical, "PolicyName");
     let doc = match prop(stack, logical, "PolicyDocument") {
         Some((v, pat)) => document(stack, v, &pat),
-        None => Err(stack.fail(&at_resource(logical).key("Properties"), "`PolicyDocument` is required")),
+        None => Err(stack.fail(
+            &at_resource(logical).key("Properties"),
+            "`PolicyDocument` is required",
+        )),
     };
     let (Ok(owner), Ok(name), Ok(doc)) = (owner, name, doc) else {
         return;
@@ -255,10 +276,19 @@ pub(crate) fn principal_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rt
     match identity(cx, k, &owner) {
         Some((arn, id)) => {
             id.inline.insert(name.clone(), doc);
-            cx.note(dir_of(k), &arn, format!("inline policy `{name}`"), stack, &at);
+            cx.note(
+                dir_of(k),
+                &arn,
+                format!("inline policy `{name}`"),
+                stack,
+                &at,
+            );
         }
         None => {
-            stack.fail_secondary(&at, format!("{k} `{owner}` is not a {k} of the templates (import it with them)"));
+            stack.fail_secondary(
+                &at,
+                format!("{k} `{owner}` is not a {k} of the templates (import it with them)"),
+            );
         }
     }
 }
@@ -275,7 +305,13 @@ pub(crate) fn managed_attachments(cx: &mut Cx, stack: &Stack<'_>, logical: &str)
             if !id.managed.contains(&arn) {
                 id.managed.push(arn.clone());
             }
-            cx.note(dir_of(k), &parn, format!("managed policy `{arn}`"), stack, &at);
+            cx.note(
+                dir_of(k),
+                &parn,
+                format!("managed policy `{arn}`"),
+                stack,
+                &at,
+            );
         }
     }
 }
@@ -297,7 +333,10 @@ pub(crate) fn user_groups(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
 /// Adds `user` to `group`, both of the templates.
 fn add_to_group(cx: &mut Cx, stack: &Stack<'_>, user: &str, group: &str, at: &At) {
     if !cx.by_name.contains_key(&("group", group.to_string())) {
-        stack.fail_secondary(at, format!("group `{group}` is not a group of the templates (import it with them)"));
+        stack.fail_secondary(
+            at,
+            format!("group `{group}` is not a group of the templates (import it with them)"),
+        );
         return;
     }
     match identity(cx, "user", user) {
@@ -308,7 +347,10 @@ fn add_to_group(cx: &mut Cx, stack: &Stack<'_>, user: &str, group: &str, at: &At
             cx.note(Dir::Users, &arn, format!("group `{group}`"), stack, at);
         }
         None => {
-            stack.fail_secondary(at, format!("user `{user}` is not a user of the templates (import it with them)"));
+            stack.fail_secondary(
+                at,
+                format!("user `{user}` is not a user of the templates (import it with them)"),
+            );
         }
     }
 }

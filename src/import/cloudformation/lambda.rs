@@ -5,18 +5,26 @@
 
 use serde_json::{json, Map, Value};
 
-use super::context::{at_resource, req_string, Cx};
+use super::context::{at_resource, opt_string, req_string, Cx};
 use super::env::{At, Stop};
 use super::eval::Stack;
-use super::resources::{add_statement, optional};
+use crate::import::builder::Dir;
 
 /// The permission's conditions: (property, operator, key), in `AddPermission`'s order.
 const CONDITIONS: [(&str, &str, &str); 5] = [
     ("SourceArn", "ArnLike", "AWS:SourceArn"),
     ("SourceAccount", "StringEquals", "AWS:SourceAccount"),
     ("PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"),
-    ("EventSourceToken", "StringEquals", "lambda:EventSourceToken"),
-    ("FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"),
+    (
+        "EventSourceToken",
+        "StringEquals",
+        "lambda:EventSourceToken",
+    ),
+    (
+        "FunctionUrlAuthType",
+        "StringEquals",
+        "lambda:FunctionUrlAuthType",
+    ),
 ];
 
 /// Reads one permission.
@@ -46,7 +54,10 @@ pub(crate) fn permission(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         return;
     };
     let Some(principal) = statement_principal(&principal, &partition) else {
-        stack.fail(&pat, format!("`{principal}` is not a service principal, account id, ARN or `*`"));
+        stack.fail(
+            &pat,
+            format!("`{principal}` is not a service principal, account id, ARN or `*`"),
+        );
         return;
     };
     let mut stmt = Map::new();
@@ -65,8 +76,19 @@ pub(crate) fn permission(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         stmt.insert("Condition".into(), Value::Object(cond));
     }
     let fname = arn.split(':').nth(6).unwrap_or_default().to_string();
-    let qualifier = arn.split(':').nth(7).map(|q| format!("-{q}")).unwrap_or_default();
-    let _ = add_statement(cx, stack, &arn, format!("lambda-{fname}{qualifier}"), stmt, &at);
+    let qualifier = arn
+        .split(':')
+        .nth(7)
+        .map(|q| format!("-{q}"))
+        .unwrap_or_default();
+    let _ = add_statement(
+        cx,
+        stack,
+        &arn,
+        format!("lambda-{fname}{qualifier}"),
+        stmt,
+        &at,
+    );
 }
 
 /// `Principal` as a statement's: `*`, an account (as its root), an ARN, or a service.
@@ -114,4 +136,35 @@ fn function_arn(stack: &Stack<'_>, function: &str, at: &At) -> Result<String, St
         Some(q) => format!("{base}:{q}"),
         None => base,
     })
+}
+
+/// Appends a statement to the policy of resource `arn` (created with an empty policy).
+fn add_statement(
+    cx: &mut Cx,
+    stack: &Stack<'_>,
+    arn: &str,
+    name: String,
+    stmt: Map<String, Value>,
+    at: &At,
+) -> Result<(), Stop> {
+    let account = match arn.split(':').nth(4).filter(|a| !a.is_empty()) {
+        Some(a) => a.to_string(),
+        None => stack.pseudo("AWS::AccountId", at)?,
+    };
+    cx.note(Dir::Resources, arn, "function policy statement", stack, at);
+    let entry = cx.b.resources.entry(arn.to_string()).or_default();
+    entry.name = name;
+    entry.account = account;
+    let policy = entry
+        .policy
+        .get_or_insert_with(|| json!({"Version": "2012-10-17", "Id": "default", "Statement": []}));
+    if let Some(Value::Array(stmts)) = policy.get_mut("Statement") {
+        stmts.push(Value::Object(stmt));
+    }
+    Ok(())
+}
+
+/// An optional string property, `None` when empty.
+fn optional(stack: &Stack<'_>, logical: &str, name: &str) -> Result<Option<String>, Stop> {
+    opt_string(stack, logical, name).map(|o| o.filter(|s| !s.is_empty()))
 }

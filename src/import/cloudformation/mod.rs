@@ -6,17 +6,13 @@
 //! is one [`ImportError::Template`] listing every file and JSON path. See docs/import.md.
 
 mod compute;
-mod condition;
 mod context;
 mod env;
 mod eval;
 mod iam;
 mod lambda;
-mod params;
-mod physical;
 mod resources;
 mod scan;
-mod sub;
 mod template;
 mod vars;
 
@@ -88,7 +84,10 @@ pub fn import_values(
 }
 
 /// The import proper: principals, policies and keys first, then what attaches to them.
-fn import(templates: &[Template], options: &CloudFormationOptions) -> Result<Imported, ImportError> {
+fn import(
+    templates: &[Template],
+    options: &CloudFormationOptions,
+) -> Result<Imported, ImportError> {
     vars::check(templates, &options.vars)?;
     let env = Env::new(templates, &options.vars, &options.parameters);
     let mut cx = Cx::new(&env);
@@ -134,6 +133,7 @@ fn dispatch(cx: &mut Cx, stack: &eval::Stack<'_>, pass: u8, logical: &str, rtype
         (_, "AWS::IAM::UserToGroupAddition") => iam::group_addition(cx, stack, logical),
         (_, "AWS::IAM::User") => iam::user_groups(cx, stack, logical),
         (_, "AWS::IAM::InstanceProfile") => compute::instance_profile(cx, stack, logical),
+        (_, "AWS::Lambda::Permission") => lambda::permission(cx, stack, logical),
         (_, t) if resources::reads(t) => resources::resource_policy(cx, stack, logical, t),
         (_, t) if compute::reads(t) => {}
         (_, t) if iam::IGNORED.contains(&t) => {}
@@ -144,6 +144,7 @@ fn dispatch(cx: &mut Cx, stack: &eval::Stack<'_>, pass: u8, logical: &str, rtype
 /// Whether a reader takes `rtype`.
 fn read(rtype: &str) -> bool {
     (rtype.starts_with("AWS::IAM::") && !iam::IGNORED.contains(&rtype))
+        || rtype == "AWS::Lambda::Permission"
         || resources::reads(rtype)
         || compute::reads(rtype)
 }

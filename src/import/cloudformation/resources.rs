@@ -2,20 +2,19 @@
 //! bucket policies, ECR repository policies, Lambda permissions, SQS queue policies, SNS topic
 //! policies and Secrets Manager resource policies, each written to the resource's ARN.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use super::context::{at_resource, document, opt_string, prop, req_string, strings, tags, Cx};
+use super::context::{at_resource, document, prop, req_string, strings, tags, Cx};
 use super::env::{At, Stop};
+use super::eval::physical;
 use super::eval::Stack;
-use super::physical;
 use crate::import::builder::{Dir, Resource};
 
 /// The types [`resource_policy`] reads.
-const READS: [&str; 10] = [
+const READS: [&str; 9] = [
     "AWS::KMS::Alias",
     "AWS::S3::BucketPolicy",
     "AWS::ECR::Repository",
-    "AWS::Lambda::Permission",
     "AWS::SQS::QueuePolicy",
     "AWS::SQS::QueueInlinePolicy",
     "AWS::SNS::TopicPolicy",
@@ -53,9 +52,12 @@ pub(crate) fn kms_key(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     let (policy, what, pat) = match prop(stack, logical, "KeyPolicy") {
         Some((v, pat)) => (document(stack, v, &pat), "key policy", pat),
         None => (
-            stack
-                .pseudo("AWS::Partition", &at)
-                .and_then(|p| Ok(default_key_policy(&p, &stack.pseudo("AWS::AccountId", &at)?))),
+            stack.pseudo("AWS::Partition", &at).and_then(|p| {
+                Ok(default_key_policy(
+                    &p,
+                    &stack.pseudo("AWS::AccountId", &at)?,
+                ))
+            }),
             "default key policy",
             at.clone(),
         ),
@@ -84,9 +86,12 @@ pub(crate) fn resource_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rty
         "AWS::KMS::Alias" => alias(cx, stack, logical),
         "AWS::S3::BucketPolicy" => bucket_policy(cx, stack, logical),
         "AWS::ECR::Repository" => repository(cx, stack, logical),
-        "AWS::Lambda::Permission" => super::lambda::permission(cx, stack, logical),
-        "AWS::SQS::QueuePolicy" | "AWS::SQS::QueueInlinePolicy" => queue_policy(cx, stack, logical, rtype),
-        "AWS::SNS::TopicPolicy" | "AWS::SNS::TopicInlinePolicy" => topic_policy(cx, stack, logical, rtype),
+        "AWS::SQS::QueuePolicy" | "AWS::SQS::QueueInlinePolicy" => {
+            queue_policy(cx, stack, logical, rtype)
+        }
+        "AWS::SNS::TopicPolicy" | "AWS::SNS::TopicInlinePolicy" => {
+            topic_policy(cx, stack, logical, rtype)
+        }
         "AWS::SecretsManager::ResourcePolicy" => secret_policy(cx, stack, logical),
         _ => {}
     }
@@ -96,12 +101,23 @@ pub(crate) fn resource_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rty
 fn policy_prop(stack: &Stack<'_>, logical: &str, name: &str) -> Result<(Value, At), Stop> {
     match prop(stack, logical, name) {
         Some((v, at)) => document(stack, v, &at).map(|d| (d, at)),
-        None => Err(stack.fail(&at_resource(logical).key("Properties"), format!("`{name}` is required"))),
+        None => Err(stack.fail(
+            &at_resource(logical).key("Properties"),
+            format!("`{name}` is required"),
+        )),
     }
 }
 
 /// Puts `doc` as the policy of the resource `arn` (created if new).
-fn put(cx: &mut Cx, stack: &Stack<'_>, arn: &str, name: String, doc: Value, what: &str, at: &At) -> Result<(), Stop> {
+fn put(
+    cx: &mut Cx,
+    stack: &Stack<'_>,
+    arn: &str,
+    name: String,
+    doc: Value,
+    what: &str,
+    at: &At,
+) -> Result<(), Stop> {
     let account = match arn.split(':').nth(4).filter(|a| !a.is_empty()) {
         Some(a) => a.to_string(),
         None => stack.pseudo("AWS::AccountId", at)?,
@@ -137,10 +153,19 @@ fn alias(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
     match cx.b.resources.get_mut(&key_arn) {
         Some(res) => {
             res.aliases.push(alias_arn.clone());
-            cx.note(Dir::Resources, &key_arn, format!("alias `{alias_arn}`"), stack, &at);
+            cx.note(
+                Dir::Resources,
+                &key_arn,
+                format!("alias `{alias_arn}`"),
+                stack,
+                &at,
+            );
         }
         None => {
-            stack.fail_secondary(&tat, format!("key `{key_arn}` is not a key of the templates"));
+            stack.fail_secondary(
+                &tat,
+                format!("key `{key_arn}` is not a key of the templates"),
+            );
         }
     }
 }
@@ -155,7 +180,15 @@ fn bucket_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         return;
     };
     let arn = format!("arn:{p}:s3:::{bucket}");
-    let _ = put(cx, stack, &arn, format!("s3-{bucket}"), doc, "bucket policy", &pat);
+    let _ = put(
+        cx,
+        stack,
+        &arn,
+        format!("s3-{bucket}"),
+        doc,
+        "bucket policy",
+        &pat,
+    );
 }
 
 /// `AWS::ECR::Repository`: `RepositoryPolicyText` when present.
@@ -171,7 +204,17 @@ fn repository(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         return;
     };
     let name = arn.rsplit('/').next().unwrap_or(&arn).to_string();
-    if put(cx, stack, &arn, format!("ecr-{name}"), doc, "repository policy", &pat).is_ok() {
+    if put(
+        cx,
+        stack,
+        &arn,
+        format!("ecr-{name}"),
+        doc,
+        "repository policy",
+        &pat,
+    )
+    .is_ok()
+    {
         if let Some(r) = cx.b.resources.get_mut(&arn) {
             r.tags = tags;
         }
@@ -199,7 +242,10 @@ fn queue_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &str) {
     let (prop_name, urls) = if rtype == "AWS::SQS::QueuePolicy" {
         ("Queues", strings(stack, logical, "Queues"))
     } else {
-        ("Queue", req_string(stack, logical, "Queue").map(|u| vec![u]))
+        (
+            "Queue",
+            req_string(stack, logical, "Queue").map(|u| vec![u]),
+        )
     };
     let doc = policy_prop(stack, logical, "PolicyDocument");
     let at = at_resource(logical);
@@ -212,7 +258,15 @@ fn queue_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &str) {
         match queue_arn(url, &p) {
             Some(arn) => {
                 let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
-                let _ = put(cx, stack, &arn, format!("sqs-{name}"), doc.clone(), "queue policy", &pat);
+                let _ = put(
+                    cx,
+                    stack,
+                    &arn,
+                    format!("sqs-{name}"),
+                    doc.clone(),
+                    "queue policy",
+                    &pat,
+                );
             }
             None => {
                 stack.fail(&uat, format!("`{url}` is not a queue URL"));
@@ -234,7 +288,15 @@ fn topic_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &str) {
     };
     for arn in arns {
         let name = arn.rsplit(':').next().unwrap_or(&arn).to_string();
-        let _ = put(cx, stack, &arn, format!("sns-{name}"), doc.clone(), "topic policy", &pat);
+        let _ = put(
+            cx,
+            stack,
+            &arn,
+            format!("sns-{name}"),
+            doc.clone(),
+            "topic policy",
+            &pat,
+        );
     }
 }
 
@@ -254,38 +316,15 @@ fn secret_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         return;
     }
     let name = secret.rsplit(':').next().unwrap_or(&secret).to_string();
-    let _ = put(cx, stack, &secret, format!("secret-{name}"), doc, "secret policy", &pat);
-}
-
-/// Appends a statement to the policy of resource `arn` (created with an empty policy).
-pub(crate) fn add_statement(
-    cx: &mut Cx,
-    stack: &Stack<'_>,
-    arn: &str,
-    name: String,
-    stmt: Map<String, Value>,
-    at: &At,
-) -> Result<(), Stop> {
-    let account = match arn.split(':').nth(4).filter(|a| !a.is_empty()) {
-        Some(a) => a.to_string(),
-        None => stack.pseudo("AWS::AccountId", at)?,
-    };
-    cx.note(Dir::Resources, arn, "function policy statement", stack, at);
-    let entry = cx.b.resources.entry(arn.to_string()).or_default();
-    entry.name = name;
-    entry.account = account;
-    let policy = entry
-        .policy
-        .get_or_insert_with(|| json!({"Version": "2012-10-17", "Id": "default", "Statement": []}));
-    if let Some(Value::Array(stmts)) = policy.get_mut("Statement") {
-        stmts.push(Value::Object(stmt));
-    }
-    Ok(())
-}
-
-/// An optional string property, for the Lambda permission reader.
-pub(crate) fn optional(stack: &Stack<'_>, logical: &str, name: &str) -> Result<Option<String>, Stop> {
-    opt_string(stack, logical, name).map(|o| o.filter(|s| !s.is_empty()))
+    let _ = put(
+        cx,
+        stack,
+        &secret,
+        format!("secret-{name}"),
+        doc,
+        "secret policy",
+        &pat,
+    );
 }
 
 #[cfg(test)]
@@ -295,11 +334,19 @@ mod tests {
     #[test]
     fn queue_urls_become_arns() {
         assert_eq!(
-            queue_arn("https://sqs.eu-west-1.amazonaws.com/111122223333/jobs", "aws").as_deref(),
+            queue_arn(
+                "https://sqs.eu-west-1.amazonaws.com/111122223333/jobs",
+                "aws"
+            )
+            .as_deref(),
             Some("arn:aws:sqs:eu-west-1:111122223333:jobs")
         );
         assert_eq!(
-            queue_arn("https://eu-west-1.queue.amazonaws.com/111122223333/jobs", "aws").as_deref(),
+            queue_arn(
+                "https://eu-west-1.queue.amazonaws.com/111122223333/jobs",
+                "aws"
+            )
+            .as_deref(),
             Some("arn:aws:sqs:eu-west-1:111122223333:jobs")
         );
         assert_eq!(queue_arn("jobs", "aws"), None);

@@ -97,7 +97,9 @@ pub(crate) fn problems(rtype: &str, properties: &Value, at: &At) -> Vec<(At, Str
                 .collect(),
             None => vec![(
                 at.key("Type"),
-                format!("`{rtype}` grants access or makes principals, and is not read by the importer"),
+                format!(
+                    "`{rtype}` grants access or makes principals, and is not read by the importer"
+                ),
             )],
         };
     }
@@ -141,10 +143,11 @@ fn documents(v: &Value, at: &At, found: &mut Vec<At>) {
                 documents(x, &at.index(i), found);
             }
         }
-        Value::String(s) if s.contains("\"Statement\"") => {
-            if crate::json::from_str(s).is_ok_and(|d| d.get("Statement").is_some()) {
-                found.push(at.clone());
-            }
+        Value::String(s)
+            if s.contains("\"Statement\"")
+                && crate::json::from_str(s).is_ok_and(|d| d.get("Statement").is_some()) =>
+        {
+            found.push(at.clone());
         }
         _ => {}
     }

@@ -85,7 +85,10 @@ impl Template {
                 return Err(bad(&path, "a resource is an object"));
             };
             let Some(Value::String(rtype)) = r.get("Type") else {
-                return Err(bad(&format!("{path}.Type"), "a resource needs a string `Type`"));
+                return Err(bad(
+                    &format!("{path}.Type"),
+                    "a resource needs a string `Type`",
+                ));
             };
             let condition = match r.get("Condition") {
                 None => None,
@@ -183,7 +186,9 @@ fn yaml_to_json(v: &serde_norway::Value) -> Result<Value, String> {
         Y::Bool(b) => Value::Bool(*b),
         Y::Number(n) => number(n)?,
         Y::String(s) => Value::String(s.clone()),
-        Y::Sequence(items) => Value::Array(items.iter().map(yaml_to_json).collect::<Result<_, _>>()?),
+        Y::Sequence(items) => {
+            Value::Array(items.iter().map(yaml_to_json).collect::<Result<_, _>>()?)
+        }
         Y::Mapping(m) => {
             let mut out = Map::new();
             for (k, v) in m {

@@ -20,7 +20,10 @@ const PSEUDO: [&str; 6] = [
 
 /// Every key must be a pseudo parameter, `import:NAME`, or a parameter, logical id or
 /// `LOGICAL_ID.ATTRIBUTE` of a template (of the one its `STEM/` prefix names).
-pub(crate) fn check(templates: &[Template], vars: &BTreeMap<String, String>) -> Result<(), ImportError> {
+pub(crate) fn check(
+    templates: &[Template],
+    vars: &BTreeMap<String, String>,
+) -> Result<(), ImportError> {
     for key in vars.keys() {
         let (scope, bare): (Vec<&Template>, &str) = match key.split_once('/') {
             Some((stem, rest)) if templates.iter().any(|t| t.stem == stem) => {
@@ -67,7 +70,10 @@ pub(crate) fn parameters_file(
         message: message.to_string(),
     };
     let Value::Array(items) = value else {
-        return Err(bad("$".into(), "a parameters file is [{\"ParameterKey\", \"ParameterValue\"}]"));
+        return Err(bad(
+            "$".into(),
+            "a parameters file is [{\"ParameterKey\", \"ParameterValue\"}]",
+        ));
     };
     for (i, item) in items.iter().enumerate() {
         let key = item.get("ParameterKey").and_then(Value::as_str);

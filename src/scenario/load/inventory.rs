@@ -232,7 +232,10 @@ fn template_folder(dir: &Path) -> Option<Vec<PathBuf>> {
 }
 
 /// The inventory of CloudFormation templates (every file must be one), with `--var` values.
-fn templates(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> Result<Inventory, ScenarioError> {
+fn templates(
+    paths: &[PathBuf],
+    vars: &BTreeMap<String, String>,
+) -> Result<Inventory, ScenarioError> {
     let mut texts = Vec::with_capacity(paths.len());
     for p in paths {
         let (page, _) = read_page(p)?;
@@ -245,7 +248,10 @@ fn templates(paths: &[PathBuf], vars: &BTreeMap<String, String>) -> Result<Inven
         }
         texts.push((page.label, page.text));
     }
-    let refs: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
     let options = import::cloudformation::CloudFormationOptions {
         vars: vars.clone(),
         ..Default::default()

@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use super::env::{At, Stop};
-use super::eval::Stack;
+use super::Stack;
+use crate::import::cloudformation::env::{At, Stop};
 
 /// The value of parameter `name` of the stack.
 pub(crate) fn value(stack: &Stack<'_>, name: &str, at: &At) -> Result<Value, Stop> {
@@ -45,9 +45,7 @@ pub(crate) fn value(stack: &Stack<'_>, name: &str, at: &At) -> Result<Value, Sto
             }
         },
         (None, true) => {
-            let from = default()
-                .map(|d| format!(" `{d}`"))
-                .unwrap_or_default();
+            let from = default().map(|d| format!(" `{d}`")).unwrap_or_default();
             return Err(stack.fail(
                 at,
                 format!(

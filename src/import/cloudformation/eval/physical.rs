@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
-use super::env::{At, Stop};
-use super::eval::Stack;
+use super::Stack;
+use crate::import::cloudformation::env::{At, Stop};
 
 /// What `Ref` returns for a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,32 +62,240 @@ use Returns::{Arn as A, Name as N, Url as U};
 
 /// The types whose `Ref` / `Fn::GetAtt` are derived.
 const KINDS: &[Kind] = &[
-    k("AWS::IAM::Role", Some("RoleName"), N, "arn:{p}:iam::{a}:role{path}{n}", &["Arn"], &[], "the role's name"),
-    k("AWS::IAM::User", Some("UserName"), N, "arn:{p}:iam::{a}:user{path}{n}", &["Arn"], &[], "the user's name"),
-    k("AWS::IAM::Group", Some("GroupName"), N, "arn:{p}:iam::{a}:group{path}{n}", &["Arn"], &[], "the group's name"),
-    k("AWS::IAM::InstanceProfile", Some("InstanceProfileName"), N, "arn:{p}:iam::{a}:instance-profile{path}{n}", &["Arn"], &[], "the instance profile's name"),
-    k("AWS::IAM::ManagedPolicy", Some("ManagedPolicyName"), A, "arn:{p}:iam::{a}:policy{path}{n}", &["PolicyArn"], &[], "the policy's ARN"),
-    k("AWS::KMS::Key", None, N, "arn:{p}:kms:{r}:{a}:key/{n}", &["Arn"], &["KeyId"], "the key id"),
-    k("AWS::KMS::Alias", Some("AliasName"), N, "arn:{p}:kms:{r}:{a}:{n}", &[], &[], "the alias name"),
-    k("AWS::S3::Bucket", Some("BucketName"), N, "arn:{p}:s3:::{n}", &["Arn"], &[], "the bucket's name"),
-    k("AWS::SQS::Queue", Some("QueueName"), U, "arn:{p}:sqs:{r}:{a}:{n}", &["Arn"], &["QueueName"], "the queue's URL"),
-    k("AWS::SNS::Topic", Some("TopicName"), A, "arn:{p}:sns:{r}:{a}:{n}", &["TopicArn"], &["TopicName"], "the topic's ARN"),
-    k("AWS::Lambda::Function", Some("FunctionName"), N, "arn:{p}:lambda:{r}:{a}:function:{n}", &["Arn"], &[], "the function's name"),
-    k("AWS::ECR::Repository", Some("RepositoryName"), N, "arn:{p}:ecr:{r}:{a}:repository/{n}", &["Arn"], &[], "the repository's name"),
-    k("AWS::DynamoDB::Table", Some("TableName"), N, "arn:{p}:dynamodb:{r}:{a}:table/{n}", &["Arn"], &[], "the table's name"),
-    k("AWS::Logs::LogGroup", Some("LogGroupName"), N, "arn:{p}:logs:{r}:{a}:log-group:{n}:*", &["Arn"], &[], "the log group's name"),
-    k("AWS::Kinesis::Stream", Some("Name"), N, "arn:{p}:kinesis:{r}:{a}:stream/{n}", &["Arn"], &[], "the stream's name"),
-    k("AWS::Events::EventBus", Some("Name"), N, "arn:{p}:events:{r}:{a}:event-bus/{n}", &["Arn"], &["Name"], "the event bus's name"),
-    k("AWS::StepFunctions::StateMachine", Some("StateMachineName"), A, "arn:{p}:states:{r}:{a}:stateMachine:{n}", &["Arn"], &["Name"], "the state machine's ARN"),
-    k("AWS::CodeBuild::Project", Some("Name"), N, "arn:{p}:codebuild:{r}:{a}:project/{n}", &["Arn"], &[], "the project's name"),
-    k("AWS::Glue::Job", Some("Name"), N, "arn:{p}:glue:{r}:{a}:job/{n}", &[], &[], "the job's name"),
-    k("AWS::SecretsManager::Secret", None, A, "", &["Id"], &[], "the secret's ARN"),
-    k("AWS::EC2::Instance", None, N, "arn:{p}:ec2:{r}:{a}:instance/{n}", &[], &["InstanceId"], "the instance id"),
-    k("AWS::ECS::TaskDefinition", None, A, "", &["TaskDefinitionArn"], &[], "the task definition's ARN"),
-    k("AWS::BedrockAgentCore::Runtime", None, N, "arn:{p}:bedrock-agentcore:{r}:{a}:runtime/{n}", &["AgentRuntimeArn"], &["AgentRuntimeId"], "the runtime id"),
-    k("AWS::BedrockAgentCore::Gateway", None, N, "arn:{p}:bedrock-agentcore:{r}:{a}:gateway/{n}", &["GatewayArn"], &["GatewayIdentifier"], "the gateway id"),
-    k("AWS::BedrockAgentCore::CodeInterpreterCustom", None, N, "arn:{p}:bedrock-agentcore:{r}:{a}:code-interpreter-custom/{n}", &["CodeInterpreterArn"], &["CodeInterpreterId"], "the code interpreter id"),
-    k("AWS::BedrockAgentCore::BrowserCustom", None, N, "arn:{p}:bedrock-agentcore:{r}:{a}:browser-custom/{n}", &["BrowserArn"], &["BrowserId"], "the browser id"),
+    k(
+        "AWS::IAM::Role",
+        Some("RoleName"),
+        N,
+        "arn:{p}:iam::{a}:role{path}{n}",
+        &["Arn"],
+        &[],
+        "the role's name",
+    ),
+    k(
+        "AWS::IAM::User",
+        Some("UserName"),
+        N,
+        "arn:{p}:iam::{a}:user{path}{n}",
+        &["Arn"],
+        &[],
+        "the user's name",
+    ),
+    k(
+        "AWS::IAM::Group",
+        Some("GroupName"),
+        N,
+        "arn:{p}:iam::{a}:group{path}{n}",
+        &["Arn"],
+        &[],
+        "the group's name",
+    ),
+    k(
+        "AWS::IAM::InstanceProfile",
+        Some("InstanceProfileName"),
+        N,
+        "arn:{p}:iam::{a}:instance-profile{path}{n}",
+        &["Arn"],
+        &[],
+        "the instance profile's name",
+    ),
+    k(
+        "AWS::IAM::ManagedPolicy",
+        Some("ManagedPolicyName"),
+        A,
+        "arn:{p}:iam::{a}:policy{path}{n}",
+        &["PolicyArn"],
+        &[],
+        "the policy's ARN",
+    ),
+    k(
+        "AWS::KMS::Key",
+        None,
+        N,
+        "arn:{p}:kms:{r}:{a}:key/{n}",
+        &["Arn"],
+        &["KeyId"],
+        "the key id",
+    ),
+    k(
+        "AWS::KMS::Alias",
+        Some("AliasName"),
+        N,
+        "arn:{p}:kms:{r}:{a}:{n}",
+        &[],
+        &[],
+        "the alias name",
+    ),
+    k(
+        "AWS::S3::Bucket",
+        Some("BucketName"),
+        N,
+        "arn:{p}:s3:::{n}",
+        &["Arn"],
+        &[],
+        "the bucket's name",
+    ),
+    k(
+        "AWS::SQS::Queue",
+        Some("QueueName"),
+        U,
+        "arn:{p}:sqs:{r}:{a}:{n}",
+        &["Arn"],
+        &["QueueName"],
+        "the queue's URL",
+    ),
+    k(
+        "AWS::SNS::Topic",
+        Some("TopicName"),
+        A,
+        "arn:{p}:sns:{r}:{a}:{n}",
+        &["TopicArn"],
+        &["TopicName"],
+        "the topic's ARN",
+    ),
+    k(
+        "AWS::Lambda::Function",
+        Some("FunctionName"),
+        N,
+        "arn:{p}:lambda:{r}:{a}:function:{n}",
+        &["Arn"],
+        &[],
+        "the function's name",
+    ),
+    k(
+        "AWS::ECR::Repository",
+        Some("RepositoryName"),
+        N,
+        "arn:{p}:ecr:{r}:{a}:repository/{n}",
+        &["Arn"],
+        &[],
+        "the repository's name",
+    ),
+    k(
+        "AWS::DynamoDB::Table",
+        Some("TableName"),
+        N,
+        "arn:{p}:dynamodb:{r}:{a}:table/{n}",
+        &["Arn"],
+        &[],
+        "the table's name",
+    ),
+    k(
+        "AWS::Logs::LogGroup",
+        Some("LogGroupName"),
+        N,
+        "arn:{p}:logs:{r}:{a}:log-group:{n}:*",
+        &["Arn"],
+        &[],
+        "the log group's name",
+    ),
+    k(
+        "AWS::Kinesis::Stream",
+        Some("Name"),
+        N,
+        "arn:{p}:kinesis:{r}:{a}:stream/{n}",
+        &["Arn"],
+        &[],
+        "the stream's name",
+    ),
+    k(
+        "AWS::Events::EventBus",
+        Some("Name"),
+        N,
+        "arn:{p}:events:{r}:{a}:event-bus/{n}",
+        &["Arn"],
+        &["Name"],
+        "the event bus's name",
+    ),
+    k(
+        "AWS::StepFunctions::StateMachine",
+        Some("StateMachineName"),
+        A,
+        "arn:{p}:states:{r}:{a}:stateMachine:{n}",
+        &["Arn"],
+        &["Name"],
+        "the state machine's ARN",
+    ),
+    k(
+        "AWS::CodeBuild::Project",
+        Some("Name"),
+        N,
+        "arn:{p}:codebuild:{r}:{a}:project/{n}",
+        &["Arn"],
+        &[],
+        "the project's name",
+    ),
+    k(
+        "AWS::Glue::Job",
+        Some("Name"),
+        N,
+        "arn:{p}:glue:{r}:{a}:job/{n}",
+        &[],
+        &[],
+        "the job's name",
+    ),
+    k(
+        "AWS::SecretsManager::Secret",
+        None,
+        A,
+        "",
+        &["Id"],
+        &[],
+        "the secret's ARN",
+    ),
+    k(
+        "AWS::EC2::Instance",
+        None,
+        N,
+        "arn:{p}:ec2:{r}:{a}:instance/{n}",
+        &[],
+        &["InstanceId"],
+        "the instance id",
+    ),
+    k(
+        "AWS::ECS::TaskDefinition",
+        None,
+        A,
+        "",
+        &["TaskDefinitionArn"],
+        &[],
+        "the task definition's ARN",
+    ),
+    k(
+        "AWS::BedrockAgentCore::Runtime",
+        None,
+        N,
+        "arn:{p}:bedrock-agentcore:{r}:{a}:runtime/{n}",
+        &["AgentRuntimeArn"],
+        &["AgentRuntimeId"],
+        "the runtime id",
+    ),
+    k(
+        "AWS::BedrockAgentCore::Gateway",
+        None,
+        N,
+        "arn:{p}:bedrock-agentcore:{r}:{a}:gateway/{n}",
+        &["GatewayArn"],
+        &["GatewayIdentifier"],
+        "the gateway id",
+    ),
+    k(
+        "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        None,
+        N,
+        "arn:{p}:bedrock-agentcore:{r}:{a}:code-interpreter-custom/{n}",
+        &["CodeInterpreterArn"],
+        &["CodeInterpreterId"],
+        "the code interpreter id",
+    ),
+    k(
+        "AWS::BedrockAgentCore::BrowserCustom",
+        None,
+        N,
+        "arn:{p}:bedrock-agentcore:{r}:{a}:browser-custom/{n}",
+        &["BrowserArn"],
+        &["BrowserId"],
+        "the browser id",
+    ),
 ];
 
 /// The IAM types whose ARN holds their `Path`.
@@ -149,7 +357,11 @@ fn physical(stack: &Stack<'_>, logical: &str, at: &At) -> Result<(String, bool),
 /// What `Ref` returns for resource `logical`.
 pub(crate) fn ref_value(stack: &Stack<'_>, logical: &str, at: &At) -> Result<Value, Stop> {
     let (id, given) = physical(stack, logical, at)?;
-    let rtype = stack.t.resource(logical).map(|r| r.rtype.as_str()).unwrap_or_default();
+    let rtype = stack
+        .t
+        .resource(logical)
+        .map(|r| r.rtype.as_str())
+        .unwrap_or_default();
     let Some(kind) = kind(rtype) else {
         return Ok(Value::String(id));
     };
@@ -168,11 +380,9 @@ pub(crate) fn ref_value(stack: &Stack<'_>, logical: &str, at: &At) -> Result<Val
 /// The name within the ARN, from the physical id.
 fn name_part(kind: &Kind, id: &str, given: bool) -> String {
     match (kind.returns, given) {
-        (Returns::Arn | Returns::Url, true) => id
-            .rsplit(['/', ':'])
-            .next()
-            .unwrap_or(id)
-            .to_string(),
+        (Returns::Arn | Returns::Url, true) => {
+            id.rsplit(['/', ':']).next().unwrap_or(id).to_string()
+        }
         _ => id.to_string(),
     }
 }
@@ -220,7 +430,11 @@ pub(crate) fn get_att(
         exists(stack, logical, at)?;
         return Ok(Value::String(v.to_string()));
     }
-    let rtype = stack.t.resource(logical).map(|r| r.rtype.clone()).unwrap_or_default();
+    let rtype = stack
+        .t
+        .resource(logical)
+        .map(|r| r.rtype.clone())
+        .unwrap_or_default();
     let known = kind(&rtype).filter(|k| {
         (k.arn_attrs.contains(&attr) && (!k.arn.is_empty() || k.returns == Returns::Arn))
             || k.name_attrs.contains(&attr)
@@ -269,6 +483,9 @@ pub(crate) fn arn_of(stack: &Stack<'_>, logical: &str, at: &At) -> Result<String
     };
     match found {
         Value::String(s) => Ok(s),
-        other => Err(stack.fail(at, format!("the ARN of `{logical}` is not a string: {other}"))),
+        other => Err(stack.fail(
+            at,
+            format!("the ARN of `{logical}` is not a string: {other}"),
+        )),
     }
 }

@@ -5,6 +5,11 @@
 //! removes the property or list item holding it. Anything that cannot be evaluated is recorded
 //! as a problem at its JSON path and evaluation goes on, so one import lists every problem.
 
+mod condition;
+mod params;
+pub(crate) mod physical;
+mod sub;
+
 use serde_json::{Map, Value};
 
 use super::env::{At, Env, Stop};
@@ -98,7 +103,10 @@ impl<'a> Stack<'a> {
             Some(Value::Bool(b)) => Ok(b.to_string()),
             Some(other) => Err(self.fail(
                 at,
-                format!("expected a string, found {}", crate::import::document::kind(&other)),
+                format!(
+                    "expected a string, found {}",
+                    crate::import::document::kind(&other)
+                ),
             )),
             None => Err(self.fail(at, "expected a string, found `AWS::NoValue`")),
         }
@@ -116,7 +124,10 @@ impl<'a> Stack<'a> {
             }
             Some(other) => Err(self.fail(
                 at,
-                format!("expected a list, found {}", crate::import::document::kind(&other)),
+                format!(
+                    "expected a list, found {}",
+                    crate::import::document::kind(&other)
+                ),
             )),
             None => Ok(Vec::new()),
         }
@@ -128,7 +139,7 @@ impl<'a> Stack<'a> {
             "Ref" if arg.as_str() == Some("AWS::NoValue") => Ok(None),
             "Ref" => self.reference(arg, &here).map(Some),
             "Fn::GetAtt" => self.get_att(arg, &here).map(Some),
-            "Fn::Sub" => super::sub::sub(self, arg, &here).map(|s| Some(Value::String(s))),
+            "Fn::Sub" => sub::sub(self, arg, &here).map(|s| Some(Value::String(s))),
             "Fn::Join" => self.join(arg, &here).map(|s| Some(Value::String(s))),
             "Fn::Select" => self.select(arg, &here),
             "Fn::Split" => self.split(arg, &here).map(Some),
@@ -160,16 +171,18 @@ impl<'a> Stack<'a> {
             return self.pseudo(name, at).map(Value::String);
         }
         if self.t.parameters.contains_key(name) {
-            return super::params::value(self, name, at);
+            return params::value(self, name, at);
         }
         if self.t.resource(name).is_some() {
             return self
                 .env
-                .deeper(self.t, at, || super::physical::ref_value(self, name, at));
+                .deeper(self.t, at, || physical::ref_value(self, name, at));
         }
         Err(self.fail(
             at,
-            format!("`Ref` to `{name}`, which is neither a parameter nor a resource of the template"),
+            format!(
+                "`Ref` to `{name}`, which is neither a parameter nor a resource of the template"
+            ),
         ))
     }
 
@@ -215,9 +228,7 @@ impl<'a> Stack<'a> {
         };
         Err(self.fail(
             at,
-            format!(
-                "`{name}` is known only at deploy time: give `--var {name}=VALUE`{extra}"
-            ),
+            format!("`{name}` is known only at deploy time: give `--var {name}=VALUE`{extra}"),
         ))
     }
 
@@ -240,9 +251,8 @@ impl<'a> Stack<'a> {
                 format!("`Fn::GetAtt` of `{logical}`, which is not a resource of the template"),
             ));
         }
-        self.env.deeper(self.t, at, || {
-            super::physical::get_att(self, &logical, &attr, at)
-        })
+        self.env
+            .deeper(self.t, at, || physical::get_att(self, &logical, &attr, at))
     }
 
     /// `Fn::Join [delimiter, list]`.
@@ -323,7 +333,10 @@ impl<'a> Stack<'a> {
             .and_then(|x| x.get(&k2))
             .cloned()
             .ok_or_else(|| {
-                self.fail(at, format!("`Mappings.{m}.{k1}.{k2}` is not in the template"))
+                self.fail(
+                    at,
+                    format!("`Mappings.{m}.{k1}.{k2}` is not in the template"),
+                )
             })
     }
 
@@ -386,7 +399,7 @@ impl<'a> Stack<'a> {
             path: format!("Conditions.{name}"),
         };
         self.env
-            .deeper(self.t, at, || super::condition::eval(self, body, &here))
+            .deeper(self.t, at, || condition::eval(self, body, &here))
     }
 }
 

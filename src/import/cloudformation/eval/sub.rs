@@ -5,8 +5,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::env::{At, Stop};
-use super::eval::Stack;
+use super::Stack;
+use crate::import::cloudformation::env::{At, Stop};
 
 /// A piece of a `Fn::Sub` string.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::env::{At, Stop};
-use super::eval::Stack;
+use super::Stack;
+use crate::import::cloudformation::env::{At, Stop};
 
 /// The truth of a condition body.
 pub(crate) fn eval(stack: &Stack<'_>, body: &Value, at: &At) -> Result<bool, Stop> {
