@@ -426,3 +426,6 @@ pub(crate) fn partition_of(region: &str) -> &'static str {
         "aws"
     }
 }
+
+#[cfg(test)]
+mod tests;
