@@ -272,7 +272,9 @@ pub(crate) fn principal_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rt
     let (Ok(owner), Ok(name), Ok(doc)) = (owner, name, doc) else {
         return;
     };
-    let at = at_resource(logical).key("Properties").key(owner_prop);
+    let props = at_resource(logical).key("Properties");
+    let at = props.key(owner_prop);
+    let doc_at = props.key("PolicyDocument");
     match identity(cx, k, &owner) {
         Some((arn, id)) => {
             id.inline.insert(name.clone(), doc);
@@ -281,7 +283,7 @@ pub(crate) fn principal_policy(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rt
                 &arn,
                 format!("inline policy `{name}`"),
                 stack,
-                &at,
+                &doc_at,
             );
         }
         None => {
