@@ -164,7 +164,7 @@ pub enum Command {
         after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/"
     )]
     Generate(GenerateArgs),
-    /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
+    /// Import policies from Terraform plan JSON, CloudFormation templates or the AWS CLI's authorization dump
     #[command(subcommand)]
     Import(ImportCommand),
     /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
@@ -351,7 +351,8 @@ pub struct CheckArgs {
     /// Scenario files or directories (searched recursively for .json)
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// Use this inventory (a policies/ directory, a Terraform plan JSON, or a
+    /// Use this inventory (a policies/ directory, a Terraform plan JSON, CloudFormation
+    /// templates: one, several repeated, or a cdk.out folder, or a
     /// get-account-authorization-details dump: one file, its pages repeated, or a folder of
     /// them) for every file
     #[arg(long)]
@@ -371,7 +372,8 @@ pub struct CheckArgs {
     /// Do not validate actions and resources against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
-    /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
+    /// With --policies PLAN.json or TEMPLATE: a value unknown at plan or deploy time, KEY=VALUE
+    /// (see `import terraform`, `import cloudformation`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
     /// Fail (exit 1) when there is any warning, such as an Allow naming an unknown action
