@@ -132,7 +132,10 @@ fn physical(stack: &Stack<'_>, logical: &str, at: &At) -> Result<(String, bool),
             let here = At {
                 path: format!("Resources.{logical}.Properties.{prop}"),
             };
-            return Ok((stack.string(v, &here)?, false));
+            // `Fn::If` may leave the name to CloudFormation (`AWS::NoValue`).
+            if stack.eval(v, &here)?.is_some() {
+                return Ok((stack.string(v, &here)?, false));
+            }
         }
     }
     let key = stack.env.key_for(stack.t, logical, logical);

@@ -27,6 +27,7 @@ fn template() -> Template {
         "Resources": {
             "Named": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::Sub": "${Env}-app"}, "Path": "/p/"}},
             "Generated": {"Type": "AWS::IAM::Role", "Properties": {}},
+            "MaybeNamed": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": {"Fn::If": ["IsProd", "p", {"Ref": "AWS::NoValue"}]}}},
             "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
             "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "jobs"}},
             "Topic": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "t"}},
@@ -113,6 +114,10 @@ fn ref_failures_name_the_var_to_pass() {
     assert_eq!(
         eval(json!({"Ref": "Generated"})),
         Err(vec!["`Generated` (AWS::IAM::Role) has a name CloudFormation generates at deploy time: give `--var Generated=VALUE` (the role's name)".into()])
+    );
+    assert_eq!(
+        eval(json!({"Ref": "MaybeNamed"})),
+        Err(vec!["`MaybeNamed` (AWS::IAM::Role) has a name CloudFormation generates at deploy time: give `--var MaybeNamed=VALUE` (the role's name)".into()])
     );
     assert_eq!(
         eval(json!({"Ref": "Prod"})),
