@@ -262,7 +262,7 @@ pub enum ImportCommand {
         after_help = "Example:\n  iamsim import cloudformation cdk.out/*.template.json --out imported/ \\\n    --var AWS::AccountId=111122223333 --var AWS::Region=eu-west-1 --var AppRole=AppStack-AppRole-1A2B3C\n\n--var keys: a parameter (NAME=VALUE), a pseudo parameter (AWS::AccountId=...), a resource's\ngenerated physical id (LOGICAL_ID=...), an attribute (LOGICAL_ID.ATTRIBUTE=...), an export\n(import:EXPORT_NAME=...); prefix STEM/ to apply to one template only. See docs/import.md."
     )]
     Cloudformation {
-        /// The template files
+        /// The template files (a folder: its *.template.json, as in cdk.out/)
         #[arg(required = true)]
         templates: Vec<PathBuf>,
         /// The inventory directory to write (must be empty or absent)
