@@ -201,6 +201,7 @@ fn conditions_follow_the_parameters() {
         bastion["instance_profile_arns"],
         json!(["arn:aws:iam::111122223333:instance-profile/dev-bastion"])
     );
+    assert_eq!(file(&dev, "users/alice.json")["login_profile"], json!(true));
     let instance = file(&dev, "resources/i-0123456789abcdef0.json");
     assert_eq!(
         instance["runs_as"],

@@ -77,6 +77,8 @@ pub(crate) fn principal(cx: &mut Cx, stack: &Stack<'_>, logical: &str, rtype: &s
         }
     }
     id.managed = all(strings(stack, logical, "ManagedPolicyArns"), &mut ok).unwrap_or_default();
+    // A `LoginProfile` gives the user a console password (docs/formats.md, read by `reach`).
+    id.login_profile = dir == Dir::Users && prop(stack, logical, "LoginProfile").is_some();
     if dir != Dir::Groups {
         id.boundary = all(opt_string(stack, logical, "PermissionsBoundary"), &mut ok).flatten();
         id.tags = all(tags(stack, logical), &mut ok).unwrap_or_default();
