@@ -33,13 +33,14 @@ pub(crate) fn check(
         };
         let known = PSEUDO.contains(&bare)
             || bare.strip_prefix("import:").is_some_and(|n| !n.is_empty())
+            || bare.strip_prefix("resolve:").is_some_and(|n| !n.is_empty())
             || scope.iter().any(|t| names(t, bare));
         if !known {
             return Err(ImportError::BadVar {
                 key: key.clone(),
                 message: format!(
-                    "not a pseudo parameter ({}), `import:EXPORT`, or a parameter, logical id or \
-                     `LOGICAL_ID.ATTRIBUTE` of the templates",
+                    "not a pseudo parameter ({}), `import:EXPORT`, `resolve:...`, or a parameter, \
+                     logical id or `LOGICAL_ID.ATTRIBUTE` of the templates",
                     PSEUDO.map(|p| format!("`{p}`")).join(", ")
                 ),
             });

@@ -91,7 +91,48 @@ impl<'a> Stack<'a> {
                     Ok(Some(Value::Array(out)))
                 }
             }
+            Value::String(text) if text.contains("{{resolve:") => {
+                self.dynamic(text, at).map(|t| Some(Value::String(t)))
+            }
             other => Ok(Some(other.clone())),
+        }
+    }
+
+    /// A string with dynamic references (`{{resolve:ssm:/name}}`, resolved by CloudFormation at
+    /// deploy time:
+    /// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html>),
+    /// each given as `--var resolve:ssm:/name=VALUE`.
+    fn dynamic(&self, text: &str, at: &At) -> Result<String, Stop> {
+        let mut out = String::new();
+        let mut rest = text;
+        let mut failed = false;
+        while let Some(i) = rest.find("{{resolve:") {
+            out.push_str(rest.get(..i).unwrap_or_default());
+            let after = rest.get(i + 2..).unwrap_or_default();
+            let Some(end) = after.find("}}") else {
+                return Err(self.fail(at, format!("`{text}` has `{{{{resolve:` without `}}}}`")));
+            };
+            let key = after.get(..end).unwrap_or_default();
+            match self.env.var(self.t, key) {
+                Some(v) => out.push_str(v),
+                None => {
+                    failed = true;
+                    self.fail(
+                        at,
+                        format!(
+                            "dynamic reference `{{{{{key}}}}}` is resolved at deploy time: give \
+                             `--var {key}=VALUE`"
+                        ),
+                    );
+                }
+            }
+            rest = after.get(end + 2..).unwrap_or_default();
+        }
+        out.push_str(rest);
+        if failed {
+            Err(Stop)
+        } else {
+            Ok(out)
         }
     }
 
@@ -139,7 +180,9 @@ impl<'a> Stack<'a> {
             "Ref" if arg.as_str() == Some("AWS::NoValue") => Ok(None),
             "Ref" => self.reference(arg, &here).map(Some),
             "Fn::GetAtt" => self.get_att(arg, &here).map(Some),
-            "Fn::Sub" => sub::sub(self, arg, &here).map(|s| Some(Value::String(s))),
+            // Text written in the template may hold dynamic references.
+            "Fn::Sub" => sub::sub(self, arg, &here)
+                .and_then(|s| self.eval(&Value::String(s), &here)),
             "Fn::Join" => self.join(arg, &here).map(|s| Some(Value::String(s))),
             "Fn::Select" => self.select(arg, &here),
             "Fn::Split" => self.split(arg, &here).map(Some),

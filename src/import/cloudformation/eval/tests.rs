@@ -295,6 +295,21 @@ fn problems_carry_the_json_path() {
 }
 
 #[test]
+fn dynamic_references_are_given_by_var() {
+    assert_eq!(
+        eval(json!("arn:aws:s3:::{{resolve:ssm:/buckets/data}}/*")),
+        Err(vec!["dynamic reference `{{resolve:ssm:/buckets/data}}` is resolved at deploy time: give `--var resolve:ssm:/buckets/data=VALUE`".into()])
+    );
+    assert!(eval(json!({"Fn::Sub": "${AWS::Region}-{{resolve:ssm:/x}}"})).is_err());
+    let mut v = vars();
+    v.insert("resolve:ssm:/buckets/data".into(), "data-1".into());
+    assert_eq!(
+        eval_with(json!("arn:aws:s3:::{{resolve:ssm:/buckets/data}}/*"), &v).unwrap(),
+        Some(json!("arn:aws:s3:::data-1/*"))
+    );
+}
+
+#[test]
 fn partition_follows_the_region() {
     let mut v = vars();
     v.insert("AWS::Region".into(), "cn-north-1".into());
