@@ -36,11 +36,20 @@ pub(crate) fn check(
             || bare.strip_prefix("resolve:").is_some_and(|n| !n.is_empty())
             || scope.iter().any(|t| names(t, bare));
         if !known {
+            let names = scope.iter().flat_map(|t| {
+                t.parameters
+                    .keys()
+                    .map(String::as_str)
+                    .chain(t.resources.iter().map(|(id, _)| id.as_str()))
+            });
+            let hint = crate::policy::closest(bare, names.chain(PSEUDO))
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
             return Err(ImportError::BadVar {
                 key: key.clone(),
                 message: format!(
                     "not a pseudo parameter ({}), `import:EXPORT`, `resolve:...`, or a parameter, \
-                     logical id or `LOGICAL_ID.ATTRIBUTE` of the templates",
+                     logical id or `LOGICAL_ID.ATTRIBUTE` of the templates{hint}",
                     PSEUDO.map(|p| format!("`{p}`")).join(", ")
                 ),
             });

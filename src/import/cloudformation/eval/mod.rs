@@ -181,8 +181,9 @@ impl<'a> Stack<'a> {
             "Ref" => self.reference(arg, &here).map(Some),
             "Fn::GetAtt" => self.get_att(arg, &here).map(Some),
             // Text written in the template may hold dynamic references.
-            "Fn::Sub" => sub::sub(self, arg, &here)
-                .and_then(|s| self.eval(&Value::String(s), &here)),
+            "Fn::Sub" => {
+                sub::sub(self, arg, &here).and_then(|s| self.eval(&Value::String(s), &here))
+            }
             "Fn::Join" => self.join(arg, &here).map(|s| Some(Value::String(s))),
             "Fn::Select" => self.select(arg, &here),
             "Fn::Split" => self.split(arg, &here).map(Some),
