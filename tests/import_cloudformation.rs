@@ -346,3 +346,18 @@ fn unknown_var_keys_are_refused() {
     let err = import(&twin_templates(), &options).unwrap_err();
     assert!(matches!(err, ImportError::BadVar { .. }), "{err}");
 }
+
+#[test]
+fn an_iam_type_no_reader_takes_fails_closed() {
+    let t = json!({"Resources": {"X": {"Type": "AWS::IAM::RoleFutureThing", "Properties": {}}}});
+    let err = import(
+        &[("t.json".into(), t.to_string())],
+        &CloudFormationOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "1 template problem(s), nothing imported: `AWS::IAM::RoleFutureThing` is an IAM type the \
+         importer does not read (at `t.json` `Resources.X.Type`)"
+    );
+}
