@@ -3,6 +3,8 @@
 //! (<https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html>),
 //! and the sections the importer reads.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Number, Value};
 use serde_norway::value::TaggedValue;
 
@@ -32,14 +34,16 @@ pub(crate) struct Template {
     /// Resources in template order.
     pub resources: Vec<(String, Res)>,
     pub outputs: Map<String, Value>,
+    /// Logical id -> position in `resources`.
+    index: HashMap<String, usize>,
 }
 
 impl Template {
     /// The resource with this logical id.
     pub fn resource(&self, logical: &str) -> Option<&Res> {
-        self.resources
-            .iter()
-            .find(|(id, _)| id == logical)
+        self.index
+            .get(logical)
+            .and_then(|i| self.resources.get(*i))
             .map(|(_, r)| r)
     }
 
@@ -108,7 +112,13 @@ impl Template {
                 },
             ));
         }
+        let index = resources
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (id.clone(), i))
+            .collect();
         Ok(Template {
+            index,
             label: label.to_string(),
             stem: stem(label),
             parameters: section("Parameters")?,
