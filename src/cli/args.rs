@@ -177,7 +177,7 @@ pub enum Command {
         after_help = "Example:\n  iamsim generate --platform policies/platform.json --out policies/"
     )]
     Generate(GenerateArgs),
-    /// Import policies from Terraform plan JSON or the AWS CLI's authorization dump
+    /// Import policies from Terraform plan JSON, CloudFormation templates or the AWS CLI's authorization dump
     #[command(subcommand)]
     Import(ImportCommand),
     /// Find likely mistakes in policy files or policies/ directories; exit 1 on findings at --fail-on or above
@@ -286,6 +286,27 @@ pub enum ImportCommand {
         #[arg(long)]
         print: bool,
     },
+    /// From CloudFormation templates, JSON or YAML (several: one inventory, e.g. cdk.out/*.template.json)
+    #[command(
+        after_help = "Example:\n  iamsim import cloudformation cdk.out/*.template.json --out imported/ \\\n    --var AWS::AccountId=111122223333 --var AWS::Region=eu-west-1 --var AppRole=AppStack-AppRole-1A2B3C\n\n--var keys: a parameter (NAME=VALUE), a pseudo parameter (AWS::AccountId=...), a resource's\ngenerated physical id (LOGICAL_ID=...), an attribute (LOGICAL_ID.ATTRIBUTE=...), an export\n(import:EXPORT_NAME=...); prefix STEM/ to apply to one template only. See docs/import.md."
+    )]
+    Cloudformation {
+        /// The template files (a folder: its *.template.json, as in cdk.out/)
+        #[arg(required = true)]
+        templates: Vec<PathBuf>,
+        /// The inventory directory to write (must be empty or absent)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A value known only at deploy time: KEY=VALUE (e.g. AWS::AccountId=111122223333)
+        #[arg(long = "var")]
+        vars: Vec<String>,
+        /// Parameter values: the AWS CLI's [{"ParameterKey": ..., "ParameterValue": ...}]
+        #[arg(long)]
+        parameters: Option<PathBuf>,
+        /// Print what was extracted, with each item's template and JSON path
+        #[arg(long)]
+        print: bool,
+    },
     /// From `aws iam get-account-authorization-details` output (several pages allowed)
     #[command(
         after_help = "Example:\n  aws iam get-account-authorization-details > gaad.json\n  iamsim import gaad gaad.json --out imported/"
@@ -372,7 +393,8 @@ pub struct CheckArgs {
     /// Scenario files or directories (searched recursively for .json)
     #[arg(default_value = "scenarios")]
     pub paths: Vec<PathBuf>,
-    /// Use this inventory (a policies/ directory, a Terraform plan JSON, or a
+    /// Use this inventory (a policies/ directory, a Terraform plan JSON, CloudFormation
+    /// templates: one, several repeated, or a cdk.out folder, or a
     /// get-account-authorization-details dump: one file, its pages repeated, or a folder of
     /// them) for every file
     #[arg(long)]
@@ -389,7 +411,8 @@ pub struct CheckArgs {
     /// Do not validate actions and resources against the AWS catalog
     #[arg(long)]
     pub no_catalog: bool,
-    /// With --policies PLAN.json: a value unknown at plan time, KEY=VALUE (see `import terraform`)
+    /// With --policies PLAN.json or TEMPLATE: a value unknown at plan or deploy time, KEY=VALUE
+    /// (see `import terraform`, `import cloudformation`)
     #[arg(long = "var")]
     pub vars: Vec<String>,
     /// Fail (exit 1) when there is any warning, such as an Allow naming an unknown action

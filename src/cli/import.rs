@@ -1,9 +1,10 @@
-//! `iamsim import`: an inventory from a Terraform plan JSON or a
+//! `iamsim import`: an inventory from a Terraform plan JSON, CloudFormation templates or a
 //! get-account-authorization-details dump, written out (`--out`) or shown (`--print`).
 use std::path::{Path, PathBuf};
 
 use super::args::ImportCommand;
 use super::{plural, read_to_string, Error, Exit, Streams};
+use crate::import::cloudformation::{import_templates, CloudFormationOptions};
 use crate::import::terraform::{import_plan_str, TerraformOptions};
 use crate::import::{self, gaad, Imported};
 use crate::inventory::parse_json;
@@ -19,6 +20,17 @@ pub fn import(cmd: &ImportCommand, io: &mut Streams<'_>) -> Result<Exit, Error> 
             print,
         } => (terraform(plan, vars)?, out, *print),
         ImportCommand::Gaad { files, out, print } => (dump(files)?, out, *print),
+        ImportCommand::Cloudformation {
+            templates,
+            out,
+            vars,
+            parameters,
+            print,
+        } => (
+            cloudformation(templates, vars, parameters.as_deref())?,
+            out,
+            *print,
+        ),
     };
     if out_dir.is_none() && !print {
         return Err(Error::Usage(
@@ -52,6 +64,58 @@ fn terraform(plan: &Path, vars: &[String]) -> Result<Imported, Error> {
     // Syntax errors with line and column, as for every other JSON input.
     parse_json(&text, &label)?;
     Ok(import_plan_str(&text, &label, &opts)?)
+}
+
+/// Import CloudFormation templates, with `--var` and a parameters file.
+fn cloudformation(
+    templates: &[PathBuf],
+    vars: &[String],
+    parameters: Option<&Path>,
+) -> Result<Imported, Error> {
+    let mut opts = CloudFormationOptions::default();
+    for v in vars {
+        let (k, val) = TerraformOptions::parse_var(v)?;
+        opts.vars.insert(k, val);
+    }
+    if let Some(p) = parameters {
+        opts.read_parameters(&p.display().to_string(), &read_to_string(p)?)?;
+    }
+    let mut texts = Vec::new();
+    for t in templates {
+        for file in template_files(t)? {
+            texts.push((file.display().to_string(), read_to_string(&file)?));
+        }
+    }
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
+    Ok(import_templates(&refs, &opts)?)
+}
+
+/// A template file, or the `*.template.json` files of a folder (a CDK `cdk.out`), in name order.
+fn template_files(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries =
+        std::fs::read_dir(path).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".template.json"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::Usage(format!(
+            "{}: a folder given to `import cloudformation` must hold `*.template.json` files",
+            path.display()
+        )));
+    }
+    Ok(files)
 }
 
 /// Import the pages of a dump.
@@ -107,6 +171,24 @@ mod tests {
         let (r, out) = run(&cmd);
         assert_eq!(r.unwrap(), Exit::Success);
         assert!(out.contains("app-extra"), "{out}");
+    }
+
+    #[test]
+    fn a_cdk_out_folder_is_its_templates() {
+        let files =
+            template_files(&fixture("tests/fixtures/import/cloudformation/cdk.out")).unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["AppStack.template.json", "SharedStack.template.json"]
+        );
+        let err = template_files(&fixture("tests/fixtures/import/cloudformation/scenarios"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.ends_with("must hold `*.template.json` files"), "{err}");
     }
 
     #[test]

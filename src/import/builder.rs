@@ -43,6 +43,8 @@ pub(crate) struct Identity {
     pub tags: BTreeMap<String, String>,
     /// A role's instance profiles (written only when there are some)
     pub instance_profiles: Vec<String>,
+    /// A user with a console password (written only when true)
+    pub login_profile: bool,
 }
 
 /// A resource with a resource-based policy.
@@ -182,6 +184,9 @@ fn identity_json(dir: Dir, arn: &str, identity: &Identity) -> Value {
     if dir != Dir::Groups {
         map.insert("permissions_boundary_arn".into(), json!(identity.boundary));
         map.insert("tags".into(), json!(identity.tags));
+    }
+    if dir == Dir::Users && identity.login_profile {
+        map.insert("login_profile".into(), json!(true));
     }
     if !identity.instance_profiles.is_empty() {
         map.insert(

@@ -34,6 +34,42 @@ impl fmt::Display for Unresolved {
     }
 }
 
+/// A template value the CloudFormation importer could not resolve or does not model, with
+/// every place it occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateProblem {
+    /// What is wrong, ideally naming the `--var` that resolves it.
+    pub message: String,
+    /// Where: (template file, JSON path such as `Resources.AppRole.Properties.RoleName`).
+    pub places: Vec<(String, String)>,
+}
+
+impl fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at", self.message)?;
+        let mut last_file: Option<&str> = None;
+        for (i, (file, path)) in self.places.iter().enumerate() {
+            let sep = if i == 0 { " " } else { ", " };
+            if last_file == Some(file.as_str()) {
+                write!(f, "{sep}`{path}`")?;
+            } else {
+                write!(f, "{sep}`{file}` `{path}`")?;
+                last_file = Some(file);
+            }
+        }
+        write!(f, ")")
+    }
+}
+
+/// Joins template problems on one line.
+fn join_problems(items: &[TemplateProblem]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Joins unresolved values on one line.
 fn join(items: &[Unresolved]) -> String {
     items
@@ -79,6 +115,14 @@ pub enum ImportError {
         file: String,
         /// Every unresolved value, sorted.
         items: Vec<Unresolved>,
+    },
+    /// CloudFormation template values that are unresolved (a parameter without a value, a
+    /// generated name, a pseudo parameter) or not modelled (an unknown intrinsic, an IAM-bearing
+    /// resource type the importer does not read); nothing is imported.
+    #[error("{} template problem(s), nothing imported: {}", items.len(), join_problems(items))]
+    Template {
+        /// Every problem, with every place it occurs.
+        items: Vec<TemplateProblem>,
     },
     /// A managed policy referenced (attached or as boundary) but absent from the dump.
     #[error(

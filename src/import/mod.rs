@@ -3,12 +3,15 @@
 //!
 //! - [`terraform::import_plan`] reads `terraform show -json PLAN` output.
 //! - [`gaad::import_gaad`] reads `aws iam get-account-authorization-details` output.
+//! - [`cloudformation::import_templates`] reads CloudFormation templates (JSON or YAML, CDK
+//!   output included).
 //!
-//! Both return [`Imported`]: the inventory files (relative path -> JSON content) and an
+//! All return [`Imported`]: the inventory files (relative path -> JSON content) and an
 //! [`ImportReport`] naming the source of every extracted item. [`write_inventory`] writes the
 //! files; [`detect`] tells a plan from a GAAD dump by content. See docs/import.md.
 
 mod builder;
+pub mod cloudformation;
 mod document;
 mod error;
 pub mod gaad;
@@ -20,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-pub use error::{ImportError, Unresolved};
+pub use error::{ImportError, TemplateProblem, Unresolved};
 pub use report::{ImportReport, ReportItem};
 
 /// The result of an import.
@@ -39,11 +42,13 @@ pub enum InputKind {
     TerraformPlan,
     /// `aws iam get-account-authorization-details` output.
     Gaad,
+    /// A CloudFormation template (typed `Resources`).
+    CloudFormation,
     /// Anything else (an inventory file, a policy document, ...).
     Other,
 }
 
-/// Tells a Terraform plan from a GAAD dump from anything else.
+/// Tells a Terraform plan from a GAAD dump from a CloudFormation template from anything else.
 pub fn detect(value: &Value) -> InputKind {
     let Value::Object(map) = value else {
         return InputKind::Other;
@@ -68,6 +73,9 @@ pub fn detect(value: &Value) -> InputKind {
         .any(|k| map.get(*k).is_some_and(Value::is_array))
     {
         return InputKind::Gaad;
+    }
+    if cloudformation::is_template(value) {
+        return InputKind::CloudFormation;
     }
     InputKind::Other
 }
@@ -132,6 +140,10 @@ mod tests {
             InputKind::Gaad
         );
         assert_eq!(detect(&json!({"format_version": "1.2"})), InputKind::Other);
+        assert_eq!(
+            detect(&json!({"Resources": {"R": {"Type": "AWS::IAM::Role"}}})),
+            InputKind::CloudFormation
+        );
         assert_eq!(detect(&json!({"Statement": []})), InputKind::Other);
     }
 

@@ -1,5 +1,6 @@
-//! The inventory a scenario file runs against: a `policies/` directory, a Terraform plan, or an
-//! AWS CLI authorization dump (GAAD), whole or in pages (several files, or a folder of them).
+//! The inventory a scenario file runs against: a `policies/` directory, a Terraform plan,
+//! CloudFormation templates (one or several), or an AWS CLI authorization dump (GAAD), whole or
+//! in pages (several files, or a folder of them).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -45,7 +46,10 @@ pub fn load_inventory_from(
         [] => Err(invalid("(policies)", "no inventory given")),
         [one] if one.is_dir() => match gaad_folder(one)? {
             Some(pages) => gaad(&pages, one),
-            None => Ok(load_dir(one)?),
+            None => match template_folder(one) {
+                Some(files) => templates(&files, vars),
+                None => Ok(load_dir(one)?),
+            },
         },
         [one] if !one.exists() => Ok(load_dir(one)?),
         [one] => single_file(one, vars),
@@ -60,6 +64,9 @@ pub fn load_inventory_from(
                     ));
                 }
                 let (page, _) = read_page(p)?;
+                if page.kind == InputKind::CloudFormation {
+                    return templates(several, vars);
+                }
                 if page.kind != InputKind::Gaad {
                     return Err(invalid(
                         &page.label,
@@ -88,9 +95,21 @@ fn label(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// A file read once (with the inventory's size limit and strict JSON), its kind detected.
+/// A file read once (with the inventory's size limit and strict JSON), its kind detected; a
+/// `.yaml`, `.yml` or `.template` file is read as a CloudFormation template.
 fn read_page(path: &Path) -> Result<(Page, Value), ScenarioError> {
     let label = label(path);
+    if is_yaml(path) {
+        let text = read_text(path)?;
+        return Ok((
+            Page {
+                label,
+                text,
+                kind: InputKind::CloudFormation,
+            },
+            Value::Null,
+        ));
+    }
     let value = read_json(path)?;
     let kind = import::detect(&value);
     let text = value.to_string();
@@ -107,9 +126,10 @@ fn single_file(path: &Path, vars: &BTreeMap<String, String>) -> Result<Inventory
             Ok(crate::inventory::from_files(&imported.files, path)?)
         }
         InputKind::Gaad => gaad(&[page], path),
+        InputKind::CloudFormation => templates(&[path.to_path_buf()], vars),
         InputKind::Other => Err(invalid(
             &page.label,
-            "not a policies/ directory, a Terraform plan JSON or a \
+            "not a policies/ directory, a Terraform plan JSON, a CloudFormation template or a \
              get-account-authorization-details dump",
         )),
     }
@@ -165,5 +185,78 @@ fn gaad(pages: &[Page], root: &Path) -> Result<Inventory, ScenarioError> {
         .map(|p| (p.label.as_str(), p.text.as_str()))
         .collect();
     let imported = import::gaad::import_gaad(&texts)?;
+    Ok(crate::inventory::from_files(&imported.files, root)?)
+}
+
+/// Whether a file is read as a YAML template (by its extension).
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x == "yaml" || x == "yml" || x == "template")
+}
+
+/// A text file, with the inventory's size limit.
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let too_big = std::fs::metadata(path)
+        .map(|m| m.len() > crate::inventory::MAX_FILE_BYTES)
+        .unwrap_or(false);
+    if too_big {
+        return Err(invalid(
+            &label(path),
+            format!(
+                "file is over the limit of {} bytes",
+                crate::inventory::MAX_FILE_BYTES
+            ),
+        ));
+    }
+    std::fs::read_to_string(path).map_err(|e| invalid(&label(path), e.to_string()))
+}
+
+/// The `*.template.json` files of a folder without `policies/` folders (a CDK `cdk.out`), in
+/// name order; `None` when there are none.
+fn template_folder(dir: &Path) -> Option<Vec<PathBuf>> {
+    if INVENTORY_ENTRIES.iter().any(|e| dir.join(e).exists()) {
+        return None;
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.ends_with(".template.json"))
+        })
+        .collect();
+    files.sort();
+    (!files.is_empty()).then_some(files)
+}
+
+/// The inventory of CloudFormation templates (every file must be one), with `--var` values.
+fn templates(
+    paths: &[PathBuf],
+    vars: &BTreeMap<String, String>,
+) -> Result<Inventory, ScenarioError> {
+    let mut texts = Vec::with_capacity(paths.len());
+    for p in paths {
+        let (page, _) = read_page(p)?;
+        if page.kind != InputKind::CloudFormation {
+            return Err(invalid(
+                &page.label,
+                "not a CloudFormation template: templates given together are one inventory and \
+                 hold nothing else",
+            ));
+        }
+        texts.push((page.label, page.text));
+    }
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(l, t)| (l.as_str(), t.as_str()))
+        .collect();
+    let options = import::cloudformation::CloudFormationOptions {
+        vars: vars.clone(),
+        ..Default::default()
+    };
+    let imported = import::cloudformation::import_templates(&refs, &options)?;
+    let root = paths.first().map_or(Path::new("."), |p| p.as_path());
     Ok(crate::inventory::from_files(&imported.files, root)?)
 }
