@@ -164,7 +164,7 @@ fn expand_file(
     }
     let base = Arc::new(base);
     let mut cases = Vec::new();
-    let mut names = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::with_hasher(cases::FxBuild::default());
     let mut resolver = Resolver::new(eng, label);
     resolver.inventory = inventories.get(engine);
     for (i, sc) in file.scenarios.iter().enumerate() {
