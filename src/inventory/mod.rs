@@ -7,7 +7,10 @@ mod model;
 
 pub use adhoc::{named, AdHoc};
 pub use case_row::from_engine_row;
-pub use load::{from_files, load_dir, parse_json, read_json, LoadError, MAX_FILES, MAX_FILE_BYTES};
+pub use load::{
+    from_files, load_dir, parse_json, read_json, read_json_within, LoadError, MAX_FILES,
+    MAX_FILE_BYTES, MAX_SCENARIO_FILE_BYTES,
+};
 pub use model::{
     AccessKey, BlockPublicAccess, Endpoint, EndpointKind, Group, Inventory, ManagedPolicy,
     NamedPolicy, Organization, Owner, PolicyVersion, Resource, Role, User,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::case::Case;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
-use crate::inventory::read_json;
+use crate::inventory::{read_json_within, MAX_SCENARIO_FILE_BYTES};
 use crate::request::Context;
 use cases::expand_scenario;
 pub use cases::{check_action, is_role_session};
@@ -69,11 +69,21 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Read every file and compile each inventory once (in order), then expand the files in
     // parallel: expansion and resolution dominate the load of a large suite.
+    // Files are read and parsed on every core; the first error in file order is reported.
+    let read = crate::par::par_map(
+        &files,
+        1,
+        |path| {
+            let label = path.display().to_string();
+            let value = read_json_within(path, MAX_SCENARIO_FILE_BYTES)?;
+            Ok::<_, ScenarioError>((label.clone(), parse_file(value, &label)?))
+        },
+        || Err(invalid("(scenarios)", "internal: reading thread failed")),
+    );
     let mut parsed = Vec::with_capacity(files.len());
-    for path in files {
-        let label = path.display().to_string();
-        let value = read_json(&path)?;
-        let file = parse_file(value, &label)?;
+    for (path, result) in files.iter().zip(read) {
+        let (label, file) = result?;
+        let path = path.as_path();
         let dirs = inventory_dirs(&path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
