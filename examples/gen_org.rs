@@ -82,8 +82,12 @@ fn main() {
         eprintln!("usage: gen_org OUTDIR [PRINCIPALS] [CASES]");
         std::process::exit(2);
     };
-    let principals: usize = args.next().map_or(100_000, |a| a.parse().expect("a number"));
-    let cases: usize = args.next().map_or(100_000, |a| a.parse().expect("a number"));
+    let principals: usize = args
+        .next()
+        .map_or(100_000, |a| a.parse().expect("a number"));
+    let cases: usize = args
+        .next()
+        .map_or(100_000, |a| a.parse().expect("a number"));
     let policies = out.join("policies");
     for d in ["roles", "users", "groups", "managed", "resources"] {
         std::fs::create_dir_all(policies.join(d)).expect("create policies/");
@@ -115,14 +119,18 @@ fn organization(policies: &Path) {
         if o % 3 == 2 {
             scps.push(deny("NoEcr", "ecr:*"));
         }
-        ous.push(json!({"id": format!("ou-l2-{o}"), "parent": format!("ou-l1-{}", o / 3), "scps": scps}));
+        ous.push(
+            json!({"id": format!("ou-l2-{o}"), "parent": format!("ou-l1-{}", o / 3), "scps": scps}),
+        );
     }
     for o in 0..LEAVES {
         let mut scps = vec![full_access()];
         if o % 2 == 1 {
             scps.push(deny("NoPut", "s3:PutObject"));
         }
-        ous.push(json!({"id": format!("ou-l3-{o}"), "parent": format!("ou-l2-{}", o / 2), "scps": scps}));
+        ous.push(
+            json!({"id": format!("ou-l3-{o}"), "parent": format!("ou-l2-{}", o / 2), "scps": scps}),
+        );
     }
     let accounts: Vec<Value> = (0..ACCOUNTS)
         .map(|a| json!({"id": account(a), "parent": format!("ou-l3-{}", leaf(a)), "scps": [full_access()]}))
@@ -172,8 +180,10 @@ fn resources(policies: &Path) {
     for r in 0..REPOS {
         let arn = format!("arn:aws:ecr:{REGION}:{shared}:repository/org/image-{r:02}");
         let grantees = roots((0..ACCOUNTS).filter(|a| a % REPOS == r));
-        let policy = doc(vec![json!({"Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": grantees},
-            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]})]);
+        let policy = doc(vec![
+            json!({"Sid": "Pull", "Effect": "Allow", "Principal": {"AWS": grantees},
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}),
+        ]);
         write(
             &dir.join(format!("repo-{r:02}.json")),
             &json!({"arn": arn, "account": shared, "policy": policy}),
@@ -218,8 +228,10 @@ fn identities(policies: &Path, principals: usize) -> Vec<(usize, String)> {
         let acct = account(a);
         if p % 100 < ROLE_PERCENT {
             let arn = format!("arn:aws:iam::{acct}:role/app-{j:04}");
-            let inline = doc(vec![json!({"Sid": "OwnPrefix", "Effect": "Allow", "Action": "s3:PutObject",
-                "Resource": format!("arn:aws:s3:::org-data-{a:03}/app-{j:04}/*")})]);
+            let inline = doc(vec![
+                json!({"Sid": "OwnPrefix", "Effect": "Allow", "Action": "s3:PutObject",
+                "Resource": format!("arn:aws:s3:::org-data-{a:03}/app-{j:04}/*")}),
+            ]);
             write(
                 &policies.join(format!("roles/{acct}-app-{j:04}.json")),
                 &json!({"arn": arn, "trust_policy": trust, "inline_policies": {"own-prefix": inline},
@@ -277,7 +289,11 @@ fn case(kind: usize, a: usize) -> (&'static str, String, bool) {
             ("kms:Decrypt", key, granted && !sandbox(a))
         }
         _ => {
-            let r = if kind == 6 { a % REPOS } else { (a + 1) % REPOS };
+            let r = if kind == 6 {
+                a % REPOS
+            } else {
+                (a + 1) % REPOS
+            };
             let granted = a == 0 || a % REPOS == r;
             let repo = format!("arn:aws:ecr:{REGION}:{shared}:repository/org/image-{r:02}");
             ("ecr:BatchGetImage", repo, granted && !no_ecr(a))

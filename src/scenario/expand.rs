@@ -124,6 +124,10 @@ impl<'t> Template<'t> {
     /// text names something else, which [`substitute`] reports as an error.
     pub fn new(text: &'t str, vars: &[&str]) -> Option<Self> {
         let mut parts = Vec::new();
+        if !text.contains("${") {
+            // No allocation for the common case: the text is the only part.
+            return Some(Self { text, parts });
+        }
         let mut rest = text;
         while let Some(pos) = rest.find("${") {
             let (head, tail) = rest.split_at_checked(pos)?;
@@ -149,6 +153,9 @@ impl<'t> Template<'t> {
 
     /// The text with `binding`'s values filled in: what [`substitute`] gives.
     pub fn fill(&self, binding: &IndexMap<String, String>) -> Result<String, String> {
+        if self.parts.is_empty() {
+            return Ok(self.text.to_string());
+        }
         let mut out = String::with_capacity(self.text.len() + 16);
         for p in &self.parts {
             match *p {

@@ -21,9 +21,7 @@ use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Owner, Reso
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
-pub use json::{
-    parse_json, read_json, read_json_within, MAX_FILE_BYTES, MAX_SCENARIO_FILE_BYTES,
-};
+pub use json::{parse_json, read_json, read_json_within, MAX_FILE_BYTES, MAX_SCENARIO_FILE_BYTES};
 
 /// The most JSON files one folder of a `policies/` directory (`roles/`, `users/`, ...), or one
 /// `check` run's scenario paths, may hold (a documented limit; it bounds memory and start-up

@@ -112,10 +112,10 @@ pub(super) fn expand_scenario(
     names: &mut HashSet<u64, FxBuild>,
     out: &mut Vec<Case>,
 ) -> Result<(), ScenarioError> {
-    let label = resolver.file.to_string();
-    let here = format!("scenarios[{index}] `{}`", sc.name);
-    let err = |m: String| invalid(&label, format!("{here}: {m}"));
-    let c = check(sc, &label, base, &err, resolver.inventory)?;
+    // Messages are built only on error: a suite of literal cases has one scenario per case.
+    let label = resolver.file;
+    let err = |m: String| invalid(label, format!("scenarios[{index}] `{}`: {m}", sc.name));
+    let c = check(sc, label, base, &err, resolver.inventory)?;
     // Count before building: `actions` x `resources` x bindings can be far larger than memory.
     let count = c
         .binds
