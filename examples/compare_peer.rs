@@ -170,7 +170,7 @@ fn write_suite(
     requests: &[Value],
     decisions: &[&str],
 ) {
-    iamsim::platform::write_inventory(&dir.join("policies"), files).expect("write policies/");
+    iamsim::platform::write_inventory(dir.join("policies"), files).expect("write policies/");
     let scenarios: Vec<Value> = requests
         .iter()
         .zip(decisions)

@@ -154,7 +154,7 @@ fn a_scenario_file_over_the_inventory_limit_is_read() {
         " ".repeat(MAX_FILE_BYTES as usize)
     );
     std::fs::write(sc.join("big.json"), text).unwrap();
-    let suite = load_suite(&[sc.clone()], &LoadOptions::default()).unwrap();
+    let suite = load_suite(std::slice::from_ref(&sc), &LoadOptions::default()).unwrap();
     assert_eq!(suite.cases.len(), 1);
     let f = std::fs::File::create(sc.join("big.json")).unwrap();
     f.set_len(MAX_SCENARIO_FILE_BYTES + 1).unwrap();

@@ -84,7 +84,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     for (path, result) in files.iter().zip(read) {
         let (label, file) = result?;
         let path = path.as_path();
-        let dirs = inventory_dirs(&path, &label, &file, opts)?;
+        let dirs = inventory_dirs(path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
