@@ -149,6 +149,28 @@ fn best_match<'a>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn format_shapes_rule_out_only_what_cannot_match() {
+        use crate::catalog::model::FormatShape;
+        let repo = FormatShape::of(
+            "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}",
+        );
+        let ok = Arn::parse("arn:aws:ecr:us-east-1:111122223333:repository/team/app");
+        assert!(repo.may_match(ok.as_ref()));
+        let other_service = Arn::parse("arn:aws:s3:::bucket/key");
+        assert!(!repo.may_match(other_service.as_ref()));
+        let other_type = Arn::parse("arn:aws:ecr:us-east-1:111122223333:registry/x");
+        assert!(!repo.may_match(other_type.as_ref()));
+        // Not an ARN, or a format whose colons may not line up: nothing is ruled out.
+        assert!(repo.may_match(None));
+        let star = FormatShape::of("arn:${Partition}:dms:*:cert:x");
+        assert!(star.may_match(other_service.as_ref()));
+        assert_eq!(
+            repo.literal_len,
+            super::super::template::literal_len(repo.format)
+        );
+    }
+
     const ACCOUNT: &str = "us-east-1:111122223333";
 
     fn check(action: &str, arn: &str) -> String {
