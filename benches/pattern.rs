@@ -2,7 +2,10 @@
 //! exact / prefix / suffix / contains / bit-parallel NFA) against the obvious alternative, a
 //! `regex::Regex` built from the same pattern, on the pattern shapes IAM policies hold: exact
 //! action names, `Service:Verb*` prefixes, general ARN patterns with several wildcards, and an
-//! adversarial `*a*a*...*b` that would make a backtracking matcher exponential.
+//! adversarial `*a*a*...*b` that would make a backtracking matcher exponential. The `wildmatch`
+//! crate (the matcher the design card named) runs beside both on the same patterns and inputs:
+//! case-insensitive for the action shapes (exact, prefix), as IAM compares actions, and
+//! case-sensitive for the ARN shapes.
 
 #![expect(
     missing_docs,
@@ -16,6 +19,16 @@
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
 use iamsim::pattern::{Dialect, Wildcard};
 use regex::Regex;
+use wildmatch::WildMatch;
+
+/// `wildmatch`'s matcher for case `name`: actions compare ignoring case, ARNs exactly.
+fn to_wildmatch(name: &str, pattern: &str) -> WildMatch {
+    if matches!(name, "exact" | "prefix") {
+        WildMatch::new_case_insensitive(pattern)
+    } else {
+        WildMatch::new(pattern)
+    }
+}
 
 /// The naive baseline: `*` becomes `.*`, `?` becomes `.`, everything else is escaped.
 fn to_regex(pattern: &str) -> Regex {
@@ -53,16 +66,25 @@ fn matching(c: &mut Criterion) {
     for (name, pattern, text) in cases() {
         let w = Wildcard::new(&pattern, Dialect::Plain).expect("short pattern");
         let r = to_regex(&pattern);
+        let m = to_wildmatch(name, &pattern);
         assert_eq!(
             w.is_match(&text),
             r.is_match(&text),
             "{name}: oracles disagree"
+        );
+        assert_eq!(
+            w.is_match(&text),
+            m.matches(&text),
+            "{name}: wildmatch disagrees"
         );
         g.bench_with_input(BenchmarkId::new("wildcard", name), &text, |b, t| {
             b.iter(|| w.is_match(black_box(t)))
         });
         g.bench_with_input(BenchmarkId::new("regex", name), &text, |b, t| {
             b.iter(|| r.is_match(black_box(t)))
+        });
+        g.bench_with_input(BenchmarkId::new("wildmatch", name), &text, |b, t| {
+            b.iter(|| m.matches(black_box(t)))
         });
     }
     g.finish();
@@ -76,6 +98,9 @@ fn compiling(c: &mut Criterion) {
         });
         g.bench_with_input(BenchmarkId::new("regex", name), &pattern, |b, p| {
             b.iter(|| to_regex(black_box(p)))
+        });
+        g.bench_with_input(BenchmarkId::new("wildmatch", name), &pattern, |b, p| {
+            b.iter(|| to_wildmatch(name, black_box(p)))
         });
     }
     g.finish();

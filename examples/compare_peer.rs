@@ -24,6 +24,9 @@ use iamsim::platform::{generate, KmsKey, PlatformSpec};
 use iamsim::request::{Principal, Request};
 use serde_json::{json, Value};
 
+/// Copies of the requests written as scenario files, for the whole-process `iamsim check` figure
+const COPIES: usize = 20;
+
 /// The most actions kept per resource (every n-th valid action, so all verbs are represented)
 const ACTIONS_PER_RESOURCE: usize = 40;
 
@@ -146,6 +149,7 @@ fn main() {
         evaluated += requests.len();
     }
     let per_sec = evaluated as f64 / start.elapsed().as_secs_f64();
+    write_suite(&dir, &files, &json_requests, &decisions);
     let out = json!({"evaluations_per_second": per_sec, "decisions": decisions});
     std::fs::write(dir.join("iamsim.json"), out.to_string()).expect("write iamsim.json");
     println!(
@@ -155,4 +159,36 @@ fn main() {
         pairs.len(),
         per_sec
     );
+}
+
+/// `DIR/policies/` (the reference platform) and `DIR/scenarios/copy-NN.json`: every request as a
+/// literal case expecting iamsim's decision, `COPIES` times, for timing the whole `iamsim check`
+/// process on the same requests.
+fn write_suite(
+    dir: &std::path::Path,
+    files: &std::collections::BTreeMap<PathBuf, Value>,
+    requests: &[Value],
+    decisions: &[&str],
+) {
+    iamsim::platform::write_inventory(dir.join("policies"), files).expect("write policies/");
+    let scenarios: Vec<Value> = requests
+        .iter()
+        .zip(decisions)
+        .enumerate()
+        .map(|(i, (r, d))| {
+            json!({
+                "name": format!("request {i}"),
+                "principal": r["principal"],
+                "action": r["action"],
+                "resource": r["resource"],
+                "expect": if *d == "Allowed" { "allow" } else { "deny" },
+            })
+        })
+        .collect();
+    let file = json!({"policies": "../policies", "scenarios": scenarios}).to_string();
+    let out = dir.join("scenarios");
+    std::fs::create_dir_all(&out).expect("create scenarios/");
+    for c in 0..COPIES {
+        std::fs::write(out.join(format!("copy-{c:02}.json")), &file).expect("write scenarios");
+    }
 }

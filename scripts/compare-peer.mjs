@@ -52,7 +52,10 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US')
 console.log(`requests:                 ${simulations.length}`)
 console.log(`iamsim evaluations/s:     ${fmt(ours.evaluations_per_second)}`)
 console.log(`iam-simulate evaluations/s: ${fmt(peerPerSec)}`)
-console.log(`ratio (iamsim / peer):    ${fmt(ours.evaluations_per_second / peerPerSec)}x`)
+console.log(`ratio (iamsim / peer):    ${fmt(ours.evaluations_per_second / peerPerSec)}x (engine, one thread)`)
+if (process.env.IAMSIM_CHECK_PER_SEC) {
+  console.log(`ratio (iamsim check / peer): ${fmt(Number(process.env.IAMSIM_CHECK_PER_SEC) / peerPerSec)}x (whole process)`)
+}
 console.log(`differing decisions:      ${differing.length} (peer errors: ${errors})`)
 for (const i of differing.slice(0, 10)) {
   const r = input.requests[i]

@@ -12,7 +12,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use iamsim::engine::{Decision, Engine};
-use iamsim::inventory::{named, parse_json, read_json, AdHoc, MAX_FILES, MAX_FILE_BYTES};
+use iamsim::inventory::{
+    named, parse_json, read_json, AdHoc, MAX_FILES, MAX_FILE_BYTES, MAX_SCENARIO_FILE_BYTES,
+};
 use iamsim::pattern::{ArnPattern, Dialect, Wildcard, MAX_PATTERN_CHARS};
 use iamsim::policy::{parse_document, PolicyKind, MAX_STATEMENTS};
 use iamsim::request::{Principal, Request};
@@ -130,6 +132,39 @@ fn a_file_over_max_file_bytes_is_refused_before_reading() {
         .unwrap_err()
         .to_string()
         .contains("invalid JSON at line 1, column 1"));
+}
+
+#[test]
+fn a_scenario_file_over_the_inventory_limit_is_read() {
+    let dir = scratch("scenario-size");
+    let policies = dir.join("policies/roles");
+    std::fs::create_dir_all(&policies).unwrap();
+    std::fs::write(
+        policies.join("app.json"),
+        json!({"arn": "arn:aws:iam::111122223333:role/app"}).to_string(),
+    )
+    .unwrap();
+    let sc = dir.join("scenarios");
+    std::fs::create_dir_all(&sc).unwrap();
+    let case = json!({"name": "n", "principal": "role/app", "action": "s3:GetObject",
+        "resource": "arn:aws:s3:::b/k", "expect": "deny"});
+    // Padding past the inventory's 16 MiB: scenario files have their own, larger limit.
+    let text = format!(
+        "{{\"scenarios\": [{case}]}}{}",
+        " ".repeat(MAX_FILE_BYTES as usize)
+    );
+    std::fs::write(sc.join("big.json"), text).unwrap();
+    let suite = load_suite(std::slice::from_ref(&sc), &LoadOptions::default()).unwrap();
+    assert_eq!(suite.cases.len(), 1);
+    let f = std::fs::File::create(sc.join("big.json")).unwrap();
+    f.set_len(MAX_SCENARIO_FILE_BYTES + 1).unwrap();
+    let e = load_suite(&[sc], &LoadOptions::default()).unwrap_err();
+    assert!(
+        e.to_string()
+            .ends_with(&format!("; the limit is {MAX_SCENARIO_FILE_BYTES}")),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

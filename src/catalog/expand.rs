@@ -44,6 +44,30 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// Whether `pattern` matches at least one action: `!expand(pattern).is_empty()` without
+    /// building the list (policy checks ask this of every statement's actions).
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        match pattern.split_once(':') {
+            Some((prefix, action)) if !has_wildcard(prefix) => self
+                .service(prefix)
+                .is_some_and(|s| s.actions().any(|info| wildcard_match(action, info.name()))),
+            _ => {
+                let mut name = String::new();
+                self.services().any(|service| {
+                    service.actions().any(|info| {
+                        name.clear();
+                        name.push_str(info.service());
+                        name.push(':');
+                        name.push_str(info.name());
+                        wildcard_match(pattern, &name)
+                    })
+                })
+            }
+        }
+    }
+}
+
 fn has_wildcard(text: &str) -> bool {
     text.contains(['*', '?'])
 }
@@ -93,6 +117,22 @@ mod tests {
         assert!(wildcard_match("*Log*", "CreateLogGroup"));
         assert!(wildcard_match("**", ""));
         assert!(!wildcard_match("?", ""));
+    }
+
+    #[test]
+    fn matches_any_agrees_with_expand() {
+        let catalog = Catalog::embedded();
+        for p in [
+            "logs:Describe*",
+            "ecr:BatchGetImage",
+            "s3:GetObjcet",
+            "*",
+            "*:Get*",
+            "nope",
+            "x*:y",
+        ] {
+            assert_eq!(catalog.matches_any(p), !catalog.expand(p).is_empty(), "{p}");
+        }
     }
 
     #[test]

@@ -139,6 +139,11 @@ impl<'a> ResourceTypeInfo<'a> {
         self.resource.formats.split(' ')
     }
 
+    /// The ARN formats with what a quick test of an ARN against them needs.
+    pub(crate) fn shapes(&self) -> &'a [super::model::FormatShape] {
+        &self.resource.shapes
+    }
+
     /// The condition keys of the resource type.
     pub fn condition_keys(&self) -> impl Iterator<Item = ConditionKeyInfo<'a>> + 'a {
         self.service

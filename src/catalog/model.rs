@@ -51,6 +51,52 @@ pub(crate) struct ResourceData {
     pub(crate) name: &'static str,
     pub(crate) formats: &'static str,
     pub(crate) keys: Range<usize>,
+    /// Each format's shape, in order (built with the service: resource checks read them)
+    pub(crate) shapes: Vec<FormatShape>,
+}
+
+/// What a quick test needs of one ARN format: its literal length, and the literal service and
+/// leading literal of the resource part an ARN must have to be an instance of it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FormatShape {
+    pub(crate) format: &'static str,
+    /// Bytes of literal text (how specific the format is)
+    pub(crate) literal_len: usize,
+    /// `None` when the first five segments hold a `*` (colons may not line up) or the format
+    /// has fewer than six segments: nothing is ruled out quickly
+    pub(crate) quick: Option<(Option<&'static str>, &'static str)>,
+}
+
+impl FormatShape {
+    /// The shape of `format`.
+    pub(crate) fn of(format: &'static str) -> Self {
+        let literal_len = super::template::literal_len(format);
+        let parts: Vec<&'static str> = format.splitn(6, ':').collect();
+        let quick = match parts.as_slice() {
+            [_, _, service, _, _, resource] if !parts.iter().take(5).any(|p| p.contains('*')) => {
+                let service = (!service.contains('$')).then_some(*service);
+                let end = resource.find(['$', '*']).unwrap_or(resource.len());
+                Some((service, resource.get(..end).unwrap_or("")))
+            }
+            _ => None,
+        };
+        Self {
+            format,
+            literal_len,
+            quick,
+        }
+    }
+
+    /// `false` only when `arn` (split) cannot be an instance of the format: no placeholder
+    /// before the resource part may hold a `:`, so the ARN's colons line up with the format's.
+    pub(crate) fn may_match(&self, arn: Option<&crate::pattern::Arn<'_>>) -> bool {
+        match (self.quick, arn) {
+            (Some((service, prefix)), Some(arn)) => {
+                service.is_none_or(|s| s == arn.service) && arn.resource.starts_with(prefix)
+            }
+            _ => true,
+        }
+    }
 }
 
 /// An action: its canonical name, and ranges into its service's pools.

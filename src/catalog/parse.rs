@@ -4,7 +4,8 @@
 use super::error::{CatalogError, CatalogErrorKind};
 use super::key_type::ConditionKeyType;
 use super::model::{
-    cmp_ignore_case, ActionData, KeyData, ResourceData, ResourceRef, ServiceData, ServiceText,
+    cmp_ignore_case, ActionData, FormatShape, KeyData, ResourceData, ResourceRef, ServiceData,
+    ServiceText,
 };
 use super::version::CatalogVersion;
 use std::cmp::Ordering;
@@ -198,6 +199,7 @@ fn service_record(
                 name,
                 formats,
                 keys,
+                shapes: formats.split(' ').map(FormatShape::of).collect(),
             });
         }
         ["a", name, resources, keys] => {

@@ -2,7 +2,7 @@
 //! action's resource types.
 
 use super::info::{ActionInfo, ResourceTypeInfo, ServiceInfo};
-use super::template::{literal_len, matches, Rules};
+use super::template::{matches, Rules};
 use super::Catalog;
 use crate::pattern::{aws_owned, Arn};
 
@@ -93,13 +93,17 @@ impl Catalog {
             (true, true) => return ResourceCheck::AnyResource,
             (true, false) => {}
         }
-        if let Some((len, resource_type)) = best_match(action, resource) {
+        let arn = Arn::parse(resource);
+        let arn = arn.as_ref();
+        if let Some((len, resource_type)) = best_match(action, resource, arn) {
             let service = ServiceInfo {
                 service: action.service,
             };
             let beaten = service.resource_types().any(|other| {
-                other.arn_formats().any(|format| {
-                    literal_len(format) > len && matches(format, resource, Rules::Arn)
+                other.shapes().iter().any(|shape| {
+                    shape.literal_len > len
+                        && shape.may_match(arn)
+                        && matches(shape.format, resource, Rules::Arn)
                 })
             });
             if !beaten {
@@ -110,23 +114,29 @@ impl Catalog {
             .resource_types()
             .map(|taken| taken.resource_type())
             .find(|resource_type| {
-                resource_type
-                    .arn_formats()
-                    .any(|format| matches(format, resource, Rules::ArnQualified))
+                resource_type.shapes().iter().any(|shape| {
+                    shape.may_match(arn) && matches(shape.format, resource, Rules::ArnQualified)
+                })
             })
             .map_or(ResourceCheck::Mismatch, ResourceCheck::Matches)
     }
 }
 
-/// The action's resource type whose format matches `arn` with the most literal text.
-fn best_match<'a>(action: ActionInfo<'a>, arn: &str) -> Option<(usize, ResourceTypeInfo<'a>)> {
+/// The action's resource type whose format matches `text` with the most literal text (`arn`:
+/// `text` split, for the quick test of each format).
+fn best_match<'a>(
+    action: ActionInfo<'a>,
+    text: &str,
+    arn: Option<&Arn<'_>>,
+) -> Option<(usize, ResourceTypeInfo<'a>)> {
     let mut best: Option<(usize, ResourceTypeInfo<'a>)> = None;
     for taken in action.resource_types() {
         let resource_type = taken.resource_type();
-        for format in resource_type.arn_formats() {
-            let len = literal_len(format);
+        for shape in resource_type.shapes() {
+            let len = shape.literal_len;
             if best.as_ref().is_none_or(|(best_len, _)| len > *best_len)
-                && matches(format, arn, Rules::Arn)
+                && shape.may_match(arn)
+                && matches(shape.format, text, Rules::Arn)
             {
                 best = Some((len, resource_type));
             }
@@ -138,6 +148,28 @@ fn best_match<'a>(action: ActionInfo<'a>, arn: &str) -> Option<(usize, ResourceT
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_shapes_rule_out_only_what_cannot_match() {
+        use crate::catalog::model::FormatShape;
+        let repo = FormatShape::of(
+            "arn:${Partition}:ecr:${Region}:${Account}:repository/${RepositoryName}",
+        );
+        let ok = Arn::parse("arn:aws:ecr:us-east-1:111122223333:repository/team/app");
+        assert!(repo.may_match(ok.as_ref()));
+        let other_service = Arn::parse("arn:aws:s3:::bucket/key");
+        assert!(!repo.may_match(other_service.as_ref()));
+        let other_type = Arn::parse("arn:aws:ecr:us-east-1:111122223333:registry/x");
+        assert!(!repo.may_match(other_type.as_ref()));
+        // Not an ARN, or a format whose colons may not line up: nothing is ruled out.
+        assert!(repo.may_match(None));
+        let star = FormatShape::of("arn:${Partition}:dms:*:cert:x");
+        assert!(star.may_match(other_service.as_ref()));
+        assert_eq!(
+            repo.literal_len,
+            super::super::template::literal_len(repo.format)
+        );
+    }
 
     const ACCOUNT: &str = "us-east-1:111122223333";
 

@@ -42,12 +42,14 @@ fn next_piece<'t>(template: &'t str, rules: Rules) -> Option<(Piece<'t>, &'t str
         }
     }
     // A literal runs to the next placeholder (or `*` for ARNs); `${` at 0 without `}` is literal.
-    let end = template
-        .char_indices()
+    // Bytes: `*`, `$` and `{` are ASCII, so each position found is a char boundary.
+    let bytes = template.as_bytes();
+    let end = bytes
+        .iter()
+        .enumerate()
         .skip(1)
-        .find(|&(i, c)| {
-            (c == '*' && rules != Rules::Key)
-                || template.get(i..).is_some_and(|s| s.starts_with("${"))
+        .find(|&(i, &b)| {
+            (b == b'*' && rules != Rules::Key) || (b == b'$' && bytes.get(i + 1) == Some(&b'{'))
         })
         .map_or(template.len(), |(i, _)| i);
     let (literal, rest) = template.split_at_checked(end)?;
@@ -76,6 +78,16 @@ pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
         }),
         Piece::Placeholder => {
             let last = rest.is_empty();
+            // A placeholder ending the template takes the whole rest: decide without trying
+            // every end (what the loop below would conclude, one call instead of one per char).
+            if last {
+                return !text.is_empty()
+                    && match rules {
+                        Rules::Key => true,
+                        Rules::Arn => !text.contains(':'),
+                        Rules::ArnQualified => text.contains(':'),
+                    };
+            }
             // Where the run may not hold a colon, no end past the first colon can match.
             let stop_at_colon = match rules {
                 Rules::Key => false,
@@ -87,6 +99,9 @@ pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
                 Some((Piece::Literal(l), _)) => Some(l),
                 _ => None,
             };
+            if let Some(l) = next_literal {
+                return placeholder_then_literal(text, l, rest, rules, stop_at_colon);
+            }
             let mut colons = 0usize;
             for end in ends(text) {
                 if end > 0 {
@@ -113,6 +128,39 @@ pub(crate) fn matches(template: &str, text: &str, rules: Rules) -> bool {
             false
         }
     }
+}
+
+/// A placeholder (not the last piece) followed by literal `literal` and then `rest`, which starts
+/// with that literal: the run may end only where the literal starts (found by search, not tried
+/// at every char), is non-empty, and with `stop_at_colon` ends at the first `:` at the latest.
+fn placeholder_then_literal(
+    text: &str,
+    literal: &str,
+    rest: &str,
+    rules: Rules,
+    stop_at_colon: bool,
+) -> bool {
+    let limit = if stop_at_colon {
+        text.find(':').unwrap_or(text.len())
+    } else {
+        text.len()
+    };
+    let step = literal.chars().next().map_or(1, char::len_utf8);
+    let mut from = text.chars().next().map_or(1, char::len_utf8);
+    while from <= limit {
+        let Some(found) = text.get(from..).and_then(|t| t.find(literal)) else {
+            return false;
+        };
+        let end = from + found;
+        if end > limit {
+            return false;
+        }
+        if matches(rest, text.get(end..).unwrap_or(""), rules) {
+            return true;
+        }
+        from = end + step;
+    }
+    false
 }
 
 /// The number of literal bytes of an ARN format: how specific it is.

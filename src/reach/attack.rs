@@ -164,7 +164,7 @@ impl<'p, 'a> Attack<'p, 'a> {
     }
 
     /// Whether an identity Allow of the attacker covers `action`.
-    fn covers(&mut self, action: &'static str) -> bool {
+    pub(super) fn covers(&mut self, action: &'static str) -> bool {
         if let Some(c) = self.covered.get(action) {
             return *c;
         }

@@ -22,7 +22,7 @@ impl Attack<'_, '_> {
         let trusting = ix.trusting(x);
         for &ti in &self.plan.order {
             let Some(t) = all.get(ti) else { continue };
-            if !self.independent_requests_allowed(ti) {
+            if !self.independent_requests_allowed(ti) || !self.target_requests_possible(ti) {
                 continue;
             }
             for (to, via) in self.targets(t, ti, &trusting) {
@@ -55,6 +55,33 @@ impl Attack<'_, '_> {
             }
         }
         out
+    }
+
+    /// Whether every request of technique `ti` on a target IAM role, user, group or managed
+    /// policy could be allowed at all. Without an identity Allow for its action only a
+    /// resource-based policy could allow it, and IAM identities and policies hold none but a
+    /// role's trust policy (for `sts:` actions). Asked once per technique rather than once per
+    /// target, which made the graph of an organisation quadratic in its roles.
+    fn target_requests_possible(&mut self, ti: usize) -> bool {
+        let Some(t) = techniques().get(ti) else {
+            return false;
+        };
+        if self.ix.iam_resource_policies {
+            return true;
+        }
+        t.requests.iter().all(|r| {
+            let on_iam = matches!(
+                r.resource,
+                ResourceRef::TargetRole
+                    | ResourceRef::TargetUser
+                    | ResourceRef::TargetGroup
+                    | ResourceRef::TargetPolicy
+            );
+            !on_iam
+                || r.actions
+                    .iter()
+                    .any(|a| a.starts_with("sts:") || self.covers(a))
+        })
     }
 
     /// Whether the requests of technique `ti` that do not depend on the target are allowed.

@@ -94,6 +94,9 @@ pub(super) struct Index<'a> {
     /// ARNs of the inventory's resources that have a resource-based policy (and their aliases)
     pub with_policy:
         std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    /// Whether one of those names an IAM resource (`arn:...:iam::...`): only then could a
+    /// resource-based policy decide a non-`sts:` request on a role, user, group or policy
+    pub iam_resource_policies: bool,
 }
 
 impl<'a> Index<'a> {
@@ -120,7 +123,12 @@ impl<'a> Index<'a> {
                     std::iter::once(r.arn.as_str()).chain(r.aliases.iter().map(String::as_str))
                 })
                 .collect(),
+            iam_resource_policies: false,
         };
+        ix.iam_resource_policies = ix
+            .with_policy
+            .iter()
+            .any(|a| Arn::parse(a).is_none_or(|p| p.service.eq_ignore_ascii_case("iam")));
         ix.add_iam_nodes();
         ix.add_named_nodes();
         ix.index_trust();

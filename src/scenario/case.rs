@@ -129,7 +129,7 @@ impl RequestBuffer {
 /// Strings that many cases repeat (actions, resources, `because`), held once per file.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    set: HashSet<Arc<str>>,
+    set: HashSet<Arc<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
 }
 
 impl Interner {

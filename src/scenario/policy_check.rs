@@ -81,7 +81,7 @@ fn statement_issues(catalog: &Catalog, st: &Statement) -> Vec<(String, bool, Opt
     };
     let mut out = Vec::new();
     for p in patterns {
-        if catalog.expand(&p.raw).is_empty() {
+        if !catalog.matches_any(&p.raw) {
             // A retired service's action protects nothing, but there is nothing left for it
             // to protect: a warning whatever the effect (lint: IAMSIM-L010).
             let retired = p.raw.split(':').next().and_then(retired_service);

@@ -6,7 +6,11 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
-use super::Suite;
+use super::{Case, Suite};
+use crate::hash::FastMap;
+
+/// A set with the Fx hash.
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<crate::hash::FxHasher>>;
 use crate::catalog::{validate_request, Catalog, RequestError};
 
 /// A context key that neither the case's action nor the global keys define.
@@ -60,38 +64,75 @@ pub struct Validation {
 }
 
 /// Validate every case's action, resource and context keys against the embedded catalog. Each
-/// (action, resource) pair is checked once; a KMS alias is checked as the key it stands for.
+/// (action, resource) pair is checked once, the distinct pairs on every core; a KMS alias is
+/// checked as the key it stands for.
 pub fn validate_cases(suite: &Suite) -> Validation {
     let catalog = Catalog::embedded();
-    let mut seen = HashSet::new();
-    let mut keys_seen = HashSet::new();
-    let mut found = Validation::default();
     // Quantified cases are checked at load (their actions and resources are patterns).
-    for c in suite.cases.iter().filter(|c| c.quantified.is_none()) {
-        for entry in c.request.context.iter() {
-            if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
-                && !catalog.condition_key_known(&c.request.action, &entry.name)
-            {
-                found.warnings.push(UnknownContextKey {
-                    file: c.file.clone(),
-                    scenario: c.name.clone(),
-                    key: entry.name.clone(),
-                    action: c.request.action.clone(),
-                    suggestion: catalog.suggest_condition_key(&c.request.action, &entry.name),
-                });
+    let cases: Vec<&Case> = suite
+        .cases
+        .iter()
+        .filter(|c| c.quantified.is_none())
+        .collect();
+    // The distinct pairs, each with the first case that has it.
+    let mut first: FastMap<(&str, &str), usize> = FastMap::default();
+    let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let pair_of: Vec<usize> = cases
+        .iter()
+        .map(|c| {
+            // A KMS alias stands for its key: validate what the request is really about.
+            let resource = match suite.engines.get(c.engine) {
+                Some((_, e)) => e.resolve_alias(&c.request.resource),
+                None => &*c.request.resource,
+            };
+            *first
+                .entry((&*c.request.action, resource))
+                .or_insert_with(|| {
+                    pairs.push((&*c.request.action, resource));
+                    pairs.len() - 1
+                })
+        })
+        .collect();
+    let checked = crate::par::par_map(
+        &pairs,
+        PAIRS_PER_THREAD,
+        |(action, resource)| validate_request(action, resource).err(),
+        || None,
+    );
+    let mut done = vec![false; pairs.len()];
+    let mut keys_seen = HashSet::new();
+    let mut contexts_seen = FastSet::default();
+    let mut found = Validation::default();
+    for (c, pair) in cases.iter().zip(pair_of) {
+        // Cases share their context and interned action: each shared pair is looked at once.
+        let shared = (
+            Arc::as_ptr(&c.request.action).cast::<u8>(),
+            Arc::as_ptr(&c.request.context),
+        );
+        if contexts_seen.insert(shared) {
+            for entry in c.request.context.iter() {
+                if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
+                    && !catalog.condition_key_known(&c.request.action, &entry.name)
+                {
+                    found.warnings.push(UnknownContextKey {
+                        file: c.file.clone(),
+                        scenario: c.name.clone(),
+                        key: entry.name.clone(),
+                        action: c.request.action.clone(),
+                        suggestion: catalog.suggest_condition_key(&c.request.action, &entry.name),
+                    });
+                }
             }
         }
-        // A KMS alias stands for its key: validate what the request is really about.
-        let resource = match suite.engines.get(c.engine) {
-            Some((_, e)) => e.resolve_alias(&c.request.resource),
-            None => &*c.request.resource,
+        let Some(seen) = done.get_mut(pair) else {
+            continue;
         };
-        if seen.insert((&*c.request.action, resource)) {
-            if let Err(source) = validate_request(&c.request.action, resource) {
+        if !std::mem::replace(seen, true) {
+            if let Some(Some(source)) = checked.get(pair) {
                 found.error = Some(InvalidCase {
                     file: c.file.clone(),
                     scenario: c.name.clone(),
-                    source,
+                    source: source.clone(),
                 });
                 return found;
             }
@@ -99,6 +140,9 @@ pub fn validate_cases(suite: &Suite) -> Validation {
     }
     found
 }
+
+/// Fewer distinct pairs than this per thread are checked on the calling thread.
+const PAIRS_PER_THREAD: usize = 512;
 
 #[cfg(test)]
 mod tests {

@@ -21,10 +21,14 @@ use super::{Endpoint, Group, Inventory, ManagedPolicy, Organization, Owner, Reso
 use crate::par::{par_map, SMALL_ITEMS};
 use error::io_message;
 pub use error::LoadError;
-pub use json::{parse_json, read_json, read_text, MAX_FILE_BYTES};
+pub use json::{
+    parse_json, read_json, read_json_within, read_text, read_text_within, MAX_FILE_BYTES,
+    MAX_SCENARIO_FILE_BYTES,
+};
 
-/// The most JSON files one `policies/` directory (or one `check` run's scenario paths) may hold
-/// (a documented limit; it bounds memory and start-up time).
+/// The most JSON files one folder of a `policies/` directory (`roles/`, `users/`, ...), or one
+/// `check` run's scenario paths, may hold (a documented limit; it bounds memory and start-up
+/// time). Per folder, so that an organisation of 100,000 roles and users fits.
 pub const MAX_FILES: usize = 100_000;
 
 /// Load a `policies/` directory. Every folder is listed and the file limit checked before any
@@ -68,7 +72,7 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
-        if files.len().saturating_add(paths.len()) > MAX_FILES {
+        if paths.len() > MAX_FILES {
             return Err(LoadError::Io {
                 file: dir.display().to_string(),
                 message: format!("more than {MAX_FILES} files; the limit is {MAX_FILES}"),

@@ -2,6 +2,9 @@
 //! resource resolved, case names kept unique.
 
 use std::collections::{HashMap, HashSet};
+
+/// The Fx hash for the sets of case-name hashes.
+pub(super) type FxBuild = std::hash::BuildHasherDefault<crate::hash::FxHasher>;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -15,7 +18,7 @@ use crate::policy::{parse_document, Document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::context_check::{bad_value, key_type};
-use crate::scenario::expand::{bindings, substitute};
+use crate::scenario::expand::{bindings, substitute, template, Template};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
 use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification, Quant};
 
@@ -108,13 +111,13 @@ pub(super) fn expand_scenario(
     base: &Arc<Context>,
     engine: usize,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64>,
+    names: &mut HashSet<u64, FxBuild>,
     out: &mut Vec<Case>,
 ) -> Result<(), ScenarioError> {
-    let label = resolver.file.to_string();
-    let here = format!("scenarios[{index}] `{}`", sc.name);
-    let err = |m: String| invalid(&label, format!("{here}: {m}"));
-    let c = check(sc, &label, base, &err, resolver.inventory)?;
+    // Messages are built only on error: a suite of literal cases has one scenario per case.
+    let label = resolver.file;
+    let err = |m: String| invalid(label, format!("scenarios[{index}] `{}`: {m}", sc.name));
+    let c = check(sc, label, base, &err, resolver.inventory)?;
     if resolver.check_values {
         context_types(sc, &c.context, &c.actions, &mut resolver.key_types).map_err(err)?;
     }
@@ -135,9 +138,9 @@ pub(super) fn expand_scenario(
     let shared = Shared {
         file: resolver.label.clone(),
         engine,
-        context: c.context,
+        context: c.context.clone(),
         resource_account: sc.resource_account.as_deref().map(Arc::from),
-        session_policy: c.session_policy.map(Arc::new),
+        session_policy: c.session_policy.clone().map(Arc::new),
         expect: sc.expect,
         blocked_by: c.blocked_by,
         skip: sc.skip.as_deref().map(Arc::from),
@@ -148,27 +151,75 @@ pub(super) fn expand_scenario(
         let lists = (&c.actions[..], &c.resources[..], &c.binds[..]);
         return expand_quantified(sc, lists, q, &shared, resolver, names, out, &err);
     }
+    expand_literal(sc, &c, &shared, resolver, names, out, &err)
+}
+
+/// Expand a scenario that is not quantified: one case per binding, action and resource. Each
+/// string is split at its variables once; what no variable changes (actions, resources,
+/// `because`) is checked, resolved and shared once for the whole scenario.
+fn expand_literal(
+    sc: &Scenario,
+    c: &Checked,
+    shared: &Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64, FxBuild>,
+    out: &mut Vec<Case>,
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let Some(first) = c.binds.first() else {
+        return Ok(());
+    };
+    let vars: Vec<&str> = first.keys().map(String::as_str).collect();
+    // A template's error is reported where substituting would have reported it.
+    let tpl = |text| template(text, &vars, first);
+    let name_t = tpl(&sc.name);
+    let principal_t = tpl(&sc.principal);
+    let action_ts: Vec<_> = c.actions.iter().map(|a| tpl(a)).collect();
+    let resource_ts: Vec<_> = c.resources.iter().map(|r| tpl(r)).collect();
+    let because_t = sc.because.as_deref().map(tpl);
+    let fill = |t: &Result<Template<'_>, String>, b| match t {
+        Ok(t) => t.fill(b).map_err(err),
+        Err(e) => Err(err(e.clone())),
+    };
+    let constant = |t: &Result<Template<'_>, String>| t.as_ref().is_ok_and(Template::is_constant);
     let several = c.actions.len() * c.resources.len() > 1;
+    // Resolved resources that no variable changes, by (action, resource) position: found once.
+    let mut resolved: Vec<Option<Arc<str>>> = vec![None; action_ts.len() * resource_ts.len()];
+    let mut constant_because = None;
     for b in &c.binds {
-        let name = substitute(&sc.name, b).map_err(err)?;
-        let principal_text = substitute(&sc.principal, b).map_err(err)?;
+        let name = fill(&name_t, b)?;
+        let principal_text = fill(&principal_t, b)?;
         let principal = resolver.principal(&principal_text, &name)?;
         if shared.session_policy.is_some() && !is_role_session(&principal) {
             return Err(err(format!(
                 "`session_policy` applies only to role sessions, not to `{principal_text}`"
             )));
         }
-        for a in &c.actions {
-            let action = substitute(a, b).map_err(err)?;
-            check_action(&action).map_err(&err)?;
+        for (ai, at) in action_ts.iter().enumerate() {
+            let action = fill(at, b)?;
+            // A constant action was checked with the first binding.
+            if !constant(at) || std::ptr::eq(b, first) {
+                check_action(&action).map_err(err)?;
+            }
             let action = resolver.strings.get(&action);
-            for r in &c.resources {
-                let resource_text = substitute(r, b).map_err(err)?;
-                let resource = resolver.resource(&resource_text, &action, &name)?;
+            for (ri, rt) in resource_ts.iter().enumerate() {
+                let slot = ai * resource_ts.len() + ri;
+                let fixed = constant(at) && constant(rt);
+                let resource_text = fill(rt, b)?;
+                let resource = match resolved.get(slot).and_then(Option::as_ref) {
+                    Some(r) if fixed => r.clone(),
+                    _ => {
+                        let r = resolver.resource(&resource_text, &action, &name)?;
+                        let r = resolver.strings.get(&r);
+                        if let (true, Some(s)) = (fixed, resolved.get_mut(slot)) {
+                            *s = Some(r.clone());
+                        }
+                        r
+                    }
+                };
                 if let Some(a) = &sc.resource_account {
                     resolver.resource_account(&resource, a, &name)?;
                 }
-                let resource = resolver.strings.get(&resource);
                 let case_name = if several {
                     format!("{name} [{action} {resource_text}]")
                 } else {
@@ -179,8 +230,15 @@ pub(super) fn expand_scenario(
                         "duplicate case name `{case_name}` (names must be unique after expansion)"
                     )));
                 }
-                let because = match &sc.because {
-                    Some(s) => Some(resolver.strings.get(&substitute(s, b).map_err(err)?)),
+                let because = match &because_t {
+                    Some(t) if constant(t) => Some(
+                        constant_because
+                            .get_or_insert_with(|| {
+                                resolver.strings.get(sc.because.as_deref().unwrap_or(""))
+                            })
+                            .clone(),
+                    ),
+                    Some(t) => Some(resolver.strings.get(&fill(t, b)?)),
                     None => None,
                 };
                 out.push(shared.case(case_name, &principal, &action, resource, because));
@@ -227,10 +285,10 @@ fn context_types(
 
 /// Is `name` new? Names are remembered by hash (a large suite would otherwise hold every name
 /// twice); a repeated hash is confirmed against the names themselves.
-fn is_new(name: &str, names: &mut HashSet<u64>, out: &[Case]) -> bool {
+fn is_new(name: &str, names: &mut HashSet<u64, FxBuild>, out: &[Case]) -> bool {
     let hash = {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::hash::FxHasher::default();
         name.hash(&mut h);
         h.finish()
     };
@@ -421,7 +479,7 @@ fn expand_quantified(
     quant: Quant,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64>,
+    names: &mut HashSet<u64, FxBuild>,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::case::Case;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
-use crate::inventory::read_json;
+use crate::inventory::{read_json_within, MAX_SCENARIO_FILE_BYTES};
 use crate::request::Context;
 use cases::expand_scenario;
 pub use cases::{check_action, is_role_session};
@@ -79,17 +79,28 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Read every file and compile each inventory once (in order), then expand the files in
     // parallel: expansion and resolution dominate the load of a large suite.
+    // Files are read and parsed on every core; the first error in file order is reported.
+    let read = crate::par::par_map(
+        &files,
+        1,
+        |path| {
+            let label = path.display().to_string();
+            let file = if yaml::is_yaml(path) {
+                let text = yaml::read_text(path)?;
+                let value = yaml::parse_yaml(&text, &label)?;
+                parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
+            } else {
+                parse_file(read_json_within(path, MAX_SCENARIO_FILE_BYTES)?, &label)?
+            };
+            Ok::<_, ScenarioError>((label, file))
+        },
+        || Err(invalid("(scenarios)", "internal: reading thread failed")),
+    );
     let mut parsed = Vec::with_capacity(files.len());
-    for path in files {
-        let label = path.display().to_string();
-        let file = if yaml::is_yaml(&path) {
-            let text = yaml::read_text(&path)?;
-            let value = yaml::parse_yaml(&text, &label)?;
-            parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
-        } else {
-            parse_file(read_json(&path)?, &label)?
-        };
-        let dirs = inventory_dirs(&path, &label, &file, opts)?;
+    for (path, result) in files.iter().zip(read) {
+        let (label, file) = result?;
+        let path = path.as_path();
+        let dirs = inventory_dirs(path, &label, &file, opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
@@ -182,7 +193,7 @@ fn expand_file(
     }
     let base = Arc::new(base);
     let mut cases = Vec::new();
-    let mut names = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::with_hasher(cases::FxBuild::default());
     let mut resolver = Resolver::new(eng, label);
     resolver.inventory = inventories.get(engine);
     resolver.check_values = !no_catalog;

@@ -20,8 +20,10 @@ pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioErr
     };
     check_fields(&value).map_err(|m| invalid(label, m))?;
     // serde's messages name no position in a Value: check each scenario on its own first, so
-    // the message can say which one is wrong.
+    // the message can say which one is wrong. The scenarios so read are kept (one pass each).
+    let mut scenarios = Vec::new();
     if let Some(Value::Array(list)) = top.get("scenarios") {
+        scenarios.reserve(list.len());
         for (i, sc) in list.iter().enumerate() {
             if !sc.is_object() {
                 return Err(invalid(
@@ -38,17 +40,52 @@ pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioErr
                     ),
                 ));
             }
-            if let Err(e) = Scenario::deserialize(sc) {
-                let name = sc
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(|n| format!(" `{n}`"))
-                    .unwrap_or_default();
-                return Err(invalid(label, format!("scenarios[{i}]{name}: {e}")));
+            match Scenario::deserialize(sc) {
+                Ok(s) => scenarios.push(s),
+                Err(e) => {
+                    let name = sc
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(|n| format!(" `{n}`"))
+                        .unwrap_or_default();
+                    return Err(invalid(label, format!("scenarios[{i}]{name}: {e}")));
+                }
             }
         }
+    } else {
+        // No list of scenarios: serde says what is missing or wrong.
+        return serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()));
     }
-    serde_json::from_value(value).map_err(|e| invalid(label, e.to_string()))
+    let Value::Object(mut top) = value else {
+        return Err(invalid(label, "expected an object"));
+    };
+    top.remove("scenarios");
+    let head: Head =
+        serde_json::from_value(Value::Object(top)).map_err(|e| invalid(label, e.to_string()))?;
+    Ok(ScenarioFile {
+        schema: head.schema,
+        description: head.description,
+        policies: head.policies,
+        context: head.context,
+        tags: head.tags,
+        scenarios,
+    })
+}
+
+/// A scenario file's fields but its scenarios (read one by one above).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head {
+    #[serde(default, rename = "$schema")]
+    schema: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    policies: Option<String>,
+    #[serde(default)]
+    context: Option<Value>,
+    #[serde(default)]
+    tags: Vec<String>,
 }
 
 /// The fields of a scenario file, of a scenario and of a `for_each` variable naming inventory

@@ -22,7 +22,7 @@ pub(super) struct Resolver<'a> {
     pub(super) file: &'a str,
     /// The file name every case of the file shares
     pub(super) label: Arc<str>,
-    cache: HashMap<String, Arc<Principal>>,
+    cache: crate::hash::FastMap<String, Arc<Principal>>,
     pub(super) strings: Interner,
     /// Check context values against their keys' types in the catalog
     pub(super) check_values: bool,
@@ -38,7 +38,7 @@ impl<'a> Resolver<'a> {
             inventory: None,
             file,
             label: file.into(),
-            cache: HashMap::new(),
+            cache: crate::hash::FastMap::default(),
             strings: Interner::default(),
             check_values: true,
             key_types: HashMap::new(),
@@ -146,13 +146,15 @@ impl<'a> Resolver<'a> {
                 "resource `{text}` is not an ARN, `role/NAME` or `*`"
             ))
         })?;
-        let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
+        let service = action.split(':').next().unwrap_or("");
         let must_know = match parsed.service {
             "kms" if parsed.resource.starts_with("alias/") => Some("KMS alias"),
-            "kms" if service == "kms" && parsed.resource.starts_with("key/") => {
+            "kms" if service.eq_ignore_ascii_case("kms") && parsed.resource.starts_with("key/") => {
                 Some("KMS key (its key policy decides)")
             }
-            "iam" if service == "sts" && parsed.resource.starts_with("role/") => {
+            "iam"
+                if service.eq_ignore_ascii_case("sts") && parsed.resource.starts_with("role/") =>
+            {
                 Some("role (its trust policy decides)")
             }
             _ => None,

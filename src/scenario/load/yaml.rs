@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::error::{invalid, ScenarioError};
-use crate::inventory::{LoadError, MAX_FILE_BYTES};
+use crate::inventory::{LoadError, MAX_SCENARIO_FILE_BYTES};
 
 /// Whether `path` names a YAML file (by its extension).
 pub fn is_yaml(path: &Path) -> bool {
@@ -34,9 +34,9 @@ pub(super) fn read_text(path: &Path) -> Result<String, ScenarioError> {
         })
     };
     let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
-    if meta.len() > MAX_FILE_BYTES {
+    if meta.len() > MAX_SCENARIO_FILE_BYTES {
         return Err(io(format!(
-            "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+            "file is {} bytes; the limit is {MAX_SCENARIO_FILE_BYTES}",
             meta.len()
         )));
     }
