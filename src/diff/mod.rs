@@ -4,6 +4,7 @@
 //! representative per class of requests no policy of either side tells apart
 //! (docs/diff.md, docs/prove.md).
 
+mod action_classes;
 mod eval;
 mod plan;
 mod planner;

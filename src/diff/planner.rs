@@ -3,7 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::space::{action_arn_services, by_service, RequestSpace};
+use super::action_classes::action_arn_services;
+use super::space::{by_service, RequestSpace};
 use crate::catalog::Catalog;
 use crate::policy::{ActionClause, ResourceClause, Statement};
 use crate::prove::matching::{action_matches, resource_may_match};

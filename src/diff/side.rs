@@ -2,6 +2,7 @@
 //! request space needs: a principal's policies, the policy that governs a resource, and
 //! comparable views that tell whether a principal or resource changed between the sides.
 
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 
 use indexmap::IndexMap;
@@ -265,5 +266,50 @@ pub(crate) fn org_policies(org: Option<&Organization>) -> Vec<&NamedPolicy> {
         }
     }
     out.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    out
+}
+/// The policies of `inv` that can grant access: identity-based (inline, managed, group),
+/// resource-based and trust policies (not boundaries, SCPs or RCPs).
+pub(super) fn grant_policies(inv: &Inventory) -> Vec<&crate::inventory::NamedPolicy> {
+    let mut out: Vec<&crate::inventory::NamedPolicy> = Vec::new();
+    // A managed policy only ever used as a boundary grants nothing.
+    let attached: BTreeSet<&str> = inv
+        .roles
+        .iter()
+        .flat_map(|r| r.managed_policy_arns.iter())
+        .chain(inv.users.iter().flat_map(|u| u.managed_policy_arns.iter()))
+        .chain(inv.groups.iter().flat_map(|g| g.managed_policy_arns.iter()))
+        .map(String::as_str)
+        .collect();
+    let boundaries: BTreeSet<&str> = inv
+        .roles
+        .iter()
+        .filter_map(|r| r.permissions_boundary_arn.as_deref())
+        .chain(
+            inv.users
+                .iter()
+                .filter_map(|u| u.permissions_boundary_arn.as_deref()),
+        )
+        .filter(|b| !attached.contains(b))
+        .collect();
+    for r in &inv.roles {
+        out.extend(r.trust_policy.iter());
+        out.extend(r.inline_policies.iter());
+    }
+    for u in &inv.users {
+        out.extend(u.inline_policies.iter());
+    }
+    for g in &inv.groups {
+        out.extend(g.inline_policies.iter());
+    }
+    out.extend(
+        inv.managed_policies
+            .iter()
+            .filter(|m| !boundaries.contains(m.arn.as_str()))
+            .map(|m| &m.policy),
+    );
+    for r in &inv.resources {
+        out.extend(r.policy.iter());
+    }
     out
 }

@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::catalog::Catalog;
 use crate::inventory::Inventory;
 use crate::policy::{
     ActionClause, PrincipalClause, PrincipalEntry, ResourceClause, ResourceMatcher, Statement,
@@ -17,7 +16,8 @@ use crate::prove::template::{resolve, Kind};
 use crate::prove::Limits;
 use crate::request::{Context, IamKind, Principal};
 
-use super::side::all_policies;
+use super::action_classes::{action_arn_services, catalog_actions, classes_of};
+use super::side::{all_policies, grant_policies};
 
 /// Is there a wildcard (`*`, `?`) or a policy variable (`${...}`) in `pattern`?
 fn has_wildcard(pattern: &str) -> bool {
@@ -320,111 +320,6 @@ impl Gather {
     }
 }
 
-/// The catalog's actions of `services` (every service when `None`), sorted.
-fn catalog_actions(services: Option<&BTreeSet<String>>) -> Vec<String> {
-    let catalog = Catalog::embedded();
-    let mut actions: Vec<String> = Vec::new();
-    match services {
-        Some(set) => {
-            for s in set {
-                if let Some(list) = catalog.service_actions(s) {
-                    actions.extend(list.map(|a| a.to_string()));
-                }
-            }
-        }
-        None => {
-            for s in catalog.services() {
-                actions.extend(s.actions().map(|a| a.to_string()));
-            }
-        }
-    }
-    actions.sort();
-    actions.dedup();
-    actions
-}
-
-/// The class representative of each action: classes over every statement of both sides.
-fn classes_of(actions: &[String], sides: [&Inventory; 2]) -> Vec<u32> {
-    let stmts: Vec<&Statement> = sides
-        .iter()
-        .flat_map(|inv| all_policies(inv))
-        .flat_map(|p| p.document.statements.iter().map(|s| &**s))
-        .collect();
-    let mut keys: Vec<String> = Vec::new();
-    for st in &stmts {
-        for c in &st.conditions {
-            if !keys.iter().any(|k| k == c.key_lower()) {
-                keys.push(c.key_lower().to_string());
-            }
-        }
-    }
-    let index: HashMap<&str, u32> = actions
-        .iter()
-        .enumerate()
-        .filter_map(|(i, a)| Some((a.as_str(), u32::try_from(i).ok()?)))
-        .collect();
-    let mut rep: Vec<u32> = (0..actions.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
-    for group in crate::prove::actions::classes(actions, &stmts, &keys) {
-        let Some(first) = group.first().and_then(|a| index.get(a.as_str())).copied() else {
-            continue;
-        };
-        for a in &group {
-            if let Some(slot) = index.get(a.as_str()).and_then(|i| rep.get_mut(*i as usize)) {
-                *slot = first;
-            }
-        }
-    }
-    rep
-}
-
-/// The policies of `inv` that can grant access: identity-based (inline, managed, group),
-/// resource-based and trust policies (not boundaries, SCPs or RCPs).
-fn grant_policies(inv: &Inventory) -> Vec<&crate::inventory::NamedPolicy> {
-    let mut out: Vec<&crate::inventory::NamedPolicy> = Vec::new();
-    // A managed policy only ever used as a boundary grants nothing.
-    let attached: BTreeSet<&str> = inv
-        .roles
-        .iter()
-        .flat_map(|r| r.managed_policy_arns.iter())
-        .chain(inv.users.iter().flat_map(|u| u.managed_policy_arns.iter()))
-        .chain(inv.groups.iter().flat_map(|g| g.managed_policy_arns.iter()))
-        .map(String::as_str)
-        .collect();
-    let boundaries: BTreeSet<&str> = inv
-        .roles
-        .iter()
-        .filter_map(|r| r.permissions_boundary_arn.as_deref())
-        .chain(
-            inv.users
-                .iter()
-                .filter_map(|u| u.permissions_boundary_arn.as_deref()),
-        )
-        .filter(|b| !attached.contains(b))
-        .collect();
-    for r in &inv.roles {
-        out.extend(r.trust_policy.iter());
-        out.extend(r.inline_policies.iter());
-    }
-    for u in &inv.users {
-        out.extend(u.inline_policies.iter());
-    }
-    for g in &inv.groups {
-        out.extend(g.inline_policies.iter());
-    }
-    out.extend(
-        inv.managed_policies
-            .iter()
-            .filter(|m| !boundaries.contains(m.arn.as_str()))
-            .map(|m| &m.policy),
-    );
-    for r in &inv.resources {
-        out.extend(r.policy.iter());
-    }
-    out
-}
-
 /// The keys a caller of `inv` fills policy variables with: per role and user, its name, ARN,
 /// account and tags.
 fn principal_facts(inv: &Inventory) -> Vec<Context> {
@@ -462,24 +357,6 @@ fn label(p: &Principal) -> String {
             IamKind::FederatedUser { name } => format!("federated-user {name} ({})", ip.account),
         },
     }
-}
-
-/// For each action of the space: the ARN services its resource types live in (empty when the
-/// action takes only `*`).
-pub(crate) fn action_arn_services(action: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    if let Some(info) = Catalog::embedded().action(action) {
-        for t in info.resource_types() {
-            for f in t.resource_type().arn_formats() {
-                if let Some(s) = f.split(':').nth(2) {
-                    if !out.iter().any(|o| o == s) {
-                        out.push(s.to_string());
-                    }
-                }
-            }
-        }
-    }
-    out
 }
 
 /// The resources of the space grouped by ARN service (`*` under the empty string).
@@ -603,11 +480,5 @@ mod tests {
             members.contains(&"ecr:GetDownloadUrlForLayer"),
             "{members:?}"
         );
-    }
-
-    #[test]
-    fn action_services_come_from_the_catalog() {
-        assert_eq!(action_arn_services("ecr:BatchGetImage"), ["ecr"]);
-        assert!(action_arn_services("ecr:GetAuthorizationToken").is_empty());
     }
 }
