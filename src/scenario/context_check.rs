@@ -8,6 +8,7 @@
 //! are IPv4 or IPv6 (RFC 4632 blocks belong in policies, a request carries one address),
 //! booleans are `true` or `false`, numbers integers or decimals, binary values base64.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use crate::catalog::{Catalog, ConditionKeyType};
@@ -159,6 +160,40 @@ pub(crate) fn bad_value(
         value: bad.raw().to_string(),
         expected: t,
     })
+}
+
+/// A context value that is not of its key's type (in the AWS catalog, for one of the scenario's
+/// actions or as a global key), as an error naming its JSON path in the file. Key types are
+/// looked up once per (action, key) in `types`. `own` is the scenario's own `context`, to say
+/// whether a bad value is the scenario's or the file's.
+pub(crate) fn context_types(
+    own: Option<&serde_json::Value>,
+    ctx: &Context,
+    actions: &[String],
+    types: &mut HashMap<(String, String), Option<ConditionKeyType>>,
+) -> Result<(), String> {
+    for action in actions {
+        for entry in ctx.iter() {
+            let t = *types
+                .entry((action.clone(), entry.name.to_ascii_lowercase()))
+                .or_insert_with(|| key_type(action, &entry.name));
+            let Some(issue) = t.and_then(|t| bad_value(t, entry)) else {
+                continue;
+            };
+            let key = issue.key();
+            let own = own
+                .and_then(|v| v.as_object())
+                .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(key)));
+            // A key the scenario does not give comes from the file's `context`.
+            let path = if own {
+                format!("context.{key}")
+            } else {
+                format!("context.{key} (at the top of the file)")
+            };
+            return Err(format!("{path}: {}", issue.why()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

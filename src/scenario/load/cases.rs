@@ -1,7 +1,7 @@
 //! Expanding one scenario into cases: its fields checked, `for_each` bound, every action and
 //! resource resolved, case names kept unique.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The Fx hash for the sets of case-name hashes.
 pub(super) type FxBuild = std::hash::BuildHasherDefault<crate::hash::FxHasher>;
@@ -12,12 +12,11 @@ use indexmap::IndexMap;
 use super::error::{invalid, ScenarioError};
 use super::resolve::Resolver;
 use super::MAX_CASES;
-use crate::catalog::ConditionKeyType;
 use crate::engine::Layer;
 use crate::policy::{parse_document, Document, PolicyKind};
 use crate::request::{is_account_id, Context, IamKind, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
-use crate::scenario::context_check::{bad_value, key_type};
+use crate::scenario::context_check::context_types;
 use crate::scenario::expand::{bindings, substitute, template, Template};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
 use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification, Quant};
@@ -119,7 +118,13 @@ pub(super) fn expand_scenario(
     let err = |m: String| invalid(label, format!("scenarios[{index}] `{}`: {m}", sc.name));
     let c = check(sc, label, base, &err, resolver.inventory)?;
     if resolver.check_values {
-        context_types(sc, &c.context, &c.actions, &mut resolver.key_types).map_err(err)?;
+        context_types(
+            sc.context.as_ref(),
+            &c.context,
+            &c.actions,
+            &mut resolver.key_types,
+        )
+        .map_err(err)?;
     }
     // Count before building: `actions` x `resources` x bindings can be far larger than memory.
     let count = c
@@ -243,41 +248,6 @@ fn expand_literal(
                 };
                 out.push(shared.case(case_name, &principal, &action, resource, because));
             }
-        }
-    }
-    Ok(())
-}
-
-/// A context value that is not of its key's type (in the AWS catalog, for one of the scenario's
-/// actions or as a global key), as an error naming its JSON path in the file. Key types are
-/// looked up once per (action, key) in `types`.
-fn context_types(
-    sc: &Scenario,
-    ctx: &Context,
-    actions: &[String],
-    types: &mut HashMap<(String, String), Option<ConditionKeyType>>,
-) -> Result<(), String> {
-    for action in actions {
-        for entry in ctx.iter() {
-            let t = *types
-                .entry((action.clone(), entry.name.to_ascii_lowercase()))
-                .or_insert_with(|| key_type(action, &entry.name));
-            let Some(issue) = t.and_then(|t| bad_value(t, entry)) else {
-                continue;
-            };
-            let key = issue.key();
-            let own = sc
-                .context
-                .as_ref()
-                .and_then(|v| v.as_object())
-                .is_some_and(|o| o.keys().any(|k| k.eq_ignore_ascii_case(key)));
-            // A key the scenario does not give comes from the file's `context`.
-            let path = if own {
-                format!("context.{key}")
-            } else {
-                format!("context.{key} (at the top of the file)")
-            };
-            return Err(format!("{path}: {}", issue.why()));
         }
     }
     Ok(())
