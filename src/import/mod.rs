@@ -10,6 +10,7 @@
 //! [`ImportReport`] naming the source of every extracted item. [`write_inventory`] writes the
 //! files; [`detect`] tells a plan from a GAAD dump by content. See docs/import.md.
 
+mod aws_policies;
 mod builder;
 pub mod cloudformation;
 mod document;

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use super::context::{at_resource, opt_string, req_string, Cx};
 use super::env::{At, Stop};
 use super::eval::Stack;
+use crate::import::aws_policies::permission_statement;
 use crate::import::builder::Dir;
 
 /// The permission's conditions: (property, operator, key), in `AddPermission`'s order.
@@ -60,21 +61,7 @@ pub(crate) fn permission(cx: &mut Cx, stack: &Stack<'_>, logical: &str) {
         );
         return;
     };
-    let mut stmt = Map::new();
-    stmt.insert("Sid".into(), json!(logical));
-    stmt.insert("Effect".into(), json!("Allow"));
-    stmt.insert("Principal".into(), principal);
-    stmt.insert("Action".into(), json!(action));
-    stmt.insert("Resource".into(), json!(arn));
-    if !conditions.is_empty() {
-        let mut cond = Map::new();
-        for (op, key, v) in conditions {
-            if let Value::Object(m) = cond.entry(op).or_insert_with(|| json!({})) {
-                m.insert(key.to_string(), json!(v));
-            }
-        }
-        stmt.insert("Condition".into(), Value::Object(cond));
-    }
+    let stmt = permission_statement(Some(logical), principal, &action, &arn, &conditions);
     let fname = arn.split(':').nth(6).unwrap_or_default().to_string();
     let qualifier = arn
         .split(':')

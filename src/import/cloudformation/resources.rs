@@ -2,12 +2,13 @@
 //! bucket policies, ECR repository policies, Lambda permissions, SQS queue policies, SNS topic
 //! policies and Secrets Manager resource policies, each written to the resource's ARN.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::context::{at_resource, document, prop, req_string, strings, tags, Cx};
 use super::env::{At, Stop};
 use super::eval::physical;
 use super::eval::Stack;
+use crate::import::aws_policies::default_key_policy;
 use crate::import::builder::{Dir, Resource};
 
 /// The types [`resource_policy`] reads.
@@ -26,22 +27,6 @@ const READS: [&str; 9] = [
 /// Whether [`resource_policy`] reads `rtype`.
 pub(crate) fn reads(rtype: &str) -> bool {
     READS.contains(&rtype)
-}
-
-/// The key policy AWS KMS applies when none is given
-/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
-fn default_key_policy(partition: &str, account: &str) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Id": "key-default-1",
-        "Statement": [{
-            "Sid": "Enable IAM User Permissions",
-            "Effect": "Allow",
-            "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
-            "Action": "kms:*",
-            "Resource": "*"
-        }]
-    })
 }
 
 /// `AWS::KMS::Key`: its policy and tags.

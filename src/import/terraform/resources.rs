@@ -7,24 +7,9 @@ use super::address::{significant_refs, Ref};
 use super::context::Cx;
 use super::plan::Instance;
 use super::resolve::{Fail, R};
+use crate::import::aws_policies::{default_key_policy, permission_statement};
 use crate::import::builder::{Dir, Resource};
 use crate::import::ImportError;
-
-/// The key policy AWS KMS applies when none is given
-/// (<https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html>).
-fn default_key_policy(partition: &str, account: &str) -> Value {
-    json!({
-        "Version": "2012-10-17",
-        "Id": "key-default-1",
-        "Statement": [{
-            "Sid": "Enable IAM User Permissions",
-            "Effect": "Allow",
-            "Principal": {"AWS": format!("arn:{partition}:iam::{account}:root")},
-            "Action": "kms:*",
-            "Resource": "*"
-        }]
-    })
-}
 
 /// `aws_kms_key`: the key policy, or AWS's default when the configuration sets none.
 pub(crate) fn kms_key(cx: &mut Cx, inst: &Instance) -> Result<(), ImportError> {
@@ -253,23 +238,7 @@ pub(crate) fn lambda_permission(cx: &mut Cx, inst: &Instance) -> Result<(), Impo
         .get(inst, "principal", r.partition())?
         .unwrap_or_default();
     let principal_json = permission_principal(cx, inst, &principal, &partition)?;
-    let mut stmt = Map::new();
-    if let Some(sid) = sid {
-        stmt.insert("Sid".into(), json!(sid));
-    }
-    stmt.insert("Effect".into(), json!("Allow"));
-    stmt.insert("Principal".into(), principal_json);
-    stmt.insert("Action".into(), json!(action));
-    stmt.insert("Resource".into(), json!(arn));
-    if !conditions.is_empty() {
-        let mut cond = Map::new();
-        for (op, key, v) in conditions {
-            if let Value::Object(m) = cond.entry(op).or_insert_with(|| json!({})) {
-                m.insert(key.to_string(), json!(v));
-            }
-        }
-        stmt.insert("Condition".into(), Value::Object(cond));
-    }
+    let stmt = permission_statement(sid.as_deref(), principal_json, &action, &arn, &conditions);
     add_function_statement(cx, inst, arn, qualifier, stmt);
     Ok(())
 }
