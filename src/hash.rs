@@ -57,6 +57,9 @@ impl Hasher for FxHasher {
     }
 }
 
+/// The Fx hash's builder, for sets and maps of other shapes.
+pub type FastBuild = BuildHasherDefault<FxHasher>;
+
 /// A `HashMap` with the Fx hash.
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 

@@ -27,6 +27,16 @@ pub(crate) fn from_yaml(text: &str) -> Result<Value, serde_norway::Error> {
     Strict.deserialize(serde_norway::Deserializer::from_str(text))
 }
 
+/// A field holding any JSON value (`null` reads as absent), with the same refusal of a repeated
+/// key: for `#[serde(deserialize_with = ...)]` on the `Option<Value>` fields of types read
+/// straight from text.
+pub(crate) fn strict_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    match Strict.deserialize(d)? {
+        Value::Null => Ok(None),
+        v => Ok(Some(v)),
+    }
+}
+
 struct Strict;
 
 impl<'de> DeserializeSeed<'de> for Strict {
@@ -130,6 +140,22 @@ mod tests {
             v.to_string(),
             r#"{"z":-1,"a":1.5,"m":18446744073709551615}"#
         );
+    }
+
+    #[test]
+    fn a_strict_field_refuses_a_repeated_key_and_reads_null_as_absent() {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[serde(default, deserialize_with = "strict_option")]
+            c: Option<Value>,
+        }
+        let e = serde_json::from_str::<T>(r#"{"c": {"k": 1, "k": 2}}"#).unwrap_err();
+        assert!(e.to_string().starts_with("duplicate key `k`"), "{e}");
+        assert!(serde_json::from_str::<T>(r#"{"c": null}"#)
+            .unwrap()
+            .c
+            .is_none());
+        assert!(serde_json::from_str::<T>("{}").unwrap().c.is_none());
     }
 
     #[test]

@@ -5,6 +5,14 @@
 /// Fewer small items (files, principals) than this per thread are not worth a thread.
 pub(crate) const SMALL_ITEMS: usize = 8;
 
+/// The threads to split `len` items over: one per core, each with at least `min_per_thread`.
+fn threads_for(len: usize, min_per_thread: usize) -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(len / min_per_thread.max(1))
+        .max(1)
+}
+
 /// `items.iter().map(f)`, split across up to `available_parallelism` threads, each given at
 /// least `min_per_thread` items (1 for items as large as a scenario file, [`SMALL_ITEMS`] for a
 /// policy file); results come back in input order, so a caller that reports the first error in
@@ -21,10 +29,7 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len() / min_per_thread.max(1))
-        .max(1);
+    let threads = threads_for(items.len(), min_per_thread);
     if threads == 1 {
         return items.iter().map(f).collect();
     }
@@ -51,6 +56,55 @@ where
     })
 }
 
+/// [`par_map`] over owned items: each item is moved into its thread and dropped there once
+/// `f` is done with it, so a large input (parsed scenario files) need not outlive its results.
+pub(crate) fn par_map_owned<T, R, F>(
+    items: Vec<T>,
+    min_per_thread: usize,
+    f: F,
+    failed: impl Fn() -> R,
+) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync,
+{
+    let threads = threads_for(items.len(), min_per_thread);
+    if threads == 1 {
+        return items.into_iter().map(f).collect();
+    }
+    let per_thread = items.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
+    let mut rest = items.into_iter();
+    loop {
+        let chunk: Vec<T> = rest.by_ref().take(per_thread).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                (
+                    chunk.len(),
+                    scope.spawn(move || chunk.into_iter().map(f).collect()),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (len, h) in handles {
+            match h.join() {
+                Ok(results) => out.extend::<Vec<R>>(results),
+                Err(_) => out.extend((0..len).map(|_| failed())),
+            }
+        }
+        out
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,6 +117,15 @@ mod tests {
         assert_eq!(out.first(), Some(&0));
         assert_eq!(out.get(999), Some(&1998));
         assert!(out.iter().enumerate().all(|(i, x)| *x as usize == i * 2));
+    }
+
+    #[test]
+    fn owned_results_come_back_in_input_order() {
+        let items: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        let out = par_map_owned(items, SMALL_ITEMS, |s| s.len(), || usize::MAX);
+        assert_eq!(out.len(), 1000);
+        assert_eq!(out.first(), Some(&1));
+        assert_eq!(out.get(999), Some(&3));
     }
 
     #[test]

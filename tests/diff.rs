@@ -328,6 +328,28 @@ fn inventory() -> impl Strategy<Value = Inventory> {
     })
 }
 
+/// One role allowed everything, in an account whose SCP holds `scp` (the same number of
+/// statements on both sides, so only statement contents differ).
+fn org_inventory(scp: &[serde_json::Value]) -> Inventory {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        PathBuf::from("roles/r.json"),
+        json!({"arn": "arn:aws:iam::111122223333:role/r", "inline_policies": {"p": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["s3:*", "kms:*"], "Resource": "*"}]}}}),
+    );
+    let full = json!({"name": "FullAWSAccess", "document": {"Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}});
+    files.insert(
+        PathBuf::from("organization.json"),
+        json!({"management_account": "999988887777",
+            "root": {"scps": [full], "rcps": []}, "ous": [],
+            "accounts": [{"id": "111122223333", "parent": "root", "rcps": [],
+                "scps": [{"name": "Guard", "document": {"Version": "2012-10-17", "Statement": scp}}]}]}),
+    );
+    from_files(&files, Path::new("gen")).unwrap()
+}
+
 fn requests<'a>(
     it: impl Iterator<Item = &'a iamsim::diff::Change>,
 ) -> BTreeSet<(String, String, String)> {
@@ -351,5 +373,31 @@ proptest! {
         prop_assert_eq!(requests(forward.lost()), requests(backward.gained()));
         let full = diff(&a, &b, &DiffOptions { full: true, threads: 1 }).unwrap();
         prop_assert_eq!(forward.changes, full.changes);
+    }
+
+    /// Changed SCP statements (an `Action` list alone, or with the rest) prune only requests
+    /// neither version decides differently: the pruned diff equals asking everything.
+    #[test]
+    fn pruning_changed_scp_statements_loses_nothing(
+        sts in prop::collection::vec((statement(), statement(), any::<bool>()), 1..3),
+    ) {
+        let base: Vec<serde_json::Value> = sts.iter().map(|(x, _, _)| x.clone()).collect();
+        // Half the time, only the action list changes.
+        let head: Vec<serde_json::Value> = sts
+            .iter()
+            .map(|(x, y, only_actions)| {
+                if *only_actions {
+                    let mut z = x.clone();
+                    z["Action"] = y["Action"].clone();
+                    z
+                } else {
+                    y.clone()
+                }
+            })
+            .collect();
+        let (a, b) = (org_inventory(&base), org_inventory(&head));
+        let fast = diff(&a, &b, &DiffOptions::default()).unwrap();
+        let full = diff(&a, &b, &DiffOptions { full: true, threads: 1 }).unwrap();
+        prop_assert_eq!(fast.changes, full.changes);
     }
 }

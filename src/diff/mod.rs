@@ -9,6 +9,7 @@ mod eval;
 mod plan;
 mod planner;
 mod render;
+mod scope;
 mod side;
 mod space;
 mod summary;
@@ -98,7 +99,8 @@ impl Diff {
 pub fn diff(base: &Inventory, head: &Inventory, opts: &DiffOptions) -> Result<Diff, DiffError> {
     let b = side::Side::new(base).map_err(DiffError::Base)?;
     let h = side::Side::new(head).map_err(DiffError::Head)?;
-    let space = RequestSpace::new(base, head);
+    let scope = scope::services(&b, &h, opts.full);
+    let space = RequestSpace::within(base, head, scope.as_ref());
     let mut planner = planner::Planner::new(&space);
     let items = plan::plan(&mut planner, &b, &h, opts.full);
     let threads = match opts.threads {

@@ -59,17 +59,17 @@ fn governed<'a>(side: &Side<'a>, space: &RequestSpace) -> Vec<Governed<'a>> {
 }
 
 /// How the organization differs between the sides.
-enum OrgChange<'a> {
+pub(super) enum OrgChange<'a> {
     /// Not at all
     Same,
-    /// Same accounts, levels and policies; these statements (both versions) differ
-    Statements(Vec<&'a Statement>),
+    /// Same accounts, levels and policies; these statements differ (base version, head version)
+    Statements(Vec<(&'a Statement, &'a Statement)>),
     /// Accounts, levels or policies differ: every request may be affected
     Structure,
 }
 
 /// How the organizations of the two sides differ.
-fn org_change<'a>(
+pub(super) fn org_change<'a>(
     b: Option<&'a crate::inventory::Organization>,
     h: Option<&'a crate::inventory::Organization>,
 ) -> OrgChange<'a> {
@@ -79,7 +79,7 @@ fn org_change<'a>(
         (Some(b), Some(h)) if b.management_account == h.management_account => (b, h),
         _ => return OrgChange::Structure,
     };
-    let mut changed: Vec<&Statement> = Vec::new();
+    let mut changed: Vec<(&Statement, &Statement)> = Vec::new();
     for (bm, hm) in [
         (&b.scp_levels, &h.scp_levels),
         (&b.rcp_levels, &h.rcp_levels),
@@ -98,8 +98,7 @@ fn org_change<'a>(
                 }
                 for (x, y) in bs.iter().zip(hs) {
                     if x != y {
-                        changed.push(x);
-                        changed.push(y);
+                        changed.push((x, y));
                     }
                 }
             }
@@ -109,6 +108,15 @@ fn org_change<'a>(
         }
     }
     OrgChange::Statements(changed)
+}
+
+/// Do two versions of a statement differ only in their `Action`/`NotAction` (or `Sid`)? Then
+/// a request whose action both or neither matches is decided alike by both versions.
+pub(super) fn only_actions_differ(x: &Statement, y: &Statement) -> bool {
+    x.effect == y.effect
+        && x.principal == y.principal
+        && x.resource == y.resource
+        && x.conditions == y.conditions
 }
 
 /// The requests to ask. With `full`, every candidate; otherwise only those where the principal,
@@ -132,11 +140,21 @@ pub(crate) fn plan(
         .filter_map(|(i, _)| u32::try_from(i).ok())
         .collect();
     let sides = [(base, governed(base, space)), (head, governed(head, space))];
-    // The actions a changed organization statement could apply to.
+    // The actions whose requests a changed organization statement could decide differently.
     let org_actions: HashSet<u32> = match &org {
         OrgChange::Statements(list) => list
             .iter()
-            .flat_map(|st| planner.actions_of(&st.action))
+            .flat_map(|(x, y)| {
+                let (a, b): (HashSet<u32>, HashSet<u32>) = (
+                    planner.actions_of(&x.action).into_iter().collect(),
+                    planner.actions_of(&y.action).into_iter().collect(),
+                );
+                if only_actions_differ(x, y) {
+                    a.symmetric_difference(&b).copied().collect::<Vec<u32>>()
+                } else {
+                    a.union(&b).copied().collect()
+                }
+            })
             .collect(),
         _ => HashSet::new(),
     };
@@ -208,9 +226,16 @@ fn org_affects(org: &OrgChange<'_>, pl: &Planner<'_>, a: u32, r: u32) -> bool {
             else {
                 return true;
             };
-            list.iter().any(|st| {
+            let applies = |st: &Statement| {
                 action_matches(&st.action, action)
                     && resource_may_match(st.resource.as_ref(), &res.arn)
+            };
+            list.iter().any(|(x, y)| {
+                if only_actions_differ(x, y) {
+                    applies(x) != applies(y)
+                } else {
+                    applies(x) || applies(y)
+                }
             })
         }
     }

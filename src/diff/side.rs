@@ -118,6 +118,17 @@ impl<'a> Side<'a> {
         self.by_policy_name.get(policy).copied()
     }
 
+    /// The ARNs of the roles and users (the principals with policies of their own).
+    pub(crate) fn principal_arns(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.roles.keys().chain(self.users.keys()).copied()
+    }
+
+    /// The ARNs of everything that can govern a resource: the resources, and the roles (an IAM
+    /// role ARN is governed by its role's trust policy).
+    pub(crate) fn governed_arns(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.resources.keys().chain(self.roles.keys()).copied()
+    }
+
     /// The organization, if any.
     pub(crate) fn organization(&self) -> Option<&'a Organization> {
         self.inv.organization.as_ref()

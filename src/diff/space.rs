@@ -65,11 +65,17 @@ pub struct RequestSpace {
 impl RequestSpace {
     /// Build the space of `base` and `head`.
     pub fn new(base: &Inventory, head: &Inventory) -> Self {
+        Self::within(base, head, None)
+    }
+
+    /// The space of `base` and `head` with the resources of `services` (ARN services) only,
+    /// plus `*`; every service when `None`.
+    pub fn within(base: &Inventory, head: &Inventory, services: Option<&BTreeSet<String>>) -> Self {
         let mut g = Gather::default();
         for inv in [base, head] {
             g.inventory(inv);
         }
-        g.finish([base, head])
+        g.finish([base, head], services)
     }
 
     /// Is action `a` the representative of its class?
@@ -104,6 +110,8 @@ struct Gather {
     services: Option<BTreeSet<String>>,
     /// Resource patterns and ARNs written on either side, with their globs
     patterns: Vec<(String, Glob)>,
+    /// The patterns already in `patterns`
+    pattern_seen: std::collections::HashSet<(String, Glob), crate::hash::FastBuild>,
     /// Principals named in policies, added after every role and user
     named: Vec<Principal>,
     principals: Vec<SpacePrincipal>,
@@ -116,6 +124,7 @@ impl Default for Gather {
         Self {
             services: Some(BTreeSet::new()),
             patterns: Vec::new(),
+            pattern_seen: std::collections::HashSet::default(),
             named: Vec::new(),
             principals: Vec::new(),
             seen: BTreeSet::new(),
@@ -127,8 +136,10 @@ impl Default for Gather {
 impl Gather {
     /// A written resource pattern or ARN (once).
     fn pattern(&mut self, text: &str, glob: Glob) {
-        if !self.patterns.iter().any(|(t, g)| t == text && *g == glob) {
-            self.patterns.push((text.to_string(), glob));
+        let key = (text.to_string(), glob);
+        if !self.pattern_seen.contains(&key) {
+            self.pattern_seen.insert(key.clone());
+            self.patterns.push(key);
         }
     }
 
@@ -161,9 +172,13 @@ impl Gather {
             }
         }
         let facts = principal_facts(inv);
-        let grants = grant_policies(inv);
+        let grants: std::collections::HashSet<*const crate::inventory::NamedPolicy> =
+            grant_policies(inv)
+                .into_iter()
+                .map(std::ptr::from_ref)
+                .collect();
         for p in all_policies(inv) {
-            let grant = grants.iter().any(|g| std::ptr::eq(*g, p));
+            let grant = grants.contains(&std::ptr::from_ref(p));
             for st in &p.document.statements {
                 self.statement(
                     st,
@@ -248,7 +263,7 @@ impl Gather {
 
     /// The space: the named principals after the roles and users, the catalog's actions of
     /// every service reached (grouped into classes), the resource classes.
-    fn finish(mut self, sides: [&Inventory; 2]) -> RequestSpace {
+    fn finish(mut self, sides: [&Inventory; 2], only: Option<&BTreeSet<String>>) -> RequestSpace {
         for p in std::mem::take(&mut self.named) {
             if self.seen.insert(p.as_str().to_string()) {
                 let label = label(&p);
@@ -294,6 +309,7 @@ impl Gather {
             &self.patterns,
             &probes,
             &services,
+            only,
             &Limits::default(),
         );
         self.gaps.extend(gaps);

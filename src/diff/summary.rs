@@ -242,7 +242,18 @@ fn collapse(
         let crate::policy::ActionClause::Action(list) = &st.action else {
             return listed;
         };
+        // The changed actions share one service: a pattern naming another cannot hit them.
+        let service = actions
+            .first()
+            .and_then(|a| a.split(':').next())
+            .unwrap_or("");
         for p in list {
+            if p.service
+                .as_deref()
+                .is_some_and(|s| !s.contains(['*', '?']) && !s.eq_ignore_ascii_case(service))
+            {
+                continue;
+            }
             let single = crate::policy::ActionClause::Action(vec![p.clone()]);
             let mut hits = BTreeSet::new();
             for a in planner.actions_of(&single) {

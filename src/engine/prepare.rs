@@ -211,11 +211,24 @@ pub(crate) fn request_keys(
     }
 }
 
-/// `aws:CurrentTime` and `aws:EpochTime` for a moment (epoch milliseconds).
+/// `aws:CurrentTime` and `aws:EpochTime` for a moment (epoch milliseconds). Both have
+/// one-second resolution, so the texts of the last second asked on this thread are kept: a
+/// live clock asks for them on every request.
 pub(crate) fn time_keys(ctx: &mut Context, now_millis: i64) {
-    ctx.insert_default(
-        "aws:CurrentTime",
-        crate::condition::value::format_date(now_millis),
-    );
-    ctx.insert_default("aws:EpochTime", (now_millis / 1000).to_string());
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(i64, String, String)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let secs = now_millis.div_euclid(1000);
+    let (current, epoch) = LAST.with_borrow_mut(|last| match last {
+        Some((s, c, e)) if *s == secs => (c.clone(), e.clone()),
+        _ => {
+            let c = crate::condition::value::format_date(now_millis);
+            let e = (now_millis / 1000).to_string();
+            *last = Some((secs, c.clone(), e.clone()));
+            (c, e)
+        }
+    });
+    ctx.insert_default("aws:CurrentTime", current);
+    ctx.insert_default("aws:EpochTime", epoch);
 }

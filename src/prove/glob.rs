@@ -23,6 +23,8 @@ pub(crate) enum Tok {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Glob {
     toks: Box<[Tok]>,
+    /// The positions of the stars in `toks` (derived from it)
+    stars: Box<[u32]>,
 }
 
 /// A piece of a glob built in code (see [`Glob::seq`]).
@@ -58,7 +60,16 @@ impl Glob {
             }
             out.push(t);
         }
-        Self { toks: out.into() }
+        let stars = out
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| matches!(t, Tok::Star { .. }))
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect();
+        Self {
+            toks: out.into(),
+            stars,
+        }
     }
 
     /// Exactly `text`.
@@ -203,10 +214,12 @@ impl Glob {
         (self.toks.len() + 1).div_ceil(64)
     }
 
-    /// Close a state set over stars (a star may match nothing).
+    /// Close a state set over stars (a star may match nothing). Runs of stars are one star, so
+    /// one pass in order is enough.
     fn close(&self, set: &mut [u64]) {
-        for (i, t) in self.toks.iter().enumerate() {
-            if matches!(t, Tok::Star { .. }) && get(set, i) {
+        for &i in self.stars.iter() {
+            let i = i as usize;
+            if get(set, i) {
                 put(set, i + 1);
             }
         }
@@ -260,15 +273,15 @@ impl Glob {
 
     /// Does `text` match?
     pub(crate) fn is_match(&self, text: &str) -> bool {
-        let mut cur = vec![0u64; self.words()];
+        let (mut cur, mut next) = (vec![0u64; self.words()], vec![0u64; self.words()]);
         self.start(&mut cur);
         for c in text.chars() {
-            let mut next = vec![0u64; self.words()];
+            next.fill(0);
             self.step(&cur, c, &mut next);
             if next.iter().all(|w| *w == 0) {
                 return false;
             }
-            cur = next;
+            std::mem::swap(&mut cur, &mut next);
         }
         self.accepts(&cur)
     }
@@ -316,6 +329,32 @@ impl Glob {
         (seg == index).then_some(text)
     }
 
+    /// Does every string it matches have six `:`-separated segments, the first `arn`? True when
+    /// it starts with `arn:` and has four more literal `:` before any wildcard that may read a
+    /// `:` (the first five colons of a match are then those).
+    pub(crate) fn is_six_segment_arn(&self) -> bool {
+        if !self
+            .toks
+            .starts_with(&[Tok::Lit('a'), Tok::Lit('r'), Tok::Lit('n'), Tok::Lit(':')])
+        {
+            return false;
+        }
+        let mut colons = 0;
+        for t in self.toks.iter() {
+            match t {
+                Tok::Lit(':') => {
+                    colons += 1;
+                    if colons == 5 {
+                        return true;
+                    }
+                }
+                Tok::One { colon: true } | Tok::Star { colon: true } => return false,
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// Does it match every string (`*` spanning `:`)?
     pub(crate) fn is_universal(&self) -> bool {
         matches!(*self.toks, [Tok::Star { colon: true }])
@@ -341,6 +380,21 @@ impl Glob {
                 _ => None,
             })
             .collect()
+    }
+
+    /// The literal text every match ends with (up to the last wildcard).
+    pub(crate) fn literal_suffix(&self) -> String {
+        let mut out: Vec<char> = self
+            .toks
+            .iter()
+            .rev()
+            .map_while(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        out.reverse();
+        out.into_iter().collect()
     }
 }
 
@@ -437,6 +491,15 @@ mod tests {
         assert_eq!(Glob::pattern("*", Dialect::Resource).segment(2), None);
         let s = Glob::seq(&[Piece::L("arn:"), Piece::PlusNc, Piece::L(":iam:")]);
         assert_eq!(s.segment(2).as_deref(), Some("iam"));
+        // In the resource dialect `*` may read `:`, so `ecr:*:1:` does not fix the segments.
+        assert!(!g.is_six_segment_arn());
+        assert!(
+            Glob::pattern("arn:aws:ecr:us-east-1:1:repository/x*", Dialect::Resource)
+                .is_six_segment_arn()
+        );
+        assert!(!s.is_six_segment_arn());
+        assert!(!Glob::pattern("arn:aws:iam::*", Dialect::Resource).is_six_segment_arn());
+        assert!(!Glob::pattern("*:aws:iam::1:x", Dialect::Resource).is_six_segment_arn());
         assert!(s.is_match("arn:aws:iam:"));
         assert!(!s.is_match("arn::iam:"));
     }

@@ -7,7 +7,9 @@
 //! through these globs is the same for every member: evaluating the representative decides the
 //! class. Characters no glob names behave alike, so one fresh character stands for all of them.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::hash::FastMap;
 
 use super::glob::{lower, Glob, Tok};
 
@@ -75,19 +77,34 @@ pub(crate) fn classes(
     };
     let alphabet = alphabet(globs);
     let lowered: Vec<(char, char)> = alphabet.iter().map(|c| (*c, lower(*c))).collect();
+    let named = Named::new(&alphabet);
+    let mut tried: Vec<bool> = vec![false; alphabet.len()];
+    let mut order_of_chars: Vec<usize> = Vec::with_capacity(alphabet.len());
     let mut start = vec![0u64; width];
     for (i, g) in globs.iter().enumerate() {
         if let Some(s) = start.get_mut(span(i)) {
             g.start(s);
         }
     }
-    let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+    // Every string of the domain starts with the literal prefix the included globs share, so
+    // the search starts after it: a string leaving it is outside and splits nothing.
+    let lead = common_prefix(globs, include);
+    for c in lead.chars() {
+        let mut next = vec![0u64; width];
+        for (i, g) in globs.iter().enumerate() {
+            if let (Some(cur), Some(out)) = (start.get(span(i)), next.get_mut(span(i))) {
+                g.step_lower(cur, c, lower(c), out);
+            }
+        }
+        start = next;
+    }
+    let mut seen: FastMap<Vec<u64>, usize> = FastMap::default();
     // node -> (parent, character); the root's parent is itself
     let mut nodes: Vec<(usize, char)> = vec![(0, '\0')];
     let mut queue: VecDeque<(usize, Vec<u64>)> = VecDeque::new();
     seen.insert(start.clone(), 0);
     queue.push_back((0, start));
-    let mut found: HashMap<Vec<bool>, usize> = HashMap::new();
+    let mut found: FastMap<Vec<bool>, usize> = FastMap::default();
     let mut order: Vec<Vec<bool>> = Vec::new();
     let mut root: Option<Vec<bool>> = None;
     while let Some((node, state)) = queue.pop_front() {
@@ -100,7 +117,7 @@ pub(crate) fn classes(
         let inside = (include.is_empty() || include.iter().any(|i| member.get(*i) == Some(&true)))
             && !exclude.iter().any(|i| member.get(*i) == Some(&true));
         // The empty string is recorded last (below): a class reads better as `x` than as ``.
-        if node == 0 && inside {
+        if node == 0 && inside && lead.is_empty() {
             root = Some(member.clone());
         } else if inside && !found.contains_key(&member) {
             found.insert(member.clone(), node);
@@ -118,8 +135,31 @@ pub(crate) fn classes(
         let alive: Vec<usize> = (0..globs.len())
             .filter(|i| part(*i).iter().any(|w| *w != 0))
             .collect();
+        // Only the characters some live glob names at its current positions (and `:` and the
+        // fresh character) can lead anywhere new: any other character reads like the fresh one.
+        order_of_chars.clear();
+        for &i in &alive {
+            if let Some(g) = globs.get(i) {
+                named.at(g, part(i), &mut tried, &mut order_of_chars);
+            }
+        }
+        for slot in [0, named.colon] {
+            if let Some(t) = tried.get_mut(slot) {
+                if !*t {
+                    *t = true;
+                    order_of_chars.push(slot);
+                }
+            }
+        }
+        order_of_chars.sort_unstable();
         let mut next = vec![0u64; width];
-        for &(c, lc) in &lowered {
+        for &k in &order_of_chars {
+            if let Some(t) = tried.get_mut(k) {
+                *t = false;
+            }
+            let Some(&(c, lc)) = lowered.get(k) else {
+                continue;
+            };
             next.iter_mut().for_each(|w| *w = 0);
             for &i in &alive {
                 let r = span(i);
@@ -152,10 +192,94 @@ pub(crate) fn classes(
         .into_iter()
         .map(|member| {
             let node = found.get(&member).copied().unwrap_or(0);
-            let rep = readable(globs, &member, spell(&nodes, node), fresh);
+            let rep = readable(
+                globs,
+                &member,
+                format!("{lead}{}", spell(&nodes, node)),
+                fresh,
+            );
             Class { member, rep }
         })
         .collect())
+}
+
+/// The literal text every glob of `include` starts with (empty when `include` is).
+pub(crate) fn common_prefix(globs: &[&Glob], include: &[usize]) -> String {
+    let mut prefixes = include
+        .iter()
+        .filter_map(|i| globs.get(*i))
+        .map(|g| g.literal_prefix());
+    let Some(mut lead) = prefixes.next() else {
+        return String::new();
+    };
+    for p in prefixes {
+        let common = lead
+            .chars()
+            .zip(p.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        lead.truncate(common);
+    }
+    lead
+}
+
+/// Where each character of the alphabet is: by itself and by its lowercase.
+struct Named {
+    exact: FastMap<char, usize>,
+    folded: FastMap<char, Vec<usize>>,
+    /// The position of `:`
+    colon: usize,
+}
+
+impl Named {
+    fn new(alphabet: &[char]) -> Self {
+        let mut exact = FastMap::default();
+        let mut folded: FastMap<char, Vec<usize>> = FastMap::default();
+        for (k, c) in alphabet.iter().enumerate() {
+            exact.insert(*c, k);
+            folded.entry(lower(*c)).or_default().push(k);
+        }
+        let colon = exact.get(&':').copied().unwrap_or(0);
+        Self {
+            exact,
+            folded,
+            colon,
+        }
+    }
+
+    /// Add (once, marked in `tried`) the alphabet positions of the characters `g` reads
+    /// literally from any position of `set`.
+    fn at(&self, g: &Glob, set: &[u64], tried: &mut [bool], out: &mut Vec<usize>) {
+        let mut add = |k: usize| {
+            if let Some(t) = tried.get_mut(k) {
+                if !*t {
+                    *t = true;
+                    out.push(k);
+                }
+            }
+        };
+        for (w, word) in set.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                match g.toks().get(i) {
+                    Some(Tok::Lit(c)) => {
+                        if let Some(k) = self.exact.get(c) {
+                            add(*k);
+                        }
+                    }
+                    Some(Tok::Fold(l)) => {
+                        for k in self.folded.get(l).into_iter().flatten() {
+                            add(*k);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
 }
 
 /// The representative with one more fresh character (`b/x` rather than `b/`, `us-x` rather

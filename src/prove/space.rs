@@ -85,10 +85,12 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 
 /// The representatives of every resource of `services` (ARN services) under `patterns` (each
 /// with the text it was written as) and `probes`, plus `*`; and the reasons some class has none.
+/// With `only`, the resources of other services are left out.
 pub(crate) fn representatives(
     patterns: &[(String, Glob)],
     probes: &[Glob],
     services: &[String],
+    only: Option<&std::collections::BTreeSet<String>>,
     limits: &Limits,
 ) -> (Vec<Representative>, Vec<String>) {
     let mut by_service: BTreeMap<String, Vec<Written<'_>>> = BTreeMap::new();
@@ -115,6 +117,7 @@ pub(crate) fn representatives(
             all.push(s);
         }
     }
+    all.retain(|s| only.is_none_or(|set| set.contains(*s)));
     for service in all {
         let written = by_service.get(service).map(Vec::as_slice).unwrap_or(&[]);
         let mut ctx = Service {
@@ -137,6 +140,7 @@ pub(crate) fn representatives(
 /// The classes inside one group of intersecting patterns; a gap when the split passes its
 /// budget. A group of one literal ARN is one class, itself.
 fn group_classes(
+    service: &str,
     group: &[&Written<'_>],
     broad: &[&Written<'_>],
     fmts: &[Glob],
@@ -161,7 +165,7 @@ fn group_classes(
     globs.extend(broad.iter().map(|w| &w.glob).filter(|g| meets(g)));
     globs.extend(fmts.iter().filter(|g| meets(g)));
     globs.extend(probes.iter().copied().filter(|g| meets(g)));
-    match classes(&globs, &include, &[], limits.max_states) {
+    match split_group(service, &globs, &include, limits.max_states) {
         Ok(found) => Ok(found
             .into_iter()
             .map(|c| {
@@ -185,6 +189,55 @@ fn group_classes(
             e.0
         )),
     }
+}
+
+/// The classes of the strings in some `include` glob, split by every glob. When every glob of
+/// the group names six-segment ARNs of `service` and every glob splits by segment, the split
+/// is made segment by segment ([`classes_by_segment`]: the same classes, far fewer states);
+/// otherwise by the whole strings.
+fn split_group(
+    service: &str,
+    globs: &[&Glob],
+    include: &[usize],
+    max_states: usize,
+) -> Result<Vec<super::partition::Class>, super::partition::TooManyStates> {
+    // A shared literal prefix that reaches the resource segment is cheaper to search whole
+    // (the search starts after it).
+    let shared = super::partition::common_prefix(globs, include);
+    let inside = include
+        .iter()
+        .filter_map(|i| globs.get(*i))
+        .all(|g| g.is_six_segment_arn() && g.segment(2).is_some_and(|s| s == service));
+    if inside && shared.matches(':').count() < 5 {
+        let domain = service_glob(service);
+        let mut all: Vec<&Glob> = vec![&domain];
+        all.extend(globs.iter().copied());
+        if let Some(Ok(found)) = classes_by_segment(&all, max_states) {
+            return Ok(found
+                .into_iter()
+                .map(|c| super::partition::Class {
+                    member: c.member.get(1..).unwrap_or(&[]).to_vec(),
+                    rep: c.rep,
+                })
+                .filter(|c| include.iter().any(|i| c.member.get(*i) == Some(&true)))
+                .collect());
+        }
+    }
+    classes(globs, include, &[], max_states)
+}
+
+/// Every ARN of `service`: `arn:`, any partition, the service, any region and account, the rest.
+fn service_glob(service: &str) -> Glob {
+    Glob::seq(&[
+        Piece::L("arn:"),
+        Piece::StarNc,
+        Piece::L(&format!(":{service}:")),
+        Piece::StarNc,
+        Piece::L(":"),
+        Piece::StarNc,
+        Piece::L(":"),
+        Piece::Star,
+    ])
 }
 
 /// The classes of one ARN service.
@@ -287,7 +340,7 @@ impl Service<'_, '_> {
         let found = crate::par::par_map(
             &groups,
             crate::par::SMALL_ITEMS,
-            |group| group_classes(group, &broad_globs, fmts, &probes, limits),
+            |group| group_classes(self.service, group, &broad_globs, fmts, &probes, limits),
             || Err("a thread splitting the resources failed".to_string()),
         );
         for f in found {
@@ -314,16 +367,7 @@ impl Service<'_, '_> {
         fmts: &[Glob],
         probes: &[&Glob],
     ) {
-        let service = Glob::seq(&[
-            Piece::L("arn:"),
-            Piece::StarNc,
-            Piece::L(&format!(":{}:", self.service)),
-            Piece::StarNc,
-            Piece::L(":"),
-            Piece::StarNc,
-            Piece::L(":"),
-            Piece::Star,
-        ]);
+        let service = service_glob(self.service);
         let mut globs: Vec<&Glob> = vec![&service];
         globs.extend(broad.iter().map(|w| &w.glob));
         globs.extend(fmts.iter());
@@ -341,19 +385,34 @@ impl Service<'_, '_> {
                 return;
             }
         };
+        // The narrow patterns by literal prefix: a string can fall only in those whose prefix
+        // it starts with, found by looking up each of its own prefixes.
+        let mut by_prefix: crate::hash::FastMap<&str, Vec<(String, &Glob)>> =
+            crate::hash::FastMap::default();
+        for w in narrow {
+            by_prefix
+                .entry(w.prefix.as_str())
+                .or_default()
+                .push((w.glob.literal_suffix(), &w.glob));
+        }
         let hits = |r: &str| {
-            narrow
-                .iter()
-                .any(|w| r.starts_with(&w.prefix) && w.glob.is_match(r))
+            r.char_indices()
+                .map(|(i, _)| i)
+                .chain(std::iter::once(r.len()))
+                .filter_map(|i| r.get(..i).and_then(|p| by_prefix.get(p)))
+                .flatten()
+                .any(|(suffix, g)| r.ends_with(suffix.as_str()) && g.is_match(r))
         };
         for c in found {
             // Another filling of the same class, when the shortest string falls in a narrow
-            // pattern: the fresh character replaced by longer runs.
+            // pattern: the fresh character replaced by longer runs. The shortest string itself
+            // is in its class by construction; the others are checked against every glob.
             let same = |r: &str| {
-                globs
-                    .iter()
-                    .zip(&c.member)
-                    .all(|(g, m)| g.is_match(r) == *m)
+                *r == c.rep
+                    || globs
+                        .iter()
+                        .zip(&c.member)
+                        .all(|(g, m)| g.is_match(r) == *m)
             };
             let candidates = std::iter::once(c.rep.clone()).chain(
                 ["iamsim", "iamsim-0", "_iamsim_", "0"]

@@ -19,7 +19,7 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub policies: Option<String>,
     /// Context keys every scenario gets (a scenario's own `context` overrides them)
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::strict_option")]
     pub context: Option<Value>,
     /// Tags every scenario gets
     #[serde(default)]
@@ -52,7 +52,7 @@ pub struct Scenario {
     #[serde(default)]
     pub resources: Option<Vec<String>>,
     /// Context keys for this scenario
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::strict_option")]
     pub context: Option<Value>,
     /// The expected decision
     #[schemars(with = "ExpectName")]
@@ -65,7 +65,7 @@ pub struct Scenario {
     #[serde(default)]
     pub blocked_by: Option<String>,
     /// A session policy in force for the caller
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::strict_option")]
     pub session_policy: Option<Value>,
     /// The resource's account, when neither its ARN nor the inventory says (contradicting either
     /// is an error)

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use super::case::Case;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
-use crate::inventory::{read_json_within, MAX_SCENARIO_FILE_BYTES};
+use crate::inventory::{read_text_within, MAX_SCENARIO_FILE_BYTES};
 use crate::request::Context;
 use cases::expand_scenario;
 pub use cases::{check_action, is_role_session};
@@ -24,7 +24,7 @@ use error::invalid;
 pub use error::ScenarioError;
 pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS};
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
-pub use parse::parse_file;
+pub use parse::{parse_file, parse_text};
 use resolve::Resolver;
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
 pub use yaml::{parse_yaml, read_yaml};
@@ -90,7 +90,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 let value = yaml::parse_yaml(&text, &label)?;
                 parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
             } else {
-                parse_file(read_json_within(path, MAX_SCENARIO_FILE_BYTES)?, &label)?
+                parse_text(&read_text_within(path, MAX_SCENARIO_FILE_BYTES)?, &label)?
             };
             Ok::<_, ScenarioError>((label, file))
         },
@@ -123,15 +123,21 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     }
     let engines = &suite.engines;
     let inventories = &suite.inventories;
-    // Scenario files are few and large: one is worth a thread.
-    let expanded = crate::par::par_map(
-        &parsed,
+    // Scenario files are few and large: one is worth a thread. Each parsed file is dropped as
+    // soon as it is expanded.
+    let expanded = crate::par::par_map_owned(
+        parsed,
         1,
         |(label, file, engine)| {
-            expand_file(label, file, *engine, engines, inventories, opts.no_catalog)
+            expand_file(&label, &file, engine, engines, inventories, opts.no_catalog)
         },
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
+    let total: usize = expanded
+        .iter()
+        .map(|r| r.as_ref().map_or(0, Vec::len))
+        .sum();
+    suite.cases.reserve(total.min(MAX_CASES + 1));
     for cases in expanded {
         suite.cases.extend(cases?);
         if suite.cases.len() > MAX_CASES {

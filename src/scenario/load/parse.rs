@@ -9,6 +9,24 @@ use super::error::{invalid, ScenarioError};
 use crate::inventory::schema::fields;
 use crate::scenario::format::{InventoryNames, Scenario, ScenarioFile};
 
+/// Parse scenario-file JSON text. A file that reads straight into the typed file, and uses
+/// none of the fields whose checks need the JSON tree (`for_each`, `for_all_context`,
+/// `tenancy`), is taken as read: building the tree first cost more than deciding the cases.
+/// Any other file, and every file that does not read, goes through [`parse_file`], whose
+/// messages name the scenario and the JSON path at fault.
+pub fn parse_text(text: &str, label: &str) -> Result<ScenarioFile, ScenarioError> {
+    if let Ok(file) = serde_json::from_str::<ScenarioFile>(text) {
+        let plain = file
+            .scenarios
+            .iter()
+            .all(|s| s.for_each.is_none() && s.for_all_context.is_none() && s.tenancy.is_none());
+        if plain {
+            return Ok(file);
+        }
+    }
+    parse_file(crate::inventory::parse_json(text, label)?, label)
+}
+
 /// Parse a JSON value as a scenario file without running it (for tools and tests). Errors name
 /// the scenario (`scenarios[2] `name``) when one is at fault.
 pub fn parse_file(value: Value, label: &str) -> Result<ScenarioFile, ScenarioError> {
@@ -225,6 +243,54 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "t.json: scenarios[0]: unknown field `nme` (did you mean `name`?)"
+        );
+    }
+
+    /// The straight read and the read through the JSON tree agree on every scenario file of
+    /// the repository (the bundled suite and the invalid corpus): the same file, or the same
+    /// message.
+    #[test]
+    fn reading_straight_from_text_agrees_with_the_tree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files: Vec<std::path::PathBuf> = Vec::new();
+        let mut dirs = vec![root.join("scenarios"), root.join("tests/cases/invalid")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "json")
+                    && p.parent().is_some_and(|d| d.ends_with("scenarios"))
+                {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 20, "{files:?}");
+        let mut straight = 0;
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let label = f.display().to_string();
+            let slow = crate::inventory::parse_json(&text, &label)
+                .map_err(ScenarioError::from)
+                .and_then(|v| parse_file(v, &label));
+            let fast = parse_text(&text, &label);
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{label}");
+            if serde_json::from_str::<ScenarioFile>(&text).is_ok() {
+                straight += 1;
+            }
+        }
+        assert!(straight > 10, "{straight} of {} read straight", files.len());
+    }
+
+    #[test]
+    fn a_repeated_key_in_a_context_is_an_error_either_way() {
+        let text = r#"{"scenarios": [{"name": "n", "principal": "role/r", "action": "s3:GetObject",
+            "resource": "*", "expect": "allow", "context": {"aws:SourceVpc": "a", "aws:SourceVpc": "b"}}]}"#;
+        let e = parse_text(text, "t.json").unwrap_err();
+        assert!(
+            e.to_string().contains("duplicate key `aws:SourceVpc`"),
+            "{e}"
         );
     }
 
