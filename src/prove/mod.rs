@@ -18,6 +18,7 @@
 
 pub(crate) mod actions;
 pub(crate) mod glob;
+mod glob_text;
 pub(crate) mod keys;
 pub(crate) mod matching;
 mod partition;
