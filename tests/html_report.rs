@@ -100,6 +100,9 @@ fn the_reference_matrix_has_the_expected_cells() {
         "read",
     );
     assert!(other.contains("class=\"cell deny\""), "{other}");
+    // The box says what it holds to a screen reader, not only by letter and colour.
+    assert!(own.contains("aria-label=\"read: allow\""), "{own}");
+    assert!(other.contains("aria-label=\"read: deny\""), "{other}");
     let id = Regex::new(r#"id="cell-(\d+)-(\d+)-(read|write|permissions|tagging)""#).unwrap();
     assert!(id.is_match(other), "{other}");
     // One id per box, every id unique, every box points at the data.

@@ -93,14 +93,18 @@ pub fn write_matrix(out: &mut dyn Write, m: &Matrix) -> io::Result<()> {
 }
 
 /// One clickable box: its id names its row, column and group; the script gives it a title when
-/// the pointer rests on it (a title per box would double a large page).
+/// the pointer rests on it (a title per box would double a large page). A screen reader reads
+/// its short label (`read: allow`), since the letter and colour alone say nothing to it.
 fn write_cell(out: &mut dyn Write, n: usize, c: &Cell) -> io::Result<()> {
+    let verdict = verdict_class(c.verdict);
     write!(
         out,
-        "<button type=\"button\" id=\"{}\" class=\"cell {}{}\" data-cell=\"{n}\">{}</button>",
+        "<button type=\"button\" id=\"{}\" class=\"cell {verdict}{}\" data-cell=\"{n}\" aria-label=\"{}: {}{}\">{}</button>",
         cell_id(c),
-        verdict_class(c.verdict),
         if c.conditional { " cond" } else { "" },
+        c.group.name(),
+        verdict.replace('-', " "),
+        if c.conditional { ", conditions" } else { "" },
         c.group.letter()
     )
 }
