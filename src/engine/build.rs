@@ -238,6 +238,11 @@ impl Engine {
             self.org.entry(account.clone()).or_default().rcps =
                 levels.iter().map(PolicySet::new).collect();
         }
+        for path in self.org.values() {
+            for set in path.scps.iter().chain(&path.rcps) {
+                self.org_readers.add(set);
+            }
+        }
     }
 }
 

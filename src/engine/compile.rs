@@ -24,6 +24,31 @@ pub struct PolicySet {
     everywhere_reads: bool,
 }
 
+/// The services for which any of several policy sets reads the request context (the union of
+/// their [`PolicySet::reads_context`]), asked once per request instead of per set.
+#[derive(Debug, Default)]
+pub(crate) struct ContextReaders {
+    everywhere: bool,
+    services: HashSet<Box<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+}
+
+impl ContextReaders {
+    /// Count `set`'s readers in.
+    pub(crate) fn add(&mut self, set: &PolicySet) {
+        self.everywhere |= set.everywhere_reads;
+        for s in &set.reading_services {
+            if !self.services.contains(s) {
+                self.services.insert(s.clone());
+            }
+        }
+    }
+
+    /// Does some set read the context for a request to `service`?
+    pub(crate) fn reads(&self, service: &str) -> bool {
+        self.everywhere || self.services.contains(service)
+    }
+}
+
 impl PolicySet {
     /// Compile the statements of `policies` into one set.
     pub fn new<'a>(policies: impl IntoIterator<Item = &'a NamedPolicy>) -> Self {

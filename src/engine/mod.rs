@@ -121,6 +121,8 @@ pub struct Engine {
     /// VPC endpoints by id
     endpoints: FastMap<String, CompiledEndpoint>,
     org: FastMap<String, OrgPath>,
+    /// The services some SCP or RCP level reads the context for (conditions, policy variables)
+    org_readers: compile::ContextReaders,
     management_account: Option<String>,
     now_millis: Option<i64>,
     /// The time keys for a fixed clock, built once

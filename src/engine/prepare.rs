@@ -95,7 +95,7 @@ impl Engine {
         known.is_some_and(|c| reads(&c.identity) || c.boundary.as_ref().is_some_and(reads))
             || policy.is_some_and(|p| p.reads_context_for(service, caller))
             || session.is_some_and(reads)
-            || !self.org.is_empty()
+            || self.org_readers.reads(service)
             || !self.endpoints.is_empty()
     }
 
