@@ -25,6 +25,7 @@ pub use error::ScenarioError;
 pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS};
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 pub use parse::{parse_file, parse_text};
+use parse::{peek_policies, Pending};
 use resolve::Resolver;
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
 pub use yaml::{parse_yaml, read_yaml};
@@ -77,30 +78,45 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         ..Suite::default()
     };
     let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
-    // Read every file and compile each inventory once (in order), then expand the files in
-    // parallel: expansion and resolution dominate the load of a large suite.
-    // Files are read and parsed on every core; the first error in file order is reported.
+    // Files are read on every core, then each inventory is loaded and compiled once (in file
+    // order), then the files are parsed and expanded on every core: expansion and resolution
+    // dominate the load of a large suite, and a file's parsed scenarios are dropped as soon as
+    // its cases exist. A JSON file is only peeked at for its `policies` before the
+    // inventories load (with `--policies`, not even that); the first error in file order is
+    // reported.
+    let peek = opts.policies.is_empty();
     let read = crate::par::par_map(
         &files,
         1,
         |path| {
             let label = path.display().to_string();
-            let file = if yaml::is_yaml(path) {
+            if yaml::is_yaml(path) {
                 let text = yaml::read_text(path)?;
                 let value = yaml::parse_yaml(&text, &label)?;
-                parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?
-            } else {
-                parse_text(&read_text_within(path, MAX_SCENARIO_FILE_BYTES)?, &label)?
-            };
-            Ok::<_, ScenarioError>((label, file))
+                let file = parse_file(value, &label).map_err(|e| yaml::with_line(e, &text))?;
+                let policies = file.policies.clone();
+                return Ok::<_, ScenarioError>((label, Pending::Parsed(file), policies));
+            }
+            let text = read_text_within(path, MAX_SCENARIO_FILE_BYTES)?;
+            if !peek {
+                return Ok((label, Pending::Text(text), None));
+            }
+            match peek_policies(&text) {
+                Some(policies) => Ok((label, Pending::Text(text), policies)),
+                // Not a scenario file's shape: the full parse names what is wrong.
+                None => {
+                    let file = parse_text(&text, &label)?;
+                    let policies = file.policies.clone();
+                    Ok((label, Pending::Parsed(file), policies))
+                }
+            }
         },
         || Err(invalid("(scenarios)", "internal: reading thread failed")),
     );
-    let mut parsed = Vec::with_capacity(files.len());
+    let mut pending = Vec::with_capacity(files.len());
     for (path, result) in files.iter().zip(read) {
-        let (label, file) = result?;
-        let path = path.as_path();
-        let dirs = inventory_dirs(path, &label, &file, opts)?;
+        let (label, file, policies) = result?;
+        let dirs = inventory_dirs(path.as_path(), &label, policies.as_deref(), opts)?;
         let key: Vec<PathBuf> = dirs
             .iter()
             .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
@@ -116,30 +132,35 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 suite.engines.len() - 1
             }
         };
-        if let Some(d) = &file.description {
-            suite.descriptions.push((label.clone(), d.clone()));
-        }
-        parsed.push((label, file, engine));
+        pending.push((label, file, engine));
     }
     let engines = &suite.engines;
     let inventories = &suite.inventories;
-    // Scenario files are few and large: one is worth a thread. Each parsed file is dropped as
-    // soon as it is expanded.
+    // Scenario files are few and large: one is worth a thread.
     let expanded = crate::par::par_map_owned(
-        parsed,
+        pending,
         1,
         |(label, file, engine)| {
-            expand_file(&label, &file, engine, engines, inventories, opts.no_catalog)
+            let file = match file {
+                Pending::Parsed(f) => f,
+                Pending::Text(text) => parse_text(&text, &label)?,
+            };
+            let cases = expand_file(&label, &file, engine, engines, inventories, opts.no_catalog)?;
+            Ok((file.description.map(|d| (label, d)), cases))
         },
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
-    let total: usize = expanded
-        .iter()
-        .map(|r| r.as_ref().map_or(0, Vec::len))
-        .sum();
+    let mut expanded_cases = Vec::with_capacity(expanded.len());
+    for result in expanded {
+        let (description, cases) = result?;
+        suite.descriptions.extend(description);
+        expanded_cases.push(cases);
+    }
+    let expanded = expanded_cases;
+    let total: usize = expanded.iter().map(Vec::len).sum();
     suite.cases.reserve(total.min(MAX_CASES + 1));
     for cases in expanded {
-        suite.cases.extend(cases?);
+        suite.cases.extend(cases);
         if suite.cases.len() > MAX_CASES {
             return Err(invalid(
                 "(scenarios)",
@@ -232,15 +253,15 @@ fn expand_file(
 fn inventory_dirs(
     path: &Path,
     label: &str,
-    file: &ScenarioFile,
+    policies: Option<&str>,
     opts: &LoadOptions,
 ) -> Result<Vec<PathBuf>, ScenarioError> {
     if !opts.policies.is_empty() {
         return Ok(opts.policies.clone());
     }
-    let rel = file.policies.as_deref().unwrap_or("../policies");
+    let rel = policies.unwrap_or("../policies");
     let dir = path.parent().unwrap_or(Path::new(".")).join(rel);
-    if file.policies.is_none() && !dir.exists() {
+    if policies.is_none() && !dir.exists() {
         return Err(invalid(
             label,
             format!("no inventory at `{}`: a scenario file without `policies` uses `../policies` beside it; set `policies` in the file or give `--policies DIR`", dir.display()),

@@ -9,6 +9,29 @@ use super::error::{invalid, ScenarioError};
 use crate::inventory::schema::fields;
 use crate::scenario::format::{InventoryNames, Scenario, ScenarioFile};
 
+/// A scenario file read but, while the inventories load, not yet parsed: JSON text is parsed
+/// on a worker thread right before its cases are expanded, so the parsed files of a large suite
+/// are never all held at once (YAML files are parsed when read).
+pub(super) enum Pending {
+    /// JSON text, with the `policies` its file names
+    Text(String),
+    /// A file already parsed
+    Parsed(ScenarioFile),
+}
+
+/// The fields of a scenario file that loading needs before its cases are expanded.
+#[derive(Deserialize)]
+struct Peek {
+    #[serde(default)]
+    policies: Option<String>,
+}
+
+/// The `policies` a scenario file's JSON text names, skipping the rest; `None` when the text
+/// does not read as such a file (the full parse then says why).
+pub(super) fn peek_policies(text: &str) -> Option<Option<String>> {
+    serde_json::from_str::<Peek>(text).ok().map(|p| p.policies)
+}
+
 /// Parse scenario-file JSON text. A file that reads straight into the typed file, and uses
 /// none of the fields whose checks need the JSON tree (`for_each`, `for_all_context`,
 /// `tenancy`), is taken as read: building the tree first cost more than deciding the cases.
