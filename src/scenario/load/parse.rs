@@ -27,8 +27,13 @@ struct Peek {
 }
 
 /// The `policies` a scenario file's JSON text names, skipping the rest; `None` when the text
-/// does not read as such a file (the full parse then says why).
+/// does not read as such a file (the full parse then says why). A text holding neither
+/// `"policies"` nor a `\u` escape (which could spell that key) names none, and is not parsed
+/// here at all.
 pub(super) fn peek_policies(text: &str) -> Option<Option<String>> {
+    if !text.contains("\"policies\"") && !text.contains("\\u") {
+        return Some(None);
+    }
     serde_json::from_str::<Peek>(text).ok().map(|p| p.policies)
 }
 
@@ -304,6 +309,24 @@ mod tests {
             }
         }
         assert!(straight > 10, "{straight} of {} read straight", files.len());
+    }
+
+    #[test]
+    fn a_peek_finds_policies_written_plainly_or_escaped() {
+        assert_eq!(peek_policies(r#"{"scenarios": []}"#), Some(None));
+        assert_eq!(
+            peek_policies(r#"{"policies": "../p", "scenarios": []}"#),
+            Some(Some("../p".into()))
+        );
+        assert_eq!(
+            peek_policies(r#"{"polic\u0069es": "../q", "scenarios": []}"#),
+            Some(Some("../q".into()))
+        );
+        // A name that mentions the key is not the key.
+        assert_eq!(
+            peek_policies(r#"{"scenarios": [{"name": "\"policies\""}]}"#),
+            Some(None)
+        );
     }
 
     #[test]
