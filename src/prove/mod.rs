@@ -28,6 +28,8 @@ pub(crate) mod scope;
 mod search;
 mod segments;
 pub(crate) mod space;
+#[cfg(test)]
+mod space_tests;
 pub(crate) mod template;
 mod tenancy;
 mod values;

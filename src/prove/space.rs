@@ -37,7 +37,7 @@ pub struct Representative {
 }
 
 /// Every catalog ARN format by its ARN service, as globs (plain and qualified).
-fn formats() -> &'static HashMap<String, Vec<Glob>> {
+pub(super) fn formats() -> &'static HashMap<String, Vec<Glob>> {
     static FORMATS: OnceLock<HashMap<String, Vec<Glob>>> = OnceLock::new();
     FORMATS.get_or_init(|| {
         let mut out: HashMap<String, Vec<Glob>> = HashMap::new();
@@ -195,7 +195,7 @@ fn group_classes(
 /// the group names six-segment ARNs of `service` and every glob splits by segment, the split
 /// is made segment by segment ([`classes_by_segment`]: the same classes, far fewer states);
 /// otherwise by the whole strings.
-fn split_group(
+pub(super) fn split_group(
     service: &str,
     globs: &[&Glob],
     include: &[usize],
