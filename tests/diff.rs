@@ -204,6 +204,27 @@ fn the_reference_platform_against_itself_is_empty() {
     );
 }
 
+/// Endpoint policies are outside the request space: a change to one is never silent, it is a gap.
+#[test]
+fn a_changed_endpoint_is_reported_as_a_gap() {
+    let base = platform(&PlatformSpec::reference());
+    let mut head = base.clone();
+    head.endpoints.push(iamsim::inventory::Endpoint {
+        id: "vpce-0123456789abcdef0".into(),
+        vpc: None,
+        kind: iamsim::inventory::EndpointKind::Gateway,
+        policy: None,
+        source: "endpoints/s3.json".into(),
+    });
+    let d = run(&base, &head);
+    assert!(
+        d.gaps.iter().any(|g| g.contains("VPC endpoints")),
+        "{:?}",
+        d.gaps
+    );
+    assert!(run(&base, &base).gaps.is_empty());
+}
+
 #[test]
 fn json_is_versioned_and_markdown_is_a_table() {
     let base = load_dir(&fixture("statement_added").join("base")).unwrap();
