@@ -2,6 +2,7 @@
 //! and every fail-closed check (unknown principal, unresolvable resource, malformed action).
 
 mod cases;
+mod claims;
 mod error;
 mod files;
 mod inventory;
