@@ -137,8 +137,7 @@ impl Gather {
     /// A written resource pattern or ARN (once).
     fn pattern(&mut self, text: &str, glob: Glob) {
         let key = (text.to_string(), glob);
-        if !self.pattern_seen.contains(&key) {
-            self.pattern_seen.insert(key.clone());
+        if self.pattern_seen.insert(key.clone()) {
             self.patterns.push(key);
         }
     }

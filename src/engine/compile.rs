@@ -19,7 +19,7 @@ pub struct PolicySet {
     everywhere: Vec<u32>,
     /// Services with a candidate statement that reads the request context (a condition or a
     /// resource policy variable)
-    reading_services: HashSet<Box<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    reading_services: HashSet<Box<str>, crate::hash::FastBuild>,
     /// Whether an `everywhere` statement reads the request context
     everywhere_reads: bool,
 }
@@ -29,7 +29,7 @@ pub struct PolicySet {
 #[derive(Debug, Default)]
 pub(crate) struct ContextReaders {
     everywhere: bool,
-    services: HashSet<Box<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    services: HashSet<Box<str>, crate::hash::FastBuild>,
 }
 
 impl ContextReaders {

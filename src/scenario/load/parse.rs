@@ -13,7 +13,7 @@ use crate::scenario::format::{InventoryNames, Scenario, ScenarioFile};
 /// on a worker thread right before its cases are expanded, so the parsed files of a large suite
 /// are never all held at once (YAML files are parsed when read).
 pub(super) enum Pending {
-    /// JSON text, with the `policies` its file names
+    /// JSON text, parsed when its cases are expanded
     Text(String),
     /// A file already parsed
     Parsed(ScenarioFile),
