@@ -44,7 +44,10 @@ fn transitive_scenarios_pass() {
         let failed: Vec<String> = run_suite(&suite)
             .iter()
             .filter(|o| o.status != Status::Passed)
-            .map(|o| format!("{}: {}", suite.cases[o.case].name, o.problems.join("; ")))
+            .map(|o| {
+                let name = suite.cases.get(o.case).map_or("?", |c| c.name.as_str());
+                format!("{name}: {}", o.problems.join("; "))
+            })
             .collect();
         assert!(failed.is_empty(), "{dir}:\n{}", failed.join("\n"));
     }

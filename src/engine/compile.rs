@@ -97,11 +97,7 @@ impl PolicySet {
                     }
                 }
             }
-            let id = StatementId {
-                policy: name.clone(),
-                index,
-                sid: st.sid.as_deref().map(Arc::from),
-            };
+            let id = StatementId::new(name.clone(), index, st.sid.as_deref().map(Arc::from));
             self.statements.push((id, Arc::clone(st)));
         }
     }

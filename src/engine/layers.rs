@@ -30,13 +30,13 @@ impl Engine {
     /// Each layer's verdict, in AWS's order (identity, boundary, session, resource, SCP, RCP),
     /// gathered into the facts the decision reads.
     #[inline(always)]
-    pub(super) fn verdicts<S: TraceSink>(
-        &self,
-        acc: &mut Accumulator,
+    pub(super) fn verdicts<'a, S: TraceSink>(
+        &'a self,
+        acc: &mut Accumulator<'a>,
         req: &Prepared<'_>,
-        known: Option<&CompiledPrincipal>,
-        target: &Target<'_>,
-        session: Option<&PolicySet>,
+        known: Option<&'a CompiledPrincipal>,
+        target: &Target<'a>,
+        session: Option<&'a PolicySet>,
         sink: &mut S,
     ) -> Facts {
         let caller = match req.principal {
@@ -71,7 +71,12 @@ impl Engine {
     /// request through an endpoint it does not hold meets AWS's default policy, which allows
     /// everything (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>).
     #[inline(always)]
-    fn vpce<S: TraceSink>(&self, acc: &mut Accumulator, req: &Prepared<'_>, sink: &mut S) -> Gate {
+    fn vpce<'a, S: TraceSink>(
+        &'a self,
+        acc: &mut Accumulator<'a>,
+        req: &Prepared<'_>,
+        sink: &mut S,
+    ) -> Gate {
         match self.request_endpoint(req.context.request) {
             Some((_, Some(ep))) => {
                 if acc
@@ -98,9 +103,9 @@ impl Engine {
 
     /// SCPs govern IAM principals of member accounts, except service-linked roles.
     #[inline(always)]
-    fn scp<S: TraceSink>(
-        &self,
-        acc: &mut Accumulator,
+    fn scp<'a, S: TraceSink>(
+        &'a self,
+        acc: &mut Accumulator<'a>,
         known: Option<&CompiledPrincipal>,
         req: &Prepared<'_>,
         sink: &mut S,
@@ -123,9 +128,9 @@ impl Engine {
 
     /// RCPs govern resources of member accounts, for the services that support them.
     #[inline(always)]
-    fn rcp<S: TraceSink>(
-        &self,
-        acc: &mut Accumulator,
+    fn rcp<'a, S: TraceSink>(
+        &'a self,
+        acc: &mut Accumulator<'a>,
         res_account: Option<&str>,
         known: Option<&CompiledPrincipal>,
         req: &Prepared<'_>,
@@ -156,13 +161,14 @@ fn is_root(p: &Principal) -> bool {
 
 /// What the layers examined so far have found.
 #[derive(Debug, Default)]
-pub(super) struct Accumulator {
+pub(super) struct Accumulator<'a> {
     /// The first layer with a matching Deny
     pub deny_layer: Option<Layer>,
-    /// Every matching Deny
-    pub denies: Vec<StatementId>,
-    /// Every matching Allow
-    pub allows: Vec<StatementId>,
+    /// Every matching Deny, borrowed from its policy set: only the deciding ones are cloned,
+    /// when the evaluation is concluded
+    pub denies: Vec<&'a StatementId>,
+    /// Every matching Allow, borrowed likewise
+    pub allows: Vec<&'a StatementId>,
     /// Context keys that conditions read but the request did not give
     pub missing: Vec<String>,
 }
@@ -174,13 +180,13 @@ struct LayerResult {
     best: Option<PrincipalMatch>,
 }
 
-impl Accumulator {
+impl<'a> Accumulator<'a> {
     /// Whether identity-based policies allow (the root user is allowed by default:
     /// docs/aws-rules.md, rule 37; a caller the inventory does not know has none).
     #[inline(always)]
     fn identity<S: TraceSink>(
         &mut self,
-        known: Option<&CompiledPrincipal>,
+        known: Option<&'a CompiledPrincipal>,
         req: &Prepared<'_>,
         sink: &mut S,
     ) -> bool {
@@ -205,7 +211,7 @@ impl Accumulator {
     #[inline(always)]
     fn grant<S: TraceSink>(
         &mut self,
-        target: &Target<'_>,
+        target: &Target<'a>,
         req: &Prepared<'_>,
         sink: &mut S,
     ) -> Grant {
@@ -251,7 +257,7 @@ impl Accumulator {
     #[inline(always)]
     fn optional_gate<S: TraceSink>(
         &mut self,
-        set: Option<&PolicySet>,
+        set: Option<&'a PolicySet>,
         layer: Layer,
         req: &Prepared<'_>,
         sink: &mut S,
@@ -269,7 +275,7 @@ impl Accumulator {
     #[inline(always)]
     fn layer<S: TraceSink>(
         &mut self,
-        set: &PolicySet,
+        set: &'a PolicySet,
         layer: Layer,
         req: &Prepared<'_>,
         with_principal: bool,
@@ -286,7 +292,7 @@ impl Accumulator {
     /// pay nothing for the check.
     fn scan<S: TraceSink, const ENDPOINT: bool>(
         &mut self,
-        set: &PolicySet,
+        set: &'a PolicySet,
         layer: Layer,
         req: &Prepared<'_>,
         with_principal: bool,
@@ -317,11 +323,11 @@ impl Accumulator {
                     match st.effect {
                         Effect::Deny => {
                             self.deny_layer.get_or_insert(layer);
-                            self.denies.push(id.clone());
+                            self.denies.push(id);
                         }
                         Effect::Allow => {
                             out.allowed = true;
-                            self.allows.push(id.clone());
+                            self.allows.push(id);
                             out.best = match (out.best, via) {
                                 (None, v) => v,
                                 (Some(b), Some(v)) if v.rank() < b.rank() => Some(v),
@@ -348,7 +354,7 @@ impl Accumulator {
     /// A guardrail layer: it lets the request through only with an Allow.
     fn gate<S: TraceSink>(
         &mut self,
-        set: &PolicySet,
+        set: &'a PolicySet,
         layer: Layer,
         req: &Prepared<'_>,
         with_principal: bool,
@@ -364,7 +370,7 @@ impl Accumulator {
     /// Every level (root, OUs, account) needs its own Allow.
     fn levels<S: TraceSink>(
         &mut self,
-        levels: &[PolicySet],
+        levels: &'a [PolicySet],
         layer: Layer,
         req: &Prepared<'_>,
         with_principal: bool,

@@ -29,7 +29,7 @@ pub use facts::is_derived_key;
 pub use resolve::governing_parent;
 pub use trace::{
     ConditionCheck, ElementMatch, Layer, Matched, Mismatch, NoTrace, PrincipalMatch, StatementId,
-    Trace, TraceEvent, TraceSink,
+    StatementName, Trace, TraceEvent, TraceSink,
 };
 
 use crate::policy::PolicyKind;

@@ -94,10 +94,10 @@ impl Engine {
 
 /// The evaluation of a decision, with the statements that decided it.
 #[inline(always)]
-fn conclude(acc: Accumulator, decision: Decision, blocked_by: Option<Layer>) -> Evaluation {
+fn conclude(acc: Accumulator<'_>, decision: Decision, blocked_by: Option<Layer>) -> Evaluation {
     let deciding = match decision {
-        Decision::ExplicitDeny => acc.denies,
-        Decision::Allow => acc.allows,
+        Decision::ExplicitDeny => acc.denies.into_iter().cloned().collect(),
+        Decision::Allow => acc.allows.into_iter().cloned().collect(),
         Decision::ImplicitDeny => Vec::new(),
     };
     Evaluation {

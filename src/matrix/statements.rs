@@ -170,11 +170,7 @@ mod tests {
     fn a_statement_is_listed_once_with_what_matched() {
         let inv = inventory();
         let mut table = StatementTable::new(&inv);
-        let id = StatementId {
-            policy: Arc::from("a/read"),
-            index: 0,
-            sid: Some(Arc::from("Read")),
-        };
+        let id = StatementId::new(Arc::from("a/read"), 0, Some(Arc::from("Read")));
         let (n, st) = table.lookup(&id).unwrap();
         assert_eq!(n, 0);
         assert_eq!(table.lookup(&id).unwrap().0, 0);
@@ -191,11 +187,7 @@ mod tests {
             matched_resource(st, "arn:aws:s3:::b/k").as_deref(),
             Some("arn:aws:s3:::b/*")
         );
-        let missing = StatementId {
-            policy: Arc::from("nope"),
-            index: 0,
-            sid: None,
-        };
+        let missing = StatementId::new(Arc::from("nope"), 0, None);
         assert!(table.lookup(&missing).is_none());
     }
 }

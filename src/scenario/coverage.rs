@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::load::Suite;
 use super::run::Outcome;
-use crate::engine::{Decision, StatementId};
+use crate::engine::Decision;
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::policy::Effect;
 use crate::request::{IamKind, Principal};
@@ -72,9 +72,9 @@ fn exercised(suite: &Suite, outcomes: &[Outcome]) -> Seen {
             .filter(|e| matches!(e.decision, Decision::Allow | Decision::ExplicitDeny))
             .flat_map(|e| e.deciding.iter());
         for id in decided.chain(&o.exercised) {
-            let StatementId { policy, index, .. } = id;
-            seen.insert((case.engine, who.clone(), policy.to_string(), *index));
-            seen.insert((case.engine, String::new(), policy.to_string(), *index));
+            let (policy, index) = (&id.policy, id.index);
+            seen.insert((case.engine, who.clone(), policy.to_string(), index));
+            seen.insert((case.engine, String::new(), policy.to_string(), index));
         }
     }
     seen

@@ -2,6 +2,7 @@
 //! running and verdicts.
 
 mod case;
+mod case_list;
 mod context_check;
 mod coverage;
 mod expand;
@@ -13,6 +14,7 @@ mod run;
 mod validate;
 
 pub use case::{Case, CaseRequest, Quantified};
+pub use case_list::CaseList;
 pub use context_check::{check_context, key_type, value_fits, ContextIssue};
 pub use coverage::{coverage, Coverage, Covered};
 pub use expand::MAX_EXPANSION;

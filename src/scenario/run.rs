@@ -247,40 +247,38 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
     }
     let chunk = n.div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = suite
-            .cases
-            .chunks(chunk)
-            .enumerate()
-            .map(|(k, cases)| {
+        let handles: Vec<_> = (0..n)
+            .step_by(chunk)
+            .map(|start| {
                 s.spawn(move || {
                     let mut buf = RequestBuffer::default();
-                    cases
-                        .iter()
-                        .enumerate()
-                        .map(|(j, c)| run_one(suite, graphs, scopes, k * chunk + j, c, &mut buf))
-                        .collect::<Vec<_>>()
+                    let mut out = Vec::with_capacity(chunk.min(n - start));
+                    for (j, c) in suite.cases.range(start, start + chunk).enumerate() {
+                        out.push(run_one(suite, graphs, scopes, start + j, c, &mut buf));
+                    }
+                    out
                 })
             })
             .collect();
         // A thread that panicked still accounts for every case it held: each fails, so the
-        // run can never pass with cases missing.
-        handles
-            .into_iter()
-            .enumerate()
-            .flat_map(|(k, h)| {
-                h.join().unwrap_or_else(|_| {
+        // run can never pass with cases missing. The outcomes are gathered into one list
+        // allocated once (growing it would copy every outcome again).
+        let mut outcomes = Vec::with_capacity(n);
+        for (k, h) in handles.into_iter().enumerate() {
+            match h.join() {
+                Ok(part) => outcomes.extend(part),
+                Err(_) => {
                     let start = k * chunk;
-                    (start..n.min(start + chunk))
-                        .map(|case| Outcome {
-                            case,
-                            evaluation: None,
-                            status: Status::Failed,
-                            problems: vec!["internal: the thread running this case failed".into()],
-                            exercised: Vec::new(),
-                        })
-                        .collect()
-                })
-            })
-            .collect()
+                    outcomes.extend((start..n.min(start + chunk)).map(|case| Outcome {
+                        case,
+                        evaluation: None,
+                        status: Status::Failed,
+                        problems: vec!["internal: the thread running this case failed".into()],
+                        exercised: Vec::new(),
+                    }));
+                }
+            }
+        }
+        outcomes
     })
 }

@@ -74,23 +74,33 @@ pub fn validate_cases(suite: &Suite) -> Validation {
         .iter()
         .filter(|c| c.quantified.is_none())
         .collect();
-    // The distinct pairs, each with the first case that has it.
+    // The distinct pairs, each with the first case that has it. Cases of a file share their
+    // interned action and resource strings, so a pair is looked up by text only the first time
+    // its shared strings are met (hashing every case's resource text was a serial cost).
     let mut first: FastMap<(&str, &str), usize> = FastMap::default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
+    let mut by_shared: FastMap<(*const u8, *const u8, usize), usize> = FastMap::default();
     let pair_of: Vec<usize> = cases
         .iter()
         .map(|c| {
-            // A KMS alias stands for its key: validate what the request is really about.
-            let resource = match suite.engines.get(c.engine) {
-                Some((_, e)) => e.resolve_alias(&c.request.resource),
-                None => &*c.request.resource,
-            };
-            *first
-                .entry((&*c.request.action, resource))
-                .or_insert_with(|| {
-                    pairs.push((&*c.request.action, resource));
-                    pairs.len() - 1
-                })
+            let shared = (
+                Arc::as_ptr(&c.request.action).cast::<u8>(),
+                Arc::as_ptr(&c.request.resource).cast::<u8>(),
+                c.engine,
+            );
+            *by_shared.entry(shared).or_insert_with(|| {
+                // A KMS alias stands for its key: validate what the request is really about.
+                let resource = match suite.engines.get(c.engine) {
+                    Some((_, e)) => e.resolve_alias(&c.request.resource),
+                    None => &*c.request.resource,
+                };
+                *first
+                    .entry((&*c.request.action, resource))
+                    .or_insert_with(|| {
+                        pairs.push((&*c.request.action, resource));
+                        pairs.len() - 1
+                    })
+            })
         })
         .collect();
     let checked = crate::par::par_map(

@@ -1,6 +1,7 @@
 //! Expanding one scenario into cases: its fields checked, `for_each` bound, every action and
 //! resource resolved, case names kept unique.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The Fx hash for the sets of case-name hashes.
@@ -40,9 +41,11 @@ pub fn check_action(action: &str) -> Result<(), String> {
 }
 
 /// A scenario's fields, checked in the order their errors are reported.
-struct Checked {
-    actions: Vec<String>,
-    resources: Vec<String>,
+struct Checked<'s> {
+    /// The scenario's actions (borrowed: a suite of literal cases has one scenario per case)
+    actions: Cow<'s, [String]>,
+    /// Its resources, likewise
+    resources: Cow<'s, [String]>,
     blocked_by: Option<Layer>,
     session_policy: Option<Document>,
     /// The scenario's context, or the file's when the scenario adds none
@@ -139,8 +142,11 @@ pub(super) fn expand_scenario(
             out.len()
         )));
     }
-    let mut tags = file.tags.clone();
-    tags.extend(sc.tags.iter().cloned());
+    let tags = if sc.tags.is_empty() {
+        resolver.tags.clone()
+    } else {
+        file.tags.iter().chain(&sc.tags).cloned().collect()
+    };
     let shared = Shared {
         file: resolver.label.clone(),
         engine,
@@ -150,7 +156,7 @@ pub(super) fn expand_scenario(
         expect: sc.expect,
         blocked_by: c.blocked_by,
         skip: sc.skip.as_deref().map(Arc::from),
-        tags: tags.into(),
+        tags,
         transitive: sc.transitive,
     };
     if let Some(q) = c.quantified.clone() {
@@ -165,7 +171,7 @@ pub(super) fn expand_scenario(
 /// `because`) is checked, resolved and shared once for the whole scenario.
 fn expand_literal(
     sc: &Scenario,
-    c: &Checked,
+    c: &Checked<'_>,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
     names: &mut HashSet<u64, FxBuild>,
@@ -175,6 +181,18 @@ fn expand_literal(
     let Some(first) = c.binds.first() else {
         return Ok(());
     };
+    if let ([only], [action], [resource]) = (&c.binds[..], &c.actions[..], &c.resources[..]) {
+        let plain = |t: &str| !t.contains("${");
+        if only.is_empty()
+            && [&sc.name, &sc.principal, action, resource]
+                .iter()
+                .all(|t| plain(t))
+            && sc.because.as_deref().is_none_or(plain)
+        {
+            let one = (action.as_str(), resource.as_str());
+            return expand_one(sc, one, shared, resolver, names, out, err);
+        }
+    }
     let vars: Vec<&str> = first.keys().map(String::as_str).collect();
     // A template's error is reported where substituting would have reported it.
     let tpl = |text| template(text, &vars, first);
@@ -254,6 +272,42 @@ fn expand_literal(
     Ok(())
 }
 
+/// A scenario of one literal case (one action, one resource, no variable): what
+/// [`expand_literal`] builds for it, without splitting and filling its strings.
+fn expand_one(
+    sc: &Scenario,
+    (action, resource): (&str, &str),
+    shared: &Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64, FxBuild>,
+    out: &mut Vec<Case>,
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let name = &sc.name;
+    let principal = resolver.principal(&sc.principal, name)?;
+    if shared.session_policy.is_some() && !is_role_session(&principal) {
+        return Err(err(format!(
+            "`session_policy` applies only to role sessions, not to `{}`",
+            sc.principal
+        )));
+    }
+    check_action(action).map_err(err)?;
+    let action = resolver.strings.get(action);
+    let resource = resolver.resource(resource, &action, name)?;
+    let resource = resolver.strings.get(&resource);
+    if let Some(a) = &sc.resource_account {
+        resolver.resource_account(&resource, a, name)?;
+    }
+    if !is_new(name, names, out) {
+        return Err(err(format!(
+            "duplicate case name `{name}` (names must be unique after expansion)"
+        )));
+    }
+    let because = sc.because.as_deref().map(|b| resolver.strings.get(b));
+    out.push(shared.case(name.clone(), &principal, &action, resource, because));
+    Ok(())
+}
+
 /// Is `name` new? Names are remembered by hash (a large suite would otherwise hold every name
 /// twice); a repeated hash is confirmed against the names themselves.
 fn is_new(name: &str, names: &mut HashSet<u64, FxBuild>, out: &[Case]) -> bool {
@@ -267,27 +321,27 @@ fn is_new(name: &str, names: &mut HashSet<u64, FxBuild>, out: &[Case]) -> bool {
 }
 
 /// Check the fields of scenario `sc` of file `label`; `err` names the scenario in errors.
-fn check(
-    sc: &Scenario,
+fn check<'s>(
+    sc: &'s Scenario,
     label: &str,
     base: &Arc<Context>,
     err: &dyn Fn(String) -> ScenarioError,
     inventory: Option<&crate::inventory::Inventory>,
-) -> Result<Checked, ScenarioError> {
+) -> Result<Checked<'s>, ScenarioError> {
     let quantified = quantification(sc).map_err(err)?;
     let tenancy = quantified.as_ref().is_some_and(|q| q.tenancy.is_some());
-    let actions: Vec<String> = match (&sc.action, &sc.actions) {
-        _ if tenancy => vec!["*".into()],
-        (Some(a), None) => vec![a.clone()],
-        (None, Some(l)) if !l.is_empty() => l.clone(),
+    let actions: Cow<'s, [String]> = match (&sc.action, &sc.actions) {
+        _ if tenancy => Cow::Owned(vec!["*".into()]),
+        (Some(a), None) => Cow::Borrowed(std::slice::from_ref(a)),
+        (None, Some(l)) if !l.is_empty() => Cow::Borrowed(l),
         (None, Some(_)) => return Err(err("`actions` is empty".into())),
         (Some(_), Some(_)) => return Err(err("give `action` or `actions`, not both".into())),
         (None, None) => return Err(err("missing `action`".into())),
     };
-    let resources: Vec<String> = match (&sc.resource, &sc.resources) {
-        _ if tenancy => Vec::new(),
-        (Some(r), None) => vec![r.clone()],
-        (None, Some(l)) if !l.is_empty() => l.clone(),
+    let resources: Cow<'s, [String]> = match (&sc.resource, &sc.resources) {
+        _ if tenancy => Cow::Borrowed(&[]),
+        (Some(r), None) => Cow::Borrowed(std::slice::from_ref(r)),
+        (None, Some(l)) if !l.is_empty() => Cow::Borrowed(l),
         (None, Some(_)) => return Err(err("`resources` is empty".into())),
         (Some(_), Some(_)) => return Err(err("give `resource` or `resources`, not both".into())),
         (None, None) => return Err(err("missing `resource`".into())),

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::case::Case;
+use super::case_list::CaseList;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
 use crate::inventory::{read_text_within, MAX_SCENARIO_FILE_BYTES};
@@ -43,7 +44,7 @@ pub struct Suite {
     /// read their policies)
     pub inventories: Vec<crate::inventory::Inventory>,
     /// Every case, in file order
-    pub cases: Vec<Case>,
+    pub cases: CaseList,
     /// Descriptions by file
     pub descriptions: Vec<(String, String)>,
     /// Warnings about the suite or its inventories (catalog checks), for every report format
@@ -83,8 +84,9 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     // order), then the files are parsed and expanded on every core: expansion and resolution
     // dominate the load of a large suite, and a file's parsed scenarios are dropped as soon as
     // its cases exist. A JSON file is only peeked at for its `policies` before the
-    // inventories load (with `--policies`, not even that); the first error in file order is
-    // reported.
+    // inventories load (with `--policies`, not even read), and read again right before its
+    // parse: holding every text meanwhile cost more (fresh memory) than reading twice from the
+    // page cache. The first error in file order is reported.
     let peek = opts.policies.is_empty();
     let read = crate::par::par_map(
         &files,
@@ -98,12 +100,15 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 let policies = file.policies.clone();
                 return Ok::<_, ScenarioError>((label, Pending::Parsed(file), policies));
             }
-            let text = read_text_within(path, MAX_SCENARIO_FILE_BYTES)?;
             if !peek {
-                return Ok((label, Pending::Text(text), None));
+                return Ok((label, Pending::Json(path.clone(), None), None));
             }
+            let text = read_text_within(path, MAX_SCENARIO_FILE_BYTES)?;
             match peek_policies(&text) {
-                Some(policies) => Ok((label, Pending::Text(text), policies)),
+                Some(policies) => {
+                    let peeked = Some(policies.clone());
+                    Ok((label, Pending::Json(path.clone(), peeked), policies))
+                }
                 // Not a scenario file's shape: the full parse names what is wrong.
                 None => {
                     let file = parse_text(&text, &label)?;
@@ -144,7 +149,16 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         |(label, file, engine)| {
             let file = match file {
                 Pending::Parsed(f) => f,
-                Pending::Text(text) => parse_text(&text, &label)?,
+                Pending::Json(path, peeked) => {
+                    let text = read_text_within(&path, MAX_SCENARIO_FILE_BYTES)?;
+                    let file = parse_text(&text, &label)?;
+                    // The file was read twice: its cases must run against the inventory
+                    // chosen from the first reading.
+                    if peeked.is_some_and(|p| p != file.policies) {
+                        return Err(invalid(&label, "the file changed while it was being read"));
+                    }
+                    file
+                }
             };
             let cases = expand_file(&label, &file, engine, engines, inventories, opts.no_catalog)?;
             Ok((file.description.map(|d| (label, d)), cases))
@@ -157,11 +171,8 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         suite.descriptions.extend(description);
         expanded_cases.push(cases);
     }
-    let expanded = expanded_cases;
-    let total: usize = expanded.iter().map(Vec::len).sum();
-    suite.cases.reserve(total.min(MAX_CASES + 1));
-    for cases in expanded {
-        suite.cases.extend(cases);
+    for cases in expanded_cases {
+        suite.cases.push_part(cases);
         if suite.cases.len() > MAX_CASES {
             return Err(invalid(
                 "(scenarios)",
@@ -220,9 +231,11 @@ fn expand_file(
             .map_err(|e| invalid(label, format!("context: {e}")))?;
     }
     let base = Arc::new(base);
-    let mut cases = Vec::new();
+    // Most scenarios are one case or more.
+    let mut cases = Vec::with_capacity(file.scenarios.len());
     let mut names = std::collections::HashSet::with_hasher(cases::FxBuild::default());
     let mut resolver = Resolver::new(eng, label);
+    resolver.tags = file.tags.clone().into();
     resolver.inventory = inventories.get(engine);
     resolver.check_values = !no_catalog;
     for (i, sc) in file.scenarios.iter().enumerate() {

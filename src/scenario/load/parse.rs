@@ -9,12 +9,13 @@ use super::error::{invalid, ScenarioError};
 use crate::inventory::schema::fields;
 use crate::scenario::format::{InventoryNames, Scenario, ScenarioFile};
 
-/// A scenario file read but, while the inventories load, not yet parsed: JSON text is parsed
-/// on a worker thread right before its cases are expanded, so the parsed files of a large suite
-/// are never all held at once (YAML files are parsed when read).
+/// A scenario file, while the inventories load, not yet parsed: a JSON file is read again and
+/// parsed on a worker thread right before its cases are expanded, so neither the texts nor the
+/// parsed files of a large suite are ever all held at once (YAML files are parsed when read).
 pub(super) enum Pending {
-    /// JSON text, parsed when its cases are expanded
-    Text(String),
+    /// A JSON file, with the `policies` its text named when it was peeked at (`None` when it
+    /// was not peeked at: `--policies` was given)
+    Json(std::path::PathBuf, Option<Option<String>>),
     /// A file already parsed
     Parsed(ScenarioFile),
 }

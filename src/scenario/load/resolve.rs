@@ -22,6 +22,8 @@ pub(super) struct Resolver<'a> {
     pub(super) file: &'a str,
     /// The file name every case of the file shares
     pub(super) label: Arc<str>,
+    /// The file's tags, shared by the cases of every scenario that adds none
+    pub(super) tags: Arc<[String]>,
     cache: crate::hash::FastMap<String, Arc<Principal>>,
     pub(super) strings: Interner,
     /// Check context values against their keys' types in the catalog
@@ -38,6 +40,7 @@ impl<'a> Resolver<'a> {
             inventory: None,
             file,
             label: file.into(),
+            tags: Arc::new([]),
             cache: crate::hash::FastMap::default(),
             strings: Interner::default(),
             check_values: true,
