@@ -94,6 +94,8 @@ impl Engine {
     pub fn new(inv: &Inventory) -> Result<Self, CompileError> {
         let mut e = Self::default();
         let library = Library::new(inv);
+        // Compiled principals are large: growing the list would copy them all again.
+        e.principals.reserve(inv.roles.len() + inv.users.len());
         e.add_roles(&inv.roles, &library)?;
         e.add_users(&inv.users, &library)?;
         e.add_resources(&inv.resources, inv.organization.as_ref())?;

@@ -21,6 +21,9 @@ pub struct WhoCanEntry {
     pub allowed_if: Vec<String>,
 }
 
+/// Fewer principals than this per thread are asked on the calling thread.
+const PRINCIPALS_PER_THREAD: usize = 2_000;
+
 impl Engine {
     /// Evaluate `action` on `resource` for every principal worth asking about.
     pub fn who_can(&self, action: &str, resource: &str, context: &Context) -> Vec<WhoCanEntry> {
@@ -50,37 +53,48 @@ impl Engine {
                 candidates.push((p, kind));
             }
         }
-        candidates
-            .into_iter()
-            .map(|(p, kind)| {
-                let mut req = Request::new(p.clone(), action, resource);
-                req.context = context.clone();
-                let (evaluation, trace) = self.explain(&req);
-                let allowed_if = if evaluation.decision.is_allowed() {
-                    Vec::new()
-                } else {
-                    trace
-                        .events
-                        .iter()
-                        .filter_map(|e| match e {
-                            TraceEvent::NotApplied {
-                                because: Mismatch::Condition { unmet, .. },
-                                effect: crate::policy::Effect::Allow,
-                                statement,
-                                ..
-                            } => Some(format!("{statement}: {}", unmet.join(" and "))),
-                            _ => None,
-                        })
-                        .collect()
-                };
-                WhoCanEntry {
-                    principal: p.as_str().to_string(),
-                    kind,
-                    evaluation,
-                    allowed_if,
-                }
-            })
-            .collect()
+        // Every principal of an organisation (100,000) is asked: on every core. A worker that
+        // failed would leave its principals out, so they are then all asked again here, where
+        // the failure is reported instead.
+        let ask = |(p, kind): &(Principal, &'static str)| {
+            let mut req = Request::new(p.clone(), action, resource);
+            req.context = context.clone();
+            let (evaluation, trace) = self.explain(&req);
+            let allowed_if = if evaluation.decision.is_allowed() {
+                Vec::new()
+            } else {
+                trace
+                    .events
+                    .iter()
+                    .filter_map(|e| match e {
+                        TraceEvent::NotApplied {
+                            because: Mismatch::Condition { unmet, .. },
+                            effect: crate::policy::Effect::Allow,
+                            statement,
+                            ..
+                        } => Some(format!("{statement}: {}", unmet.join(" and "))),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            WhoCanEntry {
+                principal: p.as_str().to_string(),
+                kind,
+                evaluation,
+                allowed_if,
+            }
+        };
+        let asked = crate::par::par_map(
+            &candidates,
+            PRINCIPALS_PER_THREAD,
+            |c| Some(ask(c)),
+            || None,
+        );
+        if asked.iter().all(Option::is_some) {
+            asked.into_iter().flatten().collect()
+        } else {
+            candidates.iter().map(ask).collect()
+        }
     }
 
     /// Service principals and accounts named by Allow statements of the policy governing

@@ -31,23 +31,32 @@ pub fn read_text(path: &Path) -> Result<String, LoadError> {
 
 /// [`read_text`] with another size limit.
 pub fn read_text_within(path: &Path, limit: u64) -> Result<String, LoadError> {
-    let file = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| LoadError::Io {
-        file: file.clone(),
+    use std::io::Read;
+    // The file's name is spelled out only for an error (an organisation has 100,000 files).
+    let io = |e: std::io::Error| LoadError::Io {
+        file: path.display().to_string(),
         message: io_message(&e),
-    })?;
-    if meta.len() > limit {
-        return Err(LoadError::Io {
-            file,
-            message: format!("file is {} bytes; the limit is {limit}", meta.len()),
-        });
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let too_big = |len: u64| LoadError::Io {
+        file: path.display().to_string(),
+        message: format!("file is {len} bytes; the limit is {limit}"),
+    };
+    if len > limit {
+        return Err(too_big(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io {
-        file: file.clone(),
-        message: io_message(&e),
-    })?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    // A file that grew since its size was read is still held to the limit.
+    let read = file
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if read as u64 > limit {
+        return Err(too_big(read as u64));
+    }
     String::from_utf8(bytes).map_err(|e| LoadError::Io {
-        file,
+        file: path.display().to_string(),
         message: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
     })
 }

@@ -67,20 +67,21 @@ pub fn load_dir(dir: &Path) -> Result<Inventory, LoadError> {
             file: d.display().to_string(),
             message: io_message(&e),
         })?;
-        let mut paths: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        // One directory's files: their names order them as their paths would, and comparing
+        // names is cheaper than comparing paths component by component (100,000 roles).
+        let mut names: Vec<std::ffi::OsString> = entries
+            .filter_map(|e| e.ok().map(|e| e.file_name()))
+            .filter(|n| Path::new(n).extension().is_some_and(|x| x == "json"))
             .collect();
-        paths.sort();
-        if paths.len() > MAX_FILES {
+        names.sort_unstable();
+        if names.len() > MAX_FILES {
             return Err(LoadError::Io {
                 file: dir.display().to_string(),
                 message: format!("more than {MAX_FILES} files; the limit is {MAX_FILES}"),
             });
         }
-        for p in paths {
-            let rel = PathBuf::from(sub).join(p.file_name().unwrap_or_default());
-            files.push((rel, p));
+        for n in names {
+            files.push((Path::new(sub).join(&n), d.join(n)));
         }
     }
     for top in ["organization.json", "ownership.json"] {
