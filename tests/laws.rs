@@ -14,7 +14,9 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use iamsim::engine::{Decision, Evaluation};
+use iamsim::engine::{Decision, Evaluation, Mismatch, TraceEvent};
+use iamsim::policy::Effect;
+use iamsim::request::{Principal, Request};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Value};
@@ -444,5 +446,34 @@ proptest! {
         let masked = holds(json!({op: {"aws:SourceIp": format!("{net}/32")}}), ctx);
         prop_assert_eq!(bare, masked);
         prop_assert_eq!(bare, (net == ip) != op.starts_with("Not"));
+    }
+
+    /// who-can explains only the principals some statement's condition could decide for: it
+    /// loses no conditional grant, and its answers are `explain`'s, for every principal it asks.
+    #[test]
+    fn who_can_answers_as_explain_does(w in world()) {
+        let engine = w.engine();
+        let req = w.request();
+        for e in engine.who_can(&req.action, &req.resource, &req.context) {
+            let principal = Principal::parse(&e.principal).unwrap();
+            let mut asked = Request::new(principal, req.action.clone(), req.resource.clone());
+            asked.context = req.context.clone();
+            let (want, trace) = engine.explain(&asked);
+            let allowed_if: Vec<String> = if want.decision.is_allowed() {
+                Vec::new()
+            } else {
+                trace.events.iter().filter_map(|ev| match ev {
+                    TraceEvent::NotApplied {
+                        because: Mismatch::Condition { unmet, .. },
+                        effect: Effect::Allow,
+                        statement,
+                        ..
+                    } => Some(format!("{statement}: {}", unmet.join(" and "))),
+                    _ => None,
+                }).collect()
+            };
+            prop_assert_eq!(&e.evaluation, &want, "{}", e.principal);
+            prop_assert_eq!(&e.allowed_if, &allowed_if, "{}", e.principal);
+        }
     }
 }

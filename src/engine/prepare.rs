@@ -83,7 +83,7 @@ impl Engine {
     /// the rest of a request (every value is parsed as a number, date, address...), and only
     /// conditions and policy variables read them.
     #[inline(always)]
-    fn needs_context(
+    pub(super) fn needs_context(
         &self,
         service: &str,
         known: Option<&CompiledPrincipal>,

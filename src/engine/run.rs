@@ -23,6 +23,18 @@ fn lower_into<'b>(text: &str, buf: &'b mut [u8; ACTION_BUF]) -> Option<&'b str> 
     std::str::from_utf8(out).ok()
 }
 
+/// `action` lowercased: on the stack when it fits in `buf`, else in `spill`.
+#[inline(always)]
+fn lowered<'b>(action: &str, buf: &'b mut [u8; ACTION_BUF], spill: &'b mut String) -> &'b str {
+    match lower_into(action, buf) {
+        Some(a) => a,
+        None => {
+            *spill = action.to_ascii_lowercase();
+            spill
+        }
+    }
+}
+
 /// The service prefix of a lowercased action (`s3` of `s3:getobject`); empty when it has none.
 #[inline(always)]
 fn service_of(action: &str) -> &str {
@@ -38,15 +50,8 @@ impl Engine {
     /// `evaluate_with` (with [`super::NoTrace`], every trace event compiles away).
     pub(super) fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
         // The action, lowercased on the stack, and its service.
-        let mut action_buf = [0u8; ACTION_BUF];
-        let lowered;
-        let action = match lower_into(&req.action, &mut action_buf) {
-            Some(a) => a,
-            None => {
-                lowered = req.action.to_ascii_lowercase();
-                &lowered
-            }
-        };
+        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
+        let action = lowered(&req.action, &mut action_buf, &mut spill);
         let service = service_of(action);
         let resource = self.resolve_alias(&req.resource);
 
@@ -89,6 +94,22 @@ impl Engine {
             }
         }
         conclude(acc, decision, blocked_by)
+    }
+
+    /// Whether a statement that could take part in deciding `req` reads the context (has a
+    /// condition or a policy variable): when none does, no condition can change the answer, so
+    /// no statement fails on one. `who-can` explains only the requests where one might.
+    pub(crate) fn conditions_can_matter(&self, req: &Request) -> bool {
+        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
+        let action = lowered(&req.action, &mut action_buf, &mut spill);
+        let service = service_of(action);
+        let resource = self.resolve_alias(&req.resource);
+        let known = self.caller_entry(&req.principal);
+        let completed = completed_role(&req.principal, known);
+        let principal = completed.as_ref().unwrap_or(&req.principal);
+        let target = self.target(req, resource, service, principal, &mut super::NoTrace);
+        let session = req_session(req);
+        self.needs_context(service, known, principal, target.policy, session.as_ref())
     }
 }
 

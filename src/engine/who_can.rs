@@ -59,10 +59,19 @@ impl Engine {
         let ask = |(p, kind): &(Principal, &'static str)| {
             let mut req = Request::new(p.clone(), action, resource);
             req.context = context.clone();
+            // Only a principal not allowed, with a statement that reads the context, can be
+            // allowed under conditions: the others need no explanation.
+            let quick = self.evaluate(&req);
+            if quick.decision.is_allowed() || !self.conditions_can_matter(&req) {
+                return WhoCanEntry {
+                    principal: p.as_str().to_string(),
+                    kind,
+                    evaluation: quick,
+                    allowed_if: Vec::new(),
+                };
+            }
             let (evaluation, trace) = self.explain(&req);
-            let allowed_if = if evaluation.decision.is_allowed() {
-                Vec::new()
-            } else {
+            let allowed_if = {
                 trace
                     .events
                     .iter()

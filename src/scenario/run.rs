@@ -246,39 +246,50 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             .collect();
     }
     let chunk = n.div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..n)
-            .step_by(chunk)
-            .map(|start| {
+    // Each thread writes its outcomes in place, into one list allocated once: per-thread lists
+    // joined afterwards held every outcome twice. A slot starts out failed, so a case no
+    // thread reached can never pass.
+    let mut outcomes: Vec<Outcome> = (0..n).map(unreached).collect();
+    let panicked: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = outcomes
+            .chunks_mut(chunk)
+            .enumerate()
+            .map(|(k, slots)| {
+                let start = k * chunk;
                 s.spawn(move || {
                     let mut buf = RequestBuffer::default();
-                    let mut out = Vec::with_capacity(chunk.min(n - start));
-                    for (j, c) in suite.cases.range(start, start + chunk).enumerate() {
-                        out.push(run_one(suite, graphs, scopes, start + j, c, &mut buf));
+                    let cases = suite.cases.range(start, start + slots.len());
+                    for ((j, c), slot) in cases.enumerate().zip(slots.iter_mut()) {
+                        *slot = run_one(suite, graphs, scopes, start + j, c, &mut buf);
                     }
-                    out
                 })
             })
             .collect();
-        // A thread that panicked still accounts for every case it held: each fails, so the
-        // run can never pass with cases missing. The outcomes are gathered into one list
-        // allocated once (growing it would copy every outcome again).
-        let mut outcomes = Vec::with_capacity(n);
-        for (k, h) in handles.into_iter().enumerate() {
-            match h.join() {
-                Ok(part) => outcomes.extend(part),
-                Err(_) => {
-                    let start = k * chunk;
-                    outcomes.extend((start..n.min(start + chunk)).map(|case| Outcome {
-                        case,
-                        evaluation: None,
-                        status: Status::Failed,
-                        problems: vec!["internal: the thread running this case failed".into()],
-                        exercised: Vec::new(),
-                    }));
-                }
-            }
+        handles
+            .into_iter()
+            .enumerate()
+            .filter_map(|(k, h)| h.join().is_err().then_some(k))
+            .collect()
+    });
+    // A thread that panicked still accounts for every case it held: each fails, so the run can
+    // never pass with cases missing.
+    for k in panicked {
+        for o in outcomes.iter_mut().skip(k * chunk).take(chunk) {
+            *o = unreached(o.case);
+            o.problems
+                .push("internal: the thread running this case failed".into());
         }
-        outcomes
-    })
+    }
+    outcomes
+}
+
+/// The outcome of case `case` before it runs: failed, with no evaluation.
+fn unreached(case: usize) -> Outcome {
+    Outcome {
+        case,
+        evaluation: None,
+        status: Status::Failed,
+        problems: Vec::new(),
+        exercised: Vec::new(),
+    }
 }
