@@ -14,8 +14,7 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use iamsim::engine::{Decision, Evaluation, Mismatch, TraceEvent};
-use iamsim::policy::Effect;
+use iamsim::engine::{Decision, Evaluation};
 use iamsim::request::{Principal, Request};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
@@ -459,19 +458,7 @@ proptest! {
             let mut asked = Request::new(principal, req.action.clone(), req.resource.clone());
             asked.context = req.context.clone();
             let (want, trace) = engine.explain(&asked);
-            let allowed_if: Vec<String> = if want.decision.is_allowed() {
-                Vec::new()
-            } else {
-                trace.events.iter().filter_map(|ev| match ev {
-                    TraceEvent::NotApplied {
-                        because: Mismatch::Condition { unmet, .. },
-                        effect: Effect::Allow,
-                        statement,
-                        ..
-                    } => Some(format!("{statement}: {}", unmet.join(" and "))),
-                    _ => None,
-                }).collect()
-            };
+            let allowed_if = trace.allowed_if(want.decision.is_allowed());
             prop_assert_eq!(&e.evaluation, &want, "{}", e.principal);
             prop_assert_eq!(&e.allowed_if, &allowed_if, "{}", e.principal);
         }

@@ -306,6 +306,28 @@ pub struct Trace {
     pub events: Vec<TraceEvent>,
 }
 
+impl Trace {
+    /// For a request not allowed: the Allow statements that failed only on a condition, each
+    /// as `statement: unmet conditions` (it would be allowed were they met). Empty when allowed.
+    pub fn allowed_if(&self, allowed: bool) -> Vec<String> {
+        if allowed {
+            return Vec::new();
+        }
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                TraceEvent::NotApplied {
+                    because: Mismatch::Condition { unmet, .. },
+                    effect: Effect::Allow,
+                    statement,
+                    ..
+                } => Some(format!("{statement}: {}", unmet.join(" and "))),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 impl TraceSink for Trace {
     const ENABLED: bool = true;
     fn event(&mut self, event: TraceEvent) {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Engine, Evaluation, Mismatch, TraceEvent};
+use super::{Engine, Evaluation};
 use crate::policy::{PrincipalClause, PrincipalEntry};
 use crate::request::{Context, Principal, Request};
 
@@ -71,21 +71,7 @@ impl Engine {
                 };
             }
             let (evaluation, trace) = self.explain(&req);
-            let allowed_if = {
-                trace
-                    .events
-                    .iter()
-                    .filter_map(|e| match e {
-                        TraceEvent::NotApplied {
-                            because: Mismatch::Condition { unmet, .. },
-                            effect: crate::policy::Effect::Allow,
-                            statement,
-                            ..
-                        } => Some(format!("{statement}: {}", unmet.join(" and "))),
-                        _ => None,
-                    })
-                    .collect()
-            };
+            let allowed_if = trace.allowed_if(evaluation.decision.is_allowed());
             WhoCanEntry {
                 principal: p.as_str().to_string(),
                 kind,

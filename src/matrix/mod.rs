@@ -13,9 +13,8 @@ pub use groups::{actions_on, ActionGroup};
 pub use statements::{matched_action, matched_resource, StatementTable, StatementText};
 
 use crate::catalog::Catalog;
-use crate::engine::{Decision, Engine, Evaluation, Layer, Mismatch, Trace, TraceEvent};
+use crate::engine::{Decision, Engine, Evaluation, Layer, Trace, TraceEvent};
 use crate::inventory::Inventory;
-use crate::policy::Effect;
 use crate::request::{Context, Principal, Request};
 
 /// A resource of the matrix and why it is there.
@@ -221,23 +220,7 @@ fn result(
             }
         })
         .collect();
-    let allowed_if = if ev.decision.is_allowed() {
-        Vec::new()
-    } else {
-        trace
-            .events
-            .iter()
-            .filter_map(|e| match e {
-                TraceEvent::NotApplied {
-                    because: Mismatch::Condition { unmet, .. },
-                    effect: Effect::Allow,
-                    statement,
-                    ..
-                } => Some(format!("{statement}: {}", unmet.join(" and "))),
-                _ => None,
-            })
-            .collect()
-    };
+    let allowed_if = trace.allowed_if(ev.decision.is_allowed());
     ActionResult {
         action: req.action.clone(),
         decision: ev.decision,
