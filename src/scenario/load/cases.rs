@@ -1,7 +1,6 @@
-//! Expanding one scenario into cases: its fields checked, `for_each` bound, every action and
-//! resource resolved, case names kept unique.
+//! Expanding one scenario into cases once its fields are checked (`checked.rs`): one case per
+//! binding, action and resource, every action and resource resolved, case names kept unique.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The Fx hash for the sets of case-name hashes.
@@ -10,18 +9,19 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::claims::{check_owners, check_transitive};
+use super::checked::{check, Checked};
+use super::claims::check_owners;
 use super::error::{invalid, ScenarioError};
 use super::resolve::Resolver;
 use super::MAX_CASES;
 use crate::engine::Layer;
-use crate::policy::{parse_document, Document, PolicyKind};
-use crate::request::{is_account_id, Context, IamKind, Principal};
+use crate::policy::Document;
+use crate::request::{Context, IamKind, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::context_check::context_types;
-use crate::scenario::expand::{bindings, substitute, template, Template};
+use crate::scenario::expand::{substitute, template, Template};
 use crate::scenario::format::{Expect, Scenario, ScenarioFile};
-use crate::scenario::quantify::{check_action_pattern, for_each_lists, quantification, Quant};
+use crate::scenario::quantify::{check_action_pattern, Quant};
 
 /// `service:Action` without wildcards.
 pub fn check_action(action: &str) -> Result<(), String> {
@@ -38,21 +38,6 @@ pub fn check_action(action: &str) -> Result<(), String> {
             "action `{action}` is not of the form `service:Action` (no wildcards)"
         ))
     }
-}
-
-/// A scenario's fields, checked in the order their errors are reported.
-struct Checked<'s> {
-    /// The scenario's actions (borrowed: a suite of literal cases has one scenario per case)
-    actions: Cow<'s, [String]>,
-    /// Its resources, likewise
-    resources: Cow<'s, [String]>,
-    blocked_by: Option<Layer>,
-    session_policy: Option<Document>,
-    /// The scenario's context, or the file's when the scenario adds none
-    context: Arc<Context>,
-    binds: Vec<IndexMap<String, String>>,
-    /// For a quantified scenario: how it ranges
-    quantified: Option<Quant>,
 }
 
 /// What every case of one scenario shares.
@@ -318,119 +303,6 @@ fn is_new(name: &str, names: &mut HashSet<u64, FxBuild>, out: &[Case]) -> bool {
         h.finish()
     };
     names.insert(hash) || !out.iter().any(|c| c.name == name)
-}
-
-/// Check the fields of scenario `sc` of file `label`; `err` names the scenario in errors.
-fn check<'s>(
-    sc: &'s Scenario,
-    label: &str,
-    base: &Arc<Context>,
-    err: &dyn Fn(String) -> ScenarioError,
-    inventory: Option<&crate::inventory::Inventory>,
-) -> Result<Checked<'s>, ScenarioError> {
-    let quantified = quantification(sc).map_err(err)?;
-    let tenancy = quantified.as_ref().is_some_and(|q| q.tenancy.is_some());
-    let actions: Cow<'s, [String]> = match (&sc.action, &sc.actions) {
-        _ if tenancy => Cow::Owned(vec!["*".into()]),
-        (Some(a), None) => Cow::Borrowed(std::slice::from_ref(a)),
-        (None, Some(l)) if !l.is_empty() => Cow::Borrowed(l),
-        (None, Some(_)) => return Err(err("`actions` is empty".into())),
-        (Some(_), Some(_)) => return Err(err("give `action` or `actions`, not both".into())),
-        (None, None) => return Err(err("missing `action`".into())),
-    };
-    let resources: Cow<'s, [String]> = match (&sc.resource, &sc.resources) {
-        _ if tenancy => Cow::Borrowed(&[]),
-        (Some(r), None) => Cow::Borrowed(std::slice::from_ref(r)),
-        (None, Some(l)) if !l.is_empty() => Cow::Borrowed(l),
-        (None, Some(_)) => return Err(err("`resources` is empty".into())),
-        (Some(_), Some(_)) => return Err(err("give `resource` or `resources`, not both".into())),
-        (None, None) => return Err(err("missing `resource`".into())),
-    };
-    let blocked_by = match &sc.blocked_by {
-        Some(b) => Some(Layer::from_name(b).ok_or_else(|| {
-            err(format!("unknown `blocked_by` `{b}` (expected scp, rcp, vpce, boundary, session, key-policy, trust-policy, identity, resource or service)"))
-        })?),
-        None => None,
-    };
-    if blocked_by.is_some() && sc.expect == Expect::Allow {
-        return Err(err("`blocked_by` goes with a deny expectation".into()));
-    }
-    if sc.transitive {
-        check_transitive(sc, blocked_by.is_some()).map_err(err)?;
-    }
-    let session_policy = match &sc.session_policy {
-        Some(v) => Some(parse_document(v, label, PolicyKind::Identity).map_err(|e| {
-            let path = match e.json_path() {
-                "(document)" => String::new(),
-                p => format!(".{p}"),
-            };
-            err(format!("session_policy{path}: {}", e.kind()))
-        })?),
-        None => None,
-    };
-    if let Some(a) = &sc.resource_account {
-        if !is_account_id(a) {
-            return Err(err(format!(
-                "`resource_account` `{a}` is not a 12-digit account id"
-            )));
-        }
-    }
-    let mut context = match &sc.context {
-        Some(c) => {
-            let mut ctx = Context::clone(base);
-            ctx.extend_from_json(c)
-                .map_err(|e| err(format!("context: {e}")))?;
-            Arc::new(ctx)
-        }
-        None => base.clone(),
-    };
-    if let Some(id) = &sc.vpce {
-        context = Arc::new(through_endpoint(&context, id).map_err(err)?);
-    }
-    let binds = match &sc.for_each {
-        Some(vars) => {
-            let lists = for_each_lists(vars, inventory).map_err(err)?;
-            bindings(&lists, sc.where_clause.as_deref()).map_err(err)?
-        }
-        None if sc.where_clause.is_some() => return Err(err("`where` needs `for_each`".into())),
-        None => vec![IndexMap::new()],
-    };
-    Ok(Checked {
-        actions,
-        resources,
-        blocked_by,
-        session_policy,
-        context,
-        binds,
-        quantified,
-    })
-}
-
-/// The context of a request made through VPC endpoint `id`: `aws:SourceVpce` is the endpoint,
-/// and `aws:SourceIp` is absent ("The aws:SourceIp key is always present in the request context,
-/// except when the requester uses a VPC endpoint to make the request",
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-sourceip>).
-fn through_endpoint(ctx: &Context, id: &str) -> Result<Context, String> {
-    let valid = id.strip_prefix("vpce-").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    });
-    if !valid {
-        return Err(format!("`vpce` `{id}` is not a VPC endpoint id (vpce-...)"));
-    }
-    if let Some(given) = ctx.get("aws:SourceVpce") {
-        if given.values.len() != 1 || given.values.iter().any(|v| v.raw() != id) {
-            return Err(format!(
-                "`vpce` `{id}` and the context's `aws:SourceVpce` disagree"
-            ));
-        }
-    }
-    let mut ctx = ctx.clone();
-    ctx.remove("aws:SourceIp");
-    ctx.insert("aws:SourceVpce", id);
-    Ok(ctx)
 }
 
 /// A scenario's actions, resources and `for_each` bindings.

@@ -2,6 +2,7 @@
 //! and every fail-closed check (unknown principal, unresolvable resource, malformed action).
 
 mod cases;
+mod checked;
 mod claims;
 mod error;
 mod files;
