@@ -353,7 +353,7 @@ fn expand_quantified(
                 }
                 resources.push(text);
             } else {
-                resources.push(resolver.resource(&text, &first, &name)?);
+                resources.push(resolver.resource(&text, &first, &name)?.into_owned());
             }
         }
         if !is_new(&name, names, out) {

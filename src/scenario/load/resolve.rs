@@ -1,6 +1,7 @@
 //! Resolving what scenario files name against the inventory: principals (`role/NAME`, ARNs,
 //! service principals) and resources (`role/NAME`, ARNs, `*`), failing closed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -119,20 +120,21 @@ impl<'a> Resolver<'a> {
             .map_err(|m| invalid(self.file, format!("scenario `{scenario}`: {m}")))
     }
 
-    /// The resource `text` names for `action` in scenario `scenario`.
-    pub(super) fn resource(
+    /// The resource `text` names for `action` in scenario `scenario` (`text` itself unless it
+    /// is a `role/NAME` short name).
+    pub(super) fn resource<'t>(
         &self,
-        text: &str,
+        text: &'t str,
         action: &str,
         scenario: &str,
-    ) -> Result<String, ScenarioError> {
+    ) -> Result<Cow<'t, str>, ScenarioError> {
         let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
         if text == "*" {
-            return Ok(text.into());
+            return Ok(Cow::Borrowed(text));
         }
         let arn = if text.starts_with("role/") {
             match self.engine.short_name(text) {
-                [one] => one.clone(),
+                [one] => Cow::Owned(one.clone()),
                 [] => return Err(err(format!("resource `{text}` is not in the inventory"))),
                 many => {
                     return Err(err(format!(
@@ -142,7 +144,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         } else {
-            text.to_string()
+            Cow::Borrowed(text)
         };
         let parsed = Arn::parse(&arn).ok_or_else(|| {
             err(format!(
@@ -210,6 +212,7 @@ pub fn resolve_principal(engine: &Engine, text: &str) -> Result<Principal, Strin
 pub fn resolve_resource(engine: &Engine, text: &str, action: &str) -> Result<String, String> {
     let r = Resolver::new(engine, "");
     r.resource(text, action, text)
+        .map(Cow::into_owned)
         .map_err(|e| strip_prefix(e.to_string()))
 }
 
