@@ -5,9 +5,11 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
+use super::compile::statement_ids;
 use super::prepare::{principal_keys, request_keys};
 use super::{
     CompileError, CompiledEndpoint, CompiledPrincipal, CompiledResource, Engine, PolicySet,
+    StatementId,
 };
 use crate::hash::FastMap;
 use crate::inventory::{
@@ -20,9 +22,13 @@ use crate::request::{Context, Principal};
 
 /// The managed policies and groups of an inventory, by ARN and by name, for resolving references.
 struct Library<'i> {
-    managed: HashMap<&'i str, &'i NamedPolicy>,
+    /// Managed policies by ARN, each with its statement ids, shared by every set that holds it
+    managed: HashMap<&'i str, Managed<'i>>,
     groups: HashMap<&'i str, &'i Group>,
 }
+
+/// A managed policy and its statement ids.
+type Managed<'i> = (&'i NamedPolicy, Vec<StatementId>);
 
 impl<'i> Library<'i> {
     /// Index the managed policies and groups of `inv`.
@@ -31,15 +37,15 @@ impl<'i> Library<'i> {
             managed: inv
                 .managed_policies
                 .iter()
-                .map(|m| (m.arn.as_str(), &m.policy))
+                .map(|m| (m.arn.as_str(), (&m.policy, statement_ids(&m.policy))))
                 .collect(),
             groups: inv.groups.iter().map(|g| (g.name.as_str(), g)).collect(),
         }
     }
 
     /// The managed policy `arn`, or an error naming `source` and what referred to it.
-    fn find(&self, arn: &str, source: &str, what: &str) -> Result<&'i NamedPolicy, CompileError> {
-        self.managed.get(arn).copied().ok_or_else(|| {
+    fn find(&self, arn: &str, source: &str, what: &str) -> Result<&Managed<'i>, CompileError> {
+        self.managed.get(arn).ok_or_else(|| {
             err(
                 source,
                 format!("{what} `{arn}` is not in the inventory (add it under managed/)"),
@@ -57,14 +63,16 @@ impl<'i> Library<'i> {
     ) -> Result<(PolicySet, Option<PolicySet>), CompileError> {
         let mut identity = PolicySet::new(inline);
         for arn in managed_arns {
-            identity.add(self.find(arn, source, "managed policy")?);
+            let (policy, ids) = self.find(arn, source, "managed policy")?;
+            identity.add_shared(policy, ids);
         }
         let boundary = match boundary {
-            Some(arn) => Some(PolicySet::new([self.find(
-                arn,
-                source,
-                "permissions boundary",
-            )?])),
+            Some(arn) => {
+                let (policy, ids) = self.find(arn, source, "permissions boundary")?;
+                let mut set = PolicySet::default();
+                set.add_shared(policy, ids);
+                Some(set)
+            }
             None => None,
         };
         Ok((identity, boundary))
@@ -81,7 +89,8 @@ impl<'i> Library<'i> {
                 identity.add(p);
             }
             for arn in &group.managed_policy_arns {
-                identity.add(self.find(arn, &group.source, "managed policy")?);
+                let (policy, ids) = self.find(arn, &group.source, "managed policy")?;
+                identity.add_shared(policy, ids);
             }
         }
         Ok(())

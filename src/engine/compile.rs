@@ -61,8 +61,21 @@ impl PolicySet {
 
     /// Add one policy's statements.
     pub fn add(&mut self, policy: &NamedPolicy) {
-        let name: Arc<str> = policy.name.as_str().into();
-        for (index, st) in policy.document.statements.iter().enumerate() {
+        self.add_shared(policy, &statement_ids(policy));
+    }
+
+    /// Add one policy's statements under `ids`, the policy's [`statement_ids`]: a policy that
+    /// many sets hold (a managed policy attached to 100,000 roles) shares one set of ids.
+    pub(crate) fn add_shared(&mut self, policy: &NamedPolicy, ids: &[StatementId]) {
+        // Ids of another policy would leave statements out (a quiet deny): the policy's own.
+        let own;
+        let ids = if ids.len() == policy.document.statements.len() {
+            ids
+        } else {
+            own = statement_ids(policy);
+            &own
+        };
+        for (st, id) in policy.document.statements.iter().zip(ids) {
             let n = u32::try_from(self.statements.len()).unwrap_or(u32::MAX);
             let mut services: Vec<&str> = Vec::new();
             let mut everywhere = false;
@@ -97,8 +110,7 @@ impl PolicySet {
                     }
                 }
             }
-            let id = StatementId::new(name.clone(), index, st.sid.as_deref().map(Arc::from));
-            self.statements.push((id, Arc::clone(st)));
+            self.statements.push((id.clone(), Arc::clone(st)));
         }
     }
 
@@ -154,6 +166,18 @@ impl PolicySet {
     }
 }
 
+/// The ids of `policy`'s statements, in document order.
+pub(crate) fn statement_ids(policy: &NamedPolicy) -> Vec<StatementId> {
+    let name: Arc<str> = policy.name.as_str().into();
+    policy
+        .document
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(index, st)| StatementId::new(name.clone(), index, st.sid.as_deref().map(Arc::from)))
+        .collect()
+}
+
 fn reads_context(st: &Statement) -> bool {
     let templated = |l: &[crate::policy::ResourcePattern]| {
         l.iter()
@@ -164,4 +188,60 @@ fn reads_context(st: &Statement) -> bool {
             Some(ResourceClause::Resource(l) | ResourceClause::NotResource(l)) => templated(l),
             None => false,
         }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::named;
+    use crate::policy::{parse_document, PolicyKind};
+
+    fn policy(name: &str, statements: serde_json::Value) -> NamedPolicy {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+        named(
+            name,
+            parse_document(&doc, name, PolicyKind::Identity).unwrap(),
+        )
+    }
+
+    fn listed(set: &PolicySet, service: &str) -> Vec<String> {
+        set.candidates(service)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+
+    /// A managed policy's ids are made once and shared; a set built from them is the set `add`
+    /// builds, and ids of another policy are not taken (they would leave statements out).
+    #[test]
+    fn shared_ids_build_the_same_set_and_wrong_ids_are_not_taken() {
+        let p = policy(
+            "m",
+            serde_json::json!([
+                {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                {"Effect": "Deny", "Action": "*", "Resource": "*"}
+            ]),
+        );
+        let other = policy(
+            "o",
+            serde_json::json!([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]),
+        );
+        let mut plain = PolicySet::default();
+        plain.add(&p);
+        let ids = statement_ids(&p);
+        let mut shared = PolicySet::default();
+        shared.add_shared(&p, &ids);
+        assert_eq!(listed(&shared, "s3"), listed(&plain, "s3"));
+        // Statements for every service come first.
+        assert_eq!(
+            listed(&shared, "s3"),
+            ["m statement #1", "m statement Read (#0)"]
+        );
+        assert!(shared
+            .statements()
+            .zip(&ids)
+            .all(|((a, _), b)| std::ptr::eq::<super::super::StatementName>(&**a, &**b)));
+        let mut wrong = PolicySet::default();
+        wrong.add_shared(&p, &statement_ids(&other));
+        assert_eq!(listed(&wrong, "s3"), listed(&plain, "s3"));
+    }
 }
