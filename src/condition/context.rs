@@ -8,10 +8,18 @@ use crate::policy::condition::value::{decode_base64, parse_bool, parse_date, par
 
 /// One request value, typed every way it can be read. Each typed form is parsed on first use
 /// and kept (once per request, never per statement): most values are only ever compared as
-/// strings, and the engine's own global keys are built on every request that reads them.
+/// strings, and the engine's own global keys are built on every request that reads them. The
+/// typed forms live behind one pointer, made on the first typed read, so that a value read only
+/// as a string (every compiled principal holds half a dozen) costs its text and a word.
 #[derive(Debug, Clone)]
 pub struct ContextValue {
     raw: String,
+    typed: OnceLock<Box<Typed>>,
+}
+
+/// A value's typed forms, each parsed on first use.
+#[derive(Debug, Clone, Default)]
+struct Typed {
     number: OnceLock<Option<f64>>,
     date: OnceLock<Option<i64>>,
     ip: OnceLock<Option<IpAddr>>,
@@ -31,12 +39,12 @@ impl ContextValue {
     pub fn new(raw: impl Into<String>) -> Self {
         Self {
             raw: raw.into(),
-            number: OnceLock::new(),
-            date: OnceLock::new(),
-            ip: OnceLock::new(),
-            lower: OnceLock::new(),
-            binary: OnceLock::new(),
+            typed: OnceLock::new(),
         }
+    }
+
+    fn typed(&self) -> &Typed {
+        self.typed.get_or_init(Box::default)
     }
 
     /// The value as given
@@ -45,15 +53,15 @@ impl ContextValue {
     }
     /// The value lowercased (for `...IgnoreCase`)
     pub fn lower(&self) -> &str {
-        self.lower.get_or_init(|| self.raw.to_lowercase())
+        self.typed().lower.get_or_init(|| self.raw.to_lowercase())
     }
     /// The value as a number, if it is one
     pub fn number(&self) -> Option<f64> {
-        *self.number.get_or_init(|| parse_number(&self.raw))
+        *self.typed().number.get_or_init(|| parse_number(&self.raw))
     }
     /// The value as epoch milliseconds, if it is a date
     pub fn date(&self) -> Option<i64> {
-        *self.date.get_or_init(|| parse_date(&self.raw))
+        *self.typed().date.get_or_init(|| parse_date(&self.raw))
     }
     /// The value as a boolean, if it is `true` or `false`
     pub fn boolean(&self) -> Option<bool> {
@@ -61,13 +69,15 @@ impl ContextValue {
     }
     /// The value as an IP address, if it is one
     pub fn ip(&self) -> Option<&IpAddr> {
-        self.ip
+        self.typed()
+            .ip
             .get_or_init(|| self.raw.trim().parse().ok())
             .as_ref()
     }
     /// The value base64-decoded, if it decodes
     pub fn binary(&self) -> Option<&[u8]> {
-        self.binary
+        self.typed()
+            .binary
             .get_or_init(|| decode_base64(&self.raw))
             .as_deref()
     }
