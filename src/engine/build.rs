@@ -2,6 +2,7 @@
 //! resources, the organisation, then the global keys of service principals that policies name.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 
@@ -179,8 +180,10 @@ impl Engine {
                 identity,
                 boundary,
                 trust: None,
-                globals: globals_of(&u.arn, &u.tags),
-                as_resource: Context::new(),
+                arn: u.arn.clone(),
+                tags: u.tags.clone(),
+                globals: OnceLock::new(),
+                as_resource: OnceLock::new(),
             });
         }
         Ok(())
@@ -272,8 +275,10 @@ fn compile_role(r: &Role, library: &Library<'_>) -> Result<CompiledPrincipal, Co
         identity,
         boundary,
         trust: r.trust_policy.as_ref().map(|t| PolicySet::new([t])),
-        globals: globals_of(&r.arn, &r.tags),
-        as_resource: resource_keys_of(&r.account, &r.tags),
+        arn: r.arn.clone(),
+        tags: r.tags.clone(),
+        globals: OnceLock::new(),
+        as_resource: OnceLock::new(),
     })
 }
 
@@ -337,14 +342,14 @@ fn service_principal_keys<'a>(
 }
 
 /// `aws:ResourceAccount` and `aws:ResourceTag/*` of a resource in the inventory.
-fn resource_keys_of(account: &str, tags: &IndexMap<String, String>) -> Context {
+pub(super) fn resource_keys_of(account: &str, tags: &IndexMap<String, String>) -> Context {
     let mut ctx = Context::new();
     request_keys(&mut ctx, Some(account), Some(tags), None);
     ctx
 }
 
 /// The global keys of a role or user, from its ARN and tags.
-fn globals_of(arn: &str, tags: &IndexMap<String, String>) -> Context {
+pub(super) fn globals_of(arn: &str, tags: &IndexMap<String, String>) -> Context {
     let mut ctx = Context::new();
     if let Ok(p) = Principal::parse(arn) {
         principal_keys(&mut ctx, &p, Some(tags));

@@ -43,7 +43,7 @@ impl Engine {
         let principal = completed.as_ref().unwrap_or(&req.principal);
         let target = self.target(req, resource, service, principal, &mut NoTrace);
         let mut out = Context::new();
-        let principal_layer = known.map(|c| &c.globals).or_else(|| match principal {
+        let principal_layer = known.map(|c| c.globals()).or_else(|| match principal {
             crate::request::Principal::Service(name) => self.service_keys.get(name),
             _ => None,
         });

@@ -19,6 +19,9 @@ mod statements;
 mod trace;
 mod who_can;
 
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::hash::FastMap;
@@ -57,7 +60,9 @@ pub struct CompileError {
     message: String,
 }
 
-/// A role or user, compiled: its policy sets and prebuilt global keys.
+/// A role or user, compiled: its policy sets, and the global keys that follow from it, built
+/// on the first request that reads them (most of an organisation's 100,000 principals are
+/// never asked about under a condition).
 #[derive(Debug)]
 struct CompiledPrincipal {
     account: String,
@@ -66,11 +71,29 @@ struct CompiledPrincipal {
     identity: PolicySet,
     boundary: Option<PolicySet>,
     trust: Option<PolicySet>,
-    /// The global keys that follow from this principal, built once
-    globals: Context,
+    /// The principal's ARN and tags, from which its keys are built
+    arn: String,
+    tags: IndexMap<String, String>,
+    globals: OnceLock<Context>,
+    as_resource: OnceLock<Context>,
+}
+
+impl CompiledPrincipal {
+    /// The global keys that follow from this principal (`aws:PrincipalArn`, its tags, ...),
+    /// built once.
+    fn globals(&self) -> &Context {
+        self.globals
+            .get_or_init(|| build::globals_of(&self.arn, &self.tags))
+    }
+
     /// `aws:ResourceAccount` and `aws:ResourceTag/*` when this role is a request's resource
-    /// (`sts:AssumeRole`), built once
-    as_resource: Context,
+    /// (`sts:AssumeRole`), built once; none for a user.
+    fn as_resource(&self) -> &Context {
+        self.as_resource.get_or_init(|| match self.role_arn {
+            Some(_) => build::resource_keys_of(&self.account, &self.tags),
+            None => Context::new(),
+        })
+    }
 }
 
 /// A resource, compiled: its owner, policy and prebuilt global keys.

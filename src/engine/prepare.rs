@@ -114,7 +114,7 @@ impl Engine {
             Some(_) => None,
             None => Some(now_millis()),
         };
-        let principal_layer = known.map(|c| &c.globals).or_else(|| match caller {
+        let principal_layer = known.map(|c| c.globals()).or_else(|| match caller {
             Principal::Service(name) => self.service_keys.get(name),
             _ => None,
         });

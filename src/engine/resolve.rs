@@ -253,7 +253,7 @@ impl Engine {
                 rule: Rule::TrustPolicy,
                 policy: r.and_then(|r| r.trust.as_ref()),
                 account: r.map(|r| r.account.as_str()),
-                keys: r.map(|r| &r.as_resource),
+                keys: r.map(|r| r.as_resource()),
                 restrict_public: false,
             }
         } else {
@@ -263,7 +263,7 @@ impl Engine {
                 if is_role {
                     parsed
                         .and_then(|a| self.role_for(a))
-                        .map(|r| &r.as_resource)
+                        .map(|r| r.as_resource())
                 } else {
                     None
                 }
