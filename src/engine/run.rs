@@ -6,9 +6,9 @@ use super::layers::{req_session, Accumulator};
 use super::prepare::Prepared;
 use super::resolve::completed_role;
 use super::service::{protected, service_rule};
-use super::trace::{Layer, TraceSink};
-use super::{Engine, Evaluation};
-use crate::request::Request;
+use super::trace::{Layer, NoTrace, TraceSink};
+use super::{CompiledPrincipal, Engine, Evaluation};
+use crate::request::{Principal, Request};
 
 /// Room for a lowercased action on the stack (the longest IAM action names are under 100 bytes).
 const ACTION_BUF: usize = 128;
@@ -49,16 +49,43 @@ impl Engine {
     /// Decide `req`, reporting to `sink`: the one path behind `evaluate`, `explain` and
     /// `evaluate_with` (with [`super::NoTrace`], every trace event compiles away).
     pub(super) fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
-        // The action, lowercased on the stack, and its service.
+        self.asked(req, |asked| self.decide_asked(req, asked, sink))
+    }
+
+    /// What `req` asks, normalised once, handed to `f`: the action lowercased on the stack and
+    /// its service, the resource (a KMS alias resolved), and who is calling (the inventory's
+    /// entry, and a role's ARN completed from it). `run` and `conditions_can_matter` both start
+    /// here, so they cannot come to read a request differently.
+    #[inline(always)]
+    fn asked<R>(&self, req: &Request, f: impl FnOnce(&Asked<'_>) -> R) -> R {
         let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
         let action = lowered(&req.action, &mut action_buf, &mut spill);
-        let service = service_of(action);
-        let resource = self.resolve_alias(&req.resource);
-
-        // Who is calling.
         let known = self.caller_entry(&req.principal);
         let completed = completed_role(&req.principal, known);
-        let principal = completed.as_ref().unwrap_or(&req.principal);
+        f(&Asked {
+            action,
+            service: service_of(action),
+            resource: self.resolve_alias(&req.resource),
+            known,
+            principal: completed.as_ref().unwrap_or(&req.principal),
+        })
+    }
+
+    /// Decide `req`, as [`Self::asked`] normalised it.
+    #[inline(always)]
+    fn decide_asked<S: TraceSink>(
+        &self,
+        req: &Request,
+        asked: &Asked<'_>,
+        sink: &mut S,
+    ) -> Evaluation {
+        let Asked {
+            action,
+            service,
+            resource,
+            known,
+            principal,
+        } = *asked;
 
         // Rules the service enforces whatever the policies say.
         if let Some(ev) = service_rule(action, service, resource, principal, sink) {
@@ -100,17 +127,33 @@ impl Engine {
     /// condition or a policy variable): when none does, no condition can change the answer, so
     /// no statement fails on one. `who-can` explains only the requests where one might.
     pub(crate) fn conditions_can_matter(&self, req: &Request) -> bool {
-        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
-        let action = lowered(&req.action, &mut action_buf, &mut spill);
-        let service = service_of(action);
-        let resource = self.resolve_alias(&req.resource);
-        let known = self.caller_entry(&req.principal);
-        let completed = completed_role(&req.principal, known);
-        let principal = completed.as_ref().unwrap_or(&req.principal);
-        let target = self.target(req, resource, service, principal, &mut super::NoTrace);
-        let session = req_session(req);
-        self.needs_context(service, known, principal, target.policy, session.as_ref())
+        self.asked(req, |a| {
+            let target = self.target(req, a.resource, a.service, a.principal, &mut NoTrace);
+            let session = req_session(req);
+            self.needs_context(
+                a.service,
+                a.known,
+                a.principal,
+                target.policy,
+                session.as_ref(),
+            )
+        })
     }
+}
+
+/// A request's parts, normalised by [`Engine::asked`].
+#[derive(Clone, Copy)]
+struct Asked<'a> {
+    /// The action, lowercased
+    action: &'a str,
+    /// Its service prefix
+    service: &'a str,
+    /// The resource, a KMS alias resolved to its key
+    resource: &'a str,
+    /// The caller's entry in the inventory, if it has one
+    known: Option<&'a CompiledPrincipal>,
+    /// The caller, a role's ARN completed from the inventory
+    principal: &'a Principal,
 }
 
 /// The evaluation of a decision, with the statements that decided it.
