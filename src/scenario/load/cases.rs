@@ -20,7 +20,7 @@ use crate::request::{Context, IamKind, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::context_check::context_types;
 use crate::scenario::expand::{substitute, template, Template};
-use crate::scenario::format::{Expect, Scenario, ScenarioFile};
+use crate::scenario::format::{Expect, Scenario};
 use crate::scenario::quantify::{check_action_pattern, Quant};
 
 /// `service:Action` without wildcards.
@@ -87,15 +87,11 @@ impl Shared {
     }
 }
 
-/// Expand scenario `index` of `file` into `out`, every case name new to `names`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site; a struct would only rename the arguments"
-)]
+/// Expand scenario `index` of a file into `out`, every case name new to `names` (the file's
+/// tags are the resolver's).
 pub(super) fn expand_scenario(
     sc: &Scenario,
     index: usize,
-    file: &ScenarioFile,
     base: &Arc<Context>,
     engine: usize,
     resolver: &mut Resolver<'_>,
@@ -130,7 +126,7 @@ pub(super) fn expand_scenario(
     let tags = if sc.tags.is_empty() {
         resolver.tags.clone()
     } else {
-        file.tags.iter().chain(&sc.tags).cloned().collect()
+        resolver.tags.iter().chain(&sc.tags).cloned().collect()
     };
     let shared = Shared {
         file: resolver.label.clone(),

@@ -5,32 +5,34 @@ mod cases;
 mod checked;
 mod claims;
 mod error;
+mod file_cases;
 mod files;
 mod inventory;
 mod parse;
+mod peek;
 mod resolve;
+mod stream;
 mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::case::Case;
 use super::case_list::CaseList;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
 use crate::inventory::{read_text_within, MAX_SCENARIO_FILE_BYTES};
-use crate::request::Context;
-use cases::expand_scenario;
 pub use cases::{check_action, is_role_session};
 use error::invalid;
 pub use error::ScenarioError;
+use file_cases::{FileCases, Target};
 pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS};
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
+use parse::Pending;
 pub use parse::{parse_file, parse_text};
-use parse::{peek_policies, Pending};
-use resolve::Resolver;
+use peek::peek_policies;
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
+use stream::{stream, Streamed};
 pub use yaml::{parse_yaml, read_yaml};
 
 /// The most expanded cases one run may hold (a documented limit).
@@ -83,11 +85,14 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     let mut by_dir: HashMap<Vec<PathBuf>, usize> = HashMap::new();
     // Files are read on every core, then each inventory is loaded and compiled once (in file
     // order), then the files are parsed and expanded on every core: expansion and resolution
-    // dominate the load of a large suite, and a file's parsed scenarios are dropped as soon as
-    // its cases exist. A JSON file is only peeked at for its `policies` before the
-    // inventories load (with `--policies`, not even read), and read again right before its
-    // parse: holding every text meanwhile cost more (fresh memory) than reading twice from the
-    // page cache. The first error in file order is reported.
+    // dominate the load of a large suite. A plain JSON file's scenarios are expanded one by one
+    // as they are read (`stream.rs`), so its parsed scenarios are never all held; others are
+    // parsed whole and dropped as soon as their cases exist. A JSON file is only peeked at for
+    // its `policies` before the inventories load (read as far as that key; with `--policies`,
+    // not read at all), and read again right before its parse: holding every text meanwhile
+    // cost more (fresh memory) than reading twice from the page cache. The first error in file
+    // order is reported, except that a JSON fault after `policies` comes after the loading of
+    // the inventories, whose errors are then reported first.
     let peek = opts.policies.is_empty();
     let read = crate::par::par_map(
         &files,
@@ -148,21 +153,43 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         pending,
         1,
         |(label, file, engine)| {
+            let at = Target {
+                engine,
+                engines,
+                inventories,
+                no_catalog: opts.no_catalog,
+            };
+            // The file was read twice: its cases must run against the inventory chosen from
+            // the first reading.
+            let changed = |peeked: Option<Option<String>>, policies: &Option<String>| {
+                if peeked.is_some_and(|p| p != *policies) {
+                    return Err(invalid(&label, "the file changed while it was being read"));
+                }
+                Ok(())
+            };
             let file = match file {
                 Pending::Parsed(f) => f,
                 Pending::Json(path, peeked) => {
                     let text = read_text_within(&path, MAX_SCENARIO_FILE_BYTES)?;
-                    let file = parse_text(&text, &label)?;
-                    // The file was read twice: its cases must run against the inventory
-                    // chosen from the first reading.
-                    if peeked.is_some_and(|p| p != file.policies) {
-                        return Err(invalid(&label, "the file changed while it was being read"));
+                    match stream(&text, &label, &at) {
+                        Streamed::Read {
+                            cases,
+                            policies,
+                            description,
+                        } => {
+                            changed(peeked, &policies)?;
+                            return Ok((description.map(|d| (label.clone(), d)), cases?));
+                        }
+                        Streamed::Whole => {
+                            let file = parse_text(&text, &label)?;
+                            changed(peeked, &file.policies)?;
+                            file
+                        }
                     }
-                    file
                 }
             };
-            let cases = expand_file(&label, &file, engine, engines, inventories, opts.no_catalog)?;
-            Ok((file.description.map(|d| (label, d)), cases))
+            let cases = expand_file(&label, &file, &at)?;
+            Ok((file.description.map(|d| (label.clone(), d)), cases))
         },
         || Err(invalid("(scenarios)", "internal: expansion thread failed")),
     );
@@ -214,53 +241,19 @@ fn keep_tagged(suite: &mut Suite, tags: &[String]) -> Result<(), ScenarioError> 
     Ok(())
 }
 
-/// Expand one scenario file into cases against its compiled inventory.
+/// Expand one parsed scenario file into cases against its compiled inventory.
 fn expand_file(
     label: &str,
     file: &ScenarioFile,
-    engine: usize,
-    engines: &[(PathBuf, Engine)],
-    inventories: &[crate::inventory::Inventory],
-    no_catalog: bool,
+    at: &Target<'_>,
 ) -> Result<Vec<Case>, ScenarioError> {
-    let Some((_, eng)) = engines.get(engine) else {
-        return Err(invalid(label, "internal: engine index"));
-    };
-    let mut base = Context::new();
-    if let Some(c) = &file.context {
-        base.extend_from_json(c)
-            .map_err(|e| invalid(label, format!("context: {e}")))?;
-    }
-    let base = Arc::new(base);
+    let mut cases = FileCases::new(label, file.context.as_ref(), &file.tags, at)?;
     // Most scenarios are one case or more.
-    let mut cases = Vec::with_capacity(file.scenarios.len());
-    let mut names = std::collections::HashSet::with_hasher(cases::FxBuild::default());
-    let mut resolver = Resolver::new(eng, label);
-    resolver.tags = file.tags.clone().into();
-    resolver.inventory = inventories.get(engine);
-    resolver.check_values = !no_catalog;
+    cases.reserve(file.scenarios.len());
     for (i, sc) in file.scenarios.iter().enumerate() {
-        expand_scenario(
-            sc,
-            i,
-            file,
-            &base,
-            engine,
-            &mut resolver,
-            &mut names,
-            &mut cases,
-        )?;
-        if cases.len() > MAX_CASES {
-            return Err(invalid(
-                label,
-                format!("more than {MAX_CASES} cases in one run"),
-            ));
-        }
+        cases.add(i, sc)?;
     }
-    if cases.is_empty() {
-        return Err(invalid(label, "the file expands to no case"));
-    }
-    Ok(cases)
+    cases.finish()
 }
 
 /// The inventory a scenario file's cases run against: `--policies`, else the file's

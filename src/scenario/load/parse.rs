@@ -20,24 +20,6 @@ pub(super) enum Pending {
     Parsed(ScenarioFile),
 }
 
-/// The fields of a scenario file that loading needs before its cases are expanded.
-#[derive(Deserialize)]
-struct Peek {
-    #[serde(default)]
-    policies: Option<String>,
-}
-
-/// The `policies` a scenario file's JSON text names, skipping the rest; `None` when the text
-/// does not read as such a file (the full parse then says why). A text holding neither
-/// `"policies"` nor a `\u` escape (which could spell that key) names none, and is not parsed
-/// here at all.
-pub(super) fn peek_policies(text: &str) -> Option<Option<String>> {
-    if !text.contains("\"policies\"") && !text.contains("\\u") {
-        return Some(None);
-    }
-    serde_json::from_str::<Peek>(text).ok().map(|p| p.policies)
-}
-
 /// Parse scenario-file JSON text. A file that reads straight into the typed file, and uses
 /// none of the fields whose checks need the JSON tree (`for_each`, `for_all_context`,
 /// `tenancy`), is taken as read: building the tree first cost more than deciding the cases.
@@ -234,6 +216,29 @@ fn check_fields(value: &Value) -> Result<(), String> {
     Ok(())
 }
 
+/// The JSON scenario files of the repository: the bundled suite and the invalid-input corpus.
+#[cfg(test)]
+pub(super) fn repository_scenario_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("scenarios"), root.join("tests/cases/invalid")];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "json")
+                && p.parent().is_some_and(|d| d.ends_with("scenarios"))
+            {
+                files.push(p);
+            }
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,21 +285,7 @@ mod tests {
     /// message.
     #[test]
     fn reading_straight_from_text_agrees_with_the_tree() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files: Vec<std::path::PathBuf> = Vec::new();
-        let mut dirs = vec![root.join("scenarios"), root.join("tests/cases/invalid")];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "json")
-                    && p.parent().is_some_and(|d| d.ends_with("scenarios"))
-                {
-                    files.push(p);
-                }
-            }
-        }
+        let files = repository_scenario_files();
         assert!(files.len() > 20, "{files:?}");
         let mut straight = 0;
         for f in &files {
@@ -310,24 +301,6 @@ mod tests {
             }
         }
         assert!(straight > 10, "{straight} of {} read straight", files.len());
-    }
-
-    #[test]
-    fn a_peek_finds_policies_written_plainly_or_escaped() {
-        assert_eq!(peek_policies(r#"{"scenarios": []}"#), Some(None));
-        assert_eq!(
-            peek_policies(r#"{"policies": "../p", "scenarios": []}"#),
-            Some(Some("../p".into()))
-        );
-        assert_eq!(
-            peek_policies(r#"{"polic\u0069es": "../q", "scenarios": []}"#),
-            Some(Some("../q".into()))
-        );
-        // A name that mentions the key is not the key.
-        assert_eq!(
-            peek_policies(r#"{"scenarios": [{"name": "\"policies\""}]}"#),
-            Some(None)
-        );
     }
 
     #[test]
