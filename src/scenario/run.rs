@@ -135,13 +135,13 @@ fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
         .collect()
 }
 
-fn run_one(
+fn run_one<'c>(
     suite: &Suite,
     graphs: &[Option<Graph<'_>>],
     scopes: &[Option<Scope<'_>>],
     i: usize,
-    case: &Case,
-    buf: &mut RequestBuffer,
+    case: &'c Case,
+    buf: &mut RequestBuffer<'c>,
 ) -> Outcome {
     if case.skip.is_some() {
         return Outcome {

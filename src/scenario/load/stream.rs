@@ -37,6 +37,7 @@ pub(super) fn stream<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Streame
     let mut state = State {
         label,
         at,
+        room: (text.len() / BYTES_PER_CASE).min(super::MAX_CASES),
         cases: None,
         failed: None,
         count: 0,
@@ -59,10 +60,16 @@ pub(super) fn stream<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Streame
     }
 }
 
+/// About the fewest bytes of JSON a literal case takes, for the room made for a file's cases:
+/// growing the list of 100,000 cases copied it as often as that took.
+const BYTES_PER_CASE: usize = 160;
+
 /// What reading a file has built so far.
 struct State<'s, 'a> {
     label: &'a str,
     at: &'s Target<'a>,
+    /// The room to make for the file's cases
+    room: usize,
     /// The cases, once `scenarios` is reached (`None` too when the file's `context` failed)
     cases: Option<FileCases<'a>>,
     /// The first error expanding the file: later scenarios are still read (a JSON error in
@@ -144,7 +151,10 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
                 Field::Scenarios => {
                     let state = &mut *self.state;
                     match FileCases::new(state.label, context.as_ref(), &tags, state.at) {
-                        Ok(cases) => state.cases = Some(cases),
+                        Ok(mut cases) => {
+                            cases.reserve(state.room);
+                            state.cases = Some(cases);
+                        }
                         Err(e) => state.failed = Some(e),
                     }
                     map.next_value_seed(Scenarios { state })?;
