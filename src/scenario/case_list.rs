@@ -43,6 +43,11 @@ impl CaseList {
         self.parts.get(part)?.get(i - self.starts.get(part)?)
     }
 
+    /// The lists, in order (a file's cases each, except where a file expanded to none).
+    pub fn parts(&self) -> impl Iterator<Item = &[Case]> + '_ {
+        self.parts.iter().map(Vec::as_slice)
+    }
+
     /// Every case, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Case> + '_ {
         self.parts.iter().flatten()
