@@ -150,7 +150,14 @@ fn main() {
     }
     let per_sec = evaluated as f64 / start.elapsed().as_secs_f64();
     write_suite(&dir, &files, &json_requests, &decisions);
-    let out = json!({"evaluations_per_second": per_sec, "decisions": decisions});
+    let cases = requests.len() * COPIES;
+    let (json_secs, decide_secs) = floor(&dir.join("scenarios"), cases, per_sec);
+    let out = json!({
+        "evaluations_per_second": per_sec,
+        "decisions": decisions,
+        "floor_json_seconds": json_secs,
+        "floor_decide_seconds": decide_secs,
+    });
     std::fs::write(dir.join("iamsim.json"), out.to_string()).expect("write iamsim.json");
     println!(
         "iamsim: {} requests ({} principals x {} action/resource pairs), {:.0} evaluations/s",
@@ -159,6 +166,43 @@ fn main() {
         pairs.len(),
         per_sec
     );
+}
+
+/// Two parts of what any whole `iamsim check` of `scenarios` must spend beyond its start-up,
+/// in seconds: reading the files and checking their JSON syntax with every core (no values
+/// built: serde_json's `IgnoredAny`; best of five), and deciding their cases at the engine's
+/// one-thread rate `per_sec` with every core. Their sum with the start-up bounds the whole
+/// process's throughput (docs/performance.md).
+fn floor(scenarios: &std::path::Path, cases: usize, per_sec: f64) -> (f64, f64) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(scenarios)
+        .expect("read scenarios/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut best = f64::INFINITY;
+    for _ in 0..5 {
+        let start = Instant::now();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = files
+                .chunks(files.len().div_ceil(cores))
+                .map(|part| {
+                    s.spawn(move || {
+                        for f in part {
+                            let text = std::fs::read(f).expect("read a scenario file");
+                            serde_json::from_slice::<serde::de::IgnoredAny>(&text)
+                                .expect("valid JSON");
+                        }
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().expect("thread");
+            }
+        });
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    (best, cases as f64 / (per_sec * cores as f64))
 }
 
 /// `DIR/policies/` (the reference platform) and `DIR/scenarios/copy-NN.json`: every request as a
@@ -191,4 +235,8 @@ fn write_suite(
     for c in 0..COPIES {
         std::fs::write(out.join(format!("copy-{c:02}.json")), &file).expect("write scenarios");
     }
+    // One case alone, for the start-up figure.
+    let one = json!({"policies": "../policies", "scenarios": [scenarios[0]]}).to_string();
+    std::fs::create_dir_all(dir.join("one")).expect("create one/");
+    std::fs::write(dir.join("one/one.json"), one).expect("write one/one.json");
 }

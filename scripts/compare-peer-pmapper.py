@@ -69,6 +69,9 @@ print(f"ratio (iamsim / PMapper): {ours['evaluations_per_second'] / per_sec:,.0f
 whole = os.environ.get("IAMSIM_CHECK_PER_SEC")
 if whole:
     print(f"ratio (iamsim check / PMapper): {float(whole) / per_sec:,.0f}x (whole process)")
+bound = os.environ.get("IAMSIM_BOUND_PER_SEC")
+if bound:
+    print(f"ratio (bound / PMapper):  {float(bound) / per_sec:,.0f}x (the bound: serde_json and this engine, nothing else)")
 print(f"differing decisions:      {len(differing)} (allowed or not)")
 for i in differing[:10]:
     r = data["requests"][i]

@@ -56,6 +56,9 @@ console.log(`ratio (iamsim / peer):    ${fmt(ours.evaluations_per_second / peerP
 if (process.env.IAMSIM_CHECK_PER_SEC) {
   console.log(`ratio (iamsim check / peer): ${fmt(Number(process.env.IAMSIM_CHECK_PER_SEC) / peerPerSec)}x (whole process)`)
 }
+if (process.env.IAMSIM_BOUND_PER_SEC) {
+  console.log(`ratio (bound / peer):     ${fmt(Number(process.env.IAMSIM_BOUND_PER_SEC) / peerPerSec)}x (the bound: serde_json and this engine, nothing else)`)
+}
 console.log(`differing decisions:      ${differing.length} (peer errors: ${errors})`)
 for (const i of differing.slice(0, 10)) {
   const r = input.requests[i]
