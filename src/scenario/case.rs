@@ -107,23 +107,25 @@ pub(crate) struct RequestBuffer<'c> {
 }
 
 impl<'c> RequestBuffer<'c> {
-    /// The request for `case`.
+    /// The request for `case`, rewritten in place (a request is a few hundred bytes: moving it
+    /// out and back per case was a copy each way).
     pub(crate) fn request(&mut self, case: &'c CaseRequest) -> &Request {
         let reuse = self
             .last
             .as_ref()
             .is_some_and(|(prev, _)| prev.shares_parts_with(case));
-        let req = match self.last.take() {
-            Some((_, mut req)) if reuse => {
-                req.action.clear();
-                req.action.push_str(&case.action);
-                req.resource.clear();
-                req.resource.push_str(&case.resource);
-                req
-            }
-            _ => case.to_request(),
-        };
-        &self.last.insert((case, req)).1
+        if !reuse {
+            self.last = None;
+        }
+        let (prev, req) = self.last.get_or_insert_with(|| (case, case.to_request()));
+        if reuse {
+            *prev = case;
+            req.action.clear();
+            req.action.push_str(&case.action);
+            req.resource.clear();
+            req.resource.push_str(&case.resource);
+        }
+        req
     }
 }
 

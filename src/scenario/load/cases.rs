@@ -163,7 +163,8 @@ fn expand_literal(
         return Ok(());
     };
     if let ([only], [action], [resource]) = (&c.binds[..], &c.actions[..], &c.resources[..]) {
-        let plain = |t: &str| !t.contains("${");
+        // Most texts hold no `$` at all: a byte search answers them.
+        let plain = |t: &str| !t.contains('$') || !t.contains("${");
         if only.is_empty()
             && [&sc.name, &sc.principal, action, resource]
                 .iter()
