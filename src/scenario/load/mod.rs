@@ -30,7 +30,7 @@ pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS}
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 use parse::Pending;
 pub use parse::{parse_file, parse_text};
-use peek::peek_policies;
+use peek::{peek_policies, peek_policies_at_top};
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
 use stream::{stream, Streamed};
 pub use yaml::{parse_yaml, read_yaml};
@@ -108,6 +108,10 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
             }
             if !peek {
                 return Ok((label, Pending::Json(path.clone(), None), None));
+            }
+            if let Some(policies) = peek_policies_at_top(path, MAX_SCENARIO_FILE_BYTES) {
+                let peeked = Some(policies.clone());
+                return Ok((label, Pending::Json(path.clone(), peeked), policies));
             }
             let text = read_text_within(path, MAX_SCENARIO_FILE_BYTES)?;
             match peek_policies(&text) {
