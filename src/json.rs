@@ -117,6 +117,79 @@ impl<'de> Visitor<'de> for Strict {
     }
 }
 
+/// Read a `T` (a struct) only from a JSON object. serde_json also reads a struct from an array,
+/// its fields in declaration order, so `[null, null, null, null, [], [...]]` would read as a
+/// scenario file; no file means that, and the tree-based checks refuse it, so the typed reads
+/// that stand in for them must too.
+pub(crate) struct Object<T>(std::marker::PhantomData<T>);
+
+impl<T> Object<T> {
+    /// The seed.
+    pub(crate) fn new() -> Self {
+        Self(std::marker::PhantomData)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> DeserializeSeed<'de> for Object<T> {
+    type Value = T;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::deserialize(ObjectOnly(d))
+    }
+}
+
+/// A list of `T`s, each read only from a JSON object (see [`Object`]): for
+/// `#[serde(deserialize_with = ...)]`.
+pub(crate) fn objects<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    struct List<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for List<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of objects")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element_seed(Object::new())? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(List(std::marker::PhantomData))
+}
+
+/// Forwards to the deserializer it wraps, except that a struct is read as a map (an object).
+pub(crate) struct ObjectOnly<D>(pub(crate) D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +229,39 @@ mod tests {
             .c
             .is_none());
         assert!(serde_json::from_str::<T>("{}").unwrap().c.is_none());
+    }
+
+    /// serde_json reads a struct from an array too; [`Object`] and [`objects`] do not.
+    #[test]
+    fn a_struct_is_read_only_from_an_object() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct T {
+            a: Option<u8>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct L {
+            #[serde(deserialize_with = "objects")]
+            l: Vec<T>,
+        }
+        assert!(
+            serde_json::from_str::<T>("[1]").is_ok(),
+            "serde_json's own leniency"
+        );
+        let read = |text: &str| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Object::<T>::new().deserialize(&mut de)
+        };
+        assert_eq!(read(r#"{"a": 1}"#).unwrap(), T { a: Some(1) });
+        let e = read("[1]").unwrap_err().to_string();
+        assert!(
+            e.starts_with("invalid type: sequence, expected struct T"),
+            "{e}"
+        );
+        assert_eq!(
+            serde_json::from_str::<L>(r#"{"l": [{"a": 2}]}"#).unwrap().l,
+            [T { a: Some(2) }]
+        );
+        assert!(serde_json::from_str::<L>(r#"{"l": [[2]]}"#).is_err());
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub struct ScenarioFile {
     #[serde(default)]
     pub tags: Vec<String>,
     /// The scenarios
+    #[serde(deserialize_with = "crate::json::objects")]
     pub scenarios: Vec<Scenario>,
 }
 

@@ -91,8 +91,9 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     // its `policies` before the inventories load (read as far as that key; with `--policies`,
     // not read at all), and read again right before its parse: holding every text meanwhile
     // cost more (fresh memory) than reading twice from the page cache. The first error in file
-    // order is reported, except that a JSON fault after `policies` comes after the loading of
-    // the inventories, whose errors are then reported first.
+    // order is reported, except that a fault in a file's text after its `policies` (JSON
+    // syntax, or invalid UTF-8 in a file over 64 KiB) is found after the inventories load,
+    // whose errors are then reported first.
     let peek = opts.policies.is_empty();
     let read = crate::par::par_map(
         &files,

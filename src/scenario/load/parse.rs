@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use serde::de::DeserializeSeed;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,7 +27,11 @@ pub(super) enum Pending {
 /// Any other file, and every file that does not read, goes through [`parse_file`], whose
 /// messages name the scenario and the JSON path at fault.
 pub fn parse_text(text: &str, label: &str) -> Result<ScenarioFile, ScenarioError> {
-    if let Ok(file) = serde_json::from_str::<ScenarioFile>(text) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let typed = crate::json::Object::<ScenarioFile>::new()
+        .deserialize(&mut de)
+        .and_then(|file| de.end().map(|()| file));
+    if let Ok(file) = typed {
         let plain = file
             .scenarios
             .iter()

@@ -191,7 +191,7 @@ impl<'de> Visitor<'de> for Scenarios<'_, '_, '_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         let state = self.state;
-        while let Some(sc) = seq.next_element::<Scenario>()? {
+        while let Some(sc) = seq.next_element_seed(crate::json::Object::<Scenario>::new())? {
             if sc.for_each.is_some() || sc.for_all_context.is_some() || sc.tenancy.is_some() {
                 return Err(give_up());
             }

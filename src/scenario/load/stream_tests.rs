@@ -216,3 +216,30 @@ proptest::proptest! {
 
 /// The reference platform, compiled once for the property test.
 static PLATFORM: std::sync::LazyLock<Loaded> = std::sync::LazyLock::new(platform);
+
+/// serde_json reads a struct from an array, field by field; a scenario file written so is
+/// refused by both paths, with the whole-file path's message.
+#[test]
+fn positional_arrays_are_refused_on_either_path() {
+    let at = platform();
+    let scenario = r#"["n", null, "role/acme-dev-agent-billing", "s3:GetObject", null, "*", null,
+        null, "deny"]"#;
+    let texts = [
+        format!(r#"{{"scenarios": [{scenario}]}}"#),
+        format!(r#"{{"scenarios": [{ONE}, {scenario}]}}"#),
+        format!(r#"[null, null, null, null, [], [{ONE}]]"#),
+    ];
+    let messages = [
+        "scenarios[0]: expected an object, found an array",
+        "scenarios[1]: expected an object, found an array",
+        "expected an object with `scenarios`",
+    ];
+    for (text, message) in texts.iter().zip(messages) {
+        let (streamed, whole) = both(text, &at);
+        assert_eq!(streamed, None, "{text}");
+        assert!(
+            whole.starts_with("Err(") && whole.contains(message),
+            "{text}: {whole}"
+        );
+    }
+}
