@@ -243,3 +243,15 @@ fn positional_arrays_are_refused_on_either_path() {
         );
     }
 }
+
+/// The stream knows every file-level field the typed file has: one it did not know would send
+/// every file using it to the whole-file path, silently slower.
+#[test]
+fn the_stream_knows_every_file_level_field() {
+    let fields = crate::inventory::schema::fields::<crate::scenario::format::ScenarioFile>();
+    assert!(fields.len() >= 6, "{fields:?}");
+    for f in &fields {
+        let read = serde_json::from_value::<Field>(Value::String(f.clone()));
+        assert!(read.is_ok(), "`{f}` is not a field the stream reads");
+    }
+}
