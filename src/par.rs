@@ -58,6 +58,10 @@ where
 
 /// [`par_map`] over owned items: each item is moved into its thread and dropped there once
 /// `f` is done with it, so a large input (parsed scenario files) need not outlive its results.
+/// Items are handed out one at a time as threads come free, not in fixed runs: owned items are
+/// few and unequal (one scenario file can hold most of a suite's cases), and a fixed split left
+/// one core idle while the other worked through the large file and its neighbours. An item whose
+/// `f` panics yields `failed`; its thread stops, and the others take the remaining items.
 pub(crate) fn par_map_owned<T, R, F>(
     items: Vec<T>,
     min_per_thread: usize,
@@ -73,36 +77,42 @@ where
     if threads == 1 {
         return items.into_iter().map(f).collect();
     }
-    let per_thread = items.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<T>> = Vec::with_capacity(threads);
-    let mut rest = items.into_iter();
-    loop {
-        let chunk: Vec<T> = rest.by_ref().take(per_thread).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(chunk);
-    }
-    let f = &f;
+    // Each result is stored as soon as it is ready, so a panic loses only the item it hit.
+    let slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let slots = std::sync::Mutex::new(slots);
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let (f, queue, store) = (&f, &queue, &slots);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| {
-                (
-                    chunk.len(),
-                    scope.spawn(move || chunk.into_iter().map(f).collect()),
-                )
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                // Both locks are held only to take an item or store a result, never while `f` runs,
+                // so a panic in `f` poisons neither.
+                scope.spawn(move || loop {
+                    let next = lock(queue).next();
+                    let Some((i, item)) = next else { break };
+                    let r = f(item);
+                    if let Some(slot) = lock(store).get_mut(i) {
+                        *slot = Some(r);
+                    }
+                })
             })
             .collect();
-        let mut out = Vec::new();
-        for (len, h) in handles {
-            match h.join() {
-                Ok(results) => out.extend::<Vec<R>>(results),
-                Err(_) => out.extend((0..len).map(|_| failed())),
-            }
+        // Joined here, a panicked thread is only an empty slot (`scope` would panic in turn).
+        for h in handles {
+            let _ = h.join();
         }
-        out
-    })
+    });
+    slots
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .into_iter()
+        .map(|r| r.unwrap_or_else(&failed))
+        .collect()
+}
+
+/// `m`'s guard, poisoned or not: [`par_map_owned`] never panics while holding one.
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -126,6 +136,51 @@ mod tests {
         assert_eq!(out.len(), 1000);
         assert_eq!(out.first(), Some(&1));
         assert_eq!(out.get(999), Some(&3));
+    }
+
+    #[test]
+    fn owned_items_go_to_whichever_thread_is_free() {
+        // One slow item among quick ones: a fixed split would give the slow item's thread half
+        // the quick ones too; handed out one at a time, the other thread takes them all.
+        if threads_for(2, 1) < 2 {
+            return;
+        }
+        let mut items = vec![true];
+        items.extend(std::iter::repeat_n(false, 9));
+        let out = par_map_owned(
+            items,
+            1,
+            |slow| {
+                if slow {
+                    std::thread::sleep(std::time::Duration::from_millis(300));
+                }
+                std::thread::current().id()
+            },
+            || std::thread::current().id(),
+        );
+        let slow_thread = out.first().copied();
+        assert!(
+            out.iter().skip(1).all(|t| Some(*t) != slow_thread),
+            "{out:?}"
+        );
+    }
+
+    #[test]
+    fn a_panicking_owned_item_fails_and_the_rest_still_come_back() {
+        let items: Vec<u32> = (0..50).collect();
+        let out = par_map_owned(
+            items,
+            1,
+            |x| {
+                assert!(x != 7, "item 7 fails");
+                Some(x)
+            },
+            || None,
+        );
+        assert_eq!(out.len(), 50);
+        assert_eq!(out.get(7), Some(&None));
+        assert_eq!(out.first(), Some(&Some(0)));
+        assert_eq!(out.get(49), Some(&Some(49)));
     }
 
     #[test]

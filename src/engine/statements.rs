@@ -27,11 +27,11 @@ impl Engine {
             sets.extend(path.scps.iter().map(|s| (Layer::Scp, s)));
             sets.extend(path.rcps.iter().map(|s| (Layer::Rcp, s)));
         }
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<(&str, usize), crate::hash::FastBuild> = HashSet::default();
         let mut out = Vec::new();
         for (layer, set) in sets {
             for (id, st) in set.statements() {
-                if seen.insert((id.policy.clone(), id.index)) {
+                if seen.insert((&*id.policy, id.index)) {
                     out.push((layer, id, st));
                 }
             }
