@@ -159,7 +159,7 @@ fn reverse_diffs_lose_what_forward_diffs_gain() {
         text(&run(&head, &base)),
         "role acme-dev-agent-research lost s3:DeleteObject on arn:aws:s3:::acme-dev-datasets/* \
          (by acme-dev-agent-research/agent statement DatasetsRW (#0))\n\
-         0 grants gained, 1 lost (0 requests gained, 2 lost; 13 asked, one per class)\n"
+         0 grants gained, 1 lost (0 requests gained, 2 lost; 31 asked, one per class)\n"
     );
 }
 

@@ -35,6 +35,12 @@ impl Engine {
     /// type, tags, user name), the resource's (account, tags) and the clock's, as one context.
     /// The request's own context is not included.
     pub fn derived_keys(&self, req: &Request) -> Context {
+        self.derived_facts(req).0
+    }
+
+    /// [`Self::derived_keys`], and whether the inventory holds what `req` acts on: when it does
+    /// not, the resource's tags (`aws:ResourceTag/*`) are unknown, not absent.
+    pub fn derived_facts(&self, req: &Request) -> (Context, bool) {
         let action = req.action.to_ascii_lowercase();
         let service = action.split(':').next().unwrap_or("");
         let resource = self.resolve_alias(&req.resource);
@@ -51,6 +57,7 @@ impl Engine {
             Some(layer) => copy_into(&mut out, layer),
             None => principal_keys(&mut out, principal, None),
         }
+        let held = target.keys.is_some();
         match target.keys {
             Some(keys) => copy_into(&mut out, keys),
             None => request_keys(&mut out, target.account, None, None),
@@ -62,7 +69,7 @@ impl Engine {
                 .unwrap_or(0)
         });
         time_keys(&mut out, now);
-        out
+        (out, held)
     }
 }
 

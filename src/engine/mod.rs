@@ -30,6 +30,7 @@ pub use compile::PolicySet;
 pub use decide::Decision;
 pub use facts::is_derived_key;
 pub use resolve::governing_parent;
+pub use service::may_refuse_after_allow;
 pub use trace::{
     ConditionCheck, ElementMatch, Layer, Matched, Mismatch, NoTrace, PrincipalMatch, StatementId,
     StatementName, Trace, TraceEvent, TraceSink,

@@ -154,6 +154,13 @@ fn write_of(action: &str) -> Option<Write> {
     })
 }
 
+/// Whether the service may refuse `action` (lowercased) after the policies allow it
+/// ([`protected`]): a proof keeps such actions in classes of their own, since the same policies
+/// answer them differently from their neighbours.
+pub fn may_refuse_after_allow(action: &str) -> bool {
+    write_of(action).is_some()
+}
+
 const AWS_MANAGED_POLICY: Protected = Protected {
     what: "an AWS managed policy",
     quote: "You cannot change the permissions defined in AWS managed policies",

@@ -106,7 +106,8 @@ pub(crate) fn candidates(
 }
 
 /// Actions the engine decides by name before any policy (docs/aws-rules.md): each is a class
-/// of its own.
+/// of its own, as is each write the service may refuse after the policies allow it
+/// ([`crate::engine::may_refuse_after_allow`]: `iam:DeleteRole` on a service-linked role).
 const SERVICE_RULE_ACTIONS: &[&str] = &["sts:getcalleridentity", "sts:getsessiontoken"];
 
 /// Group `actions` into classes no statement of `stmts` and no key of `keys` tells apart.
@@ -152,7 +153,9 @@ pub(crate) fn classes(
             }
             sig.push(',');
         }
-        if SERVICE_RULE_ACTIONS.contains(&lower.as_str()) {
+        if SERVICE_RULE_ACTIONS.contains(&lower.as_str())
+            || crate::engine::may_refuse_after_allow(&lower)
+        {
             sig.push_str(&lower);
         }
         groups.entry(sig).or_default().push(a.clone());

@@ -131,14 +131,32 @@ fn single_values(
         Some("IP address") => addresses(&raw(conds)),
         _ => binaries(&raw(conds)),
     };
-    let stringish = matches!(families.iter().next().copied(), None | Some("string"));
-    if untyped && !stringish {
+    let family = families.iter().next().copied();
+    let stringish = matches!(family, None | Some("string"));
+    // A key the catalog types otherwise than its operators read it (a tag, a string, read by
+    // `NumericLessThan`) can hold a value they cannot read, as can an untyped key; the engine
+    // fails such an entry, negated or not (docs/semantics-decisions.md, "unusable").
+    let mismatched = untyped || ktype.map(type_family) != family;
+    if mismatched && !stringish {
         out.push(UNREADABLE.into());
     }
-    if has_null && !stringish && untyped && !out.iter().any(String::is_empty) {
+    if has_null && !stringish && mismatched && !out.iter().any(String::is_empty) {
         out.push(String::new());
     }
     Ok(out)
+}
+
+/// The operator family that reads a key of type `t` (one value or a list of them).
+fn type_family(t: ConditionKeyType) -> &'static str {
+    use ConditionKeyType as T;
+    match t {
+        T::String | T::ArrayOfString | T::Arn | T::ArrayOfArn => "string",
+        T::Numeric | T::ArrayOfNumeric => "numeric",
+        T::Date | T::ArrayOfDate => "date",
+        T::Bool | T::ArrayOfBool => "boolean",
+        T::IpAddress | T::ArrayOfIpAddress => "IP address",
+        T::Binary | T::ArrayOfBinary => "binary",
+    }
 }
 
 fn typed<T>(conds: &Readers<'_>, f: impl Fn(&PolicyValue) -> Option<T>) -> Vec<T> {

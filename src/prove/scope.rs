@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use super::glob::{Glob, Piece};
+use super::glob::{Glob, Piece, Tok};
 use crate::engine::{governing_parent, Engine};
 use crate::inventory::{Inventory, NamedPolicy, Resource, Role};
 use crate::pattern::{Arn, Dialect};
@@ -267,25 +267,18 @@ fn index(inv: &Inventory) -> Indexed<'_> {
     }
     accounts.sort_unstable();
     accounts.dedup();
-    for a in accounts.iter().copied().chain([""]) {
+    // `aws` too: an ARN with that account field is AWS-owned (`pattern::aws_owned`).
+    for a in accounts.iter().copied().chain(["", "aws"]) {
         probes.push(Probe::new(account_glob(Glob::literal(a))));
     }
+    probes.extend(owned_and_protected());
     let arn = |p: &[Piece<'_>]| Probe::new(Glob::seq(p));
     use Piece::{PlusNc, Star, StarNc, L};
     probes.extend([
         // Is it an ARN at all (Arn::parse)?
         Probe::new(Glob::any_arn()),
         // A KMS key (the key-policy rule) or a role (the trust-policy rule).
-        arn(&[
-            L("arn:"),
-            PlusNc,
-            L(":kms:"),
-            StarNc,
-            L(":"),
-            StarNc,
-            L(":key/"),
-            Star,
-        ]),
+        kms_arn("key/"),
         arn(&[
             L("arn:"),
             PlusNc,
@@ -301,6 +294,73 @@ fn index(inv: &Inventory) -> Indexed<'_> {
         Probe::new(Glob::literal("*")),
     ]);
     (governed, probes)
+}
+
+/// The engine's tests for resources AWS owns and resources the service protects from change,
+/// as globs: the empty-account families of [`crate::pattern::aws_owned`] (SSM documents, public
+/// parameters under `aws/` in any case, Bedrock foundation models), and the resources the
+/// engine's `service::protected` names (AWS managed policies, service-linked roles, IAM Identity
+/// Center's roles, `alias/aws/` keys). The Identity Center rule also reads a role's name (its
+/// last path segment); a glob tells only a name right after `role/` apart (`role/AWSReservedSSO_x`;
+/// Identity Center's own roles are under `aws-reserved/sso.amazonaws.com/`): a name of that form
+/// under another path shares its class with the path's other roles (docs/prove.md). A glob for
+/// it cost the 1,000-agent diff half a second.
+fn owned_and_protected() -> Vec<Probe> {
+    use Piece::{PlusNc, Star, StarNc, L};
+    let arn = |p: &[Piece<'_>]| Probe::new(Glob::seq(p));
+    // The protected role writes take IAM roles only (the catalog drops other classes).
+    let role = |rest: &[Piece<'_>]| {
+        let mut p = vec![L("arn:"), PlusNc, L(":iam::"), StarNc, L(":role/")];
+        p.extend_from_slice(rest);
+        Probe::new(Glob::seq(&p))
+    };
+    let mut out = vec![
+        arn(&[
+            L("arn:"),
+            PlusNc,
+            L(":ssm:"),
+            StarNc,
+            L("::document/"),
+            Star,
+        ]),
+        arn(&[
+            L("arn:"),
+            PlusNc,
+            L(":bedrock:"),
+            StarNc,
+            L("::foundation-model/"),
+            Star,
+        ]),
+        arn(&[L("arn:"), PlusNc, L(":iam::aws:policy/"), Star]),
+        role(&[L("aws-service-role/"), Star]),
+        role(&[L("aws-reserved/sso.amazonaws.com/"), Star]),
+        role(&[L("AWSReservedSSO_"), Star]),
+        kms_arn("alias/aws/"),
+    ];
+    // A public parameter's `aws/` in any case.
+    let head = Glob::seq(&[L("arn:"), PlusNc, L(":ssm:"), StarNc, L("::parameter/")]);
+    let mut toks = head.toks().to_vec();
+    toks.extend_from_slice(Glob::folded("aws/").toks());
+    toks.push(Tok::Star { colon: true });
+    out.push(Probe::new(Glob::new(toks)));
+    out
+}
+
+/// KMS ARNs (any partition, region and account) whose resource begins with `prefix`.
+fn kms_arn(prefix: &str) -> Probe {
+    use Piece::{PlusNc, Star, StarNc, L};
+    let p = [
+        L("arn:"),
+        PlusNc,
+        L(":kms:"),
+        StarNc,
+        L(":"),
+        StarNc,
+        L(":"),
+        L(prefix),
+        Star,
+    ];
+    Probe::new(Glob::seq(&p))
 }
 
 /// The probes of an inventory (the engine's tests on resource ARNs besides policy patterns),
@@ -350,7 +410,6 @@ fn role_globs(account: &str, name: &str) -> Vec<Probe> {
 
 /// ARNs whose account segment (the fifth) matches `account` (a glob over that segment alone).
 pub(crate) fn account_glob(account: Glob) -> Glob {
-    use super::glob::Tok;
     let mut toks = vec![];
     toks.extend("arn:".chars().map(Tok::Lit));
     for _ in 0..3 {

@@ -47,6 +47,9 @@ fn layered(under: &Context, over: &Context) -> Context {
     out
 }
 
+/// `kms:CallerAccount`, lowercased.
+const CALLER_ACCOUNT: &str = "kms:calleraccount";
+
 /// A condition with its statement's effect.
 type Reader<'c> = (&'c crate::condition::Condition, Effect);
 
@@ -92,11 +95,24 @@ impl Run<'_, '_, '_> {
         let mut base = Request::new(self.q.principal.clone(), action, resource);
         base.context = self.base.clone();
         base.resource_account = self.q.resource_account.clone();
-        let derived = self.scope.engine.derived_keys(&base);
-        let fixed = layered(&derived, &self.base);
+        let (derived, held) = self.scope.engine.derived_facts(&base);
+        // "kms:CallerAccount": the AWS account of the caller, in every KMS request
+        // (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account>):
+        // a fact of the question, never varied.
+        let caller_account = match &self.q.principal {
+            Principal::Iam(ip) if lower.starts_with("kms:") => Some(ip.account.clone()),
+            _ => None,
+        };
+        if let Some(a) = &caller_account {
+            if base.context.get_lower(CALLER_ACCOUNT).is_none() {
+                base.context.insert("kms:CallerAccount", a.clone());
+            }
+        }
+        let fixed = layered(&derived, &base.context);
         let mut policies = self.fixed_policies.clone();
         policies.extend(self.scope.governor(resource, &lower));
         let mut readers: IndexMap<String, (String, Vec<Reader<'_>>)> = IndexMap::new();
+        let mut unknown_tag: Option<String> = None;
         for p in &policies {
             for st in &p.document.statements {
                 if !action_matches(&st.action, &lower)
@@ -106,7 +122,12 @@ impl Run<'_, '_, '_> {
                 }
                 for c in &st.conditions {
                     let k = c.key_lower();
-                    if derived.get_lower(k).is_some() || !self.quantified(k) {
+                    if !held && k.starts_with("aws:resourcetag/") {
+                        // A resource the inventory does not hold has tags it cannot know.
+                        unknown_tag.get_or_insert_with(|| c.key.clone());
+                    }
+                    let fact = caller_account.is_some() && k == CALLER_ACCOUNT;
+                    if fact || derived.get_lower(k).is_some() || !self.quantified(k) {
                         continue;
                     }
                     readers
@@ -117,6 +138,12 @@ impl Run<'_, '_, '_> {
                 }
             }
         }
+        if let Some(key) = unknown_tag {
+            self.unknown.push(format!(
+                "{action} on {resource}: a condition reads `{key}`, and the inventory does not hold the resource, so its tags are unknown"
+            ));
+            return;
+        }
         let dims: Result<Vec<Dimension>, String> = {
             let blocked = |k: &str| self.blocked(k);
             readers
@@ -124,13 +151,14 @@ impl Run<'_, '_, '_> {
                 .map(|(key, conds)| dimension(key, conds, action, &fixed, &blocked, self.limits))
                 .collect()
         };
-        let dims = match dims {
+        let mut dims = match dims {
             Ok(d) => d,
             Err(why) => {
                 self.unknown.push(format!("{action} on {resource}: {why}"));
                 return;
             }
         };
+        self.through_endpoints(&mut dims, &derived);
         let total = dims
             .iter()
             .try_fold(1usize, |acc, d| acc.checked_mul(d.values.len()))
@@ -147,6 +175,36 @@ impl Run<'_, '_, '_> {
             self.decide(&base, &dims, &digits);
             if self.stop() || !advance(&mut digits, &dims) {
                 break;
+            }
+        }
+    }
+
+    /// A request through one of the inventory's VPC endpoints must also be allowed by its
+    /// policy, which the engine finds by the request's `aws:SourceVpce`
+    /// (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>): that key
+    /// also takes each endpoint's id, whether or not a condition reads it.
+    fn through_endpoints(&self, dims: &mut Vec<Dimension>, derived: &Context) {
+        const KEY: &str = "aws:sourcevpce";
+        let endpoints = &self.scope.inventory.endpoints;
+        if endpoints.is_empty() || derived.get_lower(KEY).is_some() || !self.quantified(KEY) {
+            return;
+        }
+        let at = match dims.iter().position(|d| d.key.eq_ignore_ascii_case(KEY)) {
+            Some(i) => i,
+            None => {
+                dims.push(Dimension {
+                    key: "aws:SourceVpce".into(),
+                    values: vec![KeyValue::Absent],
+                });
+                dims.len() - 1
+            }
+        };
+        if let Some(d) = dims.get_mut(at) {
+            for e in endpoints {
+                let v = KeyValue::One(e.id.clone());
+                if !d.values.contains(&v) {
+                    d.values.push(v);
+                }
             }
         }
     }
@@ -190,6 +248,14 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
     let domain = Domain::new(&q.resources, &q.exclude, !q.patterns);
     let mut fixed_policies = scope.principal_policies(&q.principal);
     fixed_policies.extend(scope.org_policies());
+    // Endpoint policies apply to requests made through their endpoint (`through_endpoints`).
+    fixed_policies.extend(
+        scope
+            .inventory
+            .endpoints
+            .iter()
+            .filter_map(|e| e.policy.as_ref()),
+    );
     let governing: Vec<&NamedPolicy> = scope
         .governing_policies(domain.services.as_deref())
         .filter(|(globs, _, _)| {

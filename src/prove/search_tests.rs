@@ -227,3 +227,217 @@ fn a_variable_over_a_quantified_key_is_unknown() {
         other => panic!("{other:?}"),
     }
 }
+
+/// One caller with the identity policy of `statements` (a JSON list), and whatever `more` adds.
+fn caller_with(
+    statements: serde_json::Value,
+    more: impl FnOnce(&mut crate::inventory::AdHoc),
+) -> Inventory {
+    use crate::inventory::{named, AdHoc};
+    use crate::policy::{parse_document, PolicyKind};
+    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": statements});
+    let mut ad = AdHoc {
+        principal: Some(Principal::parse(&format!("{ROLE}x")).unwrap()),
+        identity: vec![named(
+            "p",
+            parse_document(&doc, "p", PolicyKind::Identity).unwrap(),
+        )],
+        ..AdHoc::default()
+    };
+    more(&mut ad);
+    ad.build()
+}
+
+/// The counterexample of `a`, confirmed by the engine to break `expect`.
+fn confirmed(inv: &Inventory, a: &Answer, expect: Expect) -> Counterexample {
+    let c = counter(a).clone();
+    assert!(!expect.is_met_by(engine_decision(inv, &c)), "{c:?}");
+    c
+}
+
+#[test]
+fn a_read_shares_no_class_with_the_writes_aws_refuses_on_managed_policies() {
+    // Audit finding: `iam:*PolicyVersion*` on AWS managed policies was proved denied because
+    // `iam:GetPolicyVersion` sat in one class with `iam:CreatePolicyVersion`, which the service
+    // refuses there (about-managed-policy-reference.html); reading them is allowed.
+    let inv = caller_with(
+        serde_json::json!([{"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]),
+        |_| {},
+    );
+    let who = format!("{ROLE}x");
+    let a = ask(
+        &inv,
+        &who,
+        &["iam:*PolicyVersion*"],
+        &["arn:aws:iam::aws:policy/*"],
+        Expect::Deny,
+    );
+    let c = confirmed(&inv, &a, Expect::Deny);
+    assert!(
+        !crate::engine::may_refuse_after_allow(&c.request.action.to_ascii_lowercase()),
+        "{c:?}"
+    );
+    // And the other way: `iam:DeleteRole` on every role is not allowed on the roles the service
+    // protects (service-linked, IAM Identity Center's).
+    let a = ask(
+        &inv,
+        &who,
+        &["iam:DeleteRole"],
+        &["arn:aws:iam::111122223333:role/*"],
+        Expect::Allow,
+    );
+    let c = confirmed(&inv, &a, Expect::Allow);
+    assert_eq!(
+        c.evaluation.blocked_by,
+        Some(crate::engine::Layer::Service),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn aws_owned_resources_are_a_class_of_their_own() {
+    // Audit finding: a public parameter (no account, `aws/`) shared its class with `parameter/x`
+    // of the same empty account, which the catalog refuses, so it was never asked; and account
+    // `aws` shared one with every foreign account.
+    let inv = caller_with(
+        serde_json::json!([
+            {"Effect": "Allow", "Action": ["ssm:GetParameter", "iam:GetPolicy"], "Resource": "*"},
+            {"Effect": "Deny", "Action": ["ssm:*", "iam:*"], "Resource": ["arn:aws:ssm:*:111122223333:*", "arn:aws:iam::111122223333:*"]}
+        ]),
+        |_| {},
+    );
+    let who = format!("{ROLE}x");
+    let a = ask(
+        &inv,
+        &who,
+        &["ssm:GetParameter"],
+        &["arn:aws:ssm:us-east-1:*:parameter/*"],
+        Expect::Deny,
+    );
+    let c = confirmed(&inv, &a, Expect::Deny);
+    assert!(c.request.resource.contains("::parameter/"), "{c:?}");
+    let a = ask(
+        &inv,
+        &who,
+        &["iam:GetPolicy"],
+        &["arn:aws:iam::*:policy/*"],
+        Expect::Deny,
+    );
+    let c = confirmed(&inv, &a, Expect::Deny);
+    assert!(
+        c.request.resource.starts_with("arn:aws:iam::aws:policy/"),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn a_request_through_an_endpoint_meets_its_policy() {
+    // vpc-endpoints-access.html: a request through the endpoint must also be allowed by it.
+    use crate::inventory::{named, Endpoint, EndpointKind};
+    use crate::policy::{parse_document, PolicyKind};
+    let deny_all = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]});
+    let inv = caller_with(
+        serde_json::json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]),
+        |ad| {
+            ad.endpoint = Some(Endpoint {
+                id: "vpce-1a2b3c4d".into(),
+                vpc: None,
+                kind: EndpointKind::Interface,
+                policy: Some(named(
+                    "e",
+                    parse_document(&deny_all, "e", PolicyKind::Resource).unwrap(),
+                )),
+                source: String::new(),
+            });
+        },
+    );
+    let c = confirmed(&inv, &allowed_everywhere(&inv), Expect::Allow);
+    let vpce = c
+        .request
+        .context
+        .get("aws:SourceVpce")
+        .map(|e| e.values.len());
+    assert_eq!(vpce, Some(1), "{c:?}");
+}
+
+#[test]
+fn a_string_key_read_by_numeric_operators_can_hold_what_they_cannot_read() {
+    // Audit finding: a tag is a free string; `abc` is neither <= 10 nor > 10, so both Denies
+    // fail and the Allow stands (docs/semantics-decisions.md, "unusable").
+    let inv = caller_with(
+        serde_json::json!([
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericLessThanEqualsIfExists": {"aws:RequestTag/size": "10"}}},
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericGreaterThanIfExists": {"aws:RequestTag/size": "10"}}}
+        ]),
+        |_| {},
+    );
+    let a = ask(
+        &inv,
+        &format!("{ROLE}x"),
+        &["s3:PutObject"],
+        &["arn:aws:s3:::b/*"],
+        Expect::Deny,
+    );
+    let c = confirmed(&inv, &a, Expect::Deny);
+    assert!(
+        c.request.context.get("aws:RequestTag/size").is_some(),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn kms_caller_account_is_the_callers_own() {
+    // conditions-kms.html#conditions-kms-caller-account: the key is the caller's account, so a
+    // grant to callers of account 444455556666 never reaches a caller of 111122223333.
+    use crate::inventory::named;
+    use crate::policy::{parse_document, PolicyKind};
+    let key = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let key_policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*",
+         "Condition": {"StringEquals": {"kms:CallerAccount": "444455556666"}}}]});
+    let inv = caller_with(
+        serde_json::json!([{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]),
+        |ad| {
+            ad.resource_arn = Some(key.into());
+            ad.resource_policy = Some(named(
+                "k",
+                parse_document(&key_policy, "k", PolicyKind::Resource).unwrap(),
+            ));
+        },
+    );
+    let a = ask(
+        &inv,
+        &format!("{ROLE}x"),
+        &["kms:Decrypt"],
+        &[key],
+        Expect::Deny,
+    );
+    assert_eq!(a.verdict, Verdict::Proved, "{a:?}");
+}
+
+#[test]
+fn tags_of_a_resource_the_inventory_does_not_hold_are_unknown() {
+    // Audit finding: `aws:ResourceTag/team` of secrets the inventory does not hold read as
+    // absent, so an ABAC grant was proved never to apply.
+    let inv = caller_with(
+        serde_json::json!([{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "billing"}}}]),
+        |_| {},
+    );
+    let a = ask(
+        &inv,
+        &format!("{ROLE}x"),
+        &["secretsmanager:GetSecretValue"],
+        &["arn:aws:secretsmanager:us-east-1:111122223333:secret:*"],
+        Expect::Deny,
+    );
+    let Verdict::Unknown(why) = &a.verdict else {
+        panic!("{a:?}")
+    };
+    assert!(
+        why.iter().all(|w| w.contains("aws:ResourceTag/team")),
+        "{why:?}"
+    );
+}

@@ -19,17 +19,26 @@ pub(crate) fn numbers(constants: &[f64]) -> Vec<String> {
     let Some((first, last)) = cs.first().zip(cs.last()) else {
         return vec!["0".into()];
     };
-    let mut out: Vec<f64> = vec![first - 1.0];
+    // The engine reads numbers as `f64`: past 2^53 a step of one is no step at all, so the
+    // neighbours fall back to the adjacent `f64` (as does a midpoint that rounds onto an end).
+    let below = |c: f64| Some(c - 1.0).filter(|b| *b < c).unwrap_or(c.next_down());
+    let above = |c: f64| Some(c + 1.0).filter(|a| *a > c).unwrap_or(c.next_up());
+    let mut out: Vec<f64> = vec![below(*first)];
     for (i, c) in cs.iter().enumerate() {
         out.push(*c);
         if let Some(next) = cs.get(i + 1) {
             let mid = c + (next - c) / 2.0;
-            if mid > *c && mid < *next {
+            let mid = if mid > *c && mid < *next {
+                mid
+            } else {
+                c.next_up()
+            };
+            if mid < *next {
                 out.push(mid);
             }
         }
     }
-    out.push(last + 1.0);
+    out.push(above(*last));
     out.retain(|v| v.is_finite() && parse_number(&v.to_string()) == Some(*v));
     out.dedup();
     out.into_iter().map(|v| v.to_string()).collect()
@@ -183,6 +192,26 @@ mod tests {
         assert_eq!(numbers(&[20.0, 10.0, 10.0]), ["9", "10", "15", "20", "21"]);
         assert_eq!(numbers(&[1.0, 2.0]), ["0", "1", "1.5", "2", "3"]);
         assert_eq!(numbers(&[]), ["0"]);
+    }
+
+    #[test]
+    fn numbers_past_two_to_the_53_keep_a_point_below_and_between() {
+        // An audit's case: `NumericLessThan 100000000000000000` lost its "below" class.
+        let big = 1e17;
+        let got: Vec<f64> = numbers(&[big])
+            .iter()
+            .filter_map(|v| parse_number(v))
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got.first().is_some_and(|b| *b < big), "{got:?}");
+        assert!(got.last().is_some_and(|a| *a > big), "{got:?}");
+        // Two adjacent constants up there have no point between them, and need none.
+        let next = big.next_up();
+        let got: Vec<f64> = numbers(&[big, next])
+            .iter()
+            .filter_map(|v| parse_number(v))
+            .collect();
+        assert_eq!(got.len(), 4, "{got:?}");
     }
 
     #[test]
