@@ -86,7 +86,7 @@ pub(crate) fn contexts(
     let limits = Limits::default();
     let mut dims: Vec<Dimension> = Vec::new();
     for (key, conds) in readers.values() {
-        match dimension(key, conds, action, &fixed, &refused, &limits) {
+        match dimension(key, conds, &[], action, &fixed, &refused, &limits) {
             Ok(d) => dims.push(d),
             Err(why) => {
                 gaps.push(format!("{action} on {resource}: {why}"));

@@ -2,7 +2,7 @@
 //! context keys the engine fills in itself (a request never supplies them, since a supplied value
 //! would describe a caller or resource that does not exist), and their values for one request.
 
-use super::prepare::{principal_keys, request_keys, time_keys};
+use super::prepare::{principal_keys, request_keys, service_keys, time_keys};
 use super::resolve::completed_role;
 use super::trace::NoTrace;
 use super::Engine;
@@ -20,6 +20,7 @@ const DERIVED_KEYS: &[&str] = &[
     "aws:resourceaccount",
     "aws:currenttime",
     "aws:epochtime",
+    "kms:calleraccount",
 ];
 
 /// Is the lowercased key one the engine derives from the inventory or its clock
@@ -69,6 +70,7 @@ impl Engine {
                 .unwrap_or(0)
         });
         time_keys(&mut out, now);
+        service_keys(&mut out, &req.action, principal);
         (out, held)
     }
 }
@@ -94,20 +96,25 @@ mod tests {
     use crate::policy::{parse_document, PolicyKind};
     use crate::request::Principal;
 
+    /// The engine of one caller with the identity policy `doc`.
+    fn engine_for(principal: &Principal, doc: &serde_json::Value) -> Engine {
+        let ad = AdHoc {
+            principal: Some(principal.clone()),
+            identity: vec![named(
+                "p",
+                parse_document(doc, "p", PolicyKind::Identity).unwrap(),
+            )],
+            ..AdHoc::default()
+        };
+        Engine::new(&ad.build()).unwrap()
+    }
+
     #[test]
     fn derived_keys_name_the_caller_and_the_resource_owner() {
         let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]});
         let principal = Principal::parse("arn:aws:iam::111122223333:user/alice").unwrap();
-        let ad = AdHoc {
-            principal: Some(principal.clone()),
-            identity: vec![named(
-                "p",
-                parse_document(&doc, "p", PolicyKind::Identity).unwrap(),
-            )],
-            ..AdHoc::default()
-        };
-        let engine = Engine::new(&ad.build()).unwrap().with_time(0);
+        let engine = engine_for(&principal, &doc).with_time(0);
         let req = Request::new(
             principal,
             "s3:GetObject",
@@ -120,5 +127,36 @@ mod tests {
         assert_eq!(get("aws:EpochTime").as_deref(), Some("0"));
         assert!(is_derived_key("aws:principaltag/team"));
         assert!(!is_derived_key("aws:sourceip"));
+    }
+
+    #[test]
+    fn a_kms_request_carries_the_callers_account_as_kms_caller_account() {
+        // conditions-kms.html#conditions-kms-caller-account: a key policy's Deny on the
+        // caller's own account applies with no context given; a given value is kept.
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kms:Decrypt", "Resource": "*",
+             "Condition": {"StringEquals": {"kms:CallerAccount": "111122223333"}}}]});
+        let principal = Principal::parse("arn:aws:iam::111122223333:role/r").unwrap();
+        let engine = engine_for(&principal, &doc);
+        let mut req = Request::new(principal, "kms:Decrypt", "*");
+        let keys = engine.derived_keys(&req);
+        let got = keys
+            .get("kms:CallerAccount")
+            .map(|e| e.values[0].raw().to_string());
+        assert_eq!(got.as_deref(), Some("111122223333"));
+        assert!(is_derived_key("kms:calleraccount"));
+        assert_eq!(
+            engine.evaluate(&req).decision,
+            crate::engine::Decision::ExplicitDeny
+        );
+        req.context.insert("kms:CallerAccount", "444455556666");
+        assert_eq!(
+            engine.evaluate(&req).decision,
+            crate::engine::Decision::Allow
+        );
+        // Not a KMS request: no such key.
+        let s3 = Request::new(req.principal.clone(), "s3:GetObject", "*");
+        assert!(engine.derived_keys(&s3).get("kms:CallerAccount").is_none());
     }
 }

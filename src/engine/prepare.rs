@@ -131,6 +131,7 @@ impl Engine {
                 extra.insert_default("aws:SourceVpc", vpc.clone());
             }
         }
+        service_keys(&mut extra, &req.action, caller);
         if let Some(now) = live_now {
             time_keys(&mut extra, now);
         }
@@ -150,6 +151,18 @@ fn now_millis() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
         .unwrap_or(0)
+}
+
+/// The service keys that follow from the caller, unless `ctx` already has them: in a KMS
+/// request, `kms:CallerAccount` is "the AWS account ID of the caller"
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account>).
+pub(crate) fn service_keys(ctx: &mut Context, action: &str, caller: &Principal) {
+    let kms = action
+        .get(..4)
+        .is_some_and(|s| s.eq_ignore_ascii_case("kms:"));
+    if let (true, Principal::Iam(ip)) = (kms, caller) {
+        ctx.insert_default("kms:CallerAccount", ip.account.clone());
+    }
 }
 
 /// The global keys that follow from the caller (`aws:PrincipalArn`, `aws:PrincipalType`,

@@ -43,12 +43,14 @@ pub(crate) struct Dimension {
 /// The conditions reading one key, with the effect of their statement.
 pub(crate) type Readers<'a> = [(&'a Condition, Effect)];
 
-/// The dimension of key `key` for `action`, read by `conds`. `fixed` resolves policy
-/// variables; `blocked` refuses variables that read a quantified key. `Err` is the reason the
-/// key cannot be split exactly.
+/// The dimension of key `key` for `action`, read by `conds`, its string values also split at
+/// each of `literals` (values the engine itself tells apart: the inventory's VPC endpoint ids).
+/// `fixed` resolves policy variables; `blocked` refuses variables that read a quantified key.
+/// `Err` is the reason the key cannot be split exactly.
 pub(crate) fn dimension(
     key: &str,
     conds: &Readers<'_>,
+    literals: &[String],
     action: &str,
     fixed: &Context,
     blocked: &dyn Fn(&str) -> Option<String>,
@@ -67,7 +69,7 @@ pub(crate) fn dimension(
         });
     }
     let ktype = info.map(|i| i.key_type());
-    let singles = single_values(key, conds, ktype, fixed, blocked, limits)?;
+    let singles = single_values(key, conds, literals, ktype, fixed, blocked, limits)?;
     let multi = match ktype {
         Some(t) => t.is_multivalued(),
         None => conds.iter().any(|(c, _)| c.operator.qualifier.is_some()),
@@ -88,6 +90,7 @@ pub(crate) fn dimension(
 fn single_values(
     key: &str,
     conds: &Readers<'_>,
+    literals: &[String],
     ktype: Option<ConditionKeyType>,
     fixed: &Context,
     blocked: &dyn Fn(&str) -> Option<String>,
@@ -118,7 +121,7 @@ fn single_values(
                 list.join(", ")
             ));
         }
-        None | Some("string") => strings(conds, ktype, fixed, blocked, limits)?,
+        None | Some("string") => strings(conds, literals, ktype, fixed, blocked, limits)?,
         Some("numeric") => numbers(&typed(conds, |v| match v {
             PolicyValue::Number(n) => Some(*n),
             _ => None,
@@ -177,6 +180,7 @@ fn raw(conds: &Readers<'_>) -> Vec<String> {
 /// (ARN operators cannot read others), and the empty string (which `Null` treats as absent).
 fn strings(
     conds: &Readers<'_>,
+    literals: &[String],
     ktype: Option<ConditionKeyType>,
     fixed: &Context,
     blocked: &dyn Fn(&str) -> Option<String>,
@@ -218,6 +222,12 @@ fn strings(
                     globs.push(g);
                 }
             }
+        }
+    }
+    for l in literals {
+        let g = Glob::literal(l);
+        if !globs.contains(&g) {
+            globs.push(g);
         }
     }
     let refs: Vec<&Glob> = globs.iter().collect();
@@ -302,6 +312,7 @@ mod tests {
         dimension(
             &key,
             &readers,
+            &[],
             action,
             &Context::new(),
             &|_| None,

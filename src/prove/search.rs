@@ -47,8 +47,8 @@ fn layered(under: &Context, over: &Context) -> Context {
     out
 }
 
-/// `kms:CallerAccount`, lowercased.
-const CALLER_ACCOUNT: &str = "kms:calleraccount";
+/// `aws:SourceVpce`, lowercased.
+const SOURCE_VPCE: &str = "aws:sourcevpce";
 
 /// A condition with its statement's effect.
 type Reader<'c> = (&'c crate::condition::Condition, Effect);
@@ -96,19 +96,7 @@ impl Run<'_, '_, '_> {
         base.context = self.base.clone();
         base.resource_account = self.q.resource_account.clone();
         let (derived, held) = self.scope.engine.derived_facts(&base);
-        // "kms:CallerAccount": the AWS account of the caller, in every KMS request
-        // (<https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account>):
-        // a fact of the question, never varied.
-        let caller_account = match &self.q.principal {
-            Principal::Iam(ip) if lower.starts_with("kms:") => Some(ip.account.clone()),
-            _ => None,
-        };
-        if let Some(a) = &caller_account {
-            if base.context.get_lower(CALLER_ACCOUNT).is_none() {
-                base.context.insert("kms:CallerAccount", a.clone());
-            }
-        }
-        let fixed = layered(&derived, &base.context);
+        let fixed = layered(&derived, &self.base);
         let mut policies = self.fixed_policies.clone();
         policies.extend(self.scope.governor(resource, &lower));
         let mut readers: IndexMap<String, (String, Vec<Reader<'_>>)> = IndexMap::new();
@@ -122,12 +110,13 @@ impl Run<'_, '_, '_> {
                 }
                 for c in &st.conditions {
                     let k = c.key_lower();
-                    if !held && k.starts_with("aws:resourcetag/") {
+                    if !held {
                         // A resource the inventory does not hold has tags it cannot know.
-                        unknown_tag.get_or_insert_with(|| c.key.clone());
+                        if let Some(tag) = resource_tag_read(c) {
+                            unknown_tag.get_or_insert(tag);
+                        }
                     }
-                    let fact = caller_account.is_some() && k == CALLER_ACCOUNT;
-                    if fact || derived.get_lower(k).is_some() || !self.quantified(k) {
+                    if derived.get_lower(k).is_some() || !self.quantified(k) {
                         continue;
                     }
                     readers
@@ -144,21 +133,37 @@ impl Run<'_, '_, '_> {
             ));
             return;
         }
+        // A request through one of the inventory's VPC endpoints must also be allowed by its
+        // policy, which the engine finds by the request's `aws:SourceVpce`
+        // (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>): that
+        // key is split at each endpoint's id too, whether or not a condition reads it.
+        let endpoint_ids: Vec<String> = self.endpoint_ids(&derived);
+        if !endpoint_ids.is_empty() {
+            readers
+                .entry(SOURCE_VPCE.into())
+                .or_insert_with(|| ("aws:SourceVpce".into(), Vec::new()));
+        }
         let dims: Result<Vec<Dimension>, String> = {
             let blocked = |k: &str| self.blocked(k);
             readers
-                .values()
-                .map(|(key, conds)| dimension(key, conds, action, &fixed, &blocked, self.limits))
+                .iter()
+                .map(|(lower, (key, conds))| {
+                    let literals = if lower == SOURCE_VPCE {
+                        &endpoint_ids[..]
+                    } else {
+                        &[]
+                    };
+                    dimension(key, conds, literals, action, &fixed, &blocked, self.limits)
+                })
                 .collect()
         };
-        let mut dims = match dims {
+        let dims = match dims {
             Ok(d) => d,
             Err(why) => {
                 self.unknown.push(format!("{action} on {resource}: {why}"));
                 return;
             }
         };
-        self.through_endpoints(&mut dims, &derived);
         let total = dims
             .iter()
             .try_fold(1usize, |acc, d| acc.checked_mul(d.values.len()))
@@ -179,34 +184,13 @@ impl Run<'_, '_, '_> {
         }
     }
 
-    /// A request through one of the inventory's VPC endpoints must also be allowed by its
-    /// policy, which the engine finds by the request's `aws:SourceVpce`
-    /// (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>): that key
-    /// also takes each endpoint's id, whether or not a condition reads it.
-    fn through_endpoints(&self, dims: &mut Vec<Dimension>, derived: &Context) {
-        const KEY: &str = "aws:sourcevpce";
+    /// The inventory's VPC endpoint ids, when `aws:SourceVpce` is quantified (none otherwise).
+    fn endpoint_ids(&self, derived: &Context) -> Vec<String> {
+        if derived.get_lower(SOURCE_VPCE).is_some() || !self.quantified(SOURCE_VPCE) {
+            return Vec::new();
+        }
         let endpoints = &self.scope.inventory.endpoints;
-        if endpoints.is_empty() || derived.get_lower(KEY).is_some() || !self.quantified(KEY) {
-            return;
-        }
-        let at = match dims.iter().position(|d| d.key.eq_ignore_ascii_case(KEY)) {
-            Some(i) => i,
-            None => {
-                dims.push(Dimension {
-                    key: "aws:SourceVpce".into(),
-                    values: vec![KeyValue::Absent],
-                });
-                dims.len() - 1
-            }
-        };
-        if let Some(d) = dims.get_mut(at) {
-            for e in endpoints {
-                let v = KeyValue::One(e.id.clone());
-                if !d.values.contains(&v) {
-                    d.values.push(v);
-                }
-            }
-        }
+        endpoints.iter().map(|e| e.id.clone()).collect()
     }
 
     /// Decide the request with the values `digits` picks.
@@ -229,6 +213,22 @@ impl Run<'_, '_, '_> {
             self.found = Some(Counterexample::new(req, absent, ev));
         }
     }
+}
+
+/// The resource tag condition `c` reads, by its key or a variable in its values
+/// (`"${aws:ResourceTag/team}"`), if any.
+fn resource_tag_read(c: &crate::condition::Condition) -> Option<String> {
+    use crate::condition::PolicyValue;
+    let tag = |k: &str| k.to_ascii_lowercase().starts_with("aws:resourcetag/");
+    if tag(c.key_lower()) {
+        return Some(c.key.clone());
+    }
+    c.values().iter().find_map(|v| match v {
+        PolicyValue::StrTemplate(t)
+        | PolicyValue::LikeTemplate(t)
+        | PolicyValue::ArnTemplate(t) => t.keys().find(|k| tag(k)).map(str::to_string),
+        _ => None,
+    })
 }
 
 /// The next combination (odometer order); false after the last.

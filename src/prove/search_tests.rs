@@ -330,26 +330,31 @@ fn aws_owned_resources_are_a_class_of_their_own() {
     );
 }
 
+/// An interface endpoint `id` with the endpoint policy `policy`.
+fn endpoint(id: &str, policy: &serde_json::Value) -> crate::inventory::Endpoint {
+    use crate::inventory::{named, Endpoint, EndpointKind};
+    use crate::policy::{parse_document, PolicyKind};
+    Endpoint {
+        id: id.into(),
+        vpc: None,
+        kind: EndpointKind::Interface,
+        policy: Some(named(
+            "e",
+            parse_document(policy, "e", PolicyKind::Resource).unwrap(),
+        )),
+        source: String::new(),
+    }
+}
+
 #[test]
 fn a_request_through_an_endpoint_meets_its_policy() {
     // vpc-endpoints-access.html: a request through the endpoint must also be allowed by it.
-    use crate::inventory::{named, Endpoint, EndpointKind};
-    use crate::policy::{parse_document, PolicyKind};
     let deny_all = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]});
     let inv = caller_with(
         serde_json::json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]),
         |ad| {
-            ad.endpoint = Some(Endpoint {
-                id: "vpce-1a2b3c4d".into(),
-                vpc: None,
-                kind: EndpointKind::Interface,
-                policy: Some(named(
-                    "e",
-                    parse_document(&deny_all, "e", PolicyKind::Resource).unwrap(),
-                )),
-                source: String::new(),
-            });
+            ad.endpoint = Some(endpoint("vpce-1a2b3c4d", &deny_all));
         },
     );
     let c = confirmed(&inv, &allowed_everywhere(&inv), Expect::Allow);
@@ -419,25 +424,63 @@ fn kms_caller_account_is_the_callers_own() {
 
 #[test]
 fn tags_of_a_resource_the_inventory_does_not_hold_are_unknown() {
-    // Audit finding: `aws:ResourceTag/team` of secrets the inventory does not hold read as
-    // absent, so an ABAC grant was proved never to apply.
+    // Audit findings: `aws:ResourceTag/team` of secrets the inventory does not hold read as
+    // absent, so an ABAC grant was proved never to apply: as a condition's key, or through a
+    // policy variable in its values.
+    let conditions = [
+        serde_json::json!({"StringEquals": {"aws:ResourceTag/team": "billing"}}),
+        serde_json::json!({"StringEquals": {"aws:PrincipalTag/team": "${aws:ResourceTag/team}"}}),
+    ];
+    for cond in conditions {
+        let inv = caller_with(
+            serde_json::json!([{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                "Resource": "*", "Condition": cond}]),
+            |ad| {
+                ad.tags.insert("team".into(), "research".into());
+            },
+        );
+        let a = ask(
+            &inv,
+            &format!("{ROLE}x"),
+            &["secretsmanager:GetSecretValue"],
+            &["arn:aws:secretsmanager:us-east-1:111122223333:secret:*"],
+            Expect::Deny,
+        );
+        let Verdict::Unknown(why) = &a.verdict else {
+            panic!("{a:?}")
+        };
+        assert!(
+            why.iter().all(|w| w.contains("aws:ResourceTag/team")),
+            "{why:?}"
+        );
+    }
+}
+
+#[test]
+fn an_endpoint_id_is_a_class_apart_from_the_ids_like_it() {
+    // Re-audit finding: `StringLike aws:SourceVpce vpce-1*` with endpoint `vpce-1` in the
+    // inventory: `vpce-1` was the class's only test, while `vpce-1x` (an endpoint the inventory
+    // does not hold, so AWS's default policy) is allowed.
+    let list_only = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:ListBucket", "Resource": "*"}]});
     let inv = caller_with(
-        serde_json::json!([{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "*",
-            "Condition": {"StringEquals": {"aws:ResourceTag/team": "billing"}}}]),
-        |_| {},
+        serde_json::json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+            "Condition": {"StringLike": {"aws:SourceVpce": "vpce-1*"}}}]),
+        |ad| {
+            ad.endpoint = Some(endpoint("vpce-1", &list_only));
+        },
     );
     let a = ask(
         &inv,
         &format!("{ROLE}x"),
-        &["secretsmanager:GetSecretValue"],
-        &["arn:aws:secretsmanager:us-east-1:111122223333:secret:*"],
+        &["s3:GetObject"],
+        &["arn:aws:s3:::b/*"],
         Expect::Deny,
     );
-    let Verdict::Unknown(why) = &a.verdict else {
-        panic!("{a:?}")
-    };
-    assert!(
-        why.iter().all(|w| w.contains("aws:ResourceTag/team")),
-        "{why:?}"
+    let c = confirmed(&inv, &a, Expect::Deny);
+    assert_ne!(
+        c.context.get("aws:SourceVpce"),
+        Some(&serde_json::json!("vpce-1")),
+        "{c:?}"
     );
 }
