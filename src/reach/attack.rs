@@ -23,8 +23,10 @@ pub(super) struct Attack<'p, 'a> {
     asked: FastMap<(usize, usize, Via), bool>,
     /// Action (as the catalog writes it) -> whether an identity Allow of the attacker covers it
     covered: FastMap<&'static str, bool>,
-    /// (role node, service) -> the service may assume it for this attacker
-    trusts: FastMap<(usize, &'static str), bool>,
+    /// (role node, service, `aws:SourceArn` sent) -> the service may assume it for this
+    /// attacker. The source ARN is part of the key: it depends on the technique (a runtime, a
+    /// code interpreter), and the trust policy may admit one and not the other.
+    trusts: FastMap<(usize, &'static str, String), bool>,
     /// A request with the attacker as principal, reused for every question
     req: Option<Request>,
 }
@@ -302,9 +304,6 @@ impl<'p, 'a> Attack<'p, 'a> {
     fn service_trusts(&mut self, t: &'static Technique, to: usize) -> bool {
         let ix = self.ix;
         let service = t.service.as_deref().unwrap_or_default();
-        if let Some(v) = self.trusts.get(&(to, service)) {
-            return *v;
-        }
         let partition = ix.partition(self.x).to_string();
         let account = ix
             .nodes
@@ -328,8 +327,12 @@ impl<'p, 'a> Attack<'p, 'a> {
             &ix.region,
             &account,
         );
-        let ok = service_assumes(ix, to, service, &account, &source).is_some();
-        self.trusts.insert((to, service), ok);
+        let key = (to, service, source);
+        if let Some(v) = self.trusts.get(&key) {
+            return *v;
+        }
+        let ok = service_assumes(ix, to, service, &account, &key.2).is_some();
+        self.trusts.insert(key, ok);
         ok
     }
 }

@@ -1,0 +1,113 @@
+//! Wrong answers of `iamsim reach` found by an audit (each named after its finding), on small
+//! inventories built here: one test per finding, each citing the AWS page that says what the
+//! right answer is.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use iamsim::engine::Engine;
+use iamsim::inventory::from_files;
+use iamsim::reach::{Graph, Options, ReachReport};
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "111122223333";
+
+/// `arn:aws:iam::111122223333:KIND/NAME`.
+fn iam(kind_name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{kind_name}")
+}
+
+/// A policy document of `statements`.
+fn doc(statements: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// A trust policy letting service `service` assume the role under `condition`.
+fn service_trust(service: &str, condition: Value) -> Value {
+    doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": service},
+        "Action": "sts:AssumeRole", "Condition": condition}]),
+    )
+}
+
+/// A role `name` with `trust` and an inline policy allowing everything.
+fn admin_role(name: &str, trust: Value) -> (String, Value) {
+    (
+        format!("roles/{name}.json"),
+        json!({"arn": iam(&format!("role/{name}")), "trust_policy": trust,
+            "inline_policies": {"a": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}}),
+    )
+}
+
+/// An inventory file `path` holding an IAM principal `kind_name` with one inline policy.
+fn principal(path: &str, kind_name: &str, statements: Value, extra: Value) -> (String, Value) {
+    let mut v = json!({"arn": iam(kind_name), "inline_policies": {"p": doc(statements)}});
+    if let (Some(o), Value::Object(more)) = (v.as_object_mut(), extra) {
+        o.extend(more);
+    }
+    (path.to_string(), v)
+}
+
+/// `reach who` over the inventory of `files`, with `options`.
+fn reach_with(files: Vec<(String, Value)>, who: &str, options: &Options) -> ReachReport {
+    let files: BTreeMap<PathBuf, Value> = files
+        .into_iter()
+        .map(|(p, v)| (PathBuf::from(p), v))
+        .collect();
+    let inv = from_files(&files, Path::new("w")).unwrap();
+    let engine = Engine::new(&inv).unwrap();
+    let g = Graph::build(&inv, &engine, &options.clone());
+    g.reach(who).unwrap()
+}
+
+/// `reach who` with the default options.
+fn reach(files: Vec<(String, Value)>, who: &str) -> ReachReport {
+    reach_with(files, who, &Options::default())
+}
+
+/// The principals reached as admin, each with its path's techniques.
+fn admins(r: &ReachReport) -> Vec<(String, Vec<String>)> {
+    r.reaches
+        .iter()
+        .filter(|x| x.admin)
+        .map(|x| {
+            let path = x.path.iter().map(|s| s.technique.clone()).collect();
+            (x.principal.clone(), path)
+        })
+        .collect()
+}
+
+/// F3: the answer of "may the service assume this role" depends on the `aws:SourceArn` the
+/// technique's resource gives (confused-deputy keys,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), so a technique
+/// whose resource the trust does not admit (a code interpreter) must not hide one whose
+/// resource it does (a runtime). With more permissions, alice must find at least as much.
+#[test]
+fn f3_service_trust_answer_depends_on_the_source_arn_confused_deputy() {
+    let trust = service_trust(
+        "bedrock-agentcore.amazonaws.com",
+        json!({"StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": format!("arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/*")}}),
+    );
+    let files = vec![
+        admin_role("agentrole", trust),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/agentrole")},
+                {"Effect": "Allow", "Action": "bedrock-agentcore:*", "Resource": "*"}]),
+            json!({}),
+        ),
+    ];
+    let r = reach(files, "user/alice");
+    let found = admins(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/agentrole"));
+    assert!(found[0].1[0].starts_with("agentcore-runtime-"), "{found:?}");
+}
