@@ -111,3 +111,42 @@ fn f3_service_trust_answer_depends_on_the_source_arn_confused_deputy() {
     assert_eq!(found[0].0, iam("role/agentrole"));
     assert!(found[0].1[0].starts_with("agentcore-runtime-"), "{found:?}");
 }
+
+/// F2: `iam:PutRolePolicy` and `iam:AttachRolePolicy` act on a role, `iam:PutUserPolicy` on a
+/// user (Service Authorization Reference,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>),
+/// so a user allowed only the role actions, or a role allowed only the user action, cannot
+/// rewrite its own permissions with them.
+#[test]
+fn f2_self_rewrite_applies_only_to_the_principal_type_its_action_takes() {
+    let user = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PutRolePolicy", "iam:AttachRolePolicy"], "Resource": "*"}]),
+        json!({}),
+    );
+    assert_eq!(admins(&reach(vec![user], "user/alice")), []);
+    let role = principal(
+        "roles/r.json",
+        "role/r",
+        json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+        json!({"trust_policy": doc(json!([{"Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]))}),
+    );
+    assert_eq!(admins(&reach(vec![role], "role/r")), []);
+    // The matching type still rewrites itself.
+    let user = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+        json!({}),
+    );
+    let found = admins(&reach(vec![user], "user/alice"));
+    assert_eq!(
+        found,
+        [(
+            iam("user/alice"),
+            vec!["iam-put-user-policy-self".to_string()]
+        )]
+    );
+}

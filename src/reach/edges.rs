@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::attack::Attack;
 use super::index::NodeKind;
-use super::plan::{customer_policy, depends_on_target, rewrites_trust, Edge, Via};
+use super::plan::{customer_policy, depends_on_target, requests_take, rewrites_trust, Edge, Via};
 use super::technique::{techniques, Gains, ResourceRef, TargetKind, Technique};
 
 impl Attack<'_, '_> {
@@ -177,7 +177,9 @@ impl Attack<'_, '_> {
                             .into_iter()
                             .map(|g| (x, Via::Group(g))),
                     );
-                } else {
+                } else if requests_take(t, ResourceRef::SelfPrincipal, &node.arn) {
+                    // A self-rewrite applies only to the principal type its action acts on:
+                    // `iam:PutRolePolicy` takes a role, `iam:PutUserPolicy` a user.
                     out.push((x, Via::Nothing));
                 }
             }
