@@ -150,3 +150,55 @@ fn f2_self_rewrite_applies_only_to_the_principal_type_its_action_takes() {
         )]
     );
 }
+
+/// F4: a service that assumes a role for a resource names that resource as `aws:SourceArn`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), so the trust is
+/// asked with the name the attacker gave what it created: a runtime `app...` (AgentCore) or a
+/// function `app-...` (Lambda, <https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>).
+#[test]
+fn f4_the_trust_sees_the_name_the_attacker_chose_as_source_arn() {
+    let runtime = format!("arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/app*");
+    let files = vec![
+        admin_role(
+            "agentrole",
+            service_trust(
+                "bedrock-agentcore.amazonaws.com",
+                json!({"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                    "ArnLike": {"aws:SourceArn": runtime}}),
+            ),
+        ),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/agentrole")},
+                {"Effect": "Allow", "Action": ["bedrock-agentcore:CreateAgentRuntime",
+                    "bedrock-agentcore:CreateWorkloadIdentity"], "Resource": "*"},
+                {"Effect": "Allow", "Action": ["bedrock-agentcore:CreateAgentRuntimeEndpoint",
+                    "bedrock-agentcore:InvokeAgentRuntime"], "Resource": runtime}]),
+            json!({}),
+        ),
+    ];
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/agentrole"));
+    let files = vec![
+        admin_role(
+            "exec",
+            service_trust(
+                "lambda.amazonaws.com",
+                json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:app-*")}}),
+            ),
+        ),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                    "Resource": "arn:aws:lambda:*:*:function:app-*"}]),
+            json!({}),
+        ),
+    ];
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/exec"));
+}

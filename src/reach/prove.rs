@@ -24,6 +24,19 @@ pub struct ProvedRequest {
     pub decided_by: Vec<String>,
 }
 
+impl ProvedRequest {
+    /// An allowed request known only by its resource (the name the attacker chose, which a
+    /// service's `aws:SourceArn` repeats): what is kept when the details are not asked for.
+    pub(super) fn at(resource: &str) -> Self {
+        Self {
+            action: String::new(),
+            resource: resource.to_string(),
+            context: Vec::new(),
+            decided_by: Vec::new(),
+        }
+    }
+}
+
 /// A statement as scenario files' `because` names it.
 pub(super) fn statement_ref(s: &StatementId) -> String {
     match &s.sid {
@@ -112,12 +125,7 @@ fn ask(
         return None;
     }
     if !detail {
-        return Some(ProvedRequest {
-            action: String::new(),
-            resource: String::new(),
-            context: Vec::new(),
-            decided_by: Vec::new(),
-        });
+        return Some(ProvedRequest::at(resource));
     }
     let mut context = fixed.to_vec();
     context.extend(chosen.iter().map(|(k, v, _)| (k.clone(), v.clone())));
