@@ -202,3 +202,67 @@ fn f4_the_trust_sees_the_name_the_attacker_chose_as_source_arn() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, iam("role/exec"));
 }
+
+/// F1: a user's permissions are her own policies and those of the groups she is in
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html>), so once she adds herself
+/// to a group (`iam:AddUserToGroup`) every step her new groups allow is hers: assuming a role
+/// the group may assume, or writing her own policy with the group's `iam:PutUserPolicy`.
+#[test]
+fn f1_a_user_who_joins_a_group_continues_with_its_permissions_id_groups() {
+    let join = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": iam("group/ops")}]),
+        json!({}),
+    );
+    let group = |statement: Value| {
+        (
+            "groups/ops.json".to_string(),
+            json!({"arn": iam("group/ops"), "inline_policies": {"p": doc(json!([statement]))}}),
+        )
+    };
+    let target = admin_role(
+        "target",
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
+            "Action": "sts:AssumeRole"}]),
+        ),
+    );
+    let assume =
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": iam("role/target")});
+    let r = reach(
+        vec![join.clone(), group(assume.clone()), target.clone()],
+        "user/alice",
+    );
+    assert_eq!(
+        admins(&r),
+        [(
+            iam("role/target"),
+            vec![
+                "iam-add-user-to-group".to_string(),
+                "sts-assume-role".to_string()
+            ]
+        )]
+    );
+    assert_eq!(r.reaches[0].principal, iam("group/ops"));
+    assert_eq!(r.reaches[1].path[1].from, iam("user/alice"));
+    let r = reach(
+        vec![
+            join,
+            group(
+                json!({"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": iam("user/*")}),
+            ),
+        ],
+        "user/alice",
+    );
+    assert_eq!(
+        admins(&r),
+        [(
+            iam("group/ops"),
+            vec![
+                "iam-add-user-to-group".to_string(),
+                "iam-put-user-policy-self".to_string()
+            ]
+        )]
+    );
+}

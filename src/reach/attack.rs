@@ -19,6 +19,8 @@ pub(super) struct Attack<'p, 'a> {
     pub(super) ix: &'p Index<'a>,
     pub(super) plan: &'p Plan,
     pub(super) x: usize,
+    /// The engine deciding the attacker's requests (a member node's own, member.rs)
+    pub(super) engine: &'p Engine,
     /// (request class, target or `usize::MAX`, via) -> the resource it was allowed on (with
     /// the attacker's chosen name), `None` when denied
     asked: FastMap<(usize, usize, Via), Option<String>>,
@@ -39,6 +41,7 @@ impl<'p, 'a> Attack<'p, 'a> {
             ix,
             plan,
             x,
+            engine: ix.engine_of(x),
             asked: FastMap::default(),
             covered: FastMap::default(),
             trusts: FastMap::default(),
@@ -80,7 +83,7 @@ impl<'p, 'a> Attack<'p, 'a> {
                 }
                 rewritten.as_ref()?
             } else {
-                self.ix.engine
+                self.engine
             };
             proved.push(self.ask(ti, i, r, to, via, engine, (collect, !assume))?);
         }

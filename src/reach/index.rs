@@ -58,6 +58,20 @@ pub struct Node {
     pub principal: Option<Principal>,
     /// Index in `inventory.roles`, `users` or `groups`
     pub item: Option<usize>,
+    /// For a user who added herself to groups (a member node, member.rs): the groups joined
+    /// (indices in `inventory.groups`), whose policies are now hers; empty for every other node
+    pub joined: Vec<usize>,
+}
+
+impl Node {
+    /// The name reports give the node: a member node is named by the last group it joined,
+    /// every other node by its ARN.
+    pub fn name<'n>(&'n self, inv: &'n Inventory) -> &'n str {
+        self.joined
+            .last()
+            .and_then(|g| inv.groups.get(*g))
+            .map_or(self.arn.as_str(), |g| g.arn.as_str())
+    }
 }
 
 /// Who a role's trust policy lets in, as far as naming goes (conditions are the engine's).
@@ -91,6 +105,10 @@ pub(super) struct Index<'a> {
     pub trust: TrustIndex,
     /// Resources that run as a role: (index in `inventory.resources`, role node)
     pub runs_as: Vec<(usize, usize)>,
+    /// Member nodes (member.rs): (user node, groups joined, sorted) -> node
+    pub members: FastMap<(usize, Vec<usize>), usize>,
+    /// The engine of each member node: the inventory with the user in the groups it joined
+    pub member_engines: FastMap<usize, Engine>,
     /// ARNs of the inventory's resources that have a resource-based policy (and their aliases)
     pub with_policy:
         std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
@@ -115,6 +133,8 @@ impl<'a> Index<'a> {
             holds: Vec::new(),
             trust: TrustIndex::default(),
             runs_as: Vec::new(),
+            members: FastMap::default(),
+            member_engines: FastMap::default(),
             with_policy: inv
                 .resources
                 .iter()
@@ -164,6 +184,7 @@ impl<'a> Index<'a> {
                 account: Some(r.account.clone()),
                 principal: Principal::parse(&r.arn).ok(),
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.role_node.push(n);
             self.gather(n, &r.inline_policies, &r.managed_policy_arns, &managed);
@@ -175,6 +196,7 @@ impl<'a> Index<'a> {
                 account: Some(u.account.clone()),
                 principal: Principal::parse(&u.arn).ok(),
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.user_node.push(n);
             self.gather(n, &u.inline_policies, &u.managed_policy_arns, &managed);
@@ -189,13 +211,14 @@ impl<'a> Index<'a> {
                 account: Arn::parse(&g.arn).map(|a| a.account.to_string()),
                 principal: None,
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.group_node.push(n);
         }
     }
 
     /// Add the Allow statements of `inline` and `attached` policies to node `n`.
-    fn gather(
+    pub(super) fn gather(
         &mut self,
         n: usize,
         inline: &[NamedPolicy],
@@ -275,6 +298,7 @@ impl<'a> Index<'a> {
                 kind: NodeKind::Service,
                 account: None,
                 item: None,
+                joined: Vec::new(),
             });
         }
         for a in accounts {
@@ -284,6 +308,7 @@ impl<'a> Index<'a> {
                 account: Some(a),
                 kind: NodeKind::Account,
                 item: None,
+                joined: Vec::new(),
             });
         }
         self.push(Node {
@@ -292,6 +317,7 @@ impl<'a> Index<'a> {
             account: None,
             principal: Some(Principal::Anonymous),
             item: None,
+            joined: Vec::new(),
         });
     }
 

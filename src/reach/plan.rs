@@ -18,7 +18,8 @@ pub enum Via {
     RunsAs(usize),
     /// A managed policy (index in `inventory.managed_policies`)
     Policy(usize),
-    /// A group the attacker is in (index in `inventory.groups`)
+    /// A group the attacker is in, or (for a join) the group it joins (index in
+    /// `inventory.groups`)
     Group(usize),
 }
 

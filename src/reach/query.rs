@@ -294,7 +294,7 @@ impl<'a> Graph<'a> {
             .collect();
         let kind = node.kind;
         Some(Reached {
-            principal: node.arn.clone(),
+            principal: node.name(self.ix.inv).to_string(),
             admin: admin && kind != NodeKind::Anonymous,
             gains,
             actions,
@@ -318,7 +318,7 @@ impl<'a> Graph<'a> {
             .unwrap_or_default();
         Some(Step {
             from: self.ix.nodes.get(e.from)?.arn.clone(),
-            to: self.ix.nodes.get(e.to)?.arn.clone(),
+            to: self.ix.nodes.get(e.to)?.name(self.ix.inv).to_string(),
             technique: techniques().get(e.technique)?.id.clone(),
             requests,
         })
