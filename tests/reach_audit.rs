@@ -266,3 +266,41 @@ fn f1_a_user_who_joins_a_group_continues_with_its_permissions_id_groups() {
         )]
     );
 }
+
+/// F12: a role whose trust names `"AWS": "*"` can be assumed from any account
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>),
+/// also one no policy names: asked about, such an account gets a node and finds the role;
+/// a graph not told about it refuses rather than answering with nothing.
+#[test]
+fn f12_an_account_no_policy_names_reaches_a_role_trusting_everyone() {
+    let files = || {
+        vec![admin_role(
+            "open",
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]),
+            ),
+        )]
+    };
+    let options = Options {
+        principals: vec!["444455556666".into()],
+        ..Options::default()
+    };
+    let r = reach_with(files(), "444455556666", &options);
+    assert_eq!(r.principal, "arn:aws:iam::444455556666:root");
+    assert_eq!(
+        admins(&r),
+        [(iam("role/open"), vec!["sts-assume-role".to_string()])]
+    );
+    let inv = from_files(
+        &files()
+            .into_iter()
+            .map(|(p, v)| (PathBuf::from(p), v))
+            .collect(),
+        Path::new("w"),
+    )
+    .unwrap();
+    let engine = Engine::new(&inv).unwrap();
+    let g = Graph::build(&inv, &engine, &Options::default());
+    let err = g.reach("444455556666").unwrap_err().to_string();
+    assert!(err.contains("444455556666"), "{err}");
+}

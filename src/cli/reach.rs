@@ -11,8 +11,11 @@ use crate::scenario;
 pub fn reach(a: &ReachArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let inventory = scenario::load_inventory(&a.policies)?;
     let engine = Engine::new(&inventory)?;
+    // The queried principal gets a node even when no policy names it (an account that could
+    // assume a role trusting everyone).
     let options = Options {
         region: a.region.clone(),
+        principals: vec![a.principal.clone()],
     };
     let graph = Graph::build(&inventory, &engine, &options);
     let report = graph
@@ -123,6 +126,18 @@ mod tests {
         let (_, dot) = run(&args("role/acme-dev-agent-support", GraphFormat::Dot));
         assert!(dot.starts_with("digraph reach {"), "{dot}");
         assert!(dot.contains("\"arn:aws:iam::111122223333:role/acme-dev-agent-support\" -> \"arn:aws:iam::111122223333:role/acme-dev-agent-billing\" [label=\"agentcore-runtime-invoke-command-existing\"];"), "{dot}");
+    }
+
+    /// An account no policy names still gets a node (audit F12): the answer is its own, not
+    /// a refusal and not an empty answer for a principal the graph does not hold.
+    #[test]
+    fn an_account_no_policy_names_is_asked_about() {
+        let (r, out) = run(&args("444455556666", GraphFormat::Text));
+        assert_eq!(r.unwrap(), Exit::Success);
+        assert!(
+            out.starts_with("arn:aws:iam::444455556666:root reaches "),
+            "{out}"
+        );
     }
 
     #[test]

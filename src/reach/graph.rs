@@ -14,6 +14,10 @@ pub struct Options {
     /// The region resources are created in (default: the region of the inventory's first
     /// regional resource, else `us-east-1`)
     pub region: Option<String>,
+    /// Principals outside the inventory to give a node though no policy names them (the one
+    /// a query asks about): account ids or root ARNs, and service principals; other texts are
+    /// ignored. Without a node, [`Graph::reach`] refuses such a principal.
+    pub principals: Vec<String>,
 }
 
 /// Why a node is admin.
@@ -44,7 +48,7 @@ pub struct Graph<'a> {
 impl<'a> Graph<'a> {
     /// Compute the graph of `inv` (the inventory `engine` was compiled from).
     pub fn build(inv: &'a Inventory, engine: &'a Engine, options: &Options) -> Self {
-        let mut ix = Index::new(inv, engine, options.region.as_deref());
+        let mut ix = Index::new(inv, engine, options.region.as_deref(), &options.principals);
         let plan = Plan::new(&ix);
         let mut todo: Vec<usize> = (0..ix.nodes.len())
             .filter(|n| ix.nodes.get(*n).is_some_and(|x| x.kind != NodeKind::Group))

@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
 use crate::policy::{Effect, PrincipalClause, PrincipalEntry, Statement};
-use crate::request::Principal;
+use crate::request::{IamKind, Principal};
 
 /// What kind of node a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,8 +118,14 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    /// Index `inv` (the inventory `engine` was compiled from).
-    pub fn new(inv: &'a Inventory, engine: &'a Engine, region: Option<&str>) -> Self {
+    /// Index `inv` (the inventory `engine` was compiled from), with a node for each of `extra`
+    /// (accounts and service principals, see [`super::Options`]) besides those policies name.
+    pub fn new(
+        inv: &'a Inventory,
+        engine: &'a Engine,
+        region: Option<&str>,
+        extra: &[String],
+    ) -> Self {
         let mut ix = Index {
             inv,
             engine,
@@ -150,7 +156,7 @@ impl<'a> Index<'a> {
             .iter()
             .any(|a| Arn::parse(a).is_none_or(|p| p.service.eq_ignore_ascii_case("iam")));
         ix.add_iam_nodes();
-        ix.add_named_nodes();
+        ix.add_named_nodes(extra);
         ix.index_trust();
         for (i, r) in inv.resources.iter().enumerate() {
             if let Some(node) = r.runs_as.as_deref().and_then(|a| ix.role_by_arn(a)) {
@@ -244,9 +250,9 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Service principals and foreign accounts that trust and resource policies name, and
-    /// the anonymous caller.
-    fn add_named_nodes(&mut self) {
+    /// Service principals and foreign accounts that trust and resource policies name or
+    /// `extra` lists, and the anonymous caller.
+    fn add_named_nodes(&mut self, extra: &[String]) {
         let inv = self.inv;
         let ours: BTreeSet<&str> = inv
             .roles
@@ -289,6 +295,19 @@ impl<'a> Index<'a> {
                         _ => {}
                     }
                 }
+            }
+        }
+        for p in extra.iter().filter_map(|t| Principal::parse(t).ok()) {
+            match p {
+                Principal::Service(s) => {
+                    services.insert(s.to_ascii_lowercase());
+                }
+                Principal::Iam(ip)
+                    if ip.kind == IamKind::Root && !ours.contains(ip.account.as_str()) =>
+                {
+                    accounts.insert(ip.account);
+                }
+                _ => {}
             }
         }
         for s in services {
