@@ -304,3 +304,40 @@ fn f12_an_account_no_policy_names_reaches_a_role_trusting_everyone() {
     let err = g.reach("444455556666").unwrap_err().to_string();
     assert!(err.contains("444455556666"), "{err}");
 }
+
+/// F11: requests made with temporary credentials carry `aws:MultiFactorAuthPresent`, `false`
+/// when no MFA was used
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent>),
+/// so a role session an attacker obtained by `sts:AssumeRole` meets a `Deny ... Bool
+/// aws:MultiFactorAuthPresent false` of the role: role b cannot go on to role c.
+#[test]
+fn f11_a_role_session_has_no_mfa_so_a_deny_without_mfa_applies() {
+    let trusting = |who: &str| {
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": iam(who)}, "Action": "sts:AssumeRole"}]),
+        )
+    };
+    let files = || {
+        vec![
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": iam("role/b")}]),
+                json!({}),
+            ),
+            principal(
+                "roles/b.json",
+                "role/b",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+                    {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+                     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]),
+                json!({"trust_policy": trusting("user/alice")}),
+            ),
+            admin_role("c", trusting("role/b")),
+        ]
+    };
+    let r = reach(files(), "user/alice");
+    let reached: Vec<&str> = r.reaches.iter().map(|x| x.principal.as_str()).collect();
+    assert_eq!(reached, [iam("role/b")]);
+    assert!(reach(files(), "role/b").reaches.is_empty());
+}

@@ -4,6 +4,8 @@
 //! principal's requests and is never chosen to satisfy a policy. docs/reach.md lists both.
 //! Keys: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>
 
+use crate::request::{Context, IamKind, Principal};
+
 /// Global keys AWS sets from the caller, its session, its network or the resource: the
 /// attacker cannot choose them. The engine fills the principal's and resource's own keys
 /// (`aws:PrincipalArn`, `aws:PrincipalTag/*`, `aws:ResourceTag/*`, ...); the rest stay absent,
@@ -87,6 +89,20 @@ pub fn attacker_controls(key: &str) -> bool {
     let resource_state = lower.contains(":resourcetag/") || lower.contains(":existingobjecttag/");
     let provider = lower.starts_with("saml:") || lower.contains(".com:") || lower.contains(".net:");
     !(aws_set || resource_state || provider)
+}
+
+/// Add the keys AWS sets on every request of `caller`'s session that the engine does not fill
+/// from the inventory, unless `ctx` has them. A role acts only through a session: temporary
+/// credentials from `sts:AssumeRole`, obtained on a path without MFA, so its requests carry
+/// `aws:MultiFactorAuthPresent` = `false` (the key is present in requests signed with
+/// temporary credentials: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent>).
+/// A user's long-term access keys carry no such key, so it stays absent for users.
+pub(super) fn session_keys(caller: &Principal, ctx: &mut Context) {
+    if let Principal::Iam(p) = caller {
+        if matches!(p.kind, IamKind::Role { .. }) {
+            ctx.insert_default("aws:MultiFactorAuthPresent", "false");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::index::{Index, NodeKind};
+use super::keys::session_keys;
 use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy, Role, User};
 use crate::policy::{parse_document, Document, PolicyKind};
@@ -33,10 +34,9 @@ const PROBES: &[&str] = &[
 /// boundaries and SCPs).
 pub(super) fn allowed_everything(engine: &Engine, p: &Principal) -> bool {
     PROBES.iter().all(|a| {
-        engine
-            .evaluate(&Request::new(p.clone(), *a, "*"))
-            .decision
-            .is_allowed()
+        let mut req = Request::new(p.clone(), *a, "*");
+        session_keys(p, &mut req.context);
+        engine.evaluate(&req).decision.is_allowed()
     })
 }
 

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::index::Index;
+use super::keys::session_keys;
 use super::witness::{candidates, Place, CHOSEN};
 use crate::engine::{Engine, StatementId};
 use crate::pattern::Arn;
@@ -110,6 +111,7 @@ fn ask(
     if !req.context.is_empty() {
         req.context = crate::request::Context::new();
     }
+    session_keys(&req.principal, &mut req.context);
     for (k, v) in fixed {
         req.context.insert(k, v.as_str());
     }

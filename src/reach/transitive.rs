@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::graph::{Admin, Graph};
+use super::keys::session_keys;
 use super::mini;
 use super::prove::statement_ref;
 use super::query::{ReachError, Step};
@@ -77,6 +78,7 @@ impl Graph<'_> {
         let mut r = req.clone();
         r.principal = principal;
         r.session_policy = None;
+        session_keys(&r.principal, &mut r.context);
         let ev = engine.evaluate(&r);
         ev.decision
             .is_allowed()
