@@ -341,3 +341,55 @@ fn f11_a_role_session_has_no_mfa_so_a_deny_without_mfa_applies() {
     assert_eq!(reached, [iam("role/b")]);
     assert!(reach(files(), "role/b").reaches.is_empty());
 }
+
+/// F9: requests carry `aws:RequestedRegion`: the region reach creates resources in for a
+/// regional service, `us-east-1` for IAM, whose single endpoint is there
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html>).
+/// The standard region-lock SCP then blocks nothing inside the allowed regions, and everything
+/// outside them.
+#[test]
+fn f9_requests_carry_the_requested_region_deny_requested_region() {
+    let files = || {
+        vec![
+            admin_role(
+                "exec",
+                doc(
+                    json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]),
+                ),
+            ),
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                    {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]),
+                json!({}),
+            ),
+            (
+                "organization.json".to_string(),
+                json!({"management_account": "999988887777",
+                    "root": {"scps": [
+                        {"name": "FullAWSAccess", "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+                        {"name": "RegionLock", "document": doc(json!([{"Sid": "RegionLock", "Effect": "Deny",
+                            "NotAction": ["iam:*", "sts:*", "organizations:*"], "Resource": "*",
+                            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}}]))}],
+                        "rcps": []},
+                    "ous": [],
+                    "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [{"name": "FullAWSAccess",
+                        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}], "rcps": []}]}),
+            ),
+        ]
+    };
+    let region = |r: &str| Options {
+        region: Some(r.into()),
+        ..Options::default()
+    };
+    let inside = reach_with(files(), "user/alice", &region("eu-west-1"));
+    // exec is admin itself (the probes carry the region too), one hop away.
+    assert_eq!(
+        admins(&inside),
+        [(iam("role/exec"), vec!["lambda-create-invoke".to_string()])]
+    );
+    let outside = reach_with(files(), "user/alice", &region("ap-south-1"));
+    assert_eq!(admins(&outside), []);
+}

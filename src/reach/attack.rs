@@ -298,7 +298,7 @@ impl<'p, 'a> Attack<'p, 'a> {
         };
         policy.versions.iter().any(|v| {
             mini::with_version(ix, self.x, &policy.arn, &v.policy)
-                .is_some_and(|e| mini::allowed_everything(&e, &principal))
+                .is_some_and(|e| mini::allowed_everything(ix, self.x, &e, &principal))
         })
     }
 

@@ -144,7 +144,7 @@ fn explore(ix: &Index<'_>, plan: &Plan, nodes: &[usize]) -> Vec<(Vec<Edge>, bool
             let allowed = iam
                 && node
                     .and_then(|n| n.principal.as_ref())
-                    .is_some_and(|p| mini::allowed_everything(ix.engine_of(*x), p));
+                    .is_some_and(|p| mini::allowed_everything(ix, *x, ix.engine_of(*x), p));
             (edges, allowed)
         },
         || (Vec::new(), false),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::index::{Index, NodeKind};
-use super::keys::session_keys;
+use super::keys::{session_keys, RequestedRegion};
 use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy, Role, User};
 use crate::policy::{parse_document, Document, PolicyKind};
@@ -30,12 +30,15 @@ const PROBES: &[&str] = &[
     "lambda:InvokeFunction",
 ];
 
-/// Whether `p` is allowed every probe on `*` (AdministratorAccess or equivalent, after
-/// boundaries and SCPs).
-pub(super) fn allowed_everything(engine: &Engine, p: &Principal) -> bool {
+/// Whether `p` (node `x` of `ix`) is allowed every probe on `*` (AdministratorAccess or
+/// equivalent, after boundaries and SCPs), by `engine`; each probe sent to the region the
+/// analysis works in (or its service's single endpoint), as a technique's requests are.
+pub(super) fn allowed_everything(ix: &Index<'_>, x: usize, engine: &Engine, p: &Principal) -> bool {
+    let partition = ix.partition(x);
     PROBES.iter().all(|a| {
         let mut req = Request::new(p.clone(), *a, "*");
         session_keys(p, &mut req.context);
+        RequestedRegion::of(a, &ix.region, partition).set(&mut req.context);
         engine.evaluate(&req).decision.is_allowed()
     })
 }
