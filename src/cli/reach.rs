@@ -9,10 +9,14 @@ use crate::scenario;
 
 /// Run `reach`: exit 0 once the question could be answered.
 pub fn reach(a: &ReachArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
+    check_region(a.region.as_deref())?;
     let inventory = scenario::load_inventory(&a.policies)?;
     let engine = Engine::new(&inventory)?;
+    // The queried principal gets a node even when no policy names it (an account that could
+    // assume a role trusting everyone).
     let options = Options {
         region: a.region.clone(),
+        principals: vec![a.principal.clone()],
     };
     let graph = Graph::build(&inventory, &engine, &options);
     let report = graph
@@ -31,6 +35,20 @@ pub fn reach(a: &ReachArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     std::mem::forget(engine);
     std::mem::forget(inventory);
     Ok(Exit::Success)
+}
+
+/// Refuse a `--region` that is no AWS region name: a typo (`us-east1`) or another case
+/// (`US-EAST-1`) would otherwise change the answers silently, since resources, `aws:SourceArn`
+/// and region conditions are built from it. Region names are lowercase
+/// (<https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html>).
+fn check_region(region: Option<&str>) -> Result<(), Error> {
+    match region {
+        Some(r) if !crate::platform::is_region(r) => Err(Error::Input(format!(
+            "`{r}` is not an AWS region: expected lowercase words and a number joined by \
+             hyphens, as `us-east-1`, `us-gov-west-1` or `cn-north-1`"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +141,37 @@ mod tests {
         let (_, dot) = run(&args("role/acme-dev-agent-support", GraphFormat::Dot));
         assert!(dot.starts_with("digraph reach {"), "{dot}");
         assert!(dot.contains("\"arn:aws:iam::111122223333:role/acme-dev-agent-support\" -> \"arn:aws:iam::111122223333:role/acme-dev-agent-billing\" [label=\"agentcore-runtime-invoke-command-existing\"];"), "{dot}");
+    }
+
+    /// An account no policy names still gets a node (audit F12): the answer is its own, not
+    /// a refusal and not an empty answer for a principal the graph does not hold.
+    #[test]
+    fn an_account_no_policy_names_is_asked_about() {
+        let (r, out) = run(&args("444455556666", GraphFormat::Text));
+        assert_eq!(r.unwrap(), Exit::Success);
+        assert!(
+            out.starts_with("arn:aws:iam::444455556666:root reaches "),
+            "{out}"
+        );
+    }
+
+    /// Audit C1: a region of the wrong shape or case is refused (exit 2), a real one accepted.
+    #[test]
+    fn a_region_that_is_no_aws_region_is_refused() {
+        for bad in ["us-east1", "US-EAST-1", "useast-1", "us-east-"] {
+            let mut a = args("role/acme-dev-agent-support", GraphFormat::Text);
+            a.region = Some(bad.into());
+            let err = run(&a).0.unwrap_err().to_string();
+            assert!(
+                err.starts_with(&format!("`{bad}` is not an AWS region")),
+                "{err}"
+            );
+        }
+        for good in ["us-east-1", "us-gov-west-1", "cn-north-1", "eu-central-2"] {
+            let mut a = args("role/acme-dev-agent-support", GraphFormat::Text);
+            a.region = Some(good.into());
+            assert_eq!(run(&a).0.unwrap(), Exit::Success, "{good}");
+        }
     }
 
     #[test]

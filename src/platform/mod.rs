@@ -15,6 +15,7 @@ mod ownership;
 mod runtime;
 mod spec;
 mod validate;
+pub(crate) use validate::is_region;
 mod write;
 
 use serde_json::Value;

@@ -244,8 +244,9 @@ fn is_account_id(s: &str) -> bool {
     s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`
-fn is_region(s: &str) -> bool {
+/// Whether `s` has the shape of an AWS region name: two or more lowercase words and a number,
+/// joined by hyphens (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `cn-north-1`).
+pub(crate) fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let Some((last, rest)) = parts.split_last() else {
         return false;

@@ -9,7 +9,7 @@ use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
 use super::technique::{
     techniques, Requirement, ResourceRef, TargetKind, Technique, TechniqueRequest,
 };
-use super::witness::{fill, Place};
+use super::witness::Place;
 use crate::engine::Engine;
 use crate::hash::FastMap;
 use crate::request::Request;
@@ -19,12 +19,17 @@ pub(super) struct Attack<'p, 'a> {
     pub(super) ix: &'p Index<'a>,
     pub(super) plan: &'p Plan,
     pub(super) x: usize,
-    /// (request class, target or `usize::MAX`, via) -> allowed
-    asked: FastMap<(usize, usize, Via), bool>,
+    /// The engine deciding the attacker's requests (a member node's own, member.rs)
+    pub(super) engine: &'p Engine,
+    /// (request class, target or `usize::MAX`, via) -> the resource it was allowed on (with
+    /// the attacker's chosen name), `None` when denied
+    asked: FastMap<(usize, usize, Via), Option<String>>,
     /// Action (as the catalog writes it) -> whether an identity Allow of the attacker covers it
     covered: FastMap<&'static str, bool>,
-    /// (role node, service) -> the service may assume it for this attacker
-    trusts: FastMap<(usize, &'static str), bool>,
+    /// (role node, service, `aws:SourceArn` sent) -> the service may assume it for this
+    /// attacker. The source ARN is part of the key: it depends on the technique (a runtime, a
+    /// code interpreter), and the trust policy may admit one and not the other.
+    trusts: FastMap<(usize, &'static str, String), bool>,
     /// A request with the attacker as principal, reused for every question
     req: Option<Request>,
 }
@@ -36,6 +41,7 @@ impl<'p, 'a> Attack<'p, 'a> {
             ix,
             plan,
             x,
+            engine: ix.engine_of(x),
             asked: FastMap::default(),
             covered: FastMap::default(),
             trusts: FastMap::default(),
@@ -47,9 +53,10 @@ impl<'p, 'a> Attack<'p, 'a> {
         }
     }
 
-    /// Try technique `ti` against `to` through `via`: the proved requests when every request is
-    /// allowed and every needed fact holds. With `collect` false, answers may come from what was
-    /// asked before (the requests are then not all filled in).
+    /// Try technique `ti` against `to` through `via`: the proved requests (one per request of
+    /// the technique) when every request is allowed and every needed fact holds. With `collect`
+    /// false, answers may come from what was asked before (the requests then hold only their
+    /// resource).
     pub fn attempt(
         &mut self,
         ti: usize,
@@ -76,20 +83,18 @@ impl<'p, 'a> Attack<'p, 'a> {
                 }
                 rewritten.as_ref()?
             } else {
-                self.ix.engine
+                self.engine
             };
-            if let Some(p) = self.ask(ti, i, r, to, via, engine, (collect, !assume))? {
-                proved.push(p);
-            }
+            proved.push(self.ask(ti, i, r, to, via, engine, (collect, !assume))?);
         }
-        if t.target == TargetKind::PassedRole && !self.service_trusts(t, to) {
+        if t.target == TargetKind::PassedRole && !self.service_trusts(t, to, &proved) {
             return None;
         }
         Some(proved)
     }
 
-    /// Ask request `i` of technique `ti`: `None` when denied, `Some(None)` when allowed as
-    /// asked before, `Some(Some(proof))` when asked now.
+    /// Ask request `i` of technique `ti`: `None` when denied, else the proof (only its resource
+    /// when allowed as asked before).
     #[allow(clippy::too_many_arguments, reason = "one request's coordinates")]
     pub(super) fn ask(
         &mut self,
@@ -100,7 +105,7 @@ impl<'p, 'a> Attack<'p, 'a> {
         via: Via,
         engine: &Engine,
         (detail, cacheable): (bool, bool),
-    ) -> Option<Option<ProvedRequest>> {
+    ) -> Option<ProvedRequest> {
         let class = self
             .plan
             .classes
@@ -118,17 +123,16 @@ impl<'p, 'a> Attack<'p, 'a> {
         };
         let fresh = detail || !cacheable || key.is_none();
         if let (false, Some(key)) = (fresh, key) {
-            match self.asked.get(&key) {
-                Some(true) => return Some(None),
-                Some(false) => return None,
-                None => {}
+            if let Some(known) = self.asked.get(&key) {
+                return known.as_deref().map(ProvedRequest::at);
             }
         }
         let answer = self.prove_request(r, to, via, engine, detail);
         if let (false, Some(key)) = (fresh, key) {
-            self.asked.insert(key, answer.is_some());
+            self.asked
+                .insert(key, answer.as_ref().map(|p| p.resource.clone()));
         }
-        answer.map(Some)
+        answer
     }
 
     /// Ask the engine one request of a technique for this target.
@@ -294,42 +298,38 @@ impl<'p, 'a> Attack<'p, 'a> {
         };
         policy.versions.iter().any(|v| {
             mini::with_version(ix, self.x, &policy.arn, &v.policy)
-                .is_some_and(|e| mini::allowed_everything(&e, &principal))
+                .is_some_and(|e| mini::allowed_everything(ix, self.x, &e, &principal))
         })
     }
 
-    /// Whether technique `t`'s service may assume role `to` for the attacker's resource.
-    fn service_trusts(&mut self, t: &'static Technique, to: usize) -> bool {
+    /// Whether technique `t`'s service may assume role `to` for the attacker's resource: the
+    /// resource `proved` (the technique's requests as allowed, in order) created or used, with
+    /// the name the attacker chose there, is what the service sends as `aws:SourceArn`.
+    fn service_trusts(
+        &mut self,
+        t: &'static Technique,
+        to: usize,
+        proved: &[ProvedRequest],
+    ) -> bool {
         let ix = self.ix;
         let service = t.service.as_deref().unwrap_or_default();
-        if let Some(v) = self.trusts.get(&(to, service)) {
-            return *v;
-        }
         let partition = ix.partition(self.x).to_string();
         let account = ix
             .nodes
             .get(self.x)
             .and_then(|n| n.account.clone())
             .unwrap_or_default();
-        let instances: Vec<String> = t
-            .requests
-            .iter()
-            .filter_map(|r| match &r.resource {
-                ResourceRef::New(tmpl) | ResourceRef::Existing(tmpl) => {
-                    Some(fill(tmpl, &partition, &ix.region, &account))
-                }
-                _ => None,
-            })
-            .collect();
-        let source = source_arn(
-            service,
-            instances.iter().map(String::as_str),
-            &partition,
-            &ix.region,
-            &account,
-        );
-        let ok = service_assumes(ix, to, service, &account, &source).is_some();
-        self.trusts.insert((to, service), ok);
+        let instances = t.requests.iter().zip(proved).filter_map(|(r, p)| {
+            matches!(r.resource, ResourceRef::New(_) | ResourceRef::Existing(_))
+                .then_some(p.resource.as_str())
+        });
+        let source = source_arn(service, instances, &partition, &ix.region, &account);
+        let key = (to, service, source);
+        if let Some(v) = self.trusts.get(&key) {
+            return *v;
+        }
+        let ok = service_assumes(ix, to, service, &account, &key.2).is_some();
+        self.trusts.insert(key, ok);
         ok
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::attack::Attack;
 use super::index::NodeKind;
-use super::plan::{customer_policy, depends_on_target, rewrites_trust, Edge, Via};
+use super::plan::{customer_policy, depends_on_target, requests_take, rewrites_trust, Edge, Via};
 use super::technique::{techniques, Gains, ResourceRef, TargetKind, Technique};
 
 impl Attack<'_, '_> {
@@ -94,15 +94,7 @@ impl Attack<'_, '_> {
                 continue;
             }
             if self
-                .ask(
-                    ti,
-                    i,
-                    r,
-                    self.x,
-                    Via::Nothing,
-                    self.ix.engine,
-                    (false, true),
-                )
+                .ask(ti, i, r, self.x, Via::Nothing, self.engine, (false, true))
                 .is_none()
             {
                 return false;
@@ -177,17 +169,20 @@ impl Attack<'_, '_> {
                             .into_iter()
                             .map(|g| (x, Via::Group(g))),
                     );
-                } else {
+                } else if requests_take(t, ResourceRef::SelfPrincipal, &node.arn) {
+                    // A self-rewrite applies only to the principal type its action acts on:
+                    // `iam:PutRolePolicy` takes a role, `iam:PutUserPolicy` a user.
                     out.push((x, Via::Nothing));
                 }
             }
             TargetKind::User if iam => {
-                out.extend(
-                    ix.user_node
-                        .iter()
-                        .filter(|u| **u != x)
-                        .map(|u| (*u, Via::Nothing)),
-                );
+                // Not the attacker itself, nor (for a member node) the user it is.
+                let others = ix.user_node.iter().filter(|u| {
+                    ix.nodes
+                        .get(**u)
+                        .is_some_and(|n| **u != x && n.arn != node.arn)
+                });
+                out.extend(others.map(|u| (*u, Via::Nothing)));
             }
             TargetKind::Group if node.kind == NodeKind::User => {
                 let mine = self.groups_of_attacker();
@@ -211,23 +206,21 @@ impl Attack<'_, '_> {
         out
     }
 
-    /// The groups (indices in the inventory) the attacker, a user, is in.
+    /// The groups (indices in the inventory) the attacker, a user, is in (with those it
+    /// joined, for a member node).
     fn groups_of_attacker(&self) -> Vec<usize> {
         let ix = self.ix;
-        let user = ix
-            .nodes
-            .get(self.x)
-            .filter(|n| n.kind == NodeKind::User)
-            .and_then(|n| n.item)
-            .and_then(|i| ix.inv.users.get(i));
-        let Some(user) = user else {
+        let Some(node) = ix.nodes.get(self.x).filter(|n| n.kind == NodeKind::User) else {
+            return Vec::new();
+        };
+        let Some(user) = node.item.and_then(|i| ix.inv.users.get(i)) else {
             return Vec::new();
         };
         ix.inv
             .groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| user.groups.contains(&g.name))
+            .filter(|(i, g)| user.groups.contains(&g.name) || node.joined.contains(i))
             .map(|(i, _)| i)
             .collect()
     }

@@ -4,7 +4,7 @@
 use super::attack::Attack;
 use super::index::{Index, NodeKind};
 use super::mini;
-use super::plan::{Edge, Plan};
+use super::plan::{Edge, Plan, Via};
 use crate::engine::Engine;
 use crate::inventory::Inventory;
 
@@ -14,6 +14,10 @@ pub struct Options {
     /// The region resources are created in (default: the region of the inventory's first
     /// regional resource, else `us-east-1`)
     pub region: Option<String>,
+    /// Principals outside the inventory to give a node though no policy names them (the one
+    /// a query asks about): account ids or root ARNs, and service principals; other texts are
+    /// ignored. Without a node, [`Graph::reach`] refuses such a principal.
+    pub principals: Vec<String>,
 }
 
 /// Why a node is admin.
@@ -44,52 +48,51 @@ pub struct Graph<'a> {
 impl<'a> Graph<'a> {
     /// Compute the graph of `inv` (the inventory `engine` was compiled from).
     pub fn build(inv: &'a Inventory, engine: &'a Engine, options: &Options) -> Self {
-        let ix = Index::new(inv, engine, options.region.as_deref());
+        let mut ix = Index::new(inv, engine, options.region.as_deref(), &options.principals);
         let plan = Plan::new(&ix);
-        let attackers: Vec<usize> = (0..ix.nodes.len())
+        let mut todo: Vec<usize> = (0..ix.nodes.len())
             .filter(|n| ix.nodes.get(*n).is_some_and(|x| x.kind != NodeKind::Group))
             .collect();
-        let per = crate::par::par_map(
-            &attackers,
-            crate::par::SMALL_ITEMS,
-            |x| {
-                let edges = Attack::new(&ix, &plan, *x).edges();
-                let node = ix.nodes.get(*x);
-                let iam = node.is_some_and(|n| matches!(n.kind, NodeKind::Role | NodeKind::User));
-                let allowed = iam
-                    && node
-                        .and_then(|n| n.principal.as_ref())
-                        .is_some_and(|p| mini::allowed_everything(engine, p));
-                (edges, allowed)
-            },
-            || (Vec::new(), false),
-        );
-        let mut admin = vec![Admin::No; ix.nodes.len()];
         let mut edges = Vec::new();
-        for (x, (mut out, allowed)) in attackers.iter().zip(per) {
-            if allowed {
-                if let Some(a) = admin.get_mut(*x) {
-                    *a = Admin::Allowed;
+        let mut allowed = Vec::new();
+        // Joining a group leads to a member node (member.rs), whose edges are computed in the
+        // next round, until no new member node appears.
+        while !todo.is_empty() {
+            let mut fresh = Vec::new();
+            for (x, (mut out, everything)) in todo.iter().zip(explore(&ix, &plan, &todo)) {
+                if everything {
+                    allowed.push(*x);
                 }
+                for e in &mut out {
+                    let Some((m, g)) = joined_group(&ix, e).and_then(|g| {
+                        let before = ix.nodes.len();
+                        let m = ix.member(e.from, g)?;
+                        if ix.nodes.len() > before {
+                            fresh.push(m);
+                        }
+                        Some((m, g))
+                    }) else {
+                        continue;
+                    };
+                    // The group stays the request's resource (attack.rs, `place`).
+                    e.to = m;
+                    e.via = Via::Group(g);
+                }
+                edges.append(&mut out);
             }
-            edges.append(&mut out);
+            todo = fresh;
+        }
+        let mut admin = vec![Admin::No; ix.nodes.len()];
+        for x in allowed {
+            if let Some(a) = admin.get_mut(x) {
+                *a = Admin::Allowed;
+            }
         }
         edges.sort_by_key(|e| e.from);
         for (i, e) in edges.iter().enumerate() {
             if e.from == e.to && e.admin {
                 if let Some(a) = admin.get_mut(e.from).filter(|a| **a == Admin::No) {
                     *a = Admin::Itself(i);
-                }
-            }
-        }
-        for (g, n) in ix.group_node.iter().enumerate() {
-            let joined = edges.iter().any(|e| e.to == *n);
-            let allowed = joined
-                && mini::group_member(&ix, g)
-                    .is_some_and(|(e, p)| mini::allowed_everything(&e, &p));
-            if allowed {
-                if let Some(a) = admin.get_mut(*n) {
-                    *a = Admin::Allowed;
                 }
             }
         }
@@ -126,6 +129,34 @@ impl<'a> Graph<'a> {
     pub fn size(&self) -> (usize, usize) {
         (self.ix.nodes.len(), self.edges.len())
     }
+}
+
+/// The edges out of each of `nodes`, and whether it is allowed everything, computed on every
+/// core.
+fn explore(ix: &Index<'_>, plan: &Plan, nodes: &[usize]) -> Vec<(Vec<Edge>, bool)> {
+    crate::par::par_map(
+        nodes,
+        crate::par::SMALL_ITEMS,
+        |x| {
+            let edges = Attack::new(ix, plan, *x).edges();
+            let node = ix.nodes.get(*x);
+            let iam = node.is_some_and(|n| matches!(n.kind, NodeKind::Role | NodeKind::User));
+            let allowed = iam
+                && node
+                    .and_then(|n| n.principal.as_ref())
+                    .is_some_and(|p| mini::allowed_everything(ix, *x, ix.engine_of(*x), p));
+            (edges, allowed)
+        },
+        || (Vec::new(), false),
+    )
+}
+
+/// The group (index in the inventory) edge `e` joins, when it goes to a group's node.
+fn joined_group(ix: &Index<'_>, e: &Edge) -> Option<usize> {
+    let to = ix.nodes.get(e.to)?;
+    (to.kind == NodeKind::Group && to.principal.is_none())
+        .then_some(to.item)
+        .flatten()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
 use crate::policy::{Effect, PrincipalClause, PrincipalEntry, Statement};
-use crate::request::Principal;
+use crate::request::{IamKind, Principal};
 
 /// What kind of node a principal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -58,6 +58,20 @@ pub struct Node {
     pub principal: Option<Principal>,
     /// Index in `inventory.roles`, `users` or `groups`
     pub item: Option<usize>,
+    /// For a user who added herself to groups (a member node, member.rs): the groups joined
+    /// (indices in `inventory.groups`), whose policies are now hers; empty for every other node
+    pub joined: Vec<usize>,
+}
+
+impl Node {
+    /// The name reports give the node: a member node is named by the last group it joined,
+    /// every other node by its ARN.
+    pub fn name<'n>(&'n self, inv: &'n Inventory) -> &'n str {
+        self.joined
+            .last()
+            .and_then(|g| inv.groups.get(*g))
+            .map_or(self.arn.as_str(), |g| g.arn.as_str())
+    }
 }
 
 /// Who a role's trust policy lets in, as far as naming goes (conditions are the engine's).
@@ -91,6 +105,10 @@ pub(super) struct Index<'a> {
     pub trust: TrustIndex,
     /// Resources that run as a role: (index in `inventory.resources`, role node)
     pub runs_as: Vec<(usize, usize)>,
+    /// Member nodes (member.rs): (user node, groups joined, sorted) -> node
+    pub members: FastMap<(usize, Vec<usize>), usize>,
+    /// The engine of each member node: the inventory with the user in the groups it joined
+    pub member_engines: FastMap<usize, Engine>,
     /// ARNs of the inventory's resources that have a resource-based policy (and their aliases)
     pub with_policy:
         std::collections::HashSet<&'a str, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
@@ -100,8 +118,14 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    /// Index `inv` (the inventory `engine` was compiled from).
-    pub fn new(inv: &'a Inventory, engine: &'a Engine, region: Option<&str>) -> Self {
+    /// Index `inv` (the inventory `engine` was compiled from), with a node for each of `extra`
+    /// (accounts and service principals, see [`super::Options`]) besides those policies name.
+    pub fn new(
+        inv: &'a Inventory,
+        engine: &'a Engine,
+        region: Option<&str>,
+        extra: &[String],
+    ) -> Self {
         let mut ix = Index {
             inv,
             engine,
@@ -115,6 +139,8 @@ impl<'a> Index<'a> {
             holds: Vec::new(),
             trust: TrustIndex::default(),
             runs_as: Vec::new(),
+            members: FastMap::default(),
+            member_engines: FastMap::default(),
             with_policy: inv
                 .resources
                 .iter()
@@ -130,7 +156,7 @@ impl<'a> Index<'a> {
             .iter()
             .any(|a| Arn::parse(a).is_none_or(|p| p.service.eq_ignore_ascii_case("iam")));
         ix.add_iam_nodes();
-        ix.add_named_nodes();
+        ix.add_named_nodes(extra);
         ix.index_trust();
         for (i, r) in inv.resources.iter().enumerate() {
             if let Some(node) = r.runs_as.as_deref().and_then(|a| ix.role_by_arn(a)) {
@@ -164,6 +190,7 @@ impl<'a> Index<'a> {
                 account: Some(r.account.clone()),
                 principal: Principal::parse(&r.arn).ok(),
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.role_node.push(n);
             self.gather(n, &r.inline_policies, &r.managed_policy_arns, &managed);
@@ -175,6 +202,7 @@ impl<'a> Index<'a> {
                 account: Some(u.account.clone()),
                 principal: Principal::parse(&u.arn).ok(),
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.user_node.push(n);
             self.gather(n, &u.inline_policies, &u.managed_policy_arns, &managed);
@@ -189,13 +217,14 @@ impl<'a> Index<'a> {
                 account: Arn::parse(&g.arn).map(|a| a.account.to_string()),
                 principal: None,
                 item: Some(i),
+                joined: Vec::new(),
             });
             self.group_node.push(n);
         }
     }
 
     /// Add the Allow statements of `inline` and `attached` policies to node `n`.
-    fn gather(
+    pub(super) fn gather(
         &mut self,
         n: usize,
         inline: &[NamedPolicy],
@@ -221,9 +250,9 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Service principals and foreign accounts that trust and resource policies name, and
-    /// the anonymous caller.
-    fn add_named_nodes(&mut self) {
+    /// Service principals and foreign accounts that trust and resource policies name or
+    /// `extra` lists, and the anonymous caller.
+    fn add_named_nodes(&mut self, extra: &[String]) {
         let inv = self.inv;
         let ours: BTreeSet<&str> = inv
             .roles
@@ -268,6 +297,19 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        for p in extra.iter().filter_map(|t| Principal::parse(t).ok()) {
+            match p {
+                Principal::Service(s) => {
+                    services.insert(s.to_ascii_lowercase());
+                }
+                Principal::Iam(ip)
+                    if ip.kind == IamKind::Root && !ours.contains(ip.account.as_str()) =>
+                {
+                    accounts.insert(ip.account);
+                }
+                _ => {}
+            }
+        }
         for s in services {
             self.push(Node {
                 principal: Some(Principal::Service(s.clone())),
@@ -275,6 +317,7 @@ impl<'a> Index<'a> {
                 kind: NodeKind::Service,
                 account: None,
                 item: None,
+                joined: Vec::new(),
             });
         }
         for a in accounts {
@@ -284,6 +327,7 @@ impl<'a> Index<'a> {
                 account: Some(a),
                 kind: NodeKind::Account,
                 item: None,
+                joined: Vec::new(),
             });
         }
         self.push(Node {
@@ -292,6 +336,7 @@ impl<'a> Index<'a> {
             account: None,
             principal: Some(Principal::Anonymous),
             item: None,
+            joined: Vec::new(),
         });
     }
 

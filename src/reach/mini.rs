@@ -1,6 +1,6 @@
 //! Engines for what-if questions, built from a small slice of the inventory: the attacker with
-//! a target role whose trust policy it rewrote, a member of a group it could join, the
-//! attacker with another version of a policy it holds, a principal that granted itself
+//! a target role whose trust policy it rewrote, a user in the groups it joined (the whole
+//! inventory), the attacker with another version of a policy it holds, a principal that granted itself
 //! everything. Each is the real engine over a changed inventory, so SCPs, boundaries and
 //! session rules still apply. Also the admin probe.
 
@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::index::{Index, NodeKind};
+use super::keys::{session_keys, RequestedRegion};
 use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy, Role, User};
 use crate::policy::{parse_document, Document, PolicyKind};
@@ -29,14 +30,16 @@ const PROBES: &[&str] = &[
     "lambda:InvokeFunction",
 ];
 
-/// Whether `p` is allowed every probe on `*` (AdministratorAccess or equivalent, after
-/// boundaries and SCPs).
-pub(super) fn allowed_everything(engine: &Engine, p: &Principal) -> bool {
+/// Whether `p` (node `x` of `ix`) is allowed every probe on `*` (AdministratorAccess or
+/// equivalent, after boundaries and SCPs), by `engine`; each probe sent to the region the
+/// analysis works in (or its service's single endpoint), as a technique's requests are.
+pub(super) fn allowed_everything(ix: &Index<'_>, x: usize, engine: &Engine, p: &Principal) -> bool {
+    let partition = ix.partition(x);
     PROBES.iter().all(|a| {
-        engine
-            .evaluate(&Request::new(p.clone(), *a, "*"))
-            .decision
-            .is_allowed()
+        let mut req = Request::new(p.clone(), *a, "*");
+        session_keys(p, &mut req.context);
+        RequestedRegion::of(a, &ix.region, partition).set(&mut req.context);
+        engine.evaluate(&req).decision.is_allowed()
     })
 }
 
@@ -90,9 +93,36 @@ fn attacker(ix: &Index<'_>, x: usize) -> Option<(Vec<Role>, Vec<User>)> {
     let item = node.item?;
     match node.kind {
         NodeKind::Role => Some((vec![ix.inv.roles.get(item)?.clone()], Vec::new())),
-        NodeKind::User => Some((Vec::new(), vec![ix.inv.users.get(item)?.clone()])),
+        NodeKind::User => {
+            let mut user = ix.inv.users.get(item)?.clone();
+            join(ix, &node.joined, &mut user);
+            Some((Vec::new(), vec![user]))
+        }
         _ => None,
     }
+}
+
+/// Put `user` in the groups `joined` (indices in the inventory) as well.
+fn join(ix: &Index<'_>, joined: &[usize], user: &mut User) {
+    let names = joined.iter().filter_map(|g| ix.inv.groups.get(*g));
+    for g in names {
+        if !user.groups.contains(&g.name) {
+            user.groups.push(g.name.clone());
+        }
+    }
+}
+
+/// The whole inventory with the user of node `user` also in the groups `joined`: the engine
+/// of a member node (member.rs).
+pub(super) fn member_engine(ix: &Index<'_>, user: usize, joined: &[usize]) -> Option<Engine> {
+    let item = ix
+        .nodes
+        .get(user)
+        .filter(|n| n.kind == NodeKind::User)?
+        .item?;
+    let mut inv = ix.inv.clone();
+    join(ix, joined, inv.users.get_mut(item)?);
+    Engine::new(&inv).ok()
 }
 
 /// The attacker `x` and the role `role` (index in the inventory) whose trust policy now lets
@@ -112,28 +142,6 @@ pub(super) fn trust_rewritten(ix: &Index<'_>, x: usize, role: usize) -> Option<E
     });
     roles.push(target);
     Engine::new(&slice(ix.inv, roles, users)).ok()
-}
-
-/// A made-up member of group `group` (index in the inventory) and the engine it is in.
-pub(super) fn group_member(ix: &Index<'_>, group: usize) -> Option<(Engine, Principal)> {
-    let g = ix.inv.groups.get(group)?;
-    let account = crate::pattern::Arn::parse(&g.arn)?.account.to_string();
-    let arn = format!("arn:aws:iam::{account}:user/iamsim-reach-member");
-    let user = User {
-        arn: arn.clone(),
-        name: "iamsim-reach-member".into(),
-        account,
-        inline_policies: Vec::new(),
-        managed_policy_arns: Vec::new(),
-        groups: vec![g.name.clone()],
-        permissions_boundary_arn: None,
-        tags: Default::default(),
-        login_profile: false,
-        access_keys: Vec::new(),
-        source: "iamsim-reach".into(),
-    };
-    let engine = Engine::new(&slice(ix.inv, Vec::new(), vec![user])).ok()?;
-    Some((engine, Principal::parse(&arn).ok()?))
 }
 
 /// The attacker `x` with managed policy `arn`'s document replaced by `version`.
@@ -164,7 +172,11 @@ pub(super) fn elevated(ix: &Index<'_>, x: usize) -> Option<Engine> {
     let mut inv = ix.inv.clone();
     match node.kind {
         NodeKind::Role => inv.roles.get_mut(item)?.inline_policies.push(policy),
-        NodeKind::User => inv.users.get_mut(item)?.inline_policies.push(policy),
+        NodeKind::User => {
+            let user = inv.users.get_mut(item)?;
+            join(ix, &node.joined, user);
+            user.inline_policies.push(policy);
+        }
         _ => return None,
     }
     Engine::new(&inv).ok()

@@ -7,6 +7,7 @@ mod edges;
 mod graph;
 mod index;
 mod keys;
+mod member;
 mod mini;
 mod plan;
 mod prove;

@@ -18,7 +18,8 @@ pub enum Via {
     RunsAs(usize),
     /// A managed policy (index in `inventory.managed_policies`)
     Policy(usize),
-    /// A group the attacker is in (index in `inventory.groups`)
+    /// A group the attacker is in, or (for a join) the group it joins (index in
+    /// `inventory.groups`)
     Group(usize),
 }
 
@@ -62,7 +63,6 @@ impl Plan {
             .collect();
         // Admin techniques first (an admin edge outranks a plain one), then the fewest requests.
         order.sort_by_key(|i| all.get(*i).map(|t| (!t.admin, t.requests.len())));
-        let catalog = Catalog::embedded();
         // Whether a technique applies depends on the resource's type, which the ARN's service
         // and the start of its resource part tell (`runtime/`, `function:`): asked once per type.
         let mut by_type: HashMap<(usize, String), bool> = HashMap::new();
@@ -82,7 +82,7 @@ impl Plan {
                             .map_or("", |r| r.arn.as_str());
                         *by_type
                             .entry((ti, resource_type_key(arn)))
-                            .or_insert_with(|| applies(t, arn, catalog))
+                            .or_insert_with(|| applies(t, arn))
                     })
                     .collect()
             })
@@ -139,16 +139,20 @@ impl Plan {
 
 /// Whether technique `t`'s runs-as requests can be made on the resource `arn`: each takes a
 /// resource type of which `arn` is an instance (Service Authorization Reference).
-fn applies(t: &Technique, arn: &str, catalog: &Catalog) -> bool {
-    t.target == TargetKind::RunsAsRole
-        && t.requests
+fn applies(t: &Technique, arn: &str) -> bool {
+    t.target == TargetKind::RunsAsRole && requests_take(t, ResourceRef::RunsAsResource, arn)
+}
+
+/// Whether every request of `t` made on `at` has an action taking `arn`: a resource type of
+/// that action has `arn` as an instance (Service Authorization Reference, through the embedded
+/// catalog).
+pub(super) fn requests_take(t: &Technique, at: ResourceRef, arn: &str) -> bool {
+    let catalog = Catalog::embedded();
+    t.requests.iter().filter(|r| r.resource == at).all(|r| {
+        r.actions
             .iter()
-            .filter(|r| r.resource == ResourceRef::RunsAsResource)
-            .all(|r| {
-                r.actions
-                    .iter()
-                    .any(|a| matches!(catalog.check_resource(a, arn), ResourceCheck::Matches(_)))
-            })
+            .any(|a| matches!(catalog.check_resource(a, arn), ResourceCheck::Matches(_)))
+    })
 }
 
 /// An ARN up to the end of its resource type: `arn:aws:lambda:r:a:function:` of a function.

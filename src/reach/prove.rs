@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::index::Index;
+use super::keys::{session_keys, RequestedRegion};
 use super::witness::{candidates, Place, CHOSEN};
 use crate::engine::{Engine, StatementId};
 use crate::pattern::Arn;
@@ -22,6 +23,19 @@ pub struct ProvedRequest {
     pub context: Vec<(String, String)>,
     /// The statements that allowed it (`policy/Sid`, or `policy#index` without a Sid)
     pub decided_by: Vec<String>,
+}
+
+impl ProvedRequest {
+    /// An allowed request known only by its resource (the name the attacker chose, which a
+    /// service's `aws:SourceArn` repeats): what is kept when the details are not asked for.
+    pub(super) fn at(resource: &str) -> Self {
+        Self {
+            action: String::new(),
+            resource: resource.to_string(),
+            context: Vec::new(),
+            decided_by: Vec::new(),
+        }
+    }
 }
 
 /// A statement as scenario files' `because` names it.
@@ -61,9 +75,14 @@ pub(super) fn prove(
         Place::Existing(_) => &existing,
         Place::New(_) => &[],
     };
+    let partition = ix.partition(x);
     for action in actions {
+        let asked = (
+            action.as_str(),
+            RequestedRegion::of(action, &ix.region, partition),
+        );
         for resource in plain {
-            let found = ask(engine, req, action, resource, fixed, &[], detail);
+            let found = ask(engine, req, asked, resource, fixed, &[], detail);
             if found.is_some() {
                 return found;
             }
@@ -73,7 +92,7 @@ pub(super) fn prove(
             if c.context.is_empty() && plain.contains(&c.resource.as_str()) {
                 continue;
             }
-            let found = ask(engine, req, action, &c.resource, fixed, &c.context, detail);
+            let found = ask(engine, req, asked, &c.resource, fixed, &c.context, detail);
             if found.is_some() {
                 return found;
             }
@@ -82,11 +101,11 @@ pub(super) fn prove(
     None
 }
 
-/// Ask `engine` one request, reusing `req`'s principal.
+/// Ask `engine` one request for `action` sent to `region`, reusing `req`'s principal.
 fn ask(
     engine: &Engine,
     req: &mut Request,
-    action: &str,
+    (action, region): (&str, RequestedRegion<'_>),
     resource: &str,
     fixed: &[(String, String)],
     chosen: &[(String, String, bool)],
@@ -97,6 +116,8 @@ fn ask(
     if !req.context.is_empty() {
         req.context = crate::request::Context::new();
     }
+    session_keys(&req.principal, &mut req.context);
+    region.apply(&mut req.context, false);
     for (k, v) in fixed {
         req.context.insert(k, v.as_str());
     }
@@ -107,17 +128,13 @@ fn ask(
             req.context.insert(k, v.as_str());
         }
     }
+    region.apply(&mut req.context, true);
     let ev = engine.evaluate(req);
     if !ev.decision.is_allowed() {
         return None;
     }
     if !detail {
-        return Some(ProvedRequest {
-            action: String::new(),
-            resource: String::new(),
-            context: Vec::new(),
-            decided_by: Vec::new(),
-        });
+        return Some(ProvedRequest::at(resource));
     }
     let mut context = fixed.to_vec();
     context.extend(chosen.iter().map(|(k, v, _)| (k.clone(), v.clone())));

@@ -75,6 +75,9 @@ pub enum ReachError {
     /// A short name several accounts have
     #[error("`{0}` names {1} principals; give the ARN")]
     Ambiguous(String, usize),
+    /// An account or service principal outside the inventory that the graph has no node for
+    #[error("`{0}` is named by no policy of the inventory and the graph was built without it (`Options::principals`)")]
+    NoNode(String),
 }
 
 /// What the breadth-first search found for each node.
@@ -187,12 +190,10 @@ impl<'a> Graph<'a> {
 
     /// Everything `principal` can become or act as (see [`ReachReport`]).
     pub fn reach(&self, principal: &str) -> Result<ReachReport, ReachError> {
+        // A principal without a node could still assume a role trusting everyone: refuse
+        // rather than answer that it reaches nothing.
         let Some(s) = self.resolve(principal)? else {
-            return Ok(ReachReport {
-                schema_version: 1,
-                principal: normalized(principal),
-                reaches: Vec::new(),
-            });
+            return Err(ReachError::NoNode(normalized(principal)));
         };
         let found = self.search(s);
         let mut reaches = Vec::new();
@@ -294,7 +295,7 @@ impl<'a> Graph<'a> {
             .collect();
         let kind = node.kind;
         Some(Reached {
-            principal: node.arn.clone(),
+            principal: node.name(self.ix.inv).to_string(),
             admin: admin && kind != NodeKind::Anonymous,
             gains,
             actions,
@@ -318,7 +319,7 @@ impl<'a> Graph<'a> {
             .unwrap_or_default();
         Some(Step {
             from: self.ix.nodes.get(e.from)?.arn.clone(),
-            to: self.ix.nodes.get(e.to)?.arn.clone(),
+            to: self.ix.nodes.get(e.to)?.name(self.ix.inv).to_string(),
             technique: techniques().get(e.technique)?.id.clone(),
             requests,
         })

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::graph::{Admin, Graph};
+use super::keys::session_keys;
 use super::mini;
 use super::prove::statement_ref;
 use super::query::{ReachError, Step};
@@ -77,6 +78,7 @@ impl Graph<'_> {
         let mut r = req.clone();
         r.principal = principal;
         r.session_policy = None;
+        session_keys(&r.principal, &mut r.context);
         let ev = engine.evaluate(&r);
         ev.decision
             .is_allowed()
@@ -133,7 +135,7 @@ impl Graph<'_> {
             if !within(&edges) {
                 continue;
             }
-            let mut by = self.as_node(self.ix.engine, req, v);
+            let mut by = self.as_node(self.ix.engine_of(v), req, v);
             let last_admin = edges
                 .last()
                 .and_then(|i| self.edges.get(*i))
@@ -173,7 +175,7 @@ impl Graph<'_> {
             if !within(&edges) {
                 continue;
             }
-            if let Some(by) = self.as_node(self.ix.engine, req, v) {
+            if let Some(by) = self.as_node(self.ix.engine_of(v), req, v) {
                 let path = edges
                     .iter()
                     .filter_map(|i| self.step(*i, &mut attacks))
@@ -232,7 +234,7 @@ impl Graph<'_> {
         let n = self.ix.nodes.len();
         let mut way: Vec<Option<(usize, Way)>> = (0..n)
             .map(|v| {
-                self.as_node(self.ix.engine, req, v)
+                self.as_node(self.ix.engine_of(v), req, v)
                     .map(|by| (0, Way::Direct(by)))
             })
             .collect();
@@ -272,11 +274,12 @@ impl Graph<'_> {
         let mut attacks = FastMap::default();
         for (v, w) in way.iter().enumerate() {
             let Some((hops, _)) = w else { continue };
+            // A member node (a user in groups it joined) is a step of a path, not a principal.
             let Some(node) = self
                 .ix
                 .nodes
                 .get(v)
-                .filter(|_| max_hops.is_none_or(|m| *hops <= m))
+                .filter(|n| n.joined.is_empty() && max_hops.is_none_or(|m| *hops <= m))
             else {
                 continue;
             };
@@ -342,7 +345,7 @@ impl Graph<'_> {
                     .and_then(|en| self.as_node(&en, req, e.to))
                     .is_some()
             } else {
-                bounded && self.as_node(self.ix.engine, req, e.to).is_some()
+                bounded && self.as_node(self.ix.engine_of(e.to), req, e.to).is_some()
             };
             if allowed {
                 if let Some(slot) = way.get_mut(e.from) {

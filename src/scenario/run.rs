@@ -129,8 +129,17 @@ fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
         .zip(&suite.inventories)
         .enumerate()
         .map(|(i, ((_, engine), inv))| {
-            let wanted = suite.cases.iter().any(|c| c.transitive && c.engine == i);
-            wanted.then(|| Graph::build(inv, engine, &Options::default()))
+            let cases = suite.cases.iter().filter(|c| c.transitive && c.engine == i);
+            // Each case's principal gets a node even when no policy names it (an account that
+            // could assume a role trusting everyone).
+            let principals: Vec<String> = cases
+                .map(|c| c.request.principal.as_str().to_string())
+                .collect();
+            let options = Options {
+                principals,
+                ..Options::default()
+            };
+            (!options.principals.is_empty()).then(|| Graph::build(inv, engine, &options))
         })
         .collect()
 }

@@ -1,0 +1,395 @@
+//! Wrong answers of `iamsim reach` found by an audit (each named after its finding), on small
+//! inventories built here: one test per finding, each citing the AWS page that says what the
+//! right answer is.
+#![allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use iamsim::engine::Engine;
+use iamsim::inventory::from_files;
+use iamsim::reach::{Graph, Options, ReachReport};
+use serde_json::{json, Value};
+
+const ACCOUNT: &str = "111122223333";
+
+/// `arn:aws:iam::111122223333:KIND/NAME`.
+fn iam(kind_name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:{kind_name}")
+}
+
+/// A policy document of `statements`.
+fn doc(statements: Value) -> Value {
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// A trust policy letting service `service` assume the role under `condition`.
+fn service_trust(service: &str, condition: Value) -> Value {
+    doc(
+        json!([{"Effect": "Allow", "Principal": {"Service": service},
+        "Action": "sts:AssumeRole", "Condition": condition}]),
+    )
+}
+
+/// A role `name` with `trust` and an inline policy allowing everything.
+fn admin_role(name: &str, trust: Value) -> (String, Value) {
+    (
+        format!("roles/{name}.json"),
+        json!({"arn": iam(&format!("role/{name}")), "trust_policy": trust,
+            "inline_policies": {"a": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}}),
+    )
+}
+
+/// An inventory file `path` holding an IAM principal `kind_name` with one inline policy.
+fn principal(path: &str, kind_name: &str, statements: Value, extra: Value) -> (String, Value) {
+    let mut v = json!({"arn": iam(kind_name), "inline_policies": {"p": doc(statements)}});
+    if let (Some(o), Value::Object(more)) = (v.as_object_mut(), extra) {
+        o.extend(more);
+    }
+    (path.to_string(), v)
+}
+
+/// `reach who` over the inventory of `files`, with `options`.
+fn reach_with(files: Vec<(String, Value)>, who: &str, options: &Options) -> ReachReport {
+    let files: BTreeMap<PathBuf, Value> = files
+        .into_iter()
+        .map(|(p, v)| (PathBuf::from(p), v))
+        .collect();
+    let inv = from_files(&files, Path::new("w")).unwrap();
+    let engine = Engine::new(&inv).unwrap();
+    let g = Graph::build(&inv, &engine, &options.clone());
+    g.reach(who).unwrap()
+}
+
+/// `reach who` with the default options.
+fn reach(files: Vec<(String, Value)>, who: &str) -> ReachReport {
+    reach_with(files, who, &Options::default())
+}
+
+/// The principals reached as admin, each with its path's techniques.
+fn admins(r: &ReachReport) -> Vec<(String, Vec<String>)> {
+    r.reaches
+        .iter()
+        .filter(|x| x.admin)
+        .map(|x| {
+            let path = x.path.iter().map(|s| s.technique.clone()).collect();
+            (x.principal.clone(), path)
+        })
+        .collect()
+}
+
+/// F3: the answer of "may the service assume this role" depends on the `aws:SourceArn` the
+/// technique's resource gives (confused-deputy keys,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), so a technique
+/// whose resource the trust does not admit (a code interpreter) must not hide one whose
+/// resource it does (a runtime). With more permissions, alice must find at least as much.
+#[test]
+fn f3_service_trust_answer_depends_on_the_source_arn_confused_deputy() {
+    let trust = service_trust(
+        "bedrock-agentcore.amazonaws.com",
+        json!({"StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": format!("arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/*")}}),
+    );
+    let files = vec![
+        admin_role("agentrole", trust),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/agentrole")},
+                {"Effect": "Allow", "Action": "bedrock-agentcore:*", "Resource": "*"}]),
+            json!({}),
+        ),
+    ];
+    let r = reach(files, "user/alice");
+    let found = admins(&r);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/agentrole"));
+    assert!(found[0].1[0].starts_with("agentcore-runtime-"), "{found:?}");
+}
+
+/// F2: `iam:PutRolePolicy` and `iam:AttachRolePolicy` act on a role, `iam:PutUserPolicy` on a
+/// user (Service Authorization Reference,
+/// <https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsidentityandaccessmanagementiam.html>),
+/// so a user allowed only the role actions, or a role allowed only the user action, cannot
+/// rewrite its own permissions with them.
+#[test]
+fn f2_self_rewrite_applies_only_to_the_principal_type_its_action_takes() {
+    let user = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PutRolePolicy", "iam:AttachRolePolicy"], "Resource": "*"}]),
+        json!({}),
+    );
+    assert_eq!(admins(&reach(vec![user], "user/alice")), []);
+    let role = principal(
+        "roles/r.json",
+        "role/r",
+        json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+        json!({"trust_policy": doc(json!([{"Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]))}),
+    );
+    assert_eq!(admins(&reach(vec![role], "role/r")), []);
+    // The matching type still rewrites itself.
+    let user = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": "*"}]),
+        json!({}),
+    );
+    let found = admins(&reach(vec![user], "user/alice"));
+    assert_eq!(
+        found,
+        [(
+            iam("user/alice"),
+            vec!["iam-put-user-policy-self".to_string()]
+        )]
+    );
+}
+
+/// F4: a service that assumes a role for a resource names that resource as `aws:SourceArn`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), so the trust is
+/// asked with the name the attacker gave what it created: a runtime `app...` (AgentCore) or a
+/// function `app-...` (Lambda, <https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>).
+#[test]
+fn f4_the_trust_sees_the_name_the_attacker_chose_as_source_arn() {
+    let runtime = format!("arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/app*");
+    let files = vec![
+        admin_role(
+            "agentrole",
+            service_trust(
+                "bedrock-agentcore.amazonaws.com",
+                json!({"StringEquals": {"aws:SourceAccount": ACCOUNT},
+                    "ArnLike": {"aws:SourceArn": runtime}}),
+            ),
+        ),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/agentrole")},
+                {"Effect": "Allow", "Action": ["bedrock-agentcore:CreateAgentRuntime",
+                    "bedrock-agentcore:CreateWorkloadIdentity"], "Resource": "*"},
+                {"Effect": "Allow", "Action": ["bedrock-agentcore:CreateAgentRuntimeEndpoint",
+                    "bedrock-agentcore:InvokeAgentRuntime"], "Resource": runtime}]),
+            json!({}),
+        ),
+    ];
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/agentrole"));
+    let files = vec![
+        admin_role(
+            "exec",
+            service_trust(
+                "lambda.amazonaws.com",
+                json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:app-*")}}),
+            ),
+        ),
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                    "Resource": "arn:aws:lambda:*:*:function:app-*"}]),
+            json!({}),
+        ),
+    ];
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/exec"));
+}
+
+/// F1: a user's permissions are her own policies and those of the groups she is in
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_groups.html>), so once she adds herself
+/// to a group (`iam:AddUserToGroup`) every step her new groups allow is hers: assuming a role
+/// the group may assume, or writing her own policy with the group's `iam:PutUserPolicy`.
+#[test]
+fn f1_a_user_who_joins_a_group_continues_with_its_permissions_id_groups() {
+    let join = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:AddUserToGroup", "Resource": iam("group/ops")}]),
+        json!({}),
+    );
+    let group = |statement: Value| {
+        (
+            "groups/ops.json".to_string(),
+            json!({"arn": iam("group/ops"), "inline_policies": {"p": doc(json!([statement]))}}),
+        )
+    };
+    let target = admin_role(
+        "target",
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")},
+            "Action": "sts:AssumeRole"}]),
+        ),
+    );
+    let assume =
+        json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": iam("role/target")});
+    let r = reach(
+        vec![join.clone(), group(assume.clone()), target.clone()],
+        "user/alice",
+    );
+    assert_eq!(
+        admins(&r),
+        [(
+            iam("role/target"),
+            vec![
+                "iam-add-user-to-group".to_string(),
+                "sts-assume-role".to_string()
+            ]
+        )]
+    );
+    assert_eq!(r.reaches[0].principal, iam("group/ops"));
+    assert_eq!(r.reaches[1].path[1].from, iam("user/alice"));
+    let r = reach(
+        vec![
+            join,
+            group(
+                json!({"Effect": "Allow", "Action": "iam:PutUserPolicy", "Resource": iam("user/*")}),
+            ),
+        ],
+        "user/alice",
+    );
+    assert_eq!(
+        admins(&r),
+        [(
+            iam("group/ops"),
+            vec![
+                "iam-add-user-to-group".to_string(),
+                "iam-put-user-policy-self".to_string()
+            ]
+        )]
+    );
+}
+
+/// F12: a role whose trust names `"AWS": "*"` can be assumed from any account
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>),
+/// also one no policy names: asked about, such an account gets a node and finds the role;
+/// a graph not told about it refuses rather than answering with nothing.
+#[test]
+fn f12_an_account_no_policy_names_reaches_a_role_trusting_everyone() {
+    let files = || {
+        vec![admin_role(
+            "open",
+            doc(
+                json!([{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]),
+            ),
+        )]
+    };
+    let options = Options {
+        principals: vec!["444455556666".into()],
+        ..Options::default()
+    };
+    let r = reach_with(files(), "444455556666", &options);
+    assert_eq!(r.principal, "arn:aws:iam::444455556666:root");
+    assert_eq!(
+        admins(&r),
+        [(iam("role/open"), vec!["sts-assume-role".to_string()])]
+    );
+    let inv = from_files(
+        &files()
+            .into_iter()
+            .map(|(p, v)| (PathBuf::from(p), v))
+            .collect(),
+        Path::new("w"),
+    )
+    .unwrap();
+    let engine = Engine::new(&inv).unwrap();
+    let g = Graph::build(&inv, &engine, &Options::default());
+    let err = g.reach("444455556666").unwrap_err().to_string();
+    assert!(err.contains("444455556666"), "{err}");
+}
+
+/// F11: requests made with temporary credentials carry `aws:MultiFactorAuthPresent`, `false`
+/// when no MFA was used
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-multifactorauthpresent>),
+/// so a role session an attacker obtained by `sts:AssumeRole` meets a `Deny ... Bool
+/// aws:MultiFactorAuthPresent false` of the role: role b cannot go on to role c.
+#[test]
+fn f11_a_role_session_has_no_mfa_so_a_deny_without_mfa_applies() {
+    let trusting = |who: &str| {
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": iam(who)}, "Action": "sts:AssumeRole"}]),
+        )
+    };
+    let files = || {
+        vec![
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": iam("role/b")}]),
+                json!({}),
+            ),
+            principal(
+                "roles/b.json",
+                "role/b",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+                    {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+                     "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}]),
+                json!({"trust_policy": trusting("user/alice")}),
+            ),
+            admin_role("c", trusting("role/b")),
+        ]
+    };
+    let r = reach(files(), "user/alice");
+    let reached: Vec<&str> = r.reaches.iter().map(|x| x.principal.as_str()).collect();
+    assert_eq!(reached, [iam("role/b")]);
+    assert!(reach(files(), "role/b").reaches.is_empty());
+}
+
+/// F9: requests carry `aws:RequestedRegion`: the region reach creates resources in for a
+/// regional service, `us-east-1` for IAM, whose single endpoint is there
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html>).
+/// The standard region-lock SCP then blocks nothing inside the allowed regions, and everything
+/// outside them.
+#[test]
+fn f9_requests_carry_the_requested_region_deny_requested_region() {
+    let files = || {
+        vec![
+            admin_role(
+                "exec",
+                doc(
+                    json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                    "Action": "sts:AssumeRole"}]),
+                ),
+            ),
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                    {"Effect": "Allow", "Action": "lambda:*", "Resource": "*"}]),
+                json!({}),
+            ),
+            (
+                "organization.json".to_string(),
+                json!({"management_account": "999988887777",
+                    "root": {"scps": [
+                        {"name": "FullAWSAccess", "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))},
+                        {"name": "RegionLock", "document": doc(json!([{"Sid": "RegionLock", "Effect": "Deny",
+                            "NotAction": ["iam:*", "sts:*", "organizations:*"], "Resource": "*",
+                            "Condition": {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}}}]))}],
+                        "rcps": []},
+                    "ous": [],
+                    "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [{"name": "FullAWSAccess",
+                        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))}], "rcps": []}]}),
+            ),
+        ]
+    };
+    let region = |r: &str| Options {
+        region: Some(r.into()),
+        ..Options::default()
+    };
+    let inside = reach_with(files(), "user/alice", &region("eu-west-1"));
+    // exec is admin itself (the probes carry the region too), one hop away.
+    assert_eq!(
+        admins(&inside),
+        [(iam("role/exec"), vec!["lambda-create-invoke".to_string()])]
+    );
+    let outside = reach_with(files(), "user/alice", &region("ap-south-1"));
+    assert_eq!(admins(&outside), []);
+}
