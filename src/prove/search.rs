@@ -110,8 +110,9 @@ impl Run<'_, '_, '_> {
                 }
                 for c in &st.conditions {
                     let k = c.key_lower();
-                    if !held {
-                        // A resource the inventory does not hold has tags it cannot know.
+                    if !held && resource != "*" {
+                        // A resource the inventory does not hold has tags it cannot know (a
+                        // request on `*` names no resource, so it has none).
                         if let Some(tag) = resource_tag_read(c) {
                             unknown_tag.get_or_insert(tag);
                         }
@@ -248,7 +249,7 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
     let domain = Domain::new(&q.resources, &q.exclude, !q.patterns);
     let mut fixed_policies = scope.principal_policies(&q.principal);
     fixed_policies.extend(scope.org_policies());
-    // Endpoint policies apply to requests made through their endpoint (`through_endpoints`).
+    // Endpoint policies apply to requests made through their endpoint (`Run::endpoint_ids`).
     fixed_policies.extend(
         scope
             .inventory

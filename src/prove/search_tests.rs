@@ -454,6 +454,20 @@ fn tags_of_a_resource_the_inventory_does_not_hold_are_unknown() {
             "{why:?}"
         );
     }
+    // A request on `*` names no resource: no tags to know, the claim is decided.
+    let inv = caller_with(
+        serde_json::json!([{"Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "billing"}}}]),
+        |_| {},
+    );
+    let a = ask(
+        &inv,
+        &format!("{ROLE}x"),
+        &["ec2:DescribeInstances"],
+        &["*"],
+        Expect::Deny,
+    );
+    assert_eq!(a.verdict, Verdict::Proved, "{a:?}");
 }
 
 #[test]
