@@ -393,3 +393,50 @@ fn f9_requests_carry_the_requested_region_deny_requested_region() {
     let outside = reach_with(files(), "user/alice", &region("ap-south-1"));
     assert_eq!(admins(&outside), []);
 }
+
+/// F5: the caller of `sts:AssumeRole` chooses the external ID (not a secret,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html>),
+/// the session name (`RoleSessionName`,
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>) and the region it
+/// calls, so a trust policy's conditions on them are met by choosing the value the trust wants,
+/// a policy variable filled from the caller (`${aws:username}`). Keys AWS sets (`aws:SourceIp`)
+/// and session tags (which need `sts:TagSession` too) are not chosen.
+#[test]
+fn f5_trust_conditions_on_keys_the_caller_sets_are_met_third_party_external_id() {
+    let alice = || {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]),
+            json!({}),
+        )
+    };
+    let trusting_alice = |condition: Value| {
+        doc(
+            json!([{"Effect": "Allow", "Principal": {"AWS": iam("user/alice")},
+            "Action": "sts:AssumeRole", "Condition": condition}]),
+        )
+    };
+    let reached = |condition: Value| {
+        let r = reach(
+            vec![alice(), admin_role("target", trusting_alice(condition))],
+            "user/alice",
+        );
+        admins(&r)
+    };
+    let assumed = [(iam("role/target"), vec!["sts-assume-role".to_string()])];
+    for condition in [
+        json!({"StringEquals": {"sts:ExternalId": "partner-123"}}),
+        json!({"StringLike": {"sts:RoleSessionName": "${aws:username}"}}),
+        json!({"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}),
+    ] {
+        assert_eq!(reached(condition.clone()), assumed, "{condition}");
+    }
+    for condition in [
+        json!({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}),
+        json!({"StringEquals": {"aws:RequestTag/team": "ops"}}),
+        json!({"StringEquals": {"sts:RoleSessionName": "${aws:PrincipalTag/none}"}}),
+    ] {
+        assert_eq!(reached(condition.clone()), [], "{condition}");
+    }
+}

@@ -76,6 +76,7 @@ pub(super) fn prove(
         Place::New(_) => &[],
     };
     let partition = ix.partition(x);
+    let mut facts: Option<crate::request::Context> = None;
     for action in actions {
         let asked = (
             action.as_str(),
@@ -88,7 +89,9 @@ pub(super) fn prove(
             }
         }
         let lower = action.to_ascii_lowercase();
-        for c in candidates(ix, x, &lower, place, fixed) {
+        // What the engine knows of the attacker, to fill policy variables in chosen values.
+        let facts = &*facts.get_or_insert_with(|| engine.derived_keys(req));
+        for c in candidates(ix, x, &lower, place, fixed, facts) {
             if c.context.is_empty() && plain.contains(&c.resource.as_str()) {
                 continue;
             }

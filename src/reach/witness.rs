@@ -2,17 +2,22 @@
 //! own requests (keys.rs). For each request the engine is asked with the technique's own
 //! context first, then once per identity Allow statement of the attacker that covers the
 //! action, with a resource name that statement's `Resource` admits and values that meet its
-//! conditions on keys the attacker controls. Only Allow statements are read, so adding a Deny
-//! never adds a candidate, and adding an Allow only adds candidates.
+//! conditions on keys the attacker controls, then (for an `sts:` request on a role) once per
+//! Allow statement of the role's trust policy that covers it, with values meeting its
+//! conditions on the keys the caller of `sts:AssumeRole` sets (`sts:ExternalId`,
+//! `sts:RoleSessionName`, `aws:RequestedRegion`). Only Allow statements are read, so adding a
+//! Deny never adds a candidate, and adding an Allow only adds candidates.
 
 use std::sync::Arc;
 
 use super::index::Index;
 use super::keys::attacker_controls;
+use crate::condition::variables::{Resolve, Template};
 use crate::pattern::{Dialect, Wildcard};
 use crate::policy::condition::operator::{Comparison, Family};
 use crate::policy::condition::Condition;
-use crate::policy::{ActionClause, ResourceClause, Statement};
+use crate::policy::{ActionClause, Effect, ResourceClause, Statement};
+use crate::request::Context;
 
 /// The name given to whatever the attacker creates or chooses freely.
 pub(super) const CHOSEN: &str = "iamsim-reach";
@@ -113,8 +118,23 @@ fn instance(pattern: &str, partition: &str, region: &str, account: &str) -> Opti
     Some(joined.replace('*', CHOSEN).replace('?', "x"))
 }
 
-/// A value that meets `c` (`None`: leave the key absent), with whether it is a list.
-fn meeting(c: &Condition) -> Option<(String, bool)> {
+/// `raw` with its policy variables filled from `facts` (what the engine knows of the caller:
+/// `aws:username`, `aws:PrincipalTag/*`, ...); `None` when one has no value there.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
+fn filled(raw: &str, facts: &Context) -> Option<String> {
+    if !raw.contains("${") {
+        return Some(raw.to_string());
+    }
+    match Template::parse(raw) {
+        Ok(Some(t)) => t.resolve(facts),
+        Ok(None) => Some(raw.to_string()),
+        Err(_) => None,
+    }
+}
+
+/// A value that meets `c` (`None`: leave the key absent), with whether it is a list; policy
+/// variables in its first value are filled from `facts`.
+fn meeting(c: &Condition, facts: &Context) -> Option<(String, bool)> {
     let op = c.operator;
     let list = op.qualifier.is_some();
     let first = c.raw.first()?;
@@ -124,9 +144,7 @@ fn meeting(c: &Condition) -> Option<(String, bool)> {
     if op.base.is_negated() {
         return Some(("iamsim-reach-unlisted".to_string(), list));
     }
-    if first.contains("${") {
-        return None;
-    }
+    let first = &filled(first, facts)?;
     let value = match (op.base.family(), op.base.comparison()) {
         (Family::Numeric, Comparison::LessThan) => {
             let n: f64 = first.parse().ok()?;
@@ -144,25 +162,78 @@ fn meeting(c: &Condition) -> Option<(String, bool)> {
     Some((value, list))
 }
 
+/// Keys the caller of `sts:AssumeRole` sets only with a permission the technique does not ask
+/// for: session tags need `sts:TagSession`, a source identity `sts:SetSourceIdentity`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>). A trust
+/// policy's value for them is not taken (docs/reach.md lists this as not modelled).
+const NEEDS_ANOTHER_ACTION: &[&str] = &[
+    "aws:requesttag/",
+    "aws:tagkeys",
+    "sts:transitivetagkeys",
+    "sts:sourceidentity",
+];
+
 /// Context entries (key, value, is-list) meeting `st`'s conditions on keys the attacker
-/// controls, leaving out keys the technique sets (`fixed`).
-fn chosen_context(st: &Statement, fixed: &[(String, String)]) -> Vec<(String, String, bool)> {
+/// controls, leaving out keys the technique sets (`fixed`); for a trust policy's statement
+/// (`trust`), also those in [`NEEDS_ANOTHER_ACTION`].
+fn chosen_context(
+    st: &Statement,
+    fixed: &[(String, String)],
+    facts: &Context,
+    trust: bool,
+) -> Vec<(String, String, bool)> {
+    let other_action = |key: &str| {
+        let lower = key.to_ascii_lowercase();
+        NEEDS_ANOTHER_ACTION
+            .iter()
+            .any(|k| lower == *k || (k.ends_with('/') && lower.starts_with(k)))
+    };
     st.conditions
         .iter()
         .filter(|c| attacker_controls(&c.key) && !c.key.contains("${"))
+        .filter(|c| !(trust && other_action(&c.key)))
         .filter(|c| !fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key)))
-        .filter_map(|c| meeting(c).map(|(v, list)| (c.key.clone(), v, list)))
+        .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
         .collect()
 }
 
+/// The Allow statements covering `action` (lowercase, an `sts:` one) of the trust policy of
+/// the role at `arn`: the caller of `sts:AssumeRole` chooses the external ID, the session
+/// name and the region it calls, so it can meet their conditions
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html>,
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>).
+fn trust_allows<'i>(ix: &'i Index<'_>, action: &str, arn: &str) -> Vec<&'i Arc<Statement>> {
+    if !action.starts_with("sts:") {
+        return Vec::new();
+    }
+    let trust = ix
+        .role_by_arn(arn)
+        .and_then(|n| ix.nodes.get(n))
+        .and_then(|n| n.item)
+        .and_then(|i| ix.inv.roles.get(i))
+        .and_then(|r| r.trust_policy.as_ref());
+    trust
+        .map(|t| {
+            t.document
+                .statements
+                .iter()
+                .filter(|st| st.effect == Effect::Allow && covers(st, action))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The candidates for node `x` asking `action` (lowercase) at `place`, the technique's own
-/// context being `fixed`: the plain request(s) first, then one per covering Allow statement.
+/// context being `fixed` and `facts` what the engine knows of `x` (for policy variables): the
+/// plain request(s) first, then one per covering identity Allow statement, then one per
+/// covering Allow of the trust policy when `place` is a role and `action` an `sts:` one.
 pub(super) fn candidates(
     ix: &Index<'_>,
     x: usize,
     action: &str,
     place: &Place<'_>,
     fixed: &[(String, String)],
+    facts: &Context,
 ) -> Vec<Candidate> {
     let partition = ix.partition(x);
     let account = ix
@@ -190,7 +261,7 @@ pub(super) fn candidates(
         _ => None,
     };
     for st in statements {
-        let context = chosen_context(st, fixed);
+        let context = chosen_context(st, fixed, facts, false);
         let mut resources: Vec<String> = match place {
             Place::Fixed(arn) => vec![arn.to_string()],
             Place::Existing(arns) => arns.to_vec(),
@@ -209,6 +280,17 @@ pub(super) fn candidates(
                 context: context.clone(),
             };
             if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    if let Place::Fixed(arn) = place {
+        for st in trust_allows(ix, action, arn) {
+            let c = Candidate {
+                resource: arn.to_string(),
+                context: chosen_context(st, fixed, facts, true),
+            };
+            if !c.context.is_empty() && !out.contains(&c) {
                 out.push(c);
             }
         }
