@@ -440,3 +440,47 @@ fn f5_trust_conditions_on_keys_the_caller_sets_are_met_third_party_external_id()
         assert_eq!(reached(condition.clone()), [], "{condition}");
     }
 }
+
+/// F6: a trust policy may name a role session
+/// (`arn:aws:sts::111122223333:assumed-role/b/ops-session`, role session principals,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>),
+/// and whoever assumes role b names the session (`RoleSessionName`,
+/// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>): alice, who can
+/// become b, can become role c as b's session `ops-session`. A session of another role does
+/// not let b in.
+#[test]
+fn f6_a_trust_naming_a_role_session_is_met_by_that_roles_node_sts_session_principals() {
+    let files = |session_of: &str| {
+        vec![
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]),
+                json!({}),
+            ),
+            principal(
+                "roles/b.json",
+                "role/b",
+                json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]),
+                json!({"trust_policy": doc(json!([{"Effect": "Allow",
+                    "Principal": {"AWS": iam("user/alice")}, "Action": "sts:AssumeRole"}]))}),
+            ),
+            admin_role(
+                "c",
+                doc(json!([{"Effect": "Allow", "Principal": {"AWS":
+                    format!("arn:aws:sts::{ACCOUNT}:assumed-role/{session_of}/ops-session")},
+                    "Action": "sts:AssumeRole"}])),
+            ),
+        ]
+    };
+    let found = admins(&reach(files("b"), "user/alice"));
+    assert_eq!(
+        found.first(),
+        Some(&(
+            iam("role/c"),
+            vec!["sts-assume-role".to_string(), "sts-assume-role".to_string()]
+        )),
+        "{found:?}"
+    );
+    assert_eq!(admins(&reach(files("other"), "user/alice")), []);
+}

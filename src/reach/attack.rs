@@ -164,7 +164,58 @@ impl<'p, 'a> Attack<'p, 'a> {
             self.ix, engine, self.x, &mut req, &r.actions, &place, &fixed, detail,
         );
         self.req = Some(req);
-        found
+        if found.is_some() {
+            return found;
+        }
+        let Place::Fixed(arn) = place else {
+            return None;
+        };
+        let assumes = r.actions.iter().any(|a| a.starts_with("sts:"));
+        let sessions = self.session_principals(arn);
+        for mut req in sessions.into_iter().filter(|_| assumes) {
+            let found = prove(
+                self.ix, engine, self.x, &mut req, &r.actions, &place, &fixed, detail,
+            );
+            if found.is_some() {
+                return found;
+            }
+        }
+        None
+    }
+
+    /// Requests by the sessions of the attacker (a role) that the trust policy of the role at
+    /// `arn` names: whoever assumes the attacker's role chooses the session name
+    /// (`RoleSessionName`), so the attacker can be that session.
+    fn session_principals(&self, arn: &str) -> Vec<Request> {
+        let ix = self.ix;
+        let Some(target) = ix
+            .role_by_arn(arn)
+            .and_then(|n| ix.nodes.get(n))
+            .and_then(|n| n.item)
+        else {
+            return Vec::new();
+        };
+        let Some(role) = ix
+            .nodes
+            .get(self.x)
+            .and_then(|n| n.item)
+            .and_then(|i| ix.inv.roles.get(i))
+        else {
+            return Vec::new();
+        };
+        let partition = ix.partition(self.x);
+        ix.sessions_trusted(self.x)
+            .into_iter()
+            .filter(|(r, _)| *r == target)
+            .filter_map(|(_, session)| {
+                let arn = format!(
+                    "arn:{partition}:sts::{}:assumed-role/{}/{session}",
+                    role.account, role.name
+                );
+                crate::request::Principal::parse(&arn).ok()
+            })
+            .map(|p| Request::new(p, "", ""))
+            .collect()
     }
 
     /// Whether an identity Allow of the attacker covers `action`.

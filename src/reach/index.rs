@@ -83,6 +83,9 @@ pub(super) struct TrustIndex {
     pub by_name: FastMap<String, Vec<usize>>,
     /// Roles whose trust names everyone (`*`, `"AWS": "*"`) or uses `NotPrincipal`
     pub anyone: Vec<usize>,
+    /// `account:role-name` (the name lowercase) of a role -> (role whose trust names a session
+    /// of it, the session name): `arn:aws:sts::111122223333:assumed-role/b/ops-session`
+    pub by_session: FastMap<String, Vec<(usize, String)>>,
 }
 
 /// The inventory, indexed for the analysis.
@@ -373,7 +376,15 @@ impl<'a> Index<'a> {
                             continue;
                         }
                         PrincipalEntry::Account { account, .. } => account.clone(),
-                        PrincipalEntry::Arn(a) => a.clone(),
+                        PrincipalEntry::Arn(a) => {
+                            if let Some((key, session)) = session_of(a) {
+                                let list = self.trust.by_session.entry(key).or_default();
+                                if !list.iter().any(|(x, s)| *x == r && *s == session) {
+                                    list.push((r, session));
+                                }
+                            }
+                            a.clone()
+                        }
                         _ => continue,
                     };
                     push_unique(self.trust.by_name.entry(key).or_default(), r);
@@ -417,7 +428,30 @@ impl<'a> Index<'a> {
         for name in names {
             out.extend(self.trust.by_name.get(&name).into_iter().flatten());
         }
+        out.extend(self.sessions_trusted(n).into_iter().map(|(r, _)| r));
         out
+    }
+
+    /// For a role node `n`: the roles (indices in `inventory.roles`) whose trust names a
+    /// session of it, with the session name. Whoever assumes the role names the session
+    /// (`RoleSessionName`, <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>),
+    /// so the node, standing for the role's sessions, can act as that one
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>).
+    pub fn sessions_trusted(&self, n: usize) -> Vec<(usize, &str)> {
+        let Some(node) = self.nodes.get(n).filter(|x| x.kind == NodeKind::Role) else {
+            return Vec::new();
+        };
+        let Some(role) = node.item.and_then(|i| self.inv.roles.get(i)) else {
+            return Vec::new();
+        };
+        let key = format!("{}:{}", role.account, role.name.to_ascii_lowercase());
+        self.trust
+            .by_session
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .map(|(r, s)| (*r, s.as_str()))
+            .collect()
     }
 
     /// Whether a resource-based policy could decide a request on `arn`: a role's trust policy
@@ -437,6 +471,19 @@ impl<'a> Index<'a> {
             .and_then(|x| Arn::parse(&x.arn))
             .map_or("aws", |a| a.partition)
     }
+}
+
+/// For a role-session ARN (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`): the key of its
+/// role in [`TrustIndex::by_session`] and the session name.
+fn session_of(arn: &str) -> Option<(String, String)> {
+    let a = Arn::parse(arn).filter(|a| a.service.eq_ignore_ascii_case("sts"))?;
+    let (role, session) = a.resource.strip_prefix("assumed-role/")?.split_once('/')?;
+    (!session.is_empty() && !role.is_empty()).then(|| {
+        (
+            format!("{}:{}", a.account, role.to_ascii_lowercase()),
+            session.to_string(),
+        )
+    })
 }
 
 fn push_unique(list: &mut Vec<usize>, r: usize) {
