@@ -484,3 +484,40 @@ fn f6_a_trust_naming_a_role_session_is_met_by_that_roles_node_sts_session_princi
     );
     assert_eq!(admins(&reach(files("other"), "user/alice")), []);
 }
+
+/// F10: `iam:PolicyARN` is the ARN of the managed policy an `iam:Attach*Policy` request
+/// attaches (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PolicyARN>),
+/// so an attacker allowed to attach only a customer-managed policy of the inventory that grants
+/// everything becomes admin; one allowed to attach only a policy that does not grant everything
+/// does not, even when an admin policy is in the inventory.
+#[test]
+fn f10_attaching_an_admin_customer_policy_the_policy_arn_condition_allows_ck_policyarn() {
+    let policy = |name: &str, action: &str| {
+        (
+            format!("managed/{name}.json"),
+            json!({"arn": iam(&format!("policy/{name}")),
+                "document": doc(json!([{"Effect": "Allow", "Action": action, "Resource": "*"}]))}),
+        )
+    };
+    let dev = |allowed: &str| {
+        principal(
+            "roles/dev.json",
+            "role/dev",
+            json!([{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": iam("role/dev"),
+                "Condition": {"ArnEquals": {"iam:PolicyARN": iam(&format!("policy/{allowed}"))}}}]),
+            json!({"trust_policy": doc(json!([{"Effect": "Allow",
+                "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]))}),
+        )
+    };
+    let files = vec![policy("power", "*"), policy("weak", "s3:*"), dev("power")];
+    let found = admins(&reach(files, "role/dev"));
+    assert_eq!(
+        found,
+        [(
+            iam("role/dev"),
+            vec!["iam-attach-role-policy-self".to_string()]
+        )]
+    );
+    let files = vec![policy("power", "*"), policy("weak", "s3:*"), dev("weak")];
+    assert_eq!(admins(&reach(files, "role/dev")), []);
+}

@@ -159,9 +159,55 @@ impl<'p, 'a> Attack<'p, 'a> {
                 return None;
             }
         }
+        self.policy_choices(fixed)
+            .into_iter()
+            .find_map(|fixed| self.prove_with(r, &place, &fixed, engine, detail))
+    }
+
+    /// `fixed` and, when it names the policy to attach (`iam:PolicyARN`, AdministratorAccess in
+    /// the catalog), `fixed` naming each managed policy of the inventory that makes its holder
+    /// admin instead: the attacker attaches whichever one its `iam:PolicyARN` conditions allow
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PolicyARN>).
+    fn policy_choices(&self, fixed: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
+        let names_policy = |k: &str| k.eq_ignore_ascii_case("iam:PolicyARN");
+        if !fixed.iter().any(|(k, _)| names_policy(k)) {
+            return vec![fixed];
+        }
+        let mut out = vec![fixed.clone()];
+        for arn in self.ix.admin_policies() {
+            let other: Vec<(String, String)> = fixed
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        if names_policy(k) {
+                            arn.clone()
+                        } else {
+                            v.clone()
+                        },
+                    )
+                })
+                .collect();
+            if !out.contains(&other) {
+                out.push(other);
+            }
+        }
+        out
+    }
+
+    /// Ask the engine request `r` at `place` with the technique's context `fixed`: as the
+    /// attacker, then (for `sts:` on a role) as the sessions of it the trust policy names.
+    fn prove_with(
+        &mut self,
+        r: &'static TechniqueRequest,
+        place: &Place<'p>,
+        fixed: &[(String, String)],
+        engine: &Engine,
+        detail: bool,
+    ) -> Option<ProvedRequest> {
         let mut req = self.req.take()?;
         let found = prove(
-            self.ix, engine, self.x, &mut req, &r.actions, &place, &fixed, detail,
+            self.ix, engine, self.x, &mut req, &r.actions, place, fixed, detail,
         );
         self.req = Some(req);
         if found.is_some() {
@@ -174,7 +220,7 @@ impl<'p, 'a> Attack<'p, 'a> {
         let sessions = self.session_principals(arn);
         for mut req in sessions.into_iter().filter(|_| assumes) {
             let found = prove(
-                self.ix, engine, self.x, &mut req, &r.actions, &place, &fixed, detail,
+                self.ix, engine, self.x, &mut req, &r.actions, place, fixed, detail,
             );
             if found.is_some() {
                 return found;

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::index::{Index, NodeKind};
 use super::keys::{session_keys, RequestedRegion};
 use crate::engine::Engine;
-use crate::inventory::{Inventory, NamedPolicy, Role, User};
+use crate::inventory::{Inventory, ManagedPolicy, NamedPolicy, Role, User};
 use crate::policy::{parse_document, Document, PolicyKind};
 use crate::request::{Principal, Request};
 
@@ -34,13 +34,63 @@ const PROBES: &[&str] = &[
 /// equivalent, after boundaries and SCPs), by `engine`; each probe sent to the region the
 /// analysis works in (or its service's single endpoint), as a technique's requests are.
 pub(super) fn allowed_everything(ix: &Index<'_>, x: usize, engine: &Engine, p: &Principal) -> bool {
-    let partition = ix.partition(x);
+    probes_allowed(ix, ix.partition(x), engine, p)
+}
+
+/// Whether `p` is allowed every probe on `*` by `engine`, in `partition`.
+fn probes_allowed(ix: &Index<'_>, partition: &str, engine: &Engine, p: &Principal) -> bool {
     PROBES.iter().all(|a| {
         let mut req = Request::new(p.clone(), *a, "*");
         session_keys(p, &mut req.context);
         RequestedRegion::of(a, &ix.region, partition).set(&mut req.context);
         engine.evaluate(&req).decision.is_allowed()
     })
+}
+
+/// Whether managed policy `policy` makes whoever holds it admin: a role holding only it is
+/// allowed every probe on `*` (the test [`allowed_everything`] applies to principals; no SCP
+/// or boundary, which still apply to the attacker it is attached to). A policy with no Allow
+/// statement covering every action is rejected without building an engine.
+pub(super) fn grants_everything(ix: &Index<'_>, policy: &ManagedPolicy) -> bool {
+    let any = ANY_ACTION.to_ascii_lowercase();
+    let broad =
+        policy.policy.document.statements.iter().any(|st| {
+            st.effect == crate::policy::Effect::Allow && super::witness::covers(st, &any)
+        });
+    if !broad {
+        return false;
+    }
+    let parsed = crate::pattern::Arn::parse(&policy.arn);
+    let partition = parsed.as_ref().map_or("aws", |a| a.partition);
+    // A customer-managed policy is attached in its own account; an AWS-managed one (account
+    // `aws`) in any, so a placeholder account stands for it.
+    let account = parsed
+        .as_ref()
+        .map(|a| a.account)
+        .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or("000000000000");
+    let arn = format!("arn:{partition}:iam::{account}:role/iamsim-reach-policy-probe");
+    let Ok(principal) = Principal::parse(&arn) else {
+        return false;
+    };
+    let holder = Role {
+        arn,
+        name: "iamsim-reach-policy-probe".into(),
+        account: account.into(),
+        trust_policy: None,
+        inline_policies: Vec::new(),
+        managed_policy_arns: vec![policy.arn.clone()],
+        permissions_boundary_arn: None,
+        tags: Default::default(),
+        instance_profile_arns: Vec::new(),
+        source: "iamsim-reach".into(),
+    };
+    let inv = Inventory {
+        roles: vec![holder],
+        managed_policies: vec![policy.clone()],
+        ..Inventory::default()
+    };
+    Engine::new(&inv).is_ok_and(|engine| probes_allowed(ix, partition, &engine, &principal))
 }
 
 /// A policy document from JSON the analysis writes (always valid).
