@@ -521,3 +521,42 @@ fn f10_attaching_an_admin_customer_policy_the_policy_arn_condition_allows_ck_pol
     let files = vec![policy("power", "*"), policy("weak", "s3:*"), dev("weak")];
     assert_eq!(admins(&reach(files, "role/dev")), []);
 }
+
+/// F13: `ec2:RunInstances` is authorized on the instance and on the image, subnet, network
+/// interface, security group and volume it uses
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html#iam-example-runinstances>),
+/// so a user allowed it only on `instance/*` cannot launch an instance as a role; allowed it on
+/// those resource types too (as AWS's example does), she can.
+#[test]
+fn f13_run_instances_needs_the_image_subnet_interface_group_and_volume_iam_example_runinstances() {
+    let ec2admin = {
+        let (path, mut role) =
+            admin_role("ec2admin", service_trust("ec2.amazonaws.com", json!({})));
+        role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+        (path, role)
+    };
+    let alice = |resources: Value| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/ec2admin")},
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": resources}]),
+            json!({}),
+        )
+    };
+    let only_instance = alice(json!("arn:aws:ec2:*:*:instance/*"));
+    let found = admins(&reach(vec![ec2admin.clone(), only_instance], "user/alice"));
+    assert_eq!(found, []);
+    let every_type = alice(json!([
+        "arn:aws:ec2:*:*:instance/*",
+        "arn:aws:ec2:*::image/*",
+        "arn:aws:ec2:*:*:subnet/*",
+        "arn:aws:ec2:*:*:network-interface/*",
+        "arn:aws:ec2:*:*:security-group/*",
+        "arn:aws:ec2:*:*:volume/*"
+    ]));
+    let found = admins(&reach(vec![ec2admin, every_type], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/ec2admin"));
+    assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+}

@@ -33,6 +33,16 @@ fn arn(kind: &str, name: &str) -> String {
 
 /// A template filled with the test account and region, names as `victim1`.
 fn fill(template: &str) -> String {
+    fill_names(template, "victim1")
+}
+
+/// A template filled with the test account and region, each name as `*`.
+fn pattern(template: &str) -> String {
+    fill_names(template, "*")
+}
+
+/// A template filled with the test account and region, each name as `name`.
+fn fill_names(template: &str, name: &str) -> String {
     let t = template
         .replace("${Partition}", "aws")
         .replace("${Region}", "us-east-1")
@@ -41,7 +51,7 @@ fn fill(template: &str) -> String {
     let mut rest = t.as_str();
     while let Some(i) = rest.find("${") {
         out.push_str(&rest[..i]);
-        out.push_str("victim1");
+        out.push_str(name);
         rest = &rest[i + rest[i..].find('}').unwrap() + 1..];
     }
     out.push_str(rest);
@@ -124,8 +134,20 @@ impl World {
             ResourceRef::TargetPolicy => arn("policy", "target-perms"),
             ResourceRef::SelfPrincipal => self.attacker.clone(),
             ResourceRef::RunsAsResource => self.runs_as.clone().unwrap(),
+            ResourceRef::New(tmpl) if self.shares_action(t, i) => pattern(tmpl),
             ResourceRef::New(_) | ResourceRef::Existing(_) | ResourceRef::Any => "*".into(),
         }
+    }
+
+    /// Whether another request of `t` asks request `i`'s action (`ec2:RunInstances` on the
+    /// instance, the image, the subnet...): each is then granted on its own resource type, so
+    /// that taking one request's Allow away closes the edge.
+    fn shares_action(&self, t: &Technique, i: usize) -> bool {
+        let a = &t.requests[i].actions[0];
+        t.requests
+            .iter()
+            .enumerate()
+            .any(|(j, r)| j != i && &r.actions[0] == a)
     }
 }
 
@@ -405,15 +427,20 @@ fn every_trap_closes_the_edge_and_every_harmless_shape_keeps_it() {
                     "NotAction naming another action",
                     Change::Allow(i, vec![json!({"Effect": "Allow", "NotAction": "iamsim:Other", "Resource": res})]),
                 ));
+                // The attacker names what it creates, so a pattern's `-other` variant still
+                // admits a name of its own: no resource constraint excludes it.
+                let created = res.contains('*');
                 if res != "*" {
                     let other = format!("{}-other", res);
-                    closes.push((
-                        "a resource constraint excluding the target",
-                        Change::Allow(
-                            i,
-                            vec![json!({"Effect": "Allow", "Action": a, "Resource": other})],
-                        ),
-                    ));
+                    if !created {
+                        closes.push((
+                            "a resource constraint excluding the target",
+                            Change::Allow(
+                                i,
+                                vec![json!({"Effect": "Allow", "Action": a, "Resource": other})],
+                            ),
+                        ));
+                    }
                     closes.push((
                         "NotResource naming the target",
                         Change::Allow(
