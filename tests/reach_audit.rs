@@ -54,6 +54,13 @@ fn principal(path: &str, kind_name: &str, statements: Value, extra: Value) -> (S
     (path.to_string(), v)
 }
 
+/// A role `ec2admin` allowed everything that EC2 may assume, in an instance profile.
+fn ec2_admin_role() -> (String, Value) {
+    let (path, mut role) = admin_role("ec2admin", service_trust("ec2.amazonaws.com", json!({})));
+    role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+    (path, role)
+}
+
 /// `reach who` over the inventory of `files`, with `options`.
 fn reach_with(files: Vec<(String, Value)>, who: &str, options: &Options) -> ReachReport {
     let files: BTreeMap<PathBuf, Value> = files
@@ -529,12 +536,7 @@ fn f10_attaching_an_admin_customer_policy_the_policy_arn_condition_allows_ck_pol
 /// those resource types too (as AWS's example does), she can.
 #[test]
 fn f13_run_instances_needs_the_image_subnet_interface_group_and_volume_iam_example_runinstances() {
-    let ec2admin = {
-        let (path, mut role) =
-            admin_role("ec2admin", service_trust("ec2.amazonaws.com", json!({})));
-        role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
-        (path, role)
-    };
+    let ec2admin = ec2_admin_role();
     let alice = |resources: Value| {
         principal(
             "users/alice.json",
@@ -559,4 +561,34 @@ fn f13_run_instances_needs_the_image_subnet_interface_group_and_volume_iam_examp
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, iam("role/ec2admin"));
     assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+}
+
+/// F7: `iam:PassRole` carries `iam:AssociatedResourceArn`, the ARN of the resource the role is
+/// associated with (an EC2 instance when passed to EC2,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_AssociatedResourceArn>),
+/// so PassRole allowed only for instances of the region reach works in lets alice launch one
+/// as the role; allowed only for instances of another region, it does not.
+#[test]
+fn f7_pass_role_carries_the_instance_as_associated_resource_arn_ck_associatedresourcearn() {
+    let ec2admin = ec2_admin_role();
+    let alice = |region: &str| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*", "Condition": {
+                    "StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"},
+                    "StringLike": {"iam:AssociatedResourceARN":
+                        [format!("arn:aws:ec2:{region}:{ACCOUNT}:instance/*")]}}},
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]),
+            json!({}),
+        )
+    };
+    let found = admins(&reach(
+        vec![ec2admin.clone(), alice("us-east-1")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/ec2admin"));
+    let found = admins(&reach(vec![ec2admin, alice("eu-west-1")], "user/alice"));
+    assert_eq!(found, []);
 }

@@ -127,7 +127,11 @@ impl<'p, 'a> Attack<'p, 'a> {
                 return known.as_deref().map(ProvedRequest::at);
             }
         }
-        let answer = self.prove_request(r, to, via, engine, detail);
+        let associated = techniques()
+            .get(ti)
+            .and_then(Technique::associated_template)
+            .filter(|_| Technique::passes_role(r));
+        let answer = self.prove_request(r, associated, to, via, engine, detail);
         if let (false, Some(key)) = (fresh, key) {
             self.asked
                 .insert(key, answer.as_ref().map(|p| p.resource.clone()));
@@ -139,13 +143,14 @@ impl<'p, 'a> Attack<'p, 'a> {
     fn prove_request(
         &mut self,
         r: &'static TechniqueRequest,
+        associated: Option<&str>,
         to: usize,
         via: Via,
         engine: &Engine,
         detail: bool,
     ) -> Option<ProvedRequest> {
         let place = self.place(r, to, via)?;
-        let fixed = self.fixed_context(r, to)?;
+        let fixed = self.fixed_context(r, associated, to)?;
         // Without an identity Allow for the action, only a resource-based policy could allow
         // it: a trust policy for `sts:`, else a policy on a resource of the inventory.
         if !r.actions.iter().any(|a| self.covers(a)) {
@@ -309,9 +314,17 @@ impl<'p, 'a> Attack<'p, 'a> {
         self.ix.nodes.get(to).map(|n| n.arn.clone())
     }
 
-    /// The technique's context for target `to`, placeholders filled; `None` when one cannot be
-    /// (a role in no instance profile).
-    fn fixed_context(&self, r: &TechniqueRequest, to: usize) -> Option<Vec<(String, String)>> {
+    /// The technique's context for target `to`, placeholders filled, and for a request passing
+    /// the role to a resource the technique creates from template `associated`, that
+    /// resource's ARN (named as the attacker names what it creates) as
+    /// `iam:AssociatedResourceArn`; `None` when the context cannot be filled (a role in no
+    /// instance profile).
+    fn fixed_context(
+        &self,
+        r: &TechniqueRequest,
+        associated: Option<&str>,
+        to: usize,
+    ) -> Option<Vec<(String, String)>> {
         let ix = self.ix;
         let partition = ix.partition(self.x);
         let account = ix
@@ -339,6 +352,10 @@ impl<'p, 'a> Attack<'p, 'a> {
                 v.replace("${Partition}", partition)
             };
             out.push((k.clone(), value));
+        }
+        if let Some(template) = associated {
+            let arn = super::witness::fill(template, partition, &ix.region, &account);
+            out.push(("iam:AssociatedResourceArn".into(), arn));
         }
         let x = ix.nodes.get(self.x)?;
         let assumes = r

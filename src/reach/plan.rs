@@ -88,7 +88,9 @@ impl Plan {
             })
             .collect();
         let mut existing = HashMap::new();
-        let mut seen: Vec<&TechniqueRequest> = Vec::new();
+        // A request passing a role is also told apart by the resource it associates the role
+        // with (`iam:AssociatedResourceArn`), which its technique decides.
+        let mut seen: Vec<(&TechniqueRequest, Option<&str>)> = Vec::new();
         let mut classes = Vec::with_capacity(all.len());
         let mut depends = Vec::new();
         for t in all {
@@ -105,11 +107,17 @@ impl Plan {
                             .collect()
                     });
                 }
-                let id = seen.iter().position(|s| *s == r).unwrap_or_else(|| {
-                    seen.push(r);
-                    depends.push(depends_on_target(r));
-                    seen.len() - 1
-                });
+                let associated = t
+                    .associated_template()
+                    .filter(|_| Technique::passes_role(r));
+                let id = seen
+                    .iter()
+                    .position(|s| *s == (r, associated))
+                    .unwrap_or_else(|| {
+                        seen.push((r, associated));
+                        depends.push(depends_on_target(r));
+                        seen.len() - 1
+                    });
                 ids.push(id);
             }
             classes.push(ids);

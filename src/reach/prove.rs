@@ -158,12 +158,7 @@ pub(super) fn source_arn<'r>(
     region: &str,
     account: &str,
 ) -> String {
-    let label = service
-        .strip_suffix(".amazonaws.com")
-        .unwrap_or(service)
-        .rsplit('.')
-        .next()
-        .unwrap_or(service);
+    let label = super::technique::service_namespace(service);
     resources
         .find(|r| Arn::parse(r).is_some_and(|a| a.service == label))
         .map_or_else(

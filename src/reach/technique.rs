@@ -129,6 +129,43 @@ pub struct Technique {
     pub sources: Vec<String>,
 }
 
+impl Technique {
+    /// For a passed-role technique: the ARN template of the resource the role is associated
+    /// with, which `iam:PassRole` requests carry as `iam:AssociatedResourceArn`: the first
+    /// resource the technique creates in its service (an EC2 instance for `ec2.amazonaws.com`).
+    /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_AssociatedResourceArn>
+    pub fn associated_template(&self) -> Option<&str> {
+        if self.target != TargetKind::PassedRole {
+            return None;
+        }
+        let label = service_namespace(self.service.as_deref()?);
+        self.requests.iter().find_map(|r| match &r.resource {
+            ResourceRef::New(t) if t.split(':').nth(2) == Some(label) => Some(t.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Whether request `r` passes a role (`iam:PassRole`), so it carries
+    /// `iam:AssociatedResourceArn` when the technique creates the resource (see
+    /// [`Self::associated_template`]).
+    pub fn passes_role(r: &TechniqueRequest) -> bool {
+        r.actions
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case("iam:PassRole"))
+    }
+}
+
+/// The ARN namespace of the resources of service principal `service`
+/// (`ec2.amazonaws.com` -> `ec2`, `bedrock-agentcore.amazonaws.com` -> `bedrock-agentcore`).
+pub fn service_namespace(service: &str) -> &str {
+    service
+        .strip_suffix(".amazonaws.com")
+        .unwrap_or(service)
+        .rsplit('.')
+        .next()
+        .unwrap_or(service)
+}
+
 /// Why the technique catalog is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("escalation techniques: {path}: {message}")]
