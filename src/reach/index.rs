@@ -118,9 +118,9 @@ pub(super) struct Index<'a> {
     /// Whether one of those names an IAM resource (`arn:...:iam::...`): only then could a
     /// resource-based policy decide a non-`sts:` request on a role, user, group or policy
     pub iam_resource_policies: bool,
-    /// ARNs of the inventory's managed policies that make their holder admin
-    /// ([`super::mini::grants_everything`]), found when first asked
-    admin_policies: std::sync::OnceLock<Vec<String>>,
+    /// ARNs of the inventory's managed policies that make their holder admin, found when first
+    /// asked (`Index::admin_policies`, beside the admin test in `mini.rs`)
+    pub(super) admin_policies: std::sync::OnceLock<Vec<String>>,
 }
 
 impl<'a> Index<'a> {
@@ -466,20 +466,6 @@ impl<'a> Index<'a> {
         } else {
             self.with_policy.contains(arn)
         }
-    }
-
-    /// ARNs of the inventory's managed policies that make whoever holds them admin: those an
-    /// attach technique tries besides AdministratorAccess (an `iam:PolicyARN` condition may
-    /// allow attaching only one of them).
-    pub fn admin_policies(&self) -> &[String] {
-        self.admin_policies.get_or_init(|| {
-            self.inv
-                .managed_policies
-                .iter()
-                .filter(|m| super::mini::grants_everything(self, m))
-                .map(|m| m.arn.clone())
-                .collect()
-        })
     }
 
     /// The node's partition (`aws` when it names none).

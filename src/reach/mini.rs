@@ -47,6 +47,23 @@ fn probes_allowed(ix: &Index<'_>, partition: &str, engine: &Engine, p: &Principa
     })
 }
 
+impl Index<'_> {
+    /// ARNs of the inventory's managed policies that make whoever holds them admin: those an
+    /// attach technique tries besides AdministratorAccess (an `iam:PolicyARN` condition may
+    /// allow attaching only one of them). Here, beside the test, so that `index.rs` does not
+    /// depend on this file, which depends on it.
+    pub fn admin_policies(&self) -> &[String] {
+        self.admin_policies.get_or_init(|| {
+            self.inv
+                .managed_policies
+                .iter()
+                .filter(|m| grants_everything(self, m))
+                .map(|m| m.arn.clone())
+                .collect()
+        })
+    }
+}
+
 /// Whether managed policy `policy` makes whoever holds it admin: a role holding only it is
 /// allowed every probe on `*` (the test [`allowed_everything`] applies to principals; no SCP
 /// or boundary, which still apply to the attacker it is attached to). A policy with no Allow
