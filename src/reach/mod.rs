@@ -15,6 +15,7 @@ mod query;
 mod render;
 mod technique;
 mod transitive;
+mod trust_index;
 mod witness;
 
 pub use graph::{Graph, Options};
