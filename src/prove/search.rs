@@ -67,6 +67,9 @@ struct Run<'q, 's, 'a> {
     unknown: Vec<String>,
     found: Option<Counterexample>,
     exercised: std::collections::HashSet<crate::engine::StatementId>,
+    /// The inventory's VPC endpoint ids when the question quantifies `aws:SourceVpce` (none
+    /// otherwise): the key is split at each of them
+    endpoint_ids: Vec<String>,
 }
 
 impl Run<'_, '_, '_> {
@@ -138,8 +141,8 @@ impl Run<'_, '_, '_> {
         // policy, which the engine finds by the request's `aws:SourceVpce`
         // (<https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html>): that
         // key is split at each endpoint's id too, whether or not a condition reads it.
-        let endpoint_ids: Vec<String> = self.endpoint_ids(&derived);
-        if !endpoint_ids.is_empty() {
+        let endpoint_ids = &self.endpoint_ids;
+        if !endpoint_ids.is_empty() && derived.get_lower(SOURCE_VPCE).is_none() {
             readers
                 .entry(SOURCE_VPCE.into())
                 .or_insert_with(|| ("aws:SourceVpce".into(), Vec::new()));
@@ -183,15 +186,6 @@ impl Run<'_, '_, '_> {
                 break;
             }
         }
-    }
-
-    /// The inventory's VPC endpoint ids, when `aws:SourceVpce` is quantified (none otherwise).
-    fn endpoint_ids(&self, derived: &Context) -> Vec<String> {
-        if derived.get_lower(SOURCE_VPCE).is_some() || !self.quantified(SOURCE_VPCE) {
-            return Vec::new();
-        }
-        let endpoints = &self.scope.inventory.endpoints;
-        endpoints.iter().map(|e| e.id.clone()).collect()
     }
 
     /// Decide the request with the values `digits` picks.
@@ -249,7 +243,7 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
     let domain = Domain::new(&q.resources, &q.exclude, !q.patterns);
     let mut fixed_policies = scope.principal_policies(&q.principal);
     fixed_policies.extend(scope.org_policies());
-    // Endpoint policies apply to requests made through their endpoint (`Run::endpoint_ids`).
+    // Endpoint policies apply to requests made through their endpoint (`Run::endpoint_ids`, set below).
     fixed_policies.extend(
         scope
             .inventory
@@ -280,9 +274,18 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
         unknown: Vec::new(),
         found: None,
         exercised: std::collections::HashSet::new(),
+        endpoint_ids: Vec::new(),
     };
     let base = without(&q.context, &|k| run.quantified(k));
     run.base = base;
+    if run.quantified(SOURCE_VPCE) {
+        run.endpoint_ids = scope
+            .inventory
+            .endpoints
+            .iter()
+            .map(|e| e.id.clone())
+            .collect();
+    }
     let stmts: Vec<&Statement> = run
         .fixed_policies
         .iter()
