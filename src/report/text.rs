@@ -31,7 +31,9 @@ pub fn check_text(
     } else {
         ("", "", "", "")
     };
-    for o in outcomes.iter().filter(|_| !opts.quiet) {
+    // A passing case is looked up only when it is written (`--verbose`).
+    let written = |o: &&Outcome| o.status == Status::Failed || opts.verbose;
+    for o in outcomes.iter().filter(|_| !opts.quiet).filter(written) {
         let Some(c) = case_of(suite, o) else { continue };
         // Built only for the lines written: a large passing suite writes none.
         let name = || one_line(&format!("{}: {}", c.file, c.name));

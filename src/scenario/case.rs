@@ -3,7 +3,7 @@
 //! (`Arc`) between the cases that have them in common. The engine's [`Request`] is built when a
 //! case runs, reusing the previous case's when only the action or resource changed.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::format::Expect;
@@ -129,21 +129,36 @@ impl<'c> RequestBuffer<'c> {
     }
 }
 
-/// Strings that many cases repeat (actions, resources, `because`), held once per file.
+/// Strings that many cases repeat (actions, resources, `because`), held once per file, each
+/// with the marks of the checks it has passed (see [`Interner::get_marked`]).
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    set: HashSet<Arc<str>, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    map: HashMap<Arc<str>, u8, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
 }
 
 impl Interner {
     /// The shared copy of `s`.
     pub(crate) fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.set.get(s) {
-            return a.clone();
+        self.get_marked(s).0
+    }
+
+    /// The shared copy of `s`, and the marks [`Self::mark`] set on it: a suite repeats the
+    /// same actions and resources across many cases, and a check passed once need not be
+    /// redone. The bits are the caller's.
+    pub(crate) fn get_marked(&mut self, s: &str) -> (Arc<str>, u8) {
+        if let Some((shared, marks)) = self.map.get_key_value(s) {
+            return (shared.clone(), *marks);
         }
-        let a: Arc<str> = s.into();
-        self.set.insert(a.clone());
-        a
+        let shared: Arc<str> = s.into();
+        self.map.insert(shared.clone(), 0);
+        (shared, 0)
+    }
+
+    /// Set `bits` among the marks of `s` (held already).
+    pub(crate) fn mark(&mut self, s: &str, bits: u8) {
+        if let Some(marks) = self.map.get_mut(s) {
+            *marks |= bits;
+        }
     }
 }
 
@@ -203,5 +218,17 @@ mod tests {
         let y = i.get("kms:Decrypt");
         assert!(Arc::ptr_eq(&x, &y));
         assert_eq!(&*i.get("kms:Encrypt"), "kms:Encrypt");
+    }
+
+    #[test]
+    fn marks_are_kept_per_string() {
+        let mut i = Interner::default();
+        assert_eq!(i.get_marked("kms:Decrypt").1, 0);
+        i.mark("kms:Decrypt", 0b10);
+        i.mark("kms:Decrypt", 0b01);
+        i.mark("not held", 0b01);
+        assert_eq!(i.get_marked("kms:Decrypt").1, 0b11);
+        assert_eq!(i.get_marked("kms:Encrypt").1, 0);
+        assert_eq!(i.get_marked("not held").1, 0);
     }
 }

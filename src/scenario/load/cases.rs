@@ -12,6 +12,7 @@ use indexmap::IndexMap;
 use super::checked::{check, Checked};
 use super::claims::check_owners;
 use super::error::{invalid, ScenarioError};
+use super::plain::Plain;
 use super::resolve::Resolver;
 use super::MAX_CASES;
 use crate::engine::Layer;
@@ -41,7 +42,7 @@ pub fn check_action(action: &str) -> Result<(), String> {
 }
 
 /// What every case of one scenario shares.
-struct Shared {
+pub(super) struct Shared {
     file: Arc<str>,
     engine: usize,
     context: Arc<Context>,
@@ -55,6 +56,23 @@ struct Shared {
 }
 
 impl Shared {
+    /// What the plain scenarios of a file share (`plain.rs`): the file, its engine, context
+    /// and tags; the expectation is each scenario's.
+    pub(super) fn file(engine: usize, context: &Arc<Context>, resolver: &Resolver<'_>) -> Self {
+        Self {
+            file: resolver.label.clone(),
+            engine,
+            context: context.clone(),
+            resource_account: None,
+            session_policy: None,
+            expect: Expect::Allow,
+            blocked_by: None,
+            skip: None,
+            tags: resolver.tags.clone(),
+            transitive: false,
+        }
+    }
+
     /// One case of the scenario.
     fn case(
         &self,
@@ -117,12 +135,7 @@ pub(super) fn expand_scenario(
         .len()
         .saturating_mul(c.actions.len())
         .saturating_mul(c.resources.len());
-    if out.len().saturating_add(count) > MAX_CASES {
-        return Err(err(format!(
-            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
-            out.len()
-        )));
-    }
+    room_for(count, out, &err)?;
     let tags = if sc.tags.is_empty() {
         resolver.tags.clone()
     } else {
@@ -145,6 +158,51 @@ pub(super) fn expand_scenario(
         return expand_quantified(sc, lists, q, &shared, resolver, names, out, &err);
     }
     expand_literal(sc, &c, &shared, resolver, names, out, &err)
+}
+
+/// Is there room in `out` for `count` more cases? (checked before building them)
+fn room_for(
+    count: usize,
+    out: &[Case],
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    if out.len().saturating_add(count) > MAX_CASES {
+        return Err(err(format!(
+            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
+            out.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Expand scenario `index`, of the plain shape (`plain.rs`): the case [`expand_scenario`]
+/// builds for it, checked in the same order, without checking the fields it does not have.
+/// `shared` is the file's (see [`Shared::file`]); its expectation is set to the scenario's.
+pub(super) fn expand_plain(
+    p: &Plain<'_>,
+    index: usize,
+    shared: &mut Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut HashSet<u64, FxBuild>,
+    out: &mut Vec<Case>,
+) -> Result<(), ScenarioError> {
+    let label = resolver.file;
+    let err = |m: String| invalid(label, format!("scenarios[{index}] `{}`: {m}", p.name));
+    if resolver.check_values && !shared.context.is_empty() {
+        let actions = [p.action.to_string()];
+        context_types(None, &shared.context, &actions, &mut resolver.key_types).map_err(err)?;
+    }
+    room_for(1, out, &err)?;
+    shared.expect = p.expect;
+    let one = One {
+        name: &p.name,
+        principal: &p.principal,
+        action: &p.action,
+        resource: &p.resource,
+        resource_account: None,
+        because: None,
+    };
+    expand_one(one, shared, resolver, names, out, &err)
 }
 
 /// Expand a scenario that is not quantified: one case per binding, action and resource. Each
@@ -171,8 +229,15 @@ fn expand_literal(
                 .all(|t| plain(t))
             && sc.because.as_deref().is_none_or(plain)
         {
-            let one = (action.as_str(), resource.as_str());
-            return expand_one(sc, one, shared, resolver, names, out, err);
+            let one = One {
+                name: &sc.name,
+                principal: &sc.principal,
+                action,
+                resource,
+                resource_account: sc.resource_account.as_deref(),
+                because: sc.because.as_deref(),
+            };
+            return expand_one(one, shared, resolver, names, out, err);
         }
     }
     let vars: Vec<&str> = first.keys().map(String::as_str).collect();
@@ -254,30 +319,41 @@ fn expand_literal(
     Ok(())
 }
 
+/// The texts of a scenario of one literal case.
+struct One<'t> {
+    name: &'t str,
+    principal: &'t str,
+    action: &'t str,
+    resource: &'t str,
+    resource_account: Option<&'t str>,
+    because: Option<&'t str>,
+}
+
 /// A scenario of one literal case (one action, one resource, no variable): what
 /// [`expand_literal`] builds for it, without splitting and filling its strings.
 fn expand_one(
-    sc: &Scenario,
-    (action, resource): (&str, &str),
+    one: One<'_>,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
     names: &mut HashSet<u64, FxBuild>,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
-    let name = &sc.name;
-    let principal = resolver.principal(&sc.principal, name)?;
+    let name = one.name;
+    let principal = resolver.principal(one.principal, name)?;
     if shared.session_policy.is_some() && !is_role_session(&principal) {
         return Err(err(format!(
             "`session_policy` applies only to role sessions, not to `{}`",
-            sc.principal
+            one.principal
         )));
     }
-    check_action(action).map_err(err)?;
-    let action = resolver.strings.get(action);
-    let resource = resolver.resource(resource, &action, name)?;
-    let resource = resolver.strings.get(&resource);
-    if let Some(a) = &sc.resource_account {
+    let (action, marks) = resolver.strings.get_marked(one.action);
+    if marks & CHECKED_ACTION == 0 {
+        check_action(one.action).map_err(err)?;
+        resolver.strings.mark(one.action, CHECKED_ACTION);
+    }
+    let resource = resolver.resource_shared(one.resource, &action, name)?;
+    if let Some(a) = one.resource_account {
         resolver.resource_account(&resource, a, name)?;
     }
     if !is_new(name, names, out) {
@@ -285,10 +361,13 @@ fn expand_one(
             "duplicate case name `{name}` (names must be unique after expansion)"
         )));
     }
-    let because = sc.because.as_deref().map(|b| resolver.strings.get(b));
-    out.push(shared.case(name.clone(), &principal, &action, resource, because));
+    let because = one.because.map(|b| resolver.strings.get(b));
+    out.push(shared.case(name.to_string(), &principal, &action, resource, because));
     Ok(())
 }
+
+/// The [`super::case::Interner`] mark of an action that [`check_action`] accepts.
+const CHECKED_ACTION: u8 = 1;
 
 /// Is `name` new? Names are remembered by hash (a large suite would otherwise hold every name
 /// twice); a repeated hash is confirmed against the names themselves.

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::cases::{expand_scenario, FxBuild};
+use super::cases::{expand_plain, expand_scenario, FxBuild, Shared};
 use super::error::{invalid, ScenarioError};
+use super::plain::Plain;
 use super::resolve::Resolver;
 use super::MAX_CASES;
 use crate::engine::Engine;
@@ -37,6 +38,8 @@ pub(super) struct FileCases<'a> {
     resolver: Resolver<'a>,
     names: HashSet<u64, FxBuild>,
     cases: Vec<Case>,
+    /// What the file's plain scenarios share
+    plain: Shared,
 }
 
 impl<'a> FileCases<'a> {
@@ -59,10 +62,13 @@ impl<'a> FileCases<'a> {
         resolver.tags = tags.into();
         resolver.inventory = at.inventories.get(at.engine);
         resolver.check_values = !at.no_catalog;
+        let base = Arc::new(base);
+        let plain = Shared::file(at.engine, &base, &resolver);
         Ok(Self {
             label,
             engine: at.engine,
-            base: Arc::new(base),
+            base,
+            plain,
             resolver,
             names: HashSet::with_hasher(FxBuild::default()),
             cases: Vec::new(),
@@ -87,6 +93,30 @@ impl<'a> FileCases<'a> {
             &mut self.names,
             &mut self.cases,
         )?;
+        self.within_limit()
+    }
+
+    /// Expand scenario `index`, `p`, of the plain shape: as [`Self::add`] would.
+    pub(super) fn add_plain(&mut self, index: usize, p: &Plain<'_>) -> Result<(), ScenarioError> {
+        if p.has_variable() {
+            let sc = p
+                .to_scenario()
+                .map_err(|e| invalid(self.label, format!("internal: {e}")))?;
+            return self.add(index, &sc);
+        }
+        expand_plain(
+            p,
+            index,
+            &mut self.plain,
+            &mut self.resolver,
+            &mut self.names,
+            &mut self.cases,
+        )?;
+        self.within_limit()
+    }
+
+    /// The file within [`MAX_CASES`].
+    fn within_limit(&self) -> Result<(), ScenarioError> {
         if self.cases.len() > MAX_CASES {
             return Err(invalid(
                 self.label,

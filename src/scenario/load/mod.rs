@@ -10,6 +10,7 @@ mod files;
 mod inventory;
 mod parse;
 mod peek;
+mod plain;
 mod resolve;
 mod stream;
 mod yaml;

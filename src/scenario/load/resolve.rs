@@ -15,6 +15,12 @@ use crate::scenario::case::Interner;
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-services>
 const SERVICE_DOMAINS: &[&str] = &[".amazonaws.com", ".amazonaws.com.cn", ".amazon.com"];
 
+/// The [`Interner`] marks of a resource that resolves as itself for an action of KMS, of STS,
+/// or of any other service ([`Resolver::resource`] reads only the kind).
+const RESOLVED_FOR_KMS: u8 = 1 << 1;
+const RESOLVED_FOR_STS: u8 = 1 << 2;
+const RESOLVED_FOR_OTHERS: u8 = 1 << 3;
+
 /// Resolves the principals and resources of one file, and holds what its cases share.
 pub(super) struct Resolver<'a> {
     engine: &'a Engine,
@@ -26,6 +32,8 @@ pub(super) struct Resolver<'a> {
     /// The file's tags, shared by the cases of every scenario that adds none
     pub(super) tags: Arc<[String]>,
     cache: crate::hash::FastMap<String, Arc<Principal>>,
+    /// The principal resolved last, with its text: consecutive cases mostly share theirs
+    last: Option<(String, Arc<Principal>)>,
     pub(super) strings: Interner,
     /// Check context values against their keys' types in the catalog
     pub(super) check_values: bool,
@@ -43,6 +51,7 @@ impl<'a> Resolver<'a> {
             label: file.into(),
             tags: Arc::new([]),
             cache: crate::hash::FastMap::default(),
+            last: None,
             strings: Interner::default(),
             check_values: true,
             key_types: HashMap::new(),
@@ -55,8 +64,14 @@ impl<'a> Resolver<'a> {
         text: &str,
         scenario: &str,
     ) -> Result<Arc<Principal>, ScenarioError> {
+        match &mut self.last {
+            Some((t, p)) if t == text => return Ok(p.clone()),
+            _ => {}
+        }
         if let Some(p) = self.cache.get(text) {
-            return Ok(p.clone());
+            let p = p.clone();
+            self.last = Some((text.to_string(), p.clone()));
+            return Ok(p);
         }
         let err = |m: String| invalid(self.file, format!("scenario `{scenario}`: {m}"));
         let arn = if text.starts_with("role/") || text.starts_with("user/") {
@@ -105,6 +120,7 @@ impl<'a> Resolver<'a> {
         }
         let p = Arc::new(p);
         self.cache.insert(text.to_string(), p.clone());
+        self.last = Some((text.to_string(), p.clone()));
         Ok(p)
     }
 
@@ -118,6 +134,36 @@ impl<'a> Resolver<'a> {
     ) -> Result<(), ScenarioError> {
         check_resource_account(self.engine, resource, account)
             .map_err(|m| invalid(self.file, format!("scenario `{scenario}`: {m}")))
+    }
+
+    /// [`Self::resource`], shared through the file's strings: a resource already resolved
+    /// as itself for an action of the same kind (KMS, STS, any other service) is not resolved
+    /// again, as its answer depends on nothing else.
+    pub(super) fn resource_shared(
+        &mut self,
+        text: &str,
+        action: &str,
+        scenario: &str,
+    ) -> Result<Arc<str>, ScenarioError> {
+        let service = action.split(':').next().unwrap_or("");
+        let kind = if service.eq_ignore_ascii_case("kms") {
+            RESOLVED_FOR_KMS
+        } else if service.eq_ignore_ascii_case("sts") {
+            RESOLVED_FOR_STS
+        } else {
+            RESOLVED_FOR_OTHERS
+        };
+        let (shared, marks) = self.strings.get_marked(text);
+        if marks & kind != 0 {
+            return Ok(shared);
+        }
+        match self.resource(text, action, scenario)? {
+            Cow::Borrowed(_) => {
+                self.strings.mark(text, kind);
+                Ok(shared)
+            }
+            Cow::Owned(arn) => Ok(self.strings.get(&arn)),
+        }
     }
 
     /// The resource `text` names for `action` in scenario `scenario` (`text` itself unless it

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::error::ScenarioError;
 use super::file_cases::{FileCases, Target};
+use super::plain::{Element, ElementSeed};
 use crate::scenario::case::Case;
-use crate::scenario::format::Scenario;
 
 /// A JSON scenario file read by [`stream`].
 pub(super) enum Streamed {
@@ -191,13 +191,19 @@ impl<'de> Visitor<'de> for Scenarios<'_, '_, '_> {
 
     fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
         let state = self.state;
-        while let Some(sc) = seq.next_element_seed(crate::json::Object::<Scenario>::new())? {
-            if sc.for_each.is_some() || sc.for_all_context.is_some() || sc.tenancy.is_some() {
-                return Err(give_up());
+        while let Some(element) = seq.next_element_seed(ElementSeed)? {
+            if let Element::General(sc) = &element {
+                if sc.for_each.is_some() || sc.for_all_context.is_some() || sc.tenancy.is_some() {
+                    return Err(give_up());
+                }
             }
             if state.failed.is_none() {
                 if let Some(cases) = &mut state.cases {
-                    if let Err(e) = cases.add(state.count, &sc) {
+                    let added = match &element {
+                        Element::Plain(p) => cases.add_plain(state.count, p),
+                        Element::General(sc) => cases.add(state.count, sc),
+                    };
+                    if let Err(e) = added {
                         state.failed = Some(e);
                     }
                 }

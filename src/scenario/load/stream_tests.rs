@@ -255,3 +255,210 @@ fn the_stream_knows_every_file_level_field() {
         assert!(read.is_ok(), "`{f}` is not a field the stream reads");
     }
 }
+
+/// A scenario of the plain shape is read without the typed parse (`plain.rs`), and what it
+/// reads must be what the typed parse reads: field order, escapes, `null`, a field outside the
+/// shape before, among or after the plain ones, an unknown field, a variable, a resource whose
+/// answer depends on the action's service (the marks of `Resolver::resource_shared`).
+#[test]
+fn plain_scenarios_are_read_as_the_typed_parse_reads_them() {
+    let at = platform();
+    let p = r#""principal": "role/acme-dev-agent-billing""#;
+    let key = "arn:aws:kms:us-east-1:111122223333:key/not-in-the-inventory";
+    let one = |fields: &str| format!(r#"{{"scenarios": [{fields}]}}"#);
+    let read = [
+        one(&format!(
+            r#"{{"expect": "deny", "resource": "*", "action": "s3:GetObject", {p}, "name": "a"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a \"q\" \u00e9", {p}, "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::acme-dev-artifacts/\u006b", "expect": "implicit-deny",
+            "description": "d"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", "description": null, {p}, "action": "s3:GetObject", "resource": "*", "expect": "explicit-deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "context": {{"aws:SourceVpc": "vpc-1"}}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"because": "x", "name": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny", "skip": "later", "tags": ["t"]}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": null, "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "costs $5", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a ${{x}}", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(
+            r#"{"name": "a", "principal": "role/acme-dev-agent-research", "action": "sts:AssumeRole", "resource": "role/acme-dev-gateway", "expect": "deny"}"#,
+        ),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "{key}", "expect": "deny"}},
+            {{"name": "b", {p}, "action": "kms:Decrypt", "resource": "{key}", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:Get*", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "not an arn", "expect": "deny"}}"#
+        )),
+    ];
+    for text in &read {
+        let (streamed, whole) = both(text, &at);
+        assert_eq!(streamed.as_ref(), Some(&whole), "{text}");
+    }
+    // The KMS key outside the inventory passes for S3 and is refused for KMS.
+    let whole = both(&read[11], &at).1;
+    assert!(
+        whole.starts_with("Err(") && whole.contains("`b`") && whole.contains("KMS key"),
+        "{whole}"
+    );
+    let left = [
+        one(&format!(
+            r#"{{"name": "a", "name": "b", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", "skip": "s", "name": "b", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny", "skip": "s", "skip": "t"}}"#
+        )),
+        one(&format!(
+            r#"{{"nme": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "maybe"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": 7, {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny"}}"#
+        )),
+        one(&format!(
+            r#"{{"name": "a", {p}, "action": "s3:GetObject", "resource": "*", "expect": "deny", "context": {{"k": 1, "k": 2}}}}"#
+        )),
+    ];
+    for text in &left {
+        let (streamed, whole) = both(text, &at);
+        assert_eq!(
+            streamed, None,
+            "{text} was read by the stream; whole: {whole}"
+        );
+        assert!(whole.starts_with("Err("), "{text}: {whole}");
+    }
+}
+
+/// Which scenarios take the plain path: only the six plain fields, each a string (or a `null`
+/// description) and an `expect` that names an expectation.
+#[test]
+fn only_the_plain_shape_takes_the_plain_path() {
+    use crate::scenario::load::plain::{Element, ElementSeed};
+    use serde::de::DeserializeSeed;
+    let plain = |text: &str| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        match ElementSeed.deserialize(&mut de) {
+            Ok(Element::Plain(_)) => Some(true),
+            Ok(Element::General(_)) => Some(false),
+            Err(_) => None,
+        }
+    };
+    let base = r#""name": "a", "principal": "p", "action": "s3:GetObject", "resource": "*""#;
+    assert_eq!(
+        plain(&format!(r#"{{{base}, "expect": "deny"}}"#)),
+        Some(true)
+    );
+    assert_eq!(
+        plain(&format!(
+            r#"{{{base}, "expect": "deny", "description": null}}"#
+        )),
+        Some(true)
+    );
+    assert_eq!(
+        plain(&format!(
+            r#"{{{base}, "expect": "deny", "transitive": false}}"#
+        )),
+        Some(false)
+    );
+    assert_eq!(plain(&format!(r#"{{{base}}}"#)), None);
+    assert_eq!(plain(&format!(r#"{{{base}, "expect": "maybe"}}"#)), None);
+    assert_eq!(plain(&format!(r#"[{base}]"#)), None);
+}
+
+/// One random scenario as a list of fields in random order: the plain ones, maybe a
+/// description (text or `null`), maybe a field outside the plain shape, maybe an unknown or
+/// repeated field, texts with escapes or a `$`.
+fn shuffled_scenario() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let name = prop::sample::select(vec![r#""s1""#, r#""s2""#, r#""s\u0031""#, r#""$x""#]);
+    let principal = prop::sample::select(vec![
+        r#""role/acme-dev-agent-billing""#,
+        r#""arn:aws:iam::111122223333:role/acme-dev-agent-research""#,
+        r#""role/nobody""#,
+    ]);
+    let action = prop::sample::select(vec![
+        r#""s3:GetObject""#,
+        r#""kms:Decrypt""#,
+        r#""kms:\u0044ecrypt""#,
+        r#""s3:Get*""#,
+    ]);
+    let resource = prop::sample::select(vec![
+        r#""*""#,
+        r#""arn:aws:kms:us-east-1:111122223333:key/nowhere""#,
+        r#""arn:aws:kms:us-east-1:111122223333:alias/acme-dev-data""#,
+        r#""arn:aws:s3:::acme-dev-artifacts/k""#,
+    ]);
+    let expect = prop::sample::select(vec![r#""allow""#, r#""deny""#, r#""explicit-deny""#]);
+    let extra = prop::sample::select(vec![
+        "",
+        r#""description": "d""#,
+        r#""description": null"#,
+        r#""tags": ["t"]"#,
+        r#""context": {"aws:SourceVpc": "vpc-1"}"#,
+        r#""skip": "s""#,
+        r#""because": "b""#,
+        r#""nme": "typo""#,
+        r#""name": "again""#,
+    ]);
+    (name, principal, action, resource, expect, extra)
+        .prop_flat_map(|(n, p, a, r, e, x)| {
+            let mut fields = vec![
+                format!(r#""name": {n}"#),
+                format!(r#""principal": {p}"#),
+                format!(r#""action": {a}"#),
+                format!(r#""resource": {r}"#),
+                format!(r#""expect": {e}"#),
+            ];
+            if !x.is_empty() {
+                fields.push(x.to_string());
+            }
+            Just(fields).prop_shuffle()
+        })
+        .prop_map(|fields| format!("{{{}}}", fields.join(", ")))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Random files of shuffled scenarios: what the stream reads, it reads as the whole-file
+    /// path does.
+    #[test]
+    fn the_stream_reads_shuffled_scenarios_as_the_whole_file_path_does(
+        scenarios in proptest::collection::vec(shuffled_scenario(), 1..6),
+    ) {
+        let text = format!(r#"{{"scenarios": [{}]}}"#, scenarios.join(", "));
+        let (streamed, whole) = both(&text, &PLATFORM);
+        if let Some(s) = &streamed {
+            proptest::prop_assert_eq!(s, &whole);
+        }
+        let odd = text.contains("\"nme\"") || text.contains("\"again\"");
+        proptest::prop_assert!(streamed.is_some() || odd, "{}", text);
+    }
+}
