@@ -71,8 +71,9 @@ pub fn validate_cases(suite: &Suite) -> Validation {
     let catalog = Catalog::embedded();
     let parts: Vec<&[Case]> = suite.cases.parts().collect();
     let scans = crate::par::par_map(&parts, 1, |cases| Some(scan(suite, cases)), || None);
-    // The distinct pairs of the suite, by text, checked on every core.
-    let mut first: FastMap<(&str, &str), usize> = FastMap::default();
+    // The distinct pairs of the suite, by text, checked on every core. Each pair was hashed
+    // where its file was scanned: this serial merge only compares texts of equal hash.
+    let mut first: FastMap<Keyed<'_>, usize> = FastMap::default();
     let mut pairs: Vec<(&str, &str)> = Vec::new();
     let mut found = Validation::default();
     let mut scanned = Vec::with_capacity(scans.len());
@@ -86,9 +87,9 @@ pub fn validate_cases(suite: &Suite) -> Validation {
         let global: Vec<usize> = scan
             .pairs
             .iter()
-            .map(|&(pair, _)| {
-                *first.entry(pair).or_insert_with(|| {
-                    pairs.push(pair);
+            .map(|&(keyed, _)| {
+                *first.entry(keyed).or_insert_with(|| {
+                    pairs.push(keyed.pair);
                     pairs.len() - 1
                 })
             })
@@ -157,19 +158,52 @@ pub fn validate_cases(suite: &Suite) -> Validation {
     found
 }
 
+/// An (action, resource) pair and its hash, computed once on the thread that found it.
+#[derive(Debug, Clone, Copy)]
+struct Keyed<'s> {
+    hash: u64,
+    pair: (&'s str, &'s str),
+}
+
+impl<'s> Keyed<'s> {
+    fn new(pair: (&'s str, &'s str)) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::hash::FxHasher::default();
+        pair.hash(&mut h);
+        Self {
+            hash: h.finish(),
+            pair,
+        }
+    }
+}
+
+impl std::hash::Hash for Keyed<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Keyed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.pair == other.pair
+    }
+}
+
+impl Eq for Keyed<'_> {}
+
 /// What one file's cases hold for validation.
 struct Scan<'s> {
-    /// Its distinct (action, resource) pairs by text, each with the first case that has it
-    pairs: Vec<((&'s str, &'s str), usize)>,
+    /// Its (action, resource) pairs, each with the first case that has it: distinct by their
+    /// shared strings, so a pair may appear twice by text (the merge keeps one)
+    pairs: Vec<(Keyed<'s>, usize)>,
     /// The cases whose context is not empty and new for their action, in order
     new_contexts: Vec<usize>,
 }
 
 /// Scan one file's cases. They share their interned action and resource strings, so a pair is
-/// looked up by text only the first time its shared strings are met. Quantified cases are
+/// hashed by text only the first time its shared strings are met. Quantified cases are
 /// checked at load (their actions and resources are patterns).
 fn scan<'s>(suite: &'s Suite, cases: &'s [Case]) -> Scan<'s> {
-    let mut first: FastSet<(&str, &str)> = FastSet::default();
     let mut by_shared: FastSet<(*const u8, *const u8, usize)> = FastSet::default();
     let mut contexts_seen = FastSet::default();
     let mut out = Scan {
@@ -191,10 +225,8 @@ fn scan<'s>(suite: &'s Suite, cases: &'s [Case]) -> Scan<'s> {
                 Some((_, e)) => e.resolve_alias(&c.request.resource),
                 None => &*c.request.resource,
             };
-            let pair = (&*c.request.action, resource);
-            if first.insert(pair) {
-                out.pairs.push((pair, i));
-            }
+            out.pairs
+                .push((Keyed::new((&*c.request.action, resource)), i));
         }
         let context = (
             Arc::as_ptr(&c.request.action).cast::<u8>(),
