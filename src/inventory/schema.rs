@@ -247,7 +247,7 @@ pub struct EndpointFile {
     /// `vpc-...`
     #[serde(default)]
     pub vpc: Option<String>,
-    /// The endpoint type (`Interface`, `Gateway`)
+    /// The endpoint type: `interface` (the default) or `gateway`, any case
     #[serde(default, rename = "type")]
     pub kind: Option<String>,
     /// The endpoint policy (absent: full access)

@@ -30,9 +30,12 @@ pub(super) fn endpoint(v: &Value, file: &str) -> Result<Endpoint, LoadError> {
             format!("`{v}` is not a VPC id (vpc-...)"),
         ));
     }
+    // Any case: AWS's `VpcEndpointType` writes `Interface` and `Gateway`
+    // (<https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html>).
     let kind = match o.opt_str("type")?.as_deref() {
-        None | Some("interface") => EndpointKind::Interface,
-        Some("gateway") => EndpointKind::Gateway,
+        None => EndpointKind::Interface,
+        Some(t) if t.eq_ignore_ascii_case("interface") => EndpointKind::Interface,
+        Some(t) if t.eq_ignore_ascii_case("gateway") => EndpointKind::Gateway,
         Some(other) => {
             return Err(format_err(
                 file,
@@ -74,6 +77,14 @@ mod tests {
         let ok = serde_json::json!({"id": "vpce-1a2b3c4d", "vpc": "vpc-11aa", "type": "gateway"});
         let e = endpoint(&ok, "endpoints/s3.json").unwrap();
         assert_eq!((e.kind, e.policy), (EndpointKind::Gateway, None));
+        // AWS's own spelling (describe-vpc-endpoints) is read too.
+        for (t, kind) in [
+            ("Gateway", EndpointKind::Gateway),
+            ("Interface", EndpointKind::Interface),
+        ] {
+            let v = serde_json::json!({"id": "vpce-1", "type": t});
+            assert_eq!(endpoint(&v, "e.json").unwrap().kind, kind);
+        }
         let bad = |v: Value| endpoint(&v, "e.json").unwrap_err().to_string();
         assert!(bad(serde_json::json!({"id": "vpc-1"})).contains("not a VPC endpoint id"));
         assert!(
