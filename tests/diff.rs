@@ -225,6 +225,38 @@ fn a_changed_endpoint_is_reported_as_a_gap() {
     assert!(run(&base, &base).gaps.is_empty());
 }
 
+/// A role allowed `s3:GetObject` through endpoints `vpce-1*`, and endpoint `vpce-1` denying
+/// everything on both sides: a request through `vpce-10` is gained. The class of `vpce-1*` must
+/// be split at the endpoint's id, as `prove` splits it, or its one request (`vpce-1`) would be
+/// denied by the endpoint on both sides and the change missed.
+#[test]
+fn a_source_vpce_class_is_split_at_the_inventory_endpoints() {
+    fn inventory(allowed: &str) -> Inventory {
+        let mut files = std::collections::BTreeMap::new();
+        files.insert(
+            PathBuf::from("roles/r.json"),
+            json!({"arn": "arn:aws:iam::111122223333:role/r", "inline_policies": {"p": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": allowed, "Resource": "*",
+                    "Condition": {"StringLike": {"aws:SourceVpce": "vpce-1*"}}}]}}}),
+        );
+        files.insert(
+            PathBuf::from("endpoints/e.json"),
+            json!({"id": "vpce-1", "type": "Gateway", "policy": {"Version": "2012-10-17",
+                "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}]}}),
+        );
+        from_files(&files, Path::new("gen")).unwrap()
+    }
+    let d = run(&inventory("s3:ListBucket"), &inventory("s3:GetObject"));
+    assert!(
+        d.changes
+            .iter()
+            .any(|c| c.action.eq_ignore_ascii_case("s3:GetObject")),
+        "{}",
+        text(&d)
+    );
+}
+
 #[test]
 fn json_is_versioned_and_markdown_is_a_table() {
     let base = load_dir(&fixture("statement_added").join("base")).unwrap();

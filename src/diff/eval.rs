@@ -84,9 +84,21 @@ pub(crate) fn contexts(
             .then(|| format!("a policy variable reads the request's `{k}` in a condition value"))
     };
     let limits = Limits::default();
+    // The engine tells a request through one of the inventory's endpoints (its policy applies)
+    // from one through any other: `aws:SourceVpce` is split at their ids too, as `prove`
+    // splits it (docs/prove.md). Endpoints that differ between the sides are a gap (mod.rs).
+    let endpoint_ids: Vec<String> = sides
+        .iter()
+        .flat_map(|s| s.inv.endpoints.iter().map(|e| e.id.clone()))
+        .collect();
     let mut dims: Vec<Dimension> = Vec::new();
     for (key, conds) in readers.values() {
-        match dimension(key, conds, &[], action, &fixed, &refused, &limits) {
+        let literals = if key.eq_ignore_ascii_case("aws:SourceVpce") {
+            &endpoint_ids[..]
+        } else {
+            &[]
+        };
+        match dimension(key, conds, literals, action, &fixed, &refused, &limits) {
             Ok(d) => dims.push(d),
             Err(why) => {
                 gaps.push(format!("{action} on {resource}: {why}"));
