@@ -592,3 +592,35 @@ fn f7_pass_role_carries_the_instance_as_associated_resource_arn_ck_associatedres
     let found = admins(&reach(vec![ec2admin, alice("eu-west-1")], "user/alice"));
     assert_eq!(found, []);
 }
+
+/// F14: a `Resource` naming what the caller may create through a policy variable
+/// (`${aws:username}`, `${aws:PrincipalTag/team}`) admits the names the caller's own values
+/// make (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>):
+/// alice may create and invoke functions named `alice-*` (or `blue-*` by her tag), so she names
+/// hers so and passes it the role. The attacker's default name matches neither.
+#[test]
+fn f14_a_resource_named_by_a_policy_variable_takes_the_callers_values_reference_policies_variables()
+{
+    for (resource, extra) in [
+        ("arn:aws:lambda:*:*:function:${aws:username}-*", json!({})),
+        (
+            "arn:aws:lambda:*:*:function:${aws:PrincipalTag/team}-*",
+            json!({"tags": {"team": "blue"}}),
+        ),
+    ] {
+        let files = vec![
+            admin_role("exec", service_trust("lambda.amazonaws.com", json!({}))),
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                    {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                        "Resource": resource}]),
+                extra,
+            ),
+        ];
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{resource}: {found:?}");
+        assert_eq!(found[0].0, iam("role/exec"));
+    }
+}

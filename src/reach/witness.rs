@@ -102,7 +102,8 @@ pub(super) fn shape(
 }
 
 /// A concrete ARN a resource pattern admits: wildcards in the partition, region and account as
-/// the attacker's own, elsewhere as [`CHOSEN`]; `None` for patterns with policy variables.
+/// the attacker's own, elsewhere as [`CHOSEN`]; `None` for patterns with policy variables (the
+/// caller fills them first, see [`filled`]).
 fn instance(pattern: &str, partition: &str, region: &str, account: &str) -> Option<String> {
     if pattern.contains("${") || !pattern.starts_with("arn:") {
         return None;
@@ -268,9 +269,12 @@ pub(super) fn candidates(
             Place::New(t) => vec![fill(t, partition, region, &account)],
         };
         if let (Some(shape), Some(ResourceClause::Resource(ps))) = (&new_shape, &st.resource) {
+            // A policy variable in the pattern takes the attacker's own value: a name it can
+            // choose (`function:${aws:username}-*`).
             let named = ps
                 .iter()
-                .filter_map(|p| instance(&p.raw, partition, region, &account))
+                .filter_map(|p| filled(&p.raw, facts))
+                .filter_map(|raw| instance(&raw, partition, region, &account))
                 .filter(|arn| shape.is_match(arn));
             resources = named.chain(resources).collect();
         }
