@@ -624,3 +624,37 @@ fn f14_a_resource_named_by_a_policy_variable_takes_the_callers_values_reference_
         assert_eq!(found[0].0, iam("role/exec"));
     }
 }
+
+/// F14, the tag side: a create allowed only when the request tags the resource with the
+/// caller's own tag (ABAC, `aws:RequestTag/team` = `${aws:PrincipalTag/team}`,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html>)
+/// is met by tagging it so. A request passes tags only when its action takes them
+/// (`lambda:CreateFunction` does, `lambda:InvokeFunction` does not: Service Authorization
+/// Reference), so the same condition on the invoke is never met, and there is no path.
+#[test]
+fn f14_a_request_tag_named_by_a_policy_variable_takes_the_callers_values_abac() {
+    let abac = json!({"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}});
+    let alice = |invoke_needs_the_tag: bool| {
+        let invoke = if invoke_needs_the_tag {
+            json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*",
+                "Condition": abac.clone()})
+        } else {
+            json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"})
+        };
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                    "Condition": abac.clone()},
+                invoke]),
+            json!({"tags": {"team": "blue"}}),
+        )
+    };
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![exec(), alice(false)], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/exec"));
+    let found = admins(&reach(vec![exec(), alice(true)], "user/alice"));
+    assert_eq!(found, [], "the invoke carries no tag");
+}

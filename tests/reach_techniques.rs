@@ -414,15 +414,24 @@ fn every_trap_closes_the_edge_and_every_harmless_shape_keeps_it() {
                         vec![json!({"Effect": "Allow", "NotAction": r.actions, "Resource": res})],
                     ),
                 ));
-                keeps.push((
-                    "a condition on a key the attacker sets",
+                // The attacker tags its request as it likes, but only an action that takes tags
+                // passes any (aws:RequestTag: "when tag key-value pairs are passed in the
+                // request"; the catalog lists the key among such an action's own).
+                let tagged = (
+                    "a condition on a tag the attacker sets",
                     Change::Allow(
                         i,
                         vec![allow(
                             json!({"Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}}),
                         )],
                     ),
-                ));
+                );
+                let catalog = iamsim::catalog::Catalog::embedded();
+                if catalog.action_takes_key(&a, "aws:RequestTag/team") == Some(false) {
+                    closes.push(tagged);
+                } else {
+                    keeps.push(tagged);
+                }
                 keeps.push((
                     "NotAction naming another action",
                     Change::Allow(i, vec![json!({"Effect": "Allow", "NotAction": "iamsim:Other", "Resource": res})]),

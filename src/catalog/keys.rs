@@ -27,6 +27,22 @@ impl Catalog {
         })
     }
 
+    /// Whether a request for `action` can carry `key` when the key is one AWS includes only for
+    /// what the request passes: `aws:RequestTag/*` and `aws:TagKeys` are present "when tag
+    /// key-value pairs are passed in the request"
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requesttag>),
+    /// and the Service Authorization Reference lists them among an action's own keys when the
+    /// action takes tags (`lambda:CreateFunction`, not `lambda:InvokeFunction`). `None` for an
+    /// action the catalog does not know.
+    pub fn action_takes_key(&self, action: &str, key: &str) -> Option<bool> {
+        let action = self.action(action)?;
+        Some(
+            action
+                .condition_keys()
+                .any(|info| matches(info.name(), key, Rules::Key)),
+        )
+    }
+
     /// Whether a policy may use condition key `key` with `action`; see [`Catalog::condition_key`].
     pub fn condition_key_known(&self, action: &str, key: &str) -> bool {
         self.condition_key(action, key).is_some()
@@ -71,6 +87,23 @@ impl Catalog {
 mod tests {
     use super::*;
     use crate::catalog::ConditionKeyType;
+
+    #[test]
+    fn request_tags_are_taken_by_the_actions_that_list_them() {
+        let catalog = Catalog::embedded();
+        let takes = |a, k| catalog.action_takes_key(a, k);
+        assert_eq!(
+            takes("lambda:CreateFunction", "aws:RequestTag/team"),
+            Some(true)
+        );
+        assert_eq!(takes("lambda:CreateFunction", "AWS:TAGKEYS"), Some(true));
+        assert_eq!(
+            takes("lambda:InvokeFunction", "aws:RequestTag/team"),
+            Some(false)
+        );
+        assert_eq!(takes("s3:GetObject", "aws:TagKeys"), Some(false));
+        assert_eq!(takes("nosuch:Action", "aws:TagKeys"), None);
+    }
 
     #[test]
     fn global_keys_are_known_for_every_action() {

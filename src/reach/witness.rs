@@ -174,25 +174,34 @@ const NEEDS_ANOTHER_ACTION: &[&str] = &[
     "sts:sourceidentity",
 ];
 
+/// Keys a request carries only when its action takes what they name: tags passed in the
+/// request ([`crate::catalog::Catalog::action_takes_key`]).
+const TAG_KEYS: &[&str] = &["aws:requesttag/", "aws:tagkeys"];
+
 /// Context entries (key, value, is-list) meeting `st`'s conditions on keys the attacker
-/// controls, leaving out keys the technique sets (`fixed`); for a trust policy's statement
-/// (`trust`), also those in [`NEEDS_ANOTHER_ACTION`].
+/// controls in a request for `action`, leaving out keys the technique sets (`fixed`), tag keys
+/// the action does not take (an `lambda:InvokeFunction` passes no tags), and for a trust
+/// policy's statement (`trust`) those in [`NEEDS_ANOTHER_ACTION`].
 fn chosen_context(
     st: &Statement,
+    action: &str,
     fixed: &[(String, String)],
     facts: &Context,
     trust: bool,
 ) -> Vec<(String, String, bool)> {
-    let other_action = |key: &str| {
+    let listed = |keys: &[&str], key: &str| {
         let lower = key.to_ascii_lowercase();
-        NEEDS_ANOTHER_ACTION
-            .iter()
+        keys.iter()
             .any(|k| lower == *k || (k.ends_with('/') && lower.starts_with(k)))
     };
+    let catalog = crate::catalog::Catalog::embedded();
+    let not_taken =
+        |key: &str| listed(TAG_KEYS, key) && catalog.action_takes_key(action, key) == Some(false);
     st.conditions
         .iter()
         .filter(|c| attacker_controls(&c.key) && !c.key.contains("${"))
-        .filter(|c| !(trust && other_action(&c.key)))
+        .filter(|c| !not_taken(&c.key))
+        .filter(|c| !(trust && listed(NEEDS_ANOTHER_ACTION, &c.key)))
         .filter(|c| !fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key)))
         .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
         .collect()
@@ -262,7 +271,7 @@ pub(super) fn candidates(
         _ => None,
     };
     for st in statements {
-        let context = chosen_context(st, fixed, facts, false);
+        let context = chosen_context(st, action, fixed, facts, false);
         let mut resources: Vec<String> = match place {
             Place::Fixed(arn) => vec![arn.to_string()],
             Place::Existing(arns) => arns.to_vec(),
@@ -292,7 +301,7 @@ pub(super) fn candidates(
         for st in trust_allows(ix, action, arn) {
             let c = Candidate {
                 resource: arn.to_string(),
-                context: chosen_context(st, fixed, facts, true),
+                context: chosen_context(st, action, fixed, facts, true),
             };
             if !c.context.is_empty() && !out.contains(&c) {
                 out.push(c);
