@@ -58,9 +58,12 @@ pub(crate) fn dimension(
 ) -> Result<Dimension, String> {
     let catalog = Catalog::embedded();
     let info = catalog.condition_key(action, key);
-    let absent_only = info.is_none()
-        && catalog.action(action).is_some()
-        && !key.to_ascii_lowercase().starts_with("aws:");
+    let lower = key.to_ascii_lowercase();
+    // Tags are in a request only when its action takes tags (`Catalog::action_takes_key`).
+    let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
+    let absent_only =
+        (info.is_none() && catalog.action(action).is_some() && !lower.starts_with("aws:"))
+            || (tag && catalog.action_takes_key(action, key) == Some(false));
     if absent_only {
         // The catalog lists no such key for the action: its requests never carry it.
         return Ok(Dimension {
@@ -393,11 +396,30 @@ mod tests {
         assert_eq!(got, [KeyValue::Absent]);
     }
 
+    /// Tags are in a request only "when tag key-value pairs are passed in the request"
+    /// (condition-keys-requesttag): never for an action that takes no tags.
+    #[test]
+    fn tags_are_absent_for_actions_that_take_none() {
+        for (key, action) in [
+            ("aws:TagKeys", "s3:GetObject"),
+            ("aws:RequestTag/team", "lambda:InvokeFunction"),
+        ] {
+            let got = dim(&[cond("StringEquals", key, &["a"])], action).unwrap();
+            assert_eq!(got, [KeyValue::Absent], "{key} {action}");
+        }
+        let got = dim(
+            &[cond("StringEquals", "aws:RequestTag/team", &["a"])],
+            "lambda:CreateFunction",
+        )
+        .unwrap();
+        assert!(got.len() > 1, "{got:?}");
+    }
+
     #[test]
     fn multivalued_keys_take_sets_of_groups() {
         let got = dim(
             &[cond("ForAnyValue:StringEquals", "aws:TagKeys", &["a", "b"])],
-            "s3:GetObject",
+            "s3:CreateBucket",
         )
         .unwrap();
         // Two groups (a or b; anything else), so three lists.

@@ -373,8 +373,8 @@ fn a_string_key_read_by_numeric_operators_can_hold_what_they_cannot_read() {
     let inv = caller_with(
         serde_json::json!([
             {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"},
-            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericLessThanEqualsIfExists": {"aws:RequestTag/size": "10"}}},
-            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericGreaterThanIfExists": {"aws:RequestTag/size": "10"}}}
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericLessThanEqualsIfExists": {"s3:RequestObjectTag/size": "10"}}},
+            {"Effect": "Deny", "Action": "s3:PutObject", "Resource": "*", "Condition": {"NumericGreaterThanIfExists": {"s3:RequestObjectTag/size": "10"}}}
         ]),
         |_| {},
     );
@@ -387,7 +387,7 @@ fn a_string_key_read_by_numeric_operators_can_hold_what_they_cannot_read() {
     );
     let c = confirmed(&inv, &a, Expect::Deny);
     assert!(
-        c.request.context.get("aws:RequestTag/size").is_some(),
+        c.request.context.get("s3:RequestObjectTag/size").is_some(),
         "{c:?}"
     );
 }
