@@ -70,7 +70,7 @@ impl<'de> DeserializeSeed<'de> for ElementSeed {
 }
 
 /// A reason to stop that is not the file's fault: the whole-file path reads it instead.
-fn give_up<E: de::Error>() -> E {
+pub(super) fn give_up<E: de::Error>() -> E {
     E::custom("left to the whole-file parse")
 }
 
@@ -197,7 +197,7 @@ impl<'de> Visitor<'de> for TextVisitor {
 }
 
 /// Any JSON value, a repeated key refused at any depth (`null` kept as `null`).
-struct Strict(Value);
+pub(super) struct Strict(pub(super) Value);
 
 impl<'de> Deserialize<'de> for Strict {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

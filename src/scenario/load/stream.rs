@@ -8,13 +8,12 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::error::ScenarioError;
 use super::file_cases::{FileCases, Target};
-use super::plain::{Element, ElementSeed};
+use super::plain::{give_up, Element, ElementSeed, Strict};
 use crate::scenario::case::Case;
 
 /// A JSON scenario file read by [`stream`].
@@ -100,23 +99,9 @@ struct Head {
     policies: Option<String>,
 }
 
-/// A file-level `context`, read as the typed file reads it (a repeated key is an error).
-struct StrictValue(Option<Value>);
-
-impl<'de> Deserialize<'de> for StrictValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        crate::json::strict_option(d).map(StrictValue)
-    }
-}
-
 /// Reads the top-level object.
 struct FileVisitor<'r, 's, 'a> {
     state: &'r mut State<'s, 'a>,
-}
-
-/// A reason to stop that is not the file's fault: the whole-file path reads it instead.
-fn give_up<E: de::Error>() -> E {
-    E::custom("left to the whole-file parse")
 }
 
 impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
@@ -147,7 +132,10 @@ impl<'de> Visitor<'de> for FileVisitor<'_, '_, '_> {
                 Field::Description => head.description = map.next_value()?,
                 Field::Policies => head.policies = map.next_value()?,
                 Field::Context | Field::Tags if scenarios_read => return Err(give_up()),
-                Field::Context => context = map.next_value::<StrictValue>()?.0,
+                // Read as the typed file reads it (a repeated key is an error; `null` is none).
+                Field::Context => {
+                    context = Some(map.next_value::<Strict>()?.0).filter(|v| !v.is_null())
+                }
                 Field::Tags => tags = map.next_value()?,
                 Field::Scenarios => {
                     let state = &mut *self.state;

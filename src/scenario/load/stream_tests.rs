@@ -251,7 +251,7 @@ fn the_stream_knows_every_file_level_field() {
     let fields = crate::inventory::schema::fields::<crate::scenario::format::ScenarioFile>();
     assert!(fields.len() >= 6, "{fields:?}");
     for f in &fields {
-        let read = serde_json::from_value::<Field>(Value::String(f.clone()));
+        let read = serde_json::from_value::<Field>(serde_json::Value::String(f.clone()));
         assert!(read.is_ok(), "`{f}` is not a field the stream reads");
     }
 }
