@@ -26,10 +26,20 @@ pub struct UnknownContextKey {
     pub action: Arc<str>,
     /// The nearest key the action or the global keys define, if one is close
     pub suggestion: Option<String>,
+    /// A tag key (`aws:RequestTag/*`, `aws:TagKeys`) the catalog knows, on an action that takes
+    /// no tags: AWS never puts it in such a request
+    pub untagged_action: bool,
 }
 
 impl fmt::Display for UnknownContextKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.untagged_action {
+            return write!(
+                f,
+                "{}: scenario `{}`: context key `{}` is never in a `{}` request: the action takes no tags",
+                self.file, self.scenario, self.key, self.action
+            );
+        }
         write!(
             f,
             "{}: scenario `{}`: context key `{}` is neither a global key nor one `{}` takes",
@@ -130,15 +140,23 @@ pub fn validate_cases(suite: &Suite) -> Validation {
             }
             let Some(c) = cases.get(i) else { continue };
             for entry in c.request.context.iter() {
-                if keys_seen.insert((c.request.action.clone(), entry.name.to_ascii_lowercase()))
-                    && !catalog.condition_key_known(&c.request.action, &entry.name)
-                {
+                let lower = entry.name.to_ascii_lowercase();
+                if !keys_seen.insert((c.request.action.clone(), lower.clone())) {
+                    continue;
+                }
+                let action = &c.request.action;
+                // Tags are in a request only when its action takes them (docs/prove.md).
+                let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
+                let untagged_action =
+                    tag && catalog.action_takes_key(action, &entry.name) == Some(false);
+                if untagged_action || !catalog.condition_key_known(action, &entry.name) {
                     found.warnings.push(UnknownContextKey {
                         file: c.file.clone(),
                         scenario: c.name.clone(),
                         key: entry.name.clone(),
-                        action: c.request.action.clone(),
-                        suggestion: catalog.suggest_condition_key(&c.request.action, &entry.name),
+                        action: action.clone(),
+                        suggestion: catalog.suggest_condition_key(action, &entry.name),
+                        untagged_action,
                     });
                 }
             }
@@ -279,6 +297,22 @@ mod tests {
             w.ends_with(": scenario `app reads with a typo'd context key`: context key `aws:RequestedRegoin` is neither a global key nor one `s3:GetObject` takes (did you mean `aws:RequestedRegion`?)"),
             "{w}"
         );
+    }
+
+    /// `aws:RequestTag/*` and `aws:TagKeys` are global keys, but AWS puts them only in the
+    /// requests of actions that take tags (condition-keys-requesttag): a case giving them to
+    /// `s3:GetObject` decides a request that never happens.
+    #[test]
+    fn a_tag_key_on_an_action_that_takes_no_tags_is_a_warning() {
+        let found = validate(&["warn/request-tag-untagged-action.json"]);
+        assert!(found.error.is_none());
+        let got: Vec<String> = found.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0].ends_with(": scenario `app reads with a request tag`: context key `aws:RequestTag/team` is never in a `s3:GetObject` request: the action takes no tags"),
+            "{got:?}"
+        );
+        assert!(got[1].contains("`aws:TagKeys` is never in"), "{got:?}");
     }
 
     /// One case of the tiny platform (`tests/cli/tiny`), with a context key when `key` is set.
