@@ -43,6 +43,15 @@ impl Catalog {
         )
     }
 
+    /// Whether a request for `action` never carries `key`: a tag key (`aws:RequestTag/*`,
+    /// `aws:TagKeys`) on an action that takes no tags ([`Catalog::action_takes_key`]). `false`
+    /// for an action the catalog does not know.
+    pub fn never_carries(&self, action: &str, key: &str) -> bool {
+        let lower = key.to_ascii_lowercase();
+        let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
+        tag && self.action_takes_key(action, key) == Some(false)
+    }
+
     /// Whether a policy may use condition key `key` with `action`; see [`Catalog::condition_key`].
     pub fn condition_key_known(&self, action: &str, key: &str) -> bool {
         self.condition_key(action, key).is_some()
@@ -103,6 +112,10 @@ mod tests {
         );
         assert_eq!(takes("s3:GetObject", "aws:TagKeys"), Some(false));
         assert_eq!(takes("nosuch:Action", "aws:TagKeys"), None);
+        assert!(catalog.never_carries("lambda:InvokeFunction", "aws:RequestTag/team"));
+        assert!(!catalog.never_carries("lambda:CreateFunction", "aws:RequestTag/team"));
+        assert!(!catalog.never_carries("lambda:InvokeFunction", "aws:SourceIp"));
+        assert!(!catalog.never_carries("nosuch:Action", "aws:TagKeys"));
     }
 
     #[test]

@@ -58,12 +58,11 @@ pub(crate) fn dimension(
 ) -> Result<Dimension, String> {
     let catalog = Catalog::embedded();
     let info = catalog.condition_key(action, key);
-    let lower = key.to_ascii_lowercase();
-    // Tags are in a request only when its action takes tags (`Catalog::action_takes_key`).
-    let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
-    let absent_only =
-        (info.is_none() && catalog.action(action).is_some() && !lower.starts_with("aws:"))
-            || (tag && catalog.action_takes_key(action, key) == Some(false));
+    // Tags are in a request only when its action takes tags (`Catalog::never_carries`).
+    let absent_only = (info.is_none()
+        && catalog.action(action).is_some()
+        && !key.to_ascii_lowercase().starts_with("aws:"))
+        || catalog.never_carries(action, key);
     if absent_only {
         // The catalog lists no such key for the action: its requests never carry it.
         return Ok(Dimension {

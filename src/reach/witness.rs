@@ -174,10 +174,6 @@ const NEEDS_ANOTHER_ACTION: &[&str] = &[
     "sts:sourceidentity",
 ];
 
-/// Keys a request carries only when its action takes what they name: tags passed in the
-/// request ([`crate::catalog::Catalog::action_takes_key`]).
-const TAG_KEYS: &[&str] = &["aws:requesttag/", "aws:tagkeys"];
-
 /// Context entries (key, value, is-list) meeting `st`'s conditions on keys the attacker
 /// controls in a request for `action`, leaving out keys the technique sets (`fixed`), tag keys
 /// the action does not take (an `lambda:InvokeFunction` passes no tags), and for a trust
@@ -195,8 +191,7 @@ fn chosen_context(
             .any(|k| lower == *k || (k.ends_with('/') && lower.starts_with(k)))
     };
     let catalog = crate::catalog::Catalog::embedded();
-    let not_taken =
-        |key: &str| listed(TAG_KEYS, key) && catalog.action_takes_key(action, key) == Some(false);
+    let not_taken = |key: &str| catalog.never_carries(action, key);
     st.conditions
         .iter()
         .filter(|c| attacker_controls(&c.key) && !c.key.contains("${"))

@@ -27,6 +27,13 @@ pub enum ContextIssue {
         /// The nearest defined key, if one is close
         suggestion: Option<String>,
     },
+    /// A tag key on an action that takes no tags: never in such a request, a warning
+    NotCarried {
+        /// The key as given
+        key: String,
+        /// The action
+        action: String,
+    },
     /// A value that is not of the key's type: an error
     BadValue {
         /// The key as given
@@ -55,6 +62,10 @@ impl std::fmt::Display for ContextIssue {
                     None => Ok(()),
                 }
             }
+            Self::NotCarried { key, action } => write!(
+                f,
+                "context key `{key}` is never in a `{action}` request: the action takes no tags"
+            ),
             Self::BadValue { key, .. } => write!(f, "context key `{key}`: {}", self.why()),
         }
     }
@@ -69,7 +80,7 @@ impl ContextIssue {
     /// What is wrong, without the key: for a bad value, `` `flase` is not a Bool value (...)``.
     pub fn why(&self) -> String {
         match self {
-            Self::Unknown { .. } => self.to_string(),
+            Self::Unknown { .. } | Self::NotCarried { .. } => self.to_string(),
             Self::BadValue {
                 value, expected, ..
             } => format!(
@@ -83,7 +94,9 @@ impl ContextIssue {
     /// The key it is about.
     pub fn key(&self) -> &str {
         match self {
-            Self::Unknown { key, .. } | Self::BadValue { key, .. } => key,
+            Self::Unknown { key, .. }
+            | Self::NotCarried { key, .. }
+            | Self::BadValue { key, .. } => key,
         }
     }
 }
@@ -136,7 +149,16 @@ pub fn check_context(action: &str, ctx: &Context) -> Vec<ContextIssue> {
                 action: action.to_string(),
                 suggestion: catalog.suggest_condition_key(action, &entry.name),
             }),
-            Some(info) => found.extend(bad_value(info.key_type(), entry)),
+            Some(info) => {
+                // Tags are in a request only when its action takes them (docs/formats.md).
+                if catalog.never_carries(action, &entry.name) {
+                    found.push(ContextIssue::NotCarried {
+                        key: entry.name.clone(),
+                        action: action.to_string(),
+                    });
+                }
+                found.extend(bad_value(info.key_type(), entry));
+            }
         }
     }
     found
@@ -206,6 +228,26 @@ mod tests {
             c.insert(k, *v);
         }
         c
+    }
+
+    /// `explain` and `who-can` warn as `check` does: AWS puts tags only in the requests of
+    /// actions that take them (condition-keys-requesttag).
+    #[test]
+    fn a_tag_key_on_an_action_that_takes_no_tags_is_a_warning() {
+        let found = check_context(
+            "lambda:InvokeFunction",
+            &ctx(&[("aws:RequestTag/team", "red")]),
+        );
+        assert_eq!(
+            found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["context key `aws:RequestTag/team` is never in a `lambda:InvokeFunction` request: the action takes no tags"]
+        );
+        assert!(!found.iter().any(ContextIssue::is_error));
+        let found = check_context(
+            "lambda:CreateFunction",
+            &ctx(&[("aws:RequestTag/team", "red")]),
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

@@ -141,14 +141,12 @@ pub fn validate_cases(suite: &Suite) -> Validation {
             let Some(c) = cases.get(i) else { continue };
             for entry in c.request.context.iter() {
                 let lower = entry.name.to_ascii_lowercase();
-                if !keys_seen.insert((c.request.action.clone(), lower.clone())) {
+                if !keys_seen.insert((c.request.action.clone(), lower)) {
                     continue;
                 }
                 let action = &c.request.action;
-                // Tags are in a request only when its action takes them (docs/prove.md).
-                let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
-                let untagged_action =
-                    tag && catalog.action_takes_key(action, &entry.name) == Some(false);
+                // Tags are in a request only when its action takes them (docs/formats.md).
+                let untagged_action = catalog.never_carries(action, &entry.name);
                 if untagged_action || !catalog.condition_key_known(action, &entry.name) {
                     found.warnings.push(UnknownContextKey {
                         file: c.file.clone(),
