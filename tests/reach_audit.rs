@@ -161,7 +161,8 @@ fn f2_self_rewrite_applies_only_to_the_principal_type_its_action_takes() {
 /// F4: a service that assumes a role for a resource names that resource as `aws:SourceArn`
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html>), so the trust is
 /// asked with the name the attacker gave what it created: a runtime `app...` (AgentCore) or a
-/// function `app-...` (Lambda, <https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>).
+/// function `app-...` (Lambda, <https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html>),
+/// which an attacker allowed any name gives it as the trust admits.
 #[test]
 fn f4_the_trust_sees_the_name_the_attacker_chose_as_source_arn() {
     let runtime = format!("arn:aws:bedrock-agentcore:us-east-1:{ACCOUNT}:runtime/app*");
@@ -188,26 +189,29 @@ fn f4_the_trust_sees_the_name_the_attacker_chose_as_source_arn() {
     let found = admins(&reach(files, "user/alice"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, iam("role/agentrole"));
-    let files = vec![
-        admin_role(
-            "exec",
-            service_trust(
-                "lambda.amazonaws.com",
-                json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:app-*")}}),
+    // Allowed `app-*` names only, or any name (F15: named then as the trust admits).
+    for allowed in ["arn:aws:lambda:*:*:function:app-*", "*"] {
+        let files = vec![
+            admin_role(
+                "exec",
+                service_trust(
+                    "lambda.amazonaws.com",
+                    json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:app-*")}}),
+                ),
             ),
-        ),
-        principal(
-            "users/alice.json",
-            "user/alice",
-            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
-                {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
-                    "Resource": "arn:aws:lambda:*:*:function:app-*"}]),
-            json!({}),
-        ),
-    ];
-    let found = admins(&reach(files, "user/alice"));
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, iam("role/exec"));
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                    {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                        "Resource": allowed}]),
+                json!({}),
+            ),
+        ];
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{allowed}: {found:?}");
+        assert_eq!(found[0].0, iam("role/exec"));
+    }
 }
 
 /// F1: a user's permissions are her own policies and those of the groups she is in
@@ -657,4 +661,99 @@ fn f14_a_request_tag_named_by_a_policy_variable_takes_the_callers_values_abac() 
     assert_eq!(found[0].0, iam("role/exec"));
     let found = admins(&reach(vec![exec(), alice(true)], "user/alice"));
     assert_eq!(found, [], "the invoke carries no tag");
+}
+
+/// F15: what a technique creates is one resource, named once: a create allowed only on
+/// `function:app-*` and an invoke only on `function:other-*` name no one function, so there
+/// is no path.
+#[test]
+fn f15_the_requests_of_a_technique_name_one_created_resource() {
+    let alice = |invoke: &str| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction",
+                    "Resource": "arn:aws:lambda:*:*:function:app-*"},
+                {"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:AddPermission"],
+                    "Resource": invoke}]),
+            json!({}),
+        )
+    };
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(
+        vec![exec(), alice("arn:aws:lambda:*:*:function:other-*")],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "no function is both app-* and other-*");
+    let found = admins(&reach(
+        vec![exec(), alice("arn:aws:lambda:*:*:function:app-x*")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "app-x... is both: {found:?}");
+}
+
+/// F15, the pass side: `iam:PassRole` names the function the role goes to as
+/// `iam:AssociatedResourceArn`, the one the technique creates; a PassRole allowed for
+/// `function:app-*` only is met by naming the function so.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_AssociatedResourceArn>
+#[test]
+fn f15_pass_role_names_the_created_resource_as_its_associated_resource() {
+    let alice = |associated: &str| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec"),
+                    "Condition": {"StringLike": {"iam:AssociatedResourceArn": associated}}},
+                {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                    "Resource": "arn:aws:lambda:*:*:function:app-*"}]),
+            json!({}),
+        )
+    };
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(
+        vec![exec(), alice("arn:aws:lambda:*:*:function:app-*")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let found = admins(&reach(
+        vec![exec(), alice("arn:aws:lambda:*:*:function:other-*")],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "the function is app-*, the pass is for other-*");
+}
+
+/// F15, existing resources: the function whose role is swapped is the one whose code is
+/// replaced, so allowing each on a different function makes no path.
+#[test]
+fn f15_requests_on_an_existing_resource_use_the_same_one() {
+    let function = |name: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}");
+    let files = |code_on: &str| {
+        vec![
+            admin_role("exec", service_trust("lambda.amazonaws.com", json!({}))),
+            (
+                "resources/a.json".to_string(),
+                json!({"arn": function("a"), "account": ACCOUNT}),
+            ),
+            (
+                "resources/b.json".to_string(),
+                json!({"arn": function("b"), "account": ACCOUNT}),
+            ),
+            principal(
+                "users/alice.json",
+                "user/alice",
+                json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                    {"Effect": "Allow", "Action": "lambda:UpdateFunctionConfiguration",
+                        "Resource": function("a")},
+                    {"Effect": "Allow", "Action": "lambda:UpdateFunctionCode",
+                        "Resource": function(code_on)}]),
+                json!({}),
+            ),
+        ]
+    };
+    let found = admins(&reach(files("b"), "user/alice"));
+    assert_eq!(found, [], "the role goes to a, the code to b");
+    let found = admins(&reach(files("a"), "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["lambda-update-code-and-role"]);
 }

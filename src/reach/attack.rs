@@ -2,13 +2,12 @@
 //! request proved (prove.rs) and each fact checked, with what it asked before remembered so
 //! two techniques asking the same thing ask the engine once.
 
-use super::index::{Index, NodeKind};
+use super::choice::{combinations, shared_templates, template_of, Sources};
+use super::index::Index;
 use super::mini;
 use super::plan::{rewrites_trust, Plan, Via};
 use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
-use super::technique::{
-    techniques, Requirement, ResourceRef, TargetKind, Technique, TechniqueRequest,
-};
+use super::technique::{techniques, ResourceRef, TargetKind, Technique, TechniqueRequest};
 use super::witness::Place;
 use crate::engine::Engine;
 use crate::hash::FastMap;
@@ -21,9 +20,9 @@ pub(super) struct Attack<'p, 'a> {
     pub(super) x: usize,
     /// The engine deciding the attacker's requests (a member node's own, member.rs)
     pub(super) engine: &'p Engine,
-    /// (request class, target or `usize::MAX`, via) -> the resource it was allowed on (with
-    /// the attacker's chosen name), `None` when denied
-    asked: FastMap<(usize, usize, Via), Option<String>>,
+    /// (request class, target or `usize::MAX`, via, the shared choice it was asked with) ->
+    /// the resource it was allowed on (with the attacker's chosen name), `None` when denied
+    asked: FastMap<(usize, usize, Via, Option<String>), Option<String>>,
     /// Action (as the catalog writes it) -> whether an identity Allow of the attacker covers it
     covered: FastMap<&'static str, bool>,
     /// (role node, service, `aws:SourceArn` sent) -> the service may assume it for this
@@ -68,6 +67,53 @@ impl<'p, 'a> Attack<'p, 'a> {
         if !self.requirement_holds(t, to, via) {
             return None;
         }
+        let shared = shared_templates(t);
+        if shared.is_empty() {
+            return self.attempt_with(t, ti, to, via, collect, &[]).ok();
+        }
+        let facts = self.facts();
+        let sources = Sources {
+            ix: self.ix,
+            x: self.x,
+            to,
+            facts: &facts,
+            existing: &self.plan.existing,
+        };
+        let lists: Vec<(&str, Vec<String>)> = shared
+            .iter()
+            .map(|tmpl| (*tmpl, sources.choices(t, tmpl)))
+            .collect();
+        for combo in combinations(&lists) {
+            match self.attempt_with(t, ti, to, via, collect, &combo) {
+                Ok(proved) => return Some(proved),
+                // Denied whatever the shared choice: no other choice helps.
+                Err(false) => return None,
+                Err(true) => {}
+            }
+        }
+        None
+    }
+
+    /// What the engine knows of the attacker (`aws:username`, its tags), for policy
+    /// variables in the names it chooses.
+    fn facts(&mut self) -> crate::request::Context {
+        match &self.req {
+            Some(req) => self.engine.derived_keys(req),
+            None => crate::request::Context::new(),
+        }
+    }
+
+    /// [`Self::attempt`] with the shared templates chosen as `combo` (template, ARN): the
+    /// proved requests, or whether the denial depended on that choice.
+    fn attempt_with(
+        &mut self,
+        t: &'static Technique,
+        ti: usize,
+        to: usize,
+        via: Via,
+        collect: bool,
+        combo: &[(&str, String)],
+    ) -> Result<Vec<ProvedRequest>, bool> {
         let rewrites = rewrites_trust(t);
         let mut rewritten: Option<Engine> = None;
         let mut proved = Vec::new();
@@ -78,23 +124,48 @@ impl<'p, 'a> Attack<'p, 'a> {
                     .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
             let engine = if assume {
                 if rewritten.is_none() {
-                    let role = self.ix.nodes.get(to)?.item?;
-                    rewritten = Some(mini::trust_rewritten(self.ix, self.x, role)?);
+                    let role = self.ix.nodes.get(to).and_then(|n| n.item).ok_or(false)?;
+                    let engine = mini::trust_rewritten(self.ix, self.x, role).ok_or(false)?;
+                    rewritten = Some(engine);
                 }
-                rewritten.as_ref()?
+                rewritten.as_ref().ok_or(false)?
             } else {
                 self.engine
             };
-            proved.push(self.ask(ti, i, r, to, via, engine, (collect, !assume))?);
+            let chosen = self.choice_for(t, r, combo);
+            let asked = self.ask(ti, i, r, to, via, engine, (collect, !assume), chosen);
+            proved.push(asked.ok_or(chosen.is_some())?);
         }
         if t.target == TargetKind::PassedRole && !self.service_trusts(t, to, &proved) {
-            return None;
+            return Err(!combo.is_empty());
         }
-        Some(proved)
+        Ok(proved)
     }
 
-    /// Ask request `i` of technique `ti`: `None` when denied, else the proof (only its resource
-    /// when allowed as asked before).
+    /// The shared choice request `r` of `t` is asked with: its resource's, or for a PassRole
+    /// naming the resource the technique creates, that resource's.
+    fn choice_for<'c>(
+        &self,
+        t: &Technique,
+        r: &TechniqueRequest,
+        combo: &'c [(&str, String)],
+    ) -> Option<&'c str> {
+        let of = |tmpl: &str| {
+            combo
+                .iter()
+                .find(|(c, _)| *c == tmpl)
+                .map(|(_, arn)| arn.as_str())
+        };
+        match template_of(&r.resource) {
+            Some(tmpl) => of(tmpl),
+            None if Technique::passes_role(r) => t.associated_template().and_then(of),
+            None => None,
+        }
+    }
+
+    /// Ask request `i` of technique `ti`, with the technique's shared choice for it if it has
+    /// one (`chosen`: its resource's ARN, or for a PassRole the associated resource's): `None`
+    /// when denied, else the proof (only its resource when allowed as asked before).
     #[allow(clippy::too_many_arguments, reason = "one request's coordinates")]
     pub(super) fn ask(
         &mut self,
@@ -105,6 +176,7 @@ impl<'p, 'a> Attack<'p, 'a> {
         via: Via,
         engine: &Engine,
         (detail, cacheable): (bool, bool),
+        chosen: Option<&str>,
     ) -> Option<ProvedRequest> {
         let class = self
             .plan
@@ -116,22 +188,30 @@ impl<'p, 'a> Attack<'p, 'a> {
         let depends = self.plan.depends.get(class).copied().unwrap_or(true);
         // Requests on the attacker alone, or on a target role alone (iam:PassRole), recur across
         // techniques; one on a runs-as resource or policy is asked once.
+        let choice = chosen.map(str::to_string);
         let key = match (depends, via) {
-            (false, _) => Some((class, usize::MAX, Via::Nothing)),
-            (true, Via::Nothing) => Some((class, to, via)),
+            (false, _) => Some((class, usize::MAX, Via::Nothing, choice)),
+            (true, Via::Nothing) => Some((class, to, via, choice)),
             (true, _) => None,
         };
         let fresh = detail || !cacheable || key.is_none();
-        if let (false, Some(key)) = (fresh, key) {
-            if let Some(known) = self.asked.get(&key) {
+        if let (false, Some(key)) = (fresh, &key) {
+            if let Some(known) = self.asked.get(key) {
                 return known.as_deref().map(ProvedRequest::at);
             }
         }
-        let associated = techniques()
-            .get(ti)
-            .and_then(Technique::associated_template)
-            .filter(|_| Technique::passes_role(r));
-        let answer = self.prove_request(r, associated, to, via, engine, detail);
+        let answer = match template_of(&r.resource).and(chosen) {
+            // The resource is the shared choice, whatever the request's own statements admit.
+            Some(arn) => {
+                let associated = self.associated(ti, r, None);
+                self.prove_request(r, Place::Fixed(arn), associated, to, engine, detail)
+            }
+            None => {
+                let associated = self.associated(ti, r, chosen);
+                let place = self.place(r, to, via)?;
+                self.prove_request(r, place, associated, to, engine, detail)
+            }
+        };
         if let (false, Some(key)) = (fresh, key) {
             self.asked
                 .insert(key, answer.as_ref().map(|p| p.resource.clone()));
@@ -139,17 +219,16 @@ impl<'p, 'a> Attack<'p, 'a> {
         answer
     }
 
-    /// Ask the engine one request of a technique for this target.
+    /// Ask the engine one request of a technique at `place` for this target.
     fn prove_request(
         &mut self,
         r: &'static TechniqueRequest,
-        associated: Option<&str>,
+        place: Place<'_>,
+        associated: Option<String>,
         to: usize,
-        via: Via,
         engine: &Engine,
         detail: bool,
     ) -> Option<ProvedRequest> {
-        let place = self.place(r, to, via)?;
         let fixed = self.fixed_context(r, associated, to)?;
         // Without an identity Allow for the action, only a resource-based policy could allow
         // it: a trust policy for `sts:`, else a policy on a resource of the inventory.
@@ -205,7 +284,7 @@ impl<'p, 'a> Attack<'p, 'a> {
     fn prove_with(
         &mut self,
         r: &'static TechniqueRequest,
-        place: &Place<'p>,
+        place: &Place<'_>,
         fixed: &[(String, String)],
         engine: &Engine,
         detail: bool,
@@ -284,138 +363,6 @@ impl<'p, 'a> Attack<'p, 'a> {
         c
     }
 
-    /// Where request `r` is made for target `to`.
-    fn place(&self, r: &'static TechniqueRequest, to: usize, via: Via) -> Option<Place<'p>> {
-        let ix: &'p Index<'a> = self.ix;
-        let arn_of = |n: usize| ix.nodes.get(n).map(|n| n.arn.as_str());
-        Some(match &r.resource {
-            ResourceRef::TargetRole | ResourceRef::TargetUser => Place::Fixed(arn_of(to)?),
-            ResourceRef::TargetGroup => match via {
-                Via::Group(g) => Place::Fixed(ix.inv.groups.get(g)?.arn.as_str()),
-                _ => Place::Fixed(arn_of(to)?),
-            },
-            ResourceRef::TargetPolicy => match via {
-                Via::Policy(p) => Place::Fixed(ix.inv.managed_policies.get(p)?.arn.as_str()),
-                _ => return None,
-            },
-            ResourceRef::SelfPrincipal => Place::Fixed(arn_of(self.x)?),
-            ResourceRef::RunsAsResource => match via {
-                Via::RunsAs(res) => Place::Fixed(ix.inv.resources.get(res)?.arn.as_str()),
-                _ => return None,
-            },
-            ResourceRef::New(t) => Place::New(t),
-            ResourceRef::Existing(t) => Place::Existing(self.plan.existing.get(t)?.as_slice()),
-            ResourceRef::Any => Place::Fixed("*"),
-        })
-    }
-
-    /// The ARN of target node `to`.
-    fn target_role_or(&self, to: usize) -> Option<String> {
-        self.ix.nodes.get(to).map(|n| n.arn.clone())
-    }
-
-    /// The technique's context for target `to`, placeholders filled, and for a request passing
-    /// the role to a resource the technique creates from template `associated`, that
-    /// resource's ARN (named as the attacker names what it creates) as
-    /// `iam:AssociatedResourceArn`; `None` when the context cannot be filled (a role in no
-    /// instance profile).
-    fn fixed_context(
-        &self,
-        r: &TechniqueRequest,
-        associated: Option<&str>,
-        to: usize,
-    ) -> Option<Vec<(String, String)>> {
-        let ix = self.ix;
-        let partition = ix.partition(self.x);
-        let account = ix
-            .nodes
-            .get(self.x)
-            .and_then(|n| n.account.clone())
-            .unwrap_or_default();
-        let mut out = Vec::with_capacity(r.context.len());
-        for (k, v) in &r.context {
-            let value = if v.contains("${TargetRoleArn}") {
-                v.replace("${TargetRoleArn}", &self.target_role_or(to)?)
-            } else if v.contains("${TargetInstanceProfileArn}") {
-                let role = ix.nodes.get(to)?.item.and_then(|i| ix.inv.roles.get(i))?;
-                v.replace(
-                    "${TargetInstanceProfileArn}",
-                    role.instance_profile_arns.first()?,
-                )
-            } else if v.contains("${AttackerLayerVersionArn}") {
-                let layer = format!(
-                    "arn:{partition}:lambda:{}:{account}:layer:iamsim-reach:1",
-                    ix.region
-                );
-                v.replace("${AttackerLayerVersionArn}", &layer)
-            } else {
-                v.replace("${Partition}", partition)
-            };
-            out.push((k.clone(), value));
-        }
-        if let Some(template) = associated {
-            let arn = super::witness::fill(template, partition, &ix.region, &account);
-            out.push(("iam:AssociatedResourceArn".into(), arn));
-        }
-        let x = ix.nodes.get(self.x)?;
-        let assumes = r
-            .actions
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case("sts:AssumeRole"));
-        if x.kind == NodeKind::Service && assumes {
-            // A service assumes a role for a resource of the role's own account, naming it as
-            // the confused-deputy keys (https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
-            let owner = ix.nodes.get(to)?.account.clone().unwrap_or_default();
-            let source = source_arn(&x.arn, std::iter::empty(), partition, &ix.region, &owner);
-            out.push(("aws:SourceAccount".into(), owner));
-            out.push(("aws:SourceArn".into(), source));
-        }
-        Some(out)
-    }
-
-    /// Whether the facts technique `t` needs hold for target `to` through `via`.
-    fn requirement_holds(&self, t: &Technique, to: usize, via: Via) -> bool {
-        let ix = self.ix;
-        let Some(req) = t.requires else {
-            return true;
-        };
-        let node = ix.nodes.get(to);
-        let user = node
-            .filter(|n| n.kind == NodeKind::User)
-            .and_then(|n| n.item)
-            .and_then(|i| ix.inv.users.get(i));
-        let role = node
-            .filter(|n| n.kind == NodeKind::Role)
-            .and_then(|n| n.item)
-            .and_then(|i| ix.inv.roles.get(i));
-        match req {
-            Requirement::FewerThanTwoAccessKeys => user.is_some_and(|u| u.access_keys.len() < 2),
-            Requirement::AnAccessKey => user.is_some_and(|u| !u.access_keys.is_empty()),
-            Requirement::NoLoginProfile => user.is_some_and(|u| !u.login_profile),
-            Requirement::ALoginProfile => user.is_some_and(|u| u.login_profile),
-            Requirement::AnInstanceProfile => {
-                role.is_some_and(|r| !r.instance_profile_arns.is_empty())
-            }
-            Requirement::AnAdminPolicyVersion => self.admin_version(via),
-        }
-    }
-
-    /// Whether another version of the policy `via` names makes the attacker admin.
-    fn admin_version(&self, via: Via) -> bool {
-        let ix = self.ix;
-        let Via::Policy(p) = via else { return false };
-        let Some(policy) = ix.inv.managed_policies.get(p) else {
-            return false;
-        };
-        let Some(principal) = ix.nodes.get(self.x).and_then(|n| n.principal.clone()) else {
-            return false;
-        };
-        policy.versions.iter().any(|v| {
-            mini::with_version(ix, self.x, &policy.arn, &v.policy)
-                .is_some_and(|e| mini::allowed_everything(ix, self.x, &e, &principal))
-        })
-    }
-
     /// Whether technique `t`'s service may assume role `to` for the attacker's resource: the
     /// resource `proved` (the technique's requests as allowed, in order) created or used, with
     /// the name the attacker chose there, is what the service sends as `aws:SourceArn`.
@@ -428,21 +375,17 @@ impl<'p, 'a> Attack<'p, 'a> {
         let ix = self.ix;
         let service = t.service.as_deref().unwrap_or_default();
         let partition = ix.partition(self.x).to_string();
-        let account = ix
-            .nodes
-            .get(self.x)
-            .and_then(|n| n.account.clone())
-            .unwrap_or_default();
+        let account = ix.account(self.x);
         let instances = t.requests.iter().zip(proved).filter_map(|(r, p)| {
             matches!(r.resource, ResourceRef::New(_) | ResourceRef::Existing(_))
                 .then_some(p.resource.as_str())
         });
-        let source = source_arn(service, instances, &partition, &ix.region, &account);
+        let source = source_arn(service, instances, &partition, &ix.region, account);
         let key = (to, service, source);
         if let Some(v) = self.trusts.get(&key) {
             return *v;
         }
-        let ok = service_assumes(ix, to, service, &account, &key.2).is_some();
+        let ok = service_assumes(ix, to, service, account, &key.2).is_some();
         self.trusts.insert(key, ok);
         ok
     }

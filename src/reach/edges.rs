@@ -94,7 +94,16 @@ impl Attack<'_, '_> {
                 continue;
             }
             if self
-                .ask(ti, i, r, self.x, Via::Nothing, self.engine, (false, true))
+                .ask(
+                    ti,
+                    i,
+                    r,
+                    self.x,
+                    Via::Nothing,
+                    self.engine,
+                    (false, true),
+                    None,
+                )
                 .is_none()
             {
                 return false;

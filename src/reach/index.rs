@@ -379,6 +379,14 @@ impl<'a> Index<'a> {
             .and_then(|x| Arn::parse(&x.arn))
             .map_or("aws", |a| a.partition)
     }
+
+    /// The node's account (empty when it has none: a service).
+    pub fn account(&self, n: usize) -> &str {
+        self.nodes
+            .get(n)
+            .and_then(|x| x.account.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// The region of the first regional resource ARN in the inventory, else `us-east-1`.

@@ -3,6 +3,7 @@
 //! engine (docs/reach.md).
 
 mod attack;
+mod choice;
 mod edges;
 mod graph;
 mod index;
@@ -13,6 +14,7 @@ mod plan;
 mod prove;
 mod query;
 mod render;
+mod setting;
 mod technique;
 mod transitive;
 mod trust_index;

@@ -228,6 +228,87 @@ fn trust_allows<'i>(ix: &'i Index<'_>, action: &str, arn: &str) -> Vec<&'i Arc<S
         .unwrap_or_default()
 }
 
+/// The ARNs of `shape` that `st`'s `Resource` patterns admit, as the attacker in
+/// `(partition, region, account)` names them; a policy variable in a pattern takes the
+/// attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
+fn admitted(
+    st: &Statement,
+    shape: &Wildcard,
+    (partition, region, account): (&str, &str, &str),
+    facts: &Context,
+) -> Vec<String> {
+    let Some(ResourceClause::Resource(ps)) = &st.resource else {
+        return Vec::new();
+    };
+    ps.iter()
+        .filter_map(|p| filled(&p.raw, facts))
+        .filter_map(|raw| instance(&raw, partition, region, account))
+        .filter(|arn| shape.is_match(arn))
+        .collect()
+}
+
+/// The ARNs of `template`'s shape that the `Resource` of node `x`'s Allow statements covering
+/// `action` (lowercase) admit: the names the attacker may give what it creates.
+pub(super) fn named_by_resources(
+    ix: &Index<'_>,
+    x: usize,
+    action: &str,
+    template: &str,
+    facts: &Context,
+) -> Vec<String> {
+    let partition = ix.partition(x);
+    let account = ix.account(x);
+    let region = ix.region.as_str();
+    let Some(shape) = shape(template, partition, region, account) else {
+        return Vec::new();
+    };
+    let at = (partition, region, account);
+    ix.allows
+        .get(x)
+        .into_iter()
+        .flatten()
+        .filter(|st| covers(st, action))
+        .flat_map(|st| admitted(st, &shape, at, facts))
+        .collect()
+}
+
+/// The ARNs of `template`'s shape that the conditions of `statements` on `key` (an ARN key:
+/// `iam:AssociatedResourceArn`, `aws:SourceArn`) admit, as the attacker in
+/// `(partition, region, account)` names them; negated operators admit no name of their own.
+pub(super) fn named_by_conditions<'s>(
+    statements: impl Iterator<Item = &'s Arc<Statement>>,
+    key: &str,
+    template: &str,
+    (partition, region, account): (&str, &str, &str),
+    facts: &Context,
+) -> Vec<String> {
+    let Some(shape) = shape(template, partition, region, account) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for st in statements.filter(|st| st.effect == Effect::Allow) {
+        let conditions = st
+            .conditions
+            .iter()
+            .filter(|c| c.key.eq_ignore_ascii_case(key) && !c.operator.base.is_negated())
+            .filter(|c| matches!(c.operator.base.family(), Family::String | Family::Arn));
+        for c in conditions {
+            let names = c
+                .raw
+                .iter()
+                .filter_map(|v| filled(v, facts))
+                .filter_map(|raw| instance(&raw, partition, region, account))
+                .filter(|arn| shape.is_match(arn));
+            for n in names {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The candidates for node `x` asking `action` (lowercase) at `place`, the technique's own
 /// context being `fixed` and `facts` what the engine knows of `x` (for policy variables): the
 /// plain request(s) first, then one per covering identity Allow statement, then one per
@@ -241,11 +322,7 @@ pub(super) fn candidates(
     facts: &Context,
 ) -> Vec<Candidate> {
     let partition = ix.partition(x);
-    let account = ix
-        .nodes
-        .get(x)
-        .and_then(|n| n.account.clone())
-        .unwrap_or_default();
+    let account = ix.account(x);
     let region = ix.region.as_str();
     let plain = |resource: String| Candidate {
         resource,
@@ -253,7 +330,7 @@ pub(super) fn candidates(
     };
     let mut out: Vec<Candidate> = match place {
         Place::Fixed(arn) => vec![plain(arn.to_string())],
-        Place::New(t) => vec![plain(fill(t, partition, region, &account))],
+        Place::New(t) => vec![plain(fill(t, partition, region, account))],
         Place::Existing(arns) => arns.iter().cloned().map(plain).collect(),
     };
     let statements: Vec<&Arc<Statement>> = ix
@@ -262,7 +339,7 @@ pub(super) fn candidates(
         .map(|s| s.iter().filter(|st| covers(st, action)).collect())
         .unwrap_or_default();
     let new_shape = match place {
-        Place::New(t) => shape(t, partition, region, &account),
+        Place::New(t) => shape(t, partition, region, account),
         _ => None,
     };
     for st in statements {
@@ -270,17 +347,11 @@ pub(super) fn candidates(
         let mut resources: Vec<String> = match place {
             Place::Fixed(arn) => vec![arn.to_string()],
             Place::Existing(arns) => arns.to_vec(),
-            Place::New(t) => vec![fill(t, partition, region, &account)],
+            Place::New(t) => vec![fill(t, partition, region, account)],
         };
-        if let (Some(shape), Some(ResourceClause::Resource(ps))) = (&new_shape, &st.resource) {
-            // A policy variable in the pattern takes the attacker's own value: a name it can
-            // choose (`function:${aws:username}-*`).
-            let named = ps
-                .iter()
-                .filter_map(|p| filled(&p.raw, facts))
-                .filter_map(|raw| instance(&raw, partition, region, &account))
-                .filter(|arn| shape.is_match(arn));
-            resources = named.chain(resources).collect();
+        if let Some(shape) = &new_shape {
+            let named = admitted(st, shape, (partition, region, account), facts);
+            resources = named.into_iter().chain(resources).collect();
         }
         for resource in resources {
             let c = Candidate {
