@@ -757,3 +757,88 @@ fn f15_requests_on_an_existing_resource_use_the_same_one() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, ["lambda-update-code-and-role"]);
 }
+
+/// F15, what the attacker cannot name: a function that exists already cannot be created again
+/// under its name, and an instance's id is AWS's to assign
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>). A trust that
+/// admits only such a name as `aws:SourceArn` is not met; one admitting a pattern is.
+#[test]
+fn f15_a_name_that_exists_or_that_aws_assigns_is_not_the_attackers() {
+    let source = |arn: String| json!({"ArnLike": {"aws:SourceArn": arn}});
+    let function = |name: &str| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{name}");
+    let lambda_alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                "Resource": "*"}]),
+        json!({}),
+    );
+    let exec = admin_role(
+        "exec",
+        service_trust("lambda.amazonaws.com", source(function("prod"))),
+    );
+    let prod = (
+        "resources/prod.json".to_string(),
+        json!({"arn": function("prod"), "account": ACCOUNT}),
+    );
+    let found = admins(&reach(
+        vec![exec.clone(), prod, lambda_alice.clone()],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "function:prod exists");
+    let found = admins(&reach(vec![exec, lambda_alice], "user/alice"));
+    assert_eq!(
+        found.len(),
+        1,
+        "no function:prod in the inventory: {found:?}"
+    );
+
+    let instance = |id: &str| format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/{id}");
+    let ec2_alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}]),
+        json!({}),
+    );
+    for (id, paths) in [("i-0abc", 0), ("i-*", 1)] {
+        let (path, mut role) = admin_role(
+            "ec2admin",
+            service_trust("ec2.amazonaws.com", source(instance(id))),
+        );
+        role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+        let found = admins(&reach(vec![(path, role), ec2_alice.clone()], "user/alice"));
+        assert_eq!(found.len(), paths, "instance/{id}: {found:?}");
+    }
+}
+
+/// F15, many existing resources: every function is a choice, however many the inventory holds
+/// (the one allowed is the last of a hundred).
+#[test]
+fn f15_every_existing_resource_is_a_choice() {
+    let function = |i: usize| format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:f{i:03}");
+    let mut files: Vec<(String, Value)> = (0..100)
+        .map(|i| {
+            (
+                format!("resources/f{i:03}.json"),
+                json!({"arn": function(i), "account": ACCOUNT}),
+            )
+        })
+        .collect();
+    files.push(admin_role(
+        "exec",
+        service_trust("lambda.amazonaws.com", json!({})),
+    ));
+    files.push(principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+            {"Effect": "Allow", "Action": ["lambda:UpdateFunctionConfiguration",
+                "lambda:UpdateFunctionCode"], "Resource": function(99)}]),
+        json!({}),
+    ));
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["lambda-update-code-and-role"]);
+}

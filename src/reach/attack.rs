@@ -2,13 +2,13 @@
 //! request proved (prove.rs) and each fact checked, with what it asked before remembered so
 //! two techniques asking the same thing ask the engine once.
 
-use super::choice::{combinations, shared_templates, template_of, Sources};
+use super::choice::{add, combinations, is_existing, shared_templates, template_of, Sources};
 use super::index::Index;
 use super::mini;
-use super::plan::{rewrites_trust, Plan, Via};
+use super::plan::{depends_on_target, rewrites_trust, Plan, Via};
 use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
 use super::technique::{techniques, ResourceRef, TargetKind, Technique, TechniqueRequest};
-use super::witness::Place;
+use super::witness::{may_allow, Place};
 use crate::engine::Engine;
 use crate::hash::FastMap;
 use crate::request::Request;
@@ -20,9 +20,12 @@ pub(super) struct Attack<'p, 'a> {
     pub(super) x: usize,
     /// The engine deciding the attacker's requests (a member node's own, member.rs)
     pub(super) engine: &'p Engine,
-    /// (request class, target or `usize::MAX`, via, the shared choice it was asked with) ->
+    /// (request class, target or `usize::MAX`, via, the number of the shared choice it was
+    /// asked with or 0) ->
     /// the resource it was allowed on (with the attacker's chosen name), `None` when denied
-    asked: FastMap<(usize, usize, Via, Option<String>), Option<String>>,
+    asked: FastMap<(usize, usize, Via, usize), Option<String>>,
+    /// The shared choices asked with, numbered from 1 (the last part of `asked`'s keys)
+    choices: FastMap<String, usize>,
     /// Action (as the catalog writes it) -> whether an identity Allow of the attacker covers it
     covered: FastMap<&'static str, bool>,
     /// (role node, service, `aws:SourceArn` sent) -> the service may assume it for this
@@ -31,6 +34,18 @@ pub(super) struct Attack<'p, 'a> {
     trusts: FastMap<(usize, &'static str, String), bool>,
     /// A request with the attacker as principal, reused for every question
     req: Option<Request>,
+    /// What the engine knows of the attacker, for policy variables in its choices
+    facts: Option<crate::request::Context>,
+    /// (technique, template) -> the attacker's own choices for it (`Attack::own_choices`)
+    own: FastMap<(usize, &'static str), Vec<String>>,
+}
+
+/// What `engine` knows of the principal of `req` (`aws:username`, its tags).
+fn facts_of(engine: &Engine, req: &Option<Request>) -> crate::request::Context {
+    match req {
+        Some(req) => engine.derived_keys(req),
+        None => crate::request::Context::new(),
+    }
 }
 
 impl<'p, 'a> Attack<'p, 'a> {
@@ -44,6 +59,9 @@ impl<'p, 'a> Attack<'p, 'a> {
             asked: FastMap::default(),
             covered: FastMap::default(),
             trusts: FastMap::default(),
+            facts: None,
+            own: FastMap::default(),
+            choices: FastMap::default(),
             req: ix
                 .nodes
                 .get(x)
@@ -71,19 +89,30 @@ impl<'p, 'a> Attack<'p, 'a> {
         if shared.is_empty() {
             return self.attempt_with(t, ti, to, via, collect, &[]).ok();
         }
-        let facts = self.facts();
-        let sources = Sources {
-            ix: self.ix,
-            x: self.x,
-            to,
-            facts: &facts,
-            existing: &self.plan.existing,
-        };
-        let lists: Vec<(&str, Vec<String>)> = shared
-            .iter()
-            .map(|tmpl| (*tmpl, sources.choices(t, tmpl)))
-            .collect();
+        let mut lists: Vec<(&str, Vec<String>)> = Vec::with_capacity(shared.len());
+        for tmpl in shared {
+            let mut choices = self.own_choices(t, ti, tmpl);
+            let facts = self
+                .facts
+                .get_or_insert_with(|| facts_of(self.engine, &self.req));
+            let sources = Sources {
+                ix: self.ix,
+                x: self.x,
+                facts,
+                existing: &self.plan.existing,
+            };
+            add(&mut choices, sources.trusted(t, tmpl, to));
+            lists.push((tmpl, choices));
+        }
         for combo in combinations(&lists) {
+            // An existing resource is worth trying only where the requests on it that do not
+            // depend on the target are allowed (asked once per resource, then remembered).
+            let viable = combo
+                .iter()
+                .all(|(tmpl, arn)| !is_existing(t, tmpl) || self.allowed_on(t, ti, tmpl, arn, to));
+            if !viable {
+                continue;
+            }
             match self.attempt_with(t, ti, to, via, collect, &combo) {
                 Ok(proved) => return Some(proved),
                 // Denied whatever the shared choice: no other choice helps.
@@ -94,13 +123,54 @@ impl<'p, 'a> Attack<'p, 'a> {
         None
     }
 
-    /// What the engine knows of the attacker (`aws:username`, its tags), for policy
-    /// variables in the names it chooses.
-    fn facts(&mut self) -> crate::request::Context {
-        match &self.req {
-            Some(req) => self.engine.derived_keys(req),
-            None => crate::request::Context::new(),
+    /// Whether every request of technique `ti` on template `tmpl` that does not depend on the
+    /// target is allowed on `arn`.
+    fn allowed_on(
+        &mut self,
+        t: &'static Technique,
+        ti: usize,
+        tmpl: &str,
+        arn: &str,
+        to: usize,
+    ) -> bool {
+        t.requests.iter().enumerate().all(|(i, r)| {
+            let may = |a: &String| may_allow(self.ix, self.x, &a.to_ascii_lowercase(), arn);
+            template_of(&r.resource) != Some(tmpl)
+                || depends_on_target(r)
+                || r.actions.iter().any(may)
+                    && self
+                        .ask(
+                            ti,
+                            i,
+                            r,
+                            to,
+                            Via::Nothing,
+                            self.engine,
+                            (false, true),
+                            Some(arn),
+                        )
+                        .is_some()
+        })
+    }
+
+    /// The attacker's own choices for template `tmpl` of technique `ti` (see
+    /// [`Sources::own`]), worked out once.
+    fn own_choices(&mut self, t: &'static Technique, ti: usize, tmpl: &'static str) -> Vec<String> {
+        if let Some(known) = self.own.get(&(ti, tmpl)) {
+            return known.clone();
         }
+        let facts = self
+            .facts
+            .get_or_insert_with(|| facts_of(self.engine, &self.req));
+        let sources = Sources {
+            ix: self.ix,
+            x: self.x,
+            facts,
+            existing: &self.plan.existing,
+        };
+        let choices = sources.own(t, tmpl);
+        self.own.insert((ti, tmpl), choices.clone());
+        choices
     }
 
     /// [`Self::attempt`] with the shared templates chosen as `combo` (template, ARN): the
@@ -158,7 +228,10 @@ impl<'p, 'a> Attack<'p, 'a> {
         };
         match template_of(&r.resource) {
             Some(tmpl) => of(tmpl),
-            None if Technique::passes_role(r) => t.associated_template().and_then(of),
+            // A PassRole depends on the choice only if some condition reads it.
+            None if Technique::passes_role(r) && self.ix.reads_associated() => {
+                t.associated_template().and_then(of)
+            }
             None => None,
         }
     }
@@ -188,7 +261,14 @@ impl<'p, 'a> Attack<'p, 'a> {
         let depends = self.plan.depends.get(class).copied().unwrap_or(true);
         // Requests on the attacker alone, or on a target role alone (iam:PassRole), recur across
         // techniques; one on a runs-as resource or policy is asked once.
-        let choice = chosen.map(str::to_string);
+        // The choice by number (0: none), keeping the key small: an attacker asks many.
+        let choice = match chosen {
+            None => 0,
+            Some(arn) => {
+                let next = self.choices.len() + 1;
+                *self.choices.entry(arn.to_string()).or_insert(next)
+            }
+        };
         let key = match (depends, via) {
             (false, _) => Some((class, usize::MAX, Via::Nothing, choice)),
             (true, Via::Nothing) => Some((class, to, via, choice)),
@@ -208,8 +288,10 @@ impl<'p, 'a> Attack<'p, 'a> {
             }
             None => {
                 let associated = self.associated(ti, r, chosen);
-                let place = self.place(r, to, via)?;
-                self.prove_request(r, place, associated, to, engine, detail)
+                match self.place(r, to, via) {
+                    Some(place) => self.prove_request(r, place, associated, to, engine, detail),
+                    None => None,
+                }
             }
         };
         if let (false, Some(key)) = (fresh, key) {

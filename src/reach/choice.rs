@@ -28,8 +28,8 @@ pub(super) fn template_of(r: &ResourceRef) -> Option<&str> {
 
 /// The templates whose choice technique `t`'s requests share: one named by two requests or
 /// more, and for a passed role the one the service is sent as `aws:SourceArn` (the first in
-/// its namespace, see `prove::source_arn`), which `iam:PassRole` names as
-/// `iam:AssociatedResourceArn` when the technique creates it.
+/// its namespace, see `prove::source_arn`) and the one `iam:PassRole` names as
+/// `iam:AssociatedResourceArn` (the first such that the technique creates).
 pub(super) fn shared_templates(t: &Technique) -> Vec<&str> {
     let templates: Vec<&str> = t
         .requests
@@ -42,12 +42,22 @@ pub(super) fn shared_templates(t: &Technique) -> Vec<&str> {
             out.push(tmpl);
         }
     }
-    if let Some(source) = source_template(t) {
-        if !out.contains(&source) {
-            out.push(source);
+    for one in [source_template(t), t.associated_template()]
+        .into_iter()
+        .flatten()
+    {
+        if !out.contains(&one) {
+            out.push(one);
         }
     }
     out
+}
+
+/// Whether `template` names an existing resource in technique `t` (`existing:`).
+pub(super) fn is_existing(t: &Technique, template: &str) -> bool {
+    t.requests
+        .iter()
+        .any(|r| matches!(&r.resource, ResourceRef::Existing(e) if e == template))
 }
 
 /// For a passed role, the template of the resource the service acts for: the first of the
@@ -63,11 +73,10 @@ fn source_template(t: &Technique) -> Option<&str> {
         .find(|tmpl| tmpl.split(':').nth(2) == Some(label))
 }
 
-/// Where the attacker's shared choices come from, for node `x` facing target role `to`.
+/// Where node `x`'s shared choices come from.
 pub(super) struct Sources<'i, 'a> {
     pub ix: &'i Index<'a>,
     pub x: usize,
-    pub to: usize,
     /// What the engine knows of `x`, for policy variables
     pub facts: &'i Context,
     /// The existing resources each `existing:` template matches
@@ -75,89 +84,125 @@ pub(super) struct Sources<'i, 'a> {
 }
 
 impl Sources<'_, '_> {
-    /// The choices for `template` in technique `t`, default first: for `new:`, the default
-    /// name then names the statements and conditions admit; for `existing:`, each match.
-    pub(super) fn choices(&self, t: &Technique, template: &str) -> Vec<String> {
+    /// The attacker's own choices for `template` in technique `t`, whatever the target, default
+    /// first: for `new:`, the default name, then names the `Resource` of its Allow statements
+    /// for the requests on the template admit, then (for the resource `iam:PassRole` names)
+    /// names its PassRole statements' conditions on `iam:AssociatedResourceArn` admit; for
+    /// `existing:`, each match.
+    pub(super) fn own(&self, t: &Technique, template: &str) -> Vec<String> {
         let ix = self.ix;
-        let partition = ix.partition(self.x);
-        let account = ix.account(self.x);
-        let region = ix.region.as_str();
-        let existing = t
-            .requests
-            .iter()
-            .any(|r| matches!(&r.resource, ResourceRef::Existing(e) if e == template));
-        if existing {
+        let (partition, region, account) = self.at();
+        if is_existing(t, template) {
             return self.existing.get(template).cloned().unwrap_or_default();
         }
         let mut out = vec![fill(template, partition, region, account)];
-        let mut add = |names: Vec<String>| {
-            for n in names {
-                if !out.contains(&n) {
-                    out.push(n);
-                }
-            }
-        };
         for r in t.requests.iter() {
             if template_of(&r.resource) == Some(template) {
                 for action in &r.actions {
                     let lower = action.to_ascii_lowercase();
-                    add(named_by_resources(ix, self.x, &lower, template, self.facts));
+                    add(
+                        &mut out,
+                        named_by_resources(ix, self.x, &lower, template, self.facts),
+                    );
                 }
             }
         }
-        if source_template(t) == Some(template) {
-            let at = (partition, region, account);
-            if t.associated_template() == Some(template) {
-                let allows = ix.allows.get(self.x).map(Vec::as_slice).unwrap_or(&[]);
-                let pass = allows.iter().filter(|st| covers(st, "iam:passrole"));
-                let key = "iam:AssociatedResourceArn";
-                add(named_by_conditions(pass, key, template, at, self.facts));
-            }
-            let trust = ix
-                .nodes
-                .get(self.to)
-                .and_then(|n| n.item)
-                .and_then(|i| ix.inv.roles.get(i))
-                .and_then(|r| r.trust_policy.as_ref());
-            if let Some(trust) = trust {
-                let assume = trust
-                    .document
-                    .statements
-                    .iter()
-                    .filter(|st| covers(st, "sts:assumerole"));
-                add(named_by_conditions(
-                    assume,
-                    "aws:SourceArn",
-                    template,
-                    at,
-                    self.facts,
-                ));
-            }
+        if t.associated_template() == Some(template) {
+            let allows = ix.allows.get(self.x).map(Vec::as_slice).unwrap_or(&[]);
+            let pass = allows.iter().filter(|st| covers(st, "iam:passrole"));
+            let key = "iam:AssociatedResourceArn";
+            let names = named_by_conditions(ix, pass, (key, template), self.at(), self.facts);
+            add(&mut out, names);
         }
         out
     }
+
+    /// For the resource a passed role's service acts for (`template` created by `t`), the
+    /// names the trust of target role `to` admits as `aws:SourceArn`.
+    pub(super) fn trusted(&self, t: &Technique, template: &str, to: usize) -> Vec<String> {
+        let ix = self.ix;
+        if source_template(t) != Some(template) || is_existing(t, template) {
+            return Vec::new();
+        }
+        let trust = ix
+            .nodes
+            .get(to)
+            .and_then(|n| n.item)
+            .and_then(|i| ix.inv.roles.get(i))
+            .and_then(|r| r.trust_policy.as_ref());
+        let Some(trust) = trust else {
+            return Vec::new();
+        };
+        let assume = trust
+            .document
+            .statements
+            .iter()
+            .filter(|st| covers(st, "sts:assumerole"));
+        let key = "aws:SourceArn";
+        named_by_conditions(ix, assume, (key, template), self.at(), self.facts)
+    }
+
+    /// The attacker's partition, region and account.
+    fn at(&self) -> (&str, &str, &str) {
+        let ix = self.ix;
+        (ix.partition(self.x), ix.region.as_str(), ix.account(self.x))
+    }
 }
 
-/// Every combination of one choice per template (`lists`, each non-empty), the first
-/// choices first, at most [`MAX_CHOICES`]: a template with no choice (no existing resource
-/// matches) makes none.
-pub(super) fn combinations<'t>(lists: &[(&'t str, Vec<String>)]) -> Vec<Vec<(&'t str, String)>> {
-    let mut out: Vec<Vec<(&'t str, String)>> = vec![Vec::new()];
-    for (tmpl, choices) in lists {
-        let mut next = Vec::new();
-        for prefix in &out {
-            for c in choices {
-                if next.len() >= MAX_CHOICES {
-                    break;
-                }
-                let mut combo = prefix.clone();
-                combo.push((*tmpl, c.clone()));
-                next.push(combo);
-            }
+/// Append the names of `more` that `out` does not hold yet.
+pub(super) fn add(out: &mut Vec<String>, more: Vec<String>) {
+    for n in more {
+        if !out.contains(&n) {
+            out.push(n);
         }
-        out = next;
+    }
+}
+
+/// Every combination of one choice per template (`lists`), by increasing sum of the choices'
+/// places, so each template's first choices come before any one template's last; all of a
+/// single list, and at most [`MAX_CHOICES`] of several. A template with no choice (no
+/// existing resource fits) makes none.
+pub(super) fn combinations<'t>(lists: &[(&'t str, Vec<String>)]) -> Vec<Vec<(&'t str, String)>> {
+    if let [(tmpl, choices)] = lists {
+        return choices.iter().map(|c| vec![(*tmpl, c.clone())]).collect();
+    }
+    let mut out = Vec::new();
+    let most: usize = lists.iter().map(|(_, c)| c.len().saturating_sub(1)).sum();
+    for sum in 0..=most {
+        let mut places = Vec::with_capacity(lists.len());
+        summing(lists, sum, &mut places, &mut out);
+        if out.len() >= MAX_CHOICES {
+            out.truncate(MAX_CHOICES);
+            break;
+        }
     }
     out
+}
+
+/// The combinations of `lists` whose places add up to `sum`, after `places` (chosen for the
+/// lists before), appended to `out`.
+fn summing<'t>(
+    lists: &[(&'t str, Vec<String>)],
+    sum: usize,
+    places: &mut Vec<usize>,
+    out: &mut Vec<Vec<(&'t str, String)>>,
+) {
+    let Some((_, next)) = lists.get(places.len()) else {
+        if sum == 0 {
+            let combo = places
+                .iter()
+                .zip(lists)
+                .filter_map(|(&p, (tmpl, choices))| Some((*tmpl, choices.get(p)?.clone())))
+                .collect();
+            out.push(combo);
+        }
+        return;
+    };
+    for p in 0..next.len().min(sum + 1) {
+        places.push(p);
+        summing(lists, sum - p, places, out);
+        places.pop();
+    }
 }
 
 #[cfg(test)]

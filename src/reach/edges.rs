@@ -89,8 +89,13 @@ impl Attack<'_, '_> {
         let Some(t) = techniques().get(ti) else {
             return false;
         };
+        // A request on a resource the technique's requests share is asked with the shared
+        // choice (choice.rs), whose names this free choice may not try.
+        let shared = super::choice::shared_templates(t);
         for (i, r) in t.requests.iter().enumerate() {
-            if depends_on_target(r) || r.resource == ResourceRef::SelfPrincipal {
+            let on_shared =
+                super::choice::template_of(&r.resource).is_some_and(|x| shared.contains(&x));
+            if depends_on_target(r) || r.resource == ResourceRef::SelfPrincipal || on_shared {
                 continue;
             }
             if self

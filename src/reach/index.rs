@@ -122,6 +122,12 @@ pub(super) struct Index<'a> {
     /// ARNs of the inventory's managed policies that make their holder admin, found when first
     /// asked (`Index::admin_policies`, beside the admin test in `mini.rs`)
     pub(super) admin_policies: std::sync::OnceLock<Vec<String>>,
+    /// Whether a condition reads `iam:AssociatedResourceArn` (`Index::reads_associated`)
+    reads_associated: std::sync::OnceLock<bool>,
+    /// ARNs of the inventory's resources, built when first asked (`Index::resource_exists`)
+    resource_arns: std::sync::OnceLock<
+        std::collections::HashSet<String, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
+    >,
 }
 
 impl<'a> Index<'a> {
@@ -158,6 +164,8 @@ impl<'a> Index<'a> {
                 .collect(),
             iam_resource_policies: false,
             admin_policies: std::sync::OnceLock::new(),
+            resource_arns: std::sync::OnceLock::new(),
+            reads_associated: std::sync::OnceLock::new(),
         };
         ix.iam_resource_policies = ix
             .with_policy
@@ -378,6 +386,25 @@ impl<'a> Index<'a> {
             .get(n)
             .and_then(|x| Arn::parse(&x.arn))
             .map_or("aws", |a| a.partition)
+    }
+
+    /// Whether a condition of some policy reads `iam:AssociatedResourceArn`: when none does, a
+    /// PassRole's answer does not depend on the resource it names (worked out on the first call).
+    pub fn reads_associated(&self) -> bool {
+        *self.reads_associated.get_or_init(|| {
+            self.engine.statements().iter().any(|(_, _, st)| {
+                st.conditions
+                    .iter()
+                    .any(|c| c.key.eq_ignore_ascii_case("iam:AssociatedResourceArn"))
+            })
+        })
+    }
+
+    /// Whether a resource of the inventory has ARN `arn` (the set built on the first call).
+    pub fn resource_exists(&self, arn: &str) -> bool {
+        self.resource_arns
+            .get_or_init(|| self.inv.resources.iter().map(|r| r.arn.clone()).collect())
+            .contains(arn)
     }
 
     /// The node's account (empty when it has none: a service).

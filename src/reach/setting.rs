@@ -69,10 +69,9 @@ impl<'p, 'a> Attack<'p, 'a> {
     }
 
     /// The technique's context for target `to`, placeholders filled, and for a request passing
-    /// the role to a resource the technique creates from template `associated`, that
-    /// resource's ARN (named as the attacker names what it creates) as
-    /// `iam:AssociatedResourceArn`; `None` when the context cannot be filled (a role in no
-    /// instance profile).
+    /// the role to a resource the technique creates, that resource's ARN (`associated`, see
+    /// [`Self::associated`]) as `iam:AssociatedResourceArn`; `None` when the context cannot be
+    /// filled (a role in no instance profile).
     pub(super) fn fixed_context(
         &self,
         r: &TechniqueRequest,

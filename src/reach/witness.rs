@@ -16,7 +16,7 @@ use crate::condition::variables::{Resolve, Template};
 use crate::pattern::{Dialect, Wildcard};
 use crate::policy::condition::operator::{Comparison, Family};
 use crate::policy::condition::Condition;
-use crate::policy::{ActionClause, Effect, ResourceClause, Statement};
+use crate::policy::{ActionClause, Effect, ResourceClause, ResourceMatcher, Statement};
 use crate::request::Context;
 
 /// The name given to whatever the attacker creates or chooses freely.
@@ -51,10 +51,7 @@ pub(super) fn covers(st: &Statement, action: &str) -> bool {
 /// `template` with `${Partition}`, `${Region}`, `${Account}` filled and every other `${...}`
 /// (a name the attacker or AWS chooses) as [`CHOSEN`].
 pub(super) fn fill(template: &str, partition: &str, region: &str, account: &str) -> String {
-    let filled = template
-        .replace("${Partition}", partition)
-        .replace("${Region}", region)
-        .replace("${Account}", account);
+    let filled = located(template, partition, region, account);
     let mut out = String::with_capacity(filled.len());
     let mut rest = filled.as_str();
     while let Some(start) = rest.find("${") {
@@ -75,6 +72,81 @@ pub(super) fn fill(template: &str, partition: &str, region: &str, account: &str)
     out
 }
 
+/// Template variables whose value AWS assigns (an instance's or runtime's id): a name for
+/// what the attacker creates can take any value there only through a wildcard.
+const ASSIGNED: &[&str] = &["Id", "RuntimeId"];
+
+/// The values of `template`'s variables in `arn` (`${Partition}`, `${Region}` and `${Account}`
+/// filled first); `None` when `arn` is not of its form. A variable takes the shortest value
+/// that lets the rest match.
+fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> {
+    fn go<'s>(t: &'s str, s: &'s str, out: &mut Vec<(&'s str, &'s str)>) -> bool {
+        let Some(start) = t.find("${") else {
+            return t == s;
+        };
+        let (lit, rest) = t.split_at(start);
+        let Some(s) = s.strip_prefix(lit) else {
+            return false;
+        };
+        let Some(end) = rest.find('}') else {
+            return false;
+        };
+        let name = rest.get(2..end).unwrap_or_default();
+        let after = rest.get(end + 1..).unwrap_or_default();
+        for cut in (1..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+            let (value, tail) = s.split_at(cut);
+            out.push((name, value));
+            if go(after, tail, out) {
+                return true;
+            }
+            out.pop();
+        }
+        false
+    }
+    let mut out = Vec::new();
+    go(template, arn, &mut out).then_some(out)
+}
+
+/// Whether the attacker can create `arn` from `template` (partition, region and account
+/// filled): no resource of the inventory has that ARN already, and where AWS assigns the
+/// value ([`ASSIGNED`]) the name came from a wildcard (holds [`CHOSEN`]), not a literal id.
+pub(super) fn creatable(ix: &Index<'_>, template: &str, arn: &str) -> bool {
+    let assigned_ok = bind(template, arn).is_some_and(|vars| {
+        vars.iter()
+            .all(|(name, value)| !ASSIGNED.contains(name) || value.contains(CHOSEN))
+    });
+    assigned_ok && !ix.resource_exists(arn)
+}
+
+/// Whether an Allow could grant node `x` `action` (lowercase) on `arn` at all: one of its
+/// identity Allow statements covers the action with a `Resource` that may match `arn` (a
+/// pattern with policy variables, or `NotResource`, may), or a resource-based policy could
+/// decide it. A cheap test before asking the engine, never a reason to allow.
+pub(super) fn may_allow(ix: &Index<'_>, x: usize, action: &str, arn: &str) -> bool {
+    if ix.has_policy(arn, action.starts_with("sts:")) {
+        return true;
+    }
+    let statements = ix.allows.get(x).map(Vec::as_slice).unwrap_or(&[]);
+    statements
+        .iter()
+        .filter(|st| covers(st, action))
+        .any(|st| match &st.resource {
+            Some(ResourceClause::Resource(ps)) => ps.iter().any(|p| match &p.matcher {
+                ResourceMatcher::Fixed(w) => w.is_match(arn),
+                _ => true,
+            }),
+            _ => true,
+        })
+}
+
+/// `template` with `${Partition}`, `${Region}` and `${Account}` filled.
+fn located(template: &str, partition: &str, region: &str, account: &str) -> String {
+    template
+        .replace("${Partition}", partition)
+        .replace("${Region}", region)
+        .replace("${Account}", account)
+}
+
 /// The shape of ARNs a template stands for: each `${...}` as `*`.
 pub(super) fn shape(
     template: &str,
@@ -82,10 +154,7 @@ pub(super) fn shape(
     region: &str,
     account: &str,
 ) -> Option<Wildcard> {
-    let filled = template
-        .replace("${Partition}", partition)
-        .replace("${Region}", region)
-        .replace("${Account}", account);
+    let filled = located(template, partition, region, account);
     let mut pattern = String::new();
     let mut rest = filled.as_str();
     while let Some(start) = rest.find("${") {
@@ -248,7 +317,8 @@ fn admitted(
 }
 
 /// The ARNs of `template`'s shape that the `Resource` of node `x`'s Allow statements covering
-/// `action` (lowercase) admit: the names the attacker may give what it creates.
+/// `action` (lowercase) admit and the attacker can create ([`creatable`]): the names it may
+/// give what it creates.
 pub(super) fn named_by_resources(
     ix: &Index<'_>,
     x: usize,
@@ -263,28 +333,32 @@ pub(super) fn named_by_resources(
         return Vec::new();
     };
     let at = (partition, region, account);
+    let located = located(template, partition, region, account);
     ix.allows
         .get(x)
         .into_iter()
         .flatten()
         .filter(|st| covers(st, action))
         .flat_map(|st| admitted(st, &shape, at, facts))
+        .filter(|arn| creatable(ix, &located, arn))
         .collect()
 }
 
 /// The ARNs of `template`'s shape that the conditions of `statements` on `key` (an ARN key:
-/// `iam:AssociatedResourceArn`, `aws:SourceArn`) admit, as the attacker in
-/// `(partition, region, account)` names them; negated operators admit no name of their own.
+/// `iam:AssociatedResourceArn`, `aws:SourceArn`) admit and the attacker can create
+/// ([`creatable`]), as the attacker in `(partition, region, account)` names them; negated
+/// operators admit no name of their own.
 pub(super) fn named_by_conditions<'s>(
+    ix: &Index<'_>,
     statements: impl Iterator<Item = &'s Arc<Statement>>,
-    key: &str,
-    template: &str,
+    (key, template): (&str, &str),
     (partition, region, account): (&str, &str, &str),
     facts: &Context,
 ) -> Vec<String> {
     let Some(shape) = shape(template, partition, region, account) else {
         return Vec::new();
     };
+    let located = located(template, partition, region, account);
     let mut out = Vec::new();
     for st in statements.filter(|st| st.effect == Effect::Allow) {
         let conditions = st
@@ -298,7 +372,8 @@ pub(super) fn named_by_conditions<'s>(
                 .iter()
                 .filter_map(|v| filled(v, facts))
                 .filter_map(|raw| instance(&raw, partition, region, account))
-                .filter(|arn| shape.is_match(arn));
+                .filter(|arn| shape.is_match(arn))
+                .filter(|arn| creatable(ix, &located, arn));
             for n in names {
                 if !out.contains(&n) {
                     out.push(n);
@@ -349,9 +424,12 @@ pub(super) fn candidates(
             Place::Existing(arns) => arns.to_vec(),
             Place::New(t) => vec![fill(t, partition, region, account)],
         };
-        if let Some(shape) = &new_shape {
-            let named = admitted(st, shape, (partition, region, account), facts);
-            resources = named.into_iter().chain(resources).collect();
+        if let (Some(shape), Place::New(t)) = (&new_shape, place) {
+            let located = located(t, partition, region, account);
+            let named = admitted(st, shape, (partition, region, account), facts)
+                .into_iter()
+                .filter(|arn| creatable(ix, &located, arn));
+            resources = named.chain(resources).collect();
         }
         for resource in resources {
             let c = Candidate {
