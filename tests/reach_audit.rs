@@ -842,3 +842,81 @@ fn f15_every_existing_resource_is_a_choice() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, ["lambda-update-code-and-role"]);
 }
+
+/// F15, two patterns that meet: a create allowed on `function:app-*` and an invoke on
+/// `function:*-prod` both admit `function:app-prod`, as does a trust admitting `*-prod` as
+/// `aws:SourceArn` for a create and invoke allowed on `app-*`.
+#[test]
+fn f15_a_name_two_patterns_both_admit_is_found() {
+    let pattern = |name: &str| format!("arn:aws:lambda:*:*:function:{name}");
+    let alice = |create: &str, invoke: &str| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": pattern(create)},
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": pattern(invoke)}]),
+            json!({}),
+        )
+    };
+    let open = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![open(), alice("app-*", "*-prod")], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    let found = admins(&reach(
+        vec![open(), alice("app-*", "*-dev-x")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "app-dev-x: {found:?}");
+    let guarded = || {
+        let source = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:*-prod");
+        admin_role(
+            "exec",
+            service_trust(
+                "lambda.amazonaws.com",
+                json!({"ArnLike": {"aws:SourceArn": source}}),
+            ),
+        )
+    };
+    let found = admins(&reach(
+        vec![guarded(), alice("app-*", "app-*")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "app-prod: {found:?}");
+    let found = admins(&reach(
+        vec![guarded(), alice("app-*", "other-*")],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "no name is app-*, other-* and *-prod");
+}
+
+/// F15, two patterns meeting where AWS assigns the value: an instance allowed as
+/// `instance/app-*`, a trust admitting `instance/*-prod`; the id is AWS's, so the name both
+/// admit keeps a wildcard's part there (`app-...-prod`), not a literal `app-prod`.
+#[test]
+fn f15_patterns_meet_in_an_id_aws_assigns() {
+    let source = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*-prod");
+    let (path, mut role) = admin_role(
+        "ec2admin",
+        service_trust(
+            "ec2.amazonaws.com",
+            json!({"ArnLike": {"aws:SourceArn": source}}),
+        ),
+    );
+    role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": [
+                "arn:aws:ec2:*:*:instance/app-*",
+                "arn:aws:ec2:*::image/*",
+                "arn:aws:ec2:*:*:subnet/*",
+                "arn:aws:ec2:*:*:network-interface/*",
+                "arn:aws:ec2:*:*:security-group/*",
+                "arn:aws:ec2:*:*:volume/*"]}]),
+        json!({}),
+    );
+    let found = admins(&reach(vec![(path, role), alice], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+}

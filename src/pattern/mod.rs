@@ -2,11 +2,13 @@
 //! Everything here is compiled once at load; matching allocates nothing.
 
 pub mod arn;
+mod common;
 mod nfa;
 mod owner;
 mod token;
 pub mod wildcard;
 
 pub use arn::{is_account_id, Arn, ArnPattern, PARTITIONS};
+pub use common::common_match;
 pub use owner::aws_owned;
 pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

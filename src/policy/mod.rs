@@ -10,6 +10,7 @@ mod public;
 
 pub(crate) use error::one_line;
 pub use error::{closest, edit_distance, PolicyError, PolicyErrorKind};
+pub(crate) use parse::variables_as;
 pub use parse::{parse_document, parse_resource_policy, parse_str, MAX_STATEMENTS};
 pub use public::is_public_bucket_policy;
 

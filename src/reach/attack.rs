@@ -2,13 +2,15 @@
 //! request proved (prove.rs) and each fact checked, with what it asked before remembered so
 //! two techniques asking the same thing ask the engine once.
 
-use super::choice::{add, combinations, is_existing, shared_templates, template_of, Sources};
+use super::choice::{add, combinations, is_existing, shared_templates, template_of, Own, Sources};
 use super::index::Index;
 use super::mini;
 use super::plan::{depends_on_target, rewrites_trust, Plan, Via};
 use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
 use super::technique::{techniques, ResourceRef, TargetKind, Technique, TechniqueRequest};
 use super::witness::{may_allow, Place};
+use std::rc::Rc;
+
 use crate::engine::Engine;
 use crate::hash::FastMap;
 use crate::request::Request;
@@ -37,7 +39,7 @@ pub(super) struct Attack<'p, 'a> {
     /// What the engine knows of the attacker, for policy variables in its choices
     facts: Option<crate::request::Context>,
     /// (technique, template) -> the attacker's own choices for it (`Attack::own_choices`)
-    own: FastMap<(usize, &'static str), Vec<String>>,
+    own: FastMap<(usize, &'static str), Rc<Own>>,
 }
 
 /// What `engine` knows of the principal of `req` (`aws:username`, its tags).
@@ -91,17 +93,13 @@ impl<'p, 'a> Attack<'p, 'a> {
         }
         let mut lists: Vec<(&str, Vec<String>)> = Vec::with_capacity(shared.len());
         for tmpl in shared {
-            let mut choices = self.own_choices(t, ti, tmpl);
-            let facts = self
-                .facts
-                .get_or_insert_with(|| facts_of(self.engine, &self.req));
-            let sources = Sources {
-                ix: self.ix,
-                x: self.x,
-                facts,
-                existing: &self.plan.existing,
-            };
-            add(&mut choices, sources.trusted(t, tmpl, to));
+            // Names one pattern admits first, then names two admit together.
+            let own = self.own_choices(t, ti, tmpl);
+            let (trusted, trusted_pairs) = self.sources().trusted(t, tmpl, to, &own);
+            let mut choices = own.singles.clone();
+            add(&mut choices, trusted);
+            add(&mut choices, own.pairs.clone());
+            add(&mut choices, trusted_pairs);
             lists.push((tmpl, choices));
         }
         for combo in combinations(&lists) {
@@ -153,23 +151,28 @@ impl<'p, 'a> Attack<'p, 'a> {
         })
     }
 
-    /// The attacker's own choices for template `tmpl` of technique `ti` (see
-    /// [`Sources::own`]), worked out once.
-    fn own_choices(&mut self, t: &'static Technique, ti: usize, tmpl: &'static str) -> Vec<String> {
-        if let Some(known) = self.own.get(&(ti, tmpl)) {
-            return known.clone();
-        }
+    /// Where the attacker's shared choices come from (what the engine knows of it worked out
+    /// on the first call).
+    fn sources(&mut self) -> Sources<'_, 'a> {
         let facts = self
             .facts
             .get_or_insert_with(|| facts_of(self.engine, &self.req));
-        let sources = Sources {
+        Sources {
             ix: self.ix,
             x: self.x,
             facts,
             existing: &self.plan.existing,
-        };
-        let choices = sources.own(t, tmpl);
-        self.own.insert((ti, tmpl), choices.clone());
+        }
+    }
+
+    /// The attacker's own choices for template `tmpl` of technique `ti` (see
+    /// [`Sources::own`]), worked out once.
+    fn own_choices(&mut self, t: &'static Technique, ti: usize, tmpl: &'static str) -> Rc<Own> {
+        if let Some(known) = self.own.get(&(ti, tmpl)) {
+            return known.clone();
+        }
+        let choices = Rc::new(self.sources().own(t, tmpl));
+        self.own.insert((ti, tmpl), Rc::clone(&choices));
         choices
     }
 

@@ -5,12 +5,15 @@
 //! only on `other-*` make no path, and a PassRole allowed only for `function:app-*` is met by
 //! naming the function so. Candidates for the shared choice come from every request's Allow
 //! statements (their `Resource`), the PassRole's conditions on `iam:AssociatedResourceArn`,
-//! and the target's trust conditions on `aws:SourceArn`; each is then asked of every request.
+//! and the target's trust conditions on `aws:SourceArn`, one pattern at a time and two
+//! together (names.rs); each is then asked of every request.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_AssociatedResourceArn>
 
 use super::index::Index;
+use super::names::fill;
+use super::names::{condition_patterns, resource_patterns, Namer};
 use super::technique::{service_namespace, ResourceRef, TargetKind, Technique};
-use super::witness::{covers, fill, named_by_conditions, named_by_resources};
+use super::witness::covers;
 use crate::request::Context;
 
 /// More choices than this for one technique are not tried (the first are: the default name,
@@ -83,46 +86,87 @@ pub(super) struct Sources<'i, 'a> {
     pub existing: &'i std::collections::HashMap<String, Vec<String>>,
 }
 
+/// The attacker's own choices for a template: the names one pattern admits (default first),
+/// those two admit together, and the patterns they came from (one list per request on the
+/// template, then the PassRole's), which a target's trust may meet in a name of its own.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Own {
+    pub singles: Vec<String>,
+    pub pairs: Vec<String>,
+    groups: Vec<Vec<String>>,
+}
+
 impl Sources<'_, '_> {
     /// The attacker's own choices for `template` in technique `t`, whatever the target, default
     /// first: for `new:`, the default name, then names the `Resource` of its Allow statements
-    /// for the requests on the template admit, then (for the resource `iam:PassRole` names)
-    /// names its PassRole statements' conditions on `iam:AssociatedResourceArn` admit; for
-    /// `existing:`, each match.
-    pub(super) fn own(&self, t: &Technique, template: &str) -> Vec<String> {
+    /// for each request on the template admits, then (for the resource `iam:PassRole` names)
+    /// names its PassRole statements' conditions on `iam:AssociatedResourceArn` admit, then
+    /// names two of those admit together (names.rs); for `existing:`, each match.
+    pub(super) fn own(&self, t: &Technique, template: &str) -> Own {
         let ix = self.ix;
-        let (partition, region, account) = self.at();
+        let at = self.at();
         if is_existing(t, template) {
-            return self.existing.get(template).cloned().unwrap_or_default();
+            let singles = self.existing.get(template).cloned().unwrap_or_default();
+            return Own {
+                singles,
+                ..Own::default()
+            };
         }
-        let mut out = vec![fill(template, partition, region, account)];
+        let mut singles = vec![fill(template, at.0, at.1, at.2)];
+        let Some(namer) = Namer::new(ix, template, at) else {
+            return Own {
+                singles,
+                ..Own::default()
+            };
+        };
+        let allows = ix.allows.get(self.x).map(Vec::as_slice).unwrap_or(&[]);
+        let mut groups: Vec<Vec<String>> = Vec::new();
         for r in t.requests.iter() {
             if template_of(&r.resource) == Some(template) {
+                let mut group = Vec::new();
                 for action in &r.actions {
                     let lower = action.to_ascii_lowercase();
-                    add(
-                        &mut out,
-                        named_by_resources(ix, self.x, &lower, template, self.facts),
-                    );
+                    for st in allows.iter().filter(|st| covers(st, &lower)) {
+                        add(&mut group, resource_patterns(st, self.facts, at));
+                    }
                 }
+                groups.push(group);
             }
         }
         if t.associated_template() == Some(template) {
-            let allows = ix.allows.get(self.x).map(Vec::as_slice).unwrap_or(&[]);
             let pass = allows.iter().filter(|st| covers(st, "iam:passrole"));
             let key = "iam:AssociatedResourceArn";
-            let names = named_by_conditions(ix, pass, (key, template), self.at(), self.facts);
-            add(&mut out, names);
+            groups.push(condition_patterns(pass, key, self.facts, at));
         }
-        out
+        for g in &groups {
+            add(&mut singles, namer.names(g));
+        }
+        let mut pairs = Vec::new();
+        for (i, g) in groups.iter().enumerate() {
+            for h in groups.get(i + 1..).unwrap_or(&[]) {
+                add(&mut pairs, namer.common(g, h));
+            }
+        }
+        Own {
+            singles,
+            pairs,
+            groups,
+        }
     }
 
     /// For the resource a passed role's service acts for (`template` created by `t`), the
-    /// names the trust of target role `to` admits as `aws:SourceArn`.
-    pub(super) fn trusted(&self, t: &Technique, template: &str, to: usize) -> Vec<String> {
+    /// names the trust of target role `to` admits as `aws:SourceArn` alone, and those it
+    /// admits together with one of the attacker's own patterns (`own`).
+    pub(super) fn trusted(
+        &self,
+        t: &Technique,
+        template: &str,
+        to: usize,
+        own: &Own,
+    ) -> (Vec<String>, Vec<String>) {
         let ix = self.ix;
         if source_template(t) != Some(template) || is_existing(t, template) {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let trust = ix
             .nodes
@@ -130,16 +174,20 @@ impl Sources<'_, '_> {
             .and_then(|n| n.item)
             .and_then(|i| ix.inv.roles.get(i))
             .and_then(|r| r.trust_policy.as_ref());
-        let Some(trust) = trust else {
-            return Vec::new();
+        let (Some(trust), Some(namer)) = (trust, Namer::new(ix, template, self.at())) else {
+            return (Vec::new(), Vec::new());
         };
         let assume = trust
             .document
             .statements
             .iter()
             .filter(|st| covers(st, "sts:assumerole"));
-        let key = "aws:SourceArn";
-        named_by_conditions(ix, assume, (key, template), self.at(), self.facts)
+        let patterns = condition_patterns(assume, "aws:SourceArn", self.facts, self.at());
+        let mut pairs = Vec::new();
+        for g in &own.groups {
+            add(&mut pairs, namer.common(&patterns, g));
+        }
+        (namer.names(&patterns), pairs)
     }
 
     /// The attacker's partition, region and account.

@@ -10,6 +10,7 @@ mod index;
 mod keys;
 mod member;
 mod mini;
+mod names;
 mod plan;
 mod prove;
 mod query;

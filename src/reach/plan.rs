@@ -5,8 +5,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::index::Index;
+use super::names::shape;
 use super::technique::{techniques, ResourceRef, TargetKind, Technique, TechniqueRequest};
-use super::witness::shape;
 use crate::catalog::{Catalog, ResourceCheck};
 
 /// What an edge went through besides its target.

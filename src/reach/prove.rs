@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use super::index::Index;
 use super::keys::{session_keys, RequestedRegion};
-use super::witness::{candidates, Place, CHOSEN};
+use super::names::CHOSEN;
+use super::witness::{candidates, Place};
 use crate::engine::{Engine, StatementId};
 use crate::pattern::Arn;
 use crate::request::{Principal, Request};

@@ -5,10 +5,11 @@
 use super::attack::Attack;
 use super::index::{Index, NodeKind};
 use super::mini;
+use super::names::fill;
 use super::plan::Via;
 use super::prove::source_arn;
 use super::technique::{techniques, Requirement, ResourceRef, Technique, TechniqueRequest};
-use super::witness::{fill, Place};
+use super::witness::Place;
 
 impl<'p, 'a> Attack<'p, 'a> {
     /// For a request of technique `ti` passing the role to the resource the technique creates,

@@ -12,15 +12,11 @@ use std::sync::Arc;
 
 use super::index::Index;
 use super::keys::attacker_controls;
-use crate::condition::variables::{Resolve, Template};
-use crate::pattern::{Dialect, Wildcard};
+use super::names::{fill, filled, resource_patterns, Namer, CHOSEN};
 use crate::policy::condition::operator::{Comparison, Family};
 use crate::policy::condition::Condition;
 use crate::policy::{ActionClause, Effect, ResourceClause, ResourceMatcher, Statement};
 use crate::request::Context;
-
-/// The name given to whatever the attacker creates or chooses freely.
-pub(super) const CHOSEN: &str = "iamsim-reach";
 
 /// Where a request is made, before the attacker's choices.
 #[derive(Debug, Clone)]
@@ -48,76 +44,6 @@ pub(super) fn covers(st: &Statement, action: &str) -> bool {
     }
 }
 
-/// `template` with `${Partition}`, `${Region}`, `${Account}` filled and every other `${...}`
-/// (a name the attacker or AWS chooses) as [`CHOSEN`].
-pub(super) fn fill(template: &str, partition: &str, region: &str, account: &str) -> String {
-    let filled = located(template, partition, region, account);
-    let mut out = String::with_capacity(filled.len());
-    let mut rest = filled.as_str();
-    while let Some(start) = rest.find("${") {
-        out.push_str(rest.get(..start).unwrap_or(""));
-        let after = rest.get(start..).unwrap_or("");
-        match after.find('}') {
-            Some(end) => {
-                out.push_str(CHOSEN);
-                rest = after.get(end + 1..).unwrap_or("");
-            }
-            None => {
-                out.push_str(after);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Template variables whose value AWS assigns (an instance's or runtime's id): a name for
-/// what the attacker creates can take any value there only through a wildcard.
-const ASSIGNED: &[&str] = &["Id", "RuntimeId"];
-
-/// The values of `template`'s variables in `arn` (`${Partition}`, `${Region}` and `${Account}`
-/// filled first); `None` when `arn` is not of its form. A variable takes the shortest value
-/// that lets the rest match.
-fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> {
-    fn go<'s>(t: &'s str, s: &'s str, out: &mut Vec<(&'s str, &'s str)>) -> bool {
-        let Some(start) = t.find("${") else {
-            return t == s;
-        };
-        let (lit, rest) = t.split_at(start);
-        let Some(s) = s.strip_prefix(lit) else {
-            return false;
-        };
-        let Some(end) = rest.find('}') else {
-            return false;
-        };
-        let name = rest.get(2..end).unwrap_or_default();
-        let after = rest.get(end + 1..).unwrap_or_default();
-        for cut in (1..=s.len()).filter(|&i| s.is_char_boundary(i)) {
-            let (value, tail) = s.split_at(cut);
-            out.push((name, value));
-            if go(after, tail, out) {
-                return true;
-            }
-            out.pop();
-        }
-        false
-    }
-    let mut out = Vec::new();
-    go(template, arn, &mut out).then_some(out)
-}
-
-/// Whether the attacker can create `arn` from `template` (partition, region and account
-/// filled): no resource of the inventory has that ARN already, and where AWS assigns the
-/// value ([`ASSIGNED`]) the name came from a wildcard (holds [`CHOSEN`]), not a literal id.
-pub(super) fn creatable(ix: &Index<'_>, template: &str, arn: &str) -> bool {
-    let assigned_ok = bind(template, arn).is_some_and(|vars| {
-        vars.iter()
-            .all(|(name, value)| !ASSIGNED.contains(name) || value.contains(CHOSEN))
-    });
-    assigned_ok && !ix.resource_exists(arn)
-}
-
 /// Whether an Allow could grant node `x` `action` (lowercase) on `arn` at all: one of its
 /// identity Allow statements covers the action with a `Resource` that may match `arn` (a
 /// pattern with policy variables, or `NotResource`, may), or a resource-based policy could
@@ -137,69 +63,6 @@ pub(super) fn may_allow(ix: &Index<'_>, x: usize, action: &str, arn: &str) -> bo
             }),
             _ => true,
         })
-}
-
-/// `template` with `${Partition}`, `${Region}` and `${Account}` filled.
-fn located(template: &str, partition: &str, region: &str, account: &str) -> String {
-    template
-        .replace("${Partition}", partition)
-        .replace("${Region}", region)
-        .replace("${Account}", account)
-}
-
-/// The shape of ARNs a template stands for: each `${...}` as `*`.
-pub(super) fn shape(
-    template: &str,
-    partition: &str,
-    region: &str,
-    account: &str,
-) -> Option<Wildcard> {
-    let filled = located(template, partition, region, account);
-    let mut pattern = String::new();
-    let mut rest = filled.as_str();
-    while let Some(start) = rest.find("${") {
-        pattern.push_str(rest.get(..start).unwrap_or(""));
-        pattern.push('*');
-        let after = rest.get(start..).unwrap_or("");
-        rest = after
-            .find('}')
-            .and_then(|e| after.get(e + 1..))
-            .unwrap_or("");
-    }
-    pattern.push_str(rest);
-    Wildcard::new(&pattern, Dialect::Resource).ok()
-}
-
-/// A concrete ARN a resource pattern admits: wildcards in the partition, region and account as
-/// the attacker's own, elsewhere as [`CHOSEN`]; `None` for patterns with policy variables (the
-/// caller fills them first, see [`filled`]).
-fn instance(pattern: &str, partition: &str, region: &str, account: &str) -> Option<String> {
-    if pattern.contains("${") || !pattern.starts_with("arn:") {
-        return None;
-    }
-    let mut parts: Vec<String> = pattern.splitn(6, ':').map(str::to_string).collect();
-    let defaults = [None, Some(partition), None, Some(region), Some(account)];
-    for (part, default) in parts.iter_mut().zip(defaults) {
-        if let Some(d) = default.filter(|_| part.contains(['*', '?'])) {
-            *part = d.to_string();
-        }
-    }
-    let joined = parts.join(":");
-    Some(joined.replace('*', CHOSEN).replace('?', "x"))
-}
-
-/// `raw` with its policy variables filled from `facts` (what the engine knows of the caller:
-/// `aws:username`, `aws:PrincipalTag/*`, ...); `None` when one has no value there.
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
-fn filled(raw: &str, facts: &Context) -> Option<String> {
-    if !raw.contains("${") {
-        return Some(raw.to_string());
-    }
-    match Template::parse(raw) {
-        Ok(Some(t)) => t.resolve(facts),
-        Ok(None) => Some(raw.to_string()),
-        Err(_) => None,
-    }
 }
 
 /// A value that meets `c` (`None`: leave the key absent), with whether it is a list; policy
@@ -297,93 +160,6 @@ fn trust_allows<'i>(ix: &'i Index<'_>, action: &str, arn: &str) -> Vec<&'i Arc<S
         .unwrap_or_default()
 }
 
-/// The ARNs of `shape` that `st`'s `Resource` patterns admit, as the attacker in
-/// `(partition, region, account)` names them; a policy variable in a pattern takes the
-/// attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
-fn admitted(
-    st: &Statement,
-    shape: &Wildcard,
-    (partition, region, account): (&str, &str, &str),
-    facts: &Context,
-) -> Vec<String> {
-    let Some(ResourceClause::Resource(ps)) = &st.resource else {
-        return Vec::new();
-    };
-    ps.iter()
-        .filter_map(|p| filled(&p.raw, facts))
-        .filter_map(|raw| instance(&raw, partition, region, account))
-        .filter(|arn| shape.is_match(arn))
-        .collect()
-}
-
-/// The ARNs of `template`'s shape that the `Resource` of node `x`'s Allow statements covering
-/// `action` (lowercase) admit and the attacker can create ([`creatable`]): the names it may
-/// give what it creates.
-pub(super) fn named_by_resources(
-    ix: &Index<'_>,
-    x: usize,
-    action: &str,
-    template: &str,
-    facts: &Context,
-) -> Vec<String> {
-    let partition = ix.partition(x);
-    let account = ix.account(x);
-    let region = ix.region.as_str();
-    let Some(shape) = shape(template, partition, region, account) else {
-        return Vec::new();
-    };
-    let at = (partition, region, account);
-    let located = located(template, partition, region, account);
-    ix.allows
-        .get(x)
-        .into_iter()
-        .flatten()
-        .filter(|st| covers(st, action))
-        .flat_map(|st| admitted(st, &shape, at, facts))
-        .filter(|arn| creatable(ix, &located, arn))
-        .collect()
-}
-
-/// The ARNs of `template`'s shape that the conditions of `statements` on `key` (an ARN key:
-/// `iam:AssociatedResourceArn`, `aws:SourceArn`) admit and the attacker can create
-/// ([`creatable`]), as the attacker in `(partition, region, account)` names them; negated
-/// operators admit no name of their own.
-pub(super) fn named_by_conditions<'s>(
-    ix: &Index<'_>,
-    statements: impl Iterator<Item = &'s Arc<Statement>>,
-    (key, template): (&str, &str),
-    (partition, region, account): (&str, &str, &str),
-    facts: &Context,
-) -> Vec<String> {
-    let Some(shape) = shape(template, partition, region, account) else {
-        return Vec::new();
-    };
-    let located = located(template, partition, region, account);
-    let mut out = Vec::new();
-    for st in statements.filter(|st| st.effect == Effect::Allow) {
-        let conditions = st
-            .conditions
-            .iter()
-            .filter(|c| c.key.eq_ignore_ascii_case(key) && !c.operator.base.is_negated())
-            .filter(|c| matches!(c.operator.base.family(), Family::String | Family::Arn));
-        for c in conditions {
-            let names = c
-                .raw
-                .iter()
-                .filter_map(|v| filled(v, facts))
-                .filter_map(|raw| instance(&raw, partition, region, account))
-                .filter(|arn| shape.is_match(arn))
-                .filter(|arn| creatable(ix, &located, arn));
-            for n in names {
-                if !out.contains(&n) {
-                    out.push(n);
-                }
-            }
-        }
-    }
-    out
-}
-
 /// The candidates for node `x` asking `action` (lowercase) at `place`, the technique's own
 /// context being `fixed` and `facts` what the engine knows of `x` (for policy variables): the
 /// plain request(s) first, then one per covering identity Allow statement, then one per
@@ -413,8 +189,9 @@ pub(super) fn candidates(
         .get(x)
         .map(|s| s.iter().filter(|st| covers(st, action)).collect())
         .unwrap_or_default();
-    let new_shape = match place {
-        Place::New(t) => shape(t, partition, region, account),
+    let at = (partition, region, account);
+    let namer = match place {
+        Place::New(t) => Namer::new(ix, t, at),
         _ => None,
     };
     for st in statements {
@@ -424,12 +201,9 @@ pub(super) fn candidates(
             Place::Existing(arns) => arns.to_vec(),
             Place::New(t) => vec![fill(t, partition, region, account)],
         };
-        if let (Some(shape), Place::New(t)) = (&new_shape, place) {
-            let located = located(t, partition, region, account);
-            let named = admitted(st, shape, (partition, region, account), facts)
-                .into_iter()
-                .filter(|arn| creatable(ix, &located, arn));
-            resources = named.chain(resources).collect();
+        if let Some(namer) = &namer {
+            let named = namer.names(&resource_patterns(st, facts, at));
+            resources = named.into_iter().chain(resources).collect();
         }
         for resource in resources {
             let c = Candidate {
@@ -453,40 +227,4 @@ pub(super) fn candidates(
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn templates_fill_and_shape() {
-        let t = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
-        let arn = fill(t, "aws", "us-east-1", "111122223333");
-        assert_eq!(
-            arn,
-            "arn:aws:lambda:us-east-1:111122223333:function:iamsim-reach"
-        );
-        let s = shape(t, "aws", "us-east-1", "111122223333").unwrap();
-        assert!(s.is_match("arn:aws:lambda:us-east-1:111122223333:function:anything"));
-        assert!(!s.is_match("arn:aws:lambda:us-east-1:444455556666:function:anything"));
-    }
-
-    #[test]
-    fn patterns_become_arns_in_the_attackers_account() {
-        assert_eq!(
-            instance(
-                "arn:aws:lambda:*:*:function:team-*",
-                "aws",
-                "eu-west-1",
-                "111122223333"
-            )
-            .as_deref(),
-            Some("arn:aws:lambda:eu-west-1:111122223333:function:team-iamsim-reach")
-        );
-        assert_eq!(
-            instance("arn:aws:iam::*:user/${aws:username}", "aws", "r", "1"),
-            None
-        );
-    }
 }

@@ -152,11 +152,17 @@ const VARIABLE: char = '\u{1}';
 
 /// `s` with each `${...}` replaced by [`VARIABLE`].
 fn masked(s: &str) -> String {
+    variables_as(s, VARIABLE)
+}
+
+/// `s` with each `${...}` (a policy variable, or a template's placeholder) replaced by
+/// `stand_in`.
+pub(crate) fn variables_as(s: &str, stand_in: char) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find("${") {
         out.push_str(rest.get(..start).unwrap_or(""));
-        out.push(VARIABLE);
+        out.push(stand_in);
         let after = rest.get(start..).unwrap_or("");
         rest = after
             .find('}')

@@ -3,6 +3,7 @@
 
 mod condition;
 mod element;
+pub(crate) use element::variables_as;
 mod principal;
 mod statement;
 

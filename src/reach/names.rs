@@ -1,0 +1,289 @@
+//! The names the attacker gives what it creates: each pattern a policy admits it under (an
+//! Allow's `Resource`, a condition on `iam:AssociatedResourceArn` or `aws:SourceArn`) becomes
+//! one ARN, its wildcards in the partition, region and account the attacker's own and
+//! elsewhere [`CHOSEN`]; two patterns from different sources (two requests' statements, a
+//! request's and a condition's) also give the shortest ARN both admit (`function:app-*` and
+//! `function:*-prod`: `function:app-prod`). A name is kept only if it has the template's shape
+//! and the attacker could create it ([`Namer::creatable`]); the engine then decides every
+//! request made with it.
+
+use std::sync::Arc;
+
+use super::index::Index;
+use crate::condition::variables::{Resolve, Template};
+use crate::pattern::{common_match, Dialect, Wildcard};
+use crate::policy::condition::operator::Family;
+use crate::policy::{variables_as, Effect, ResourceClause, Statement};
+use crate::request::Context;
+
+/// The name given to whatever the attacker creates or chooses freely.
+pub(super) const CHOSEN: &str = "iamsim-reach";
+
+/// `template` with `${Partition}`, `${Region}`, `${Account}` filled and every other `${...}`
+/// (a name the attacker or AWS chooses) as [`CHOSEN`].
+pub(super) fn fill(template: &str, partition: &str, region: &str, account: &str) -> String {
+    let filled = located(template, partition, region, account);
+    let mut out = String::with_capacity(filled.len());
+    let mut rest = filled.as_str();
+    while let Some(start) = rest.find("${") {
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let after = rest.get(start..).unwrap_or("");
+        match after.find('}') {
+            Some(end) => {
+                out.push_str(CHOSEN);
+                rest = after.get(end + 1..).unwrap_or("");
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `template` with `${Partition}`, `${Region}` and `${Account}` filled.
+pub(super) fn located(template: &str, partition: &str, region: &str, account: &str) -> String {
+    template
+        .replace("${Partition}", partition)
+        .replace("${Region}", region)
+        .replace("${Account}", account)
+}
+
+/// The shape of ARNs a template stands for: each `${...}` as `*`.
+pub(super) fn shape(
+    template: &str,
+    partition: &str,
+    region: &str,
+    account: &str,
+) -> Option<Wildcard> {
+    Wildcard::new(
+        &shape_text(template, partition, region, account),
+        Dialect::Resource,
+    )
+    .ok()
+}
+
+/// [`shape`], as the pattern's text.
+fn shape_text(template: &str, partition: &str, region: &str, account: &str) -> String {
+    variables_as(&located(template, partition, region, account), '*')
+}
+
+/// `raw` with its policy variables filled from `facts` (what the engine knows of the caller:
+/// `aws:username`, `aws:PrincipalTag/*`, ...); `None` when one has no value there.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html>
+pub(super) fn filled(raw: &str, facts: &Context) -> Option<String> {
+    if !raw.contains("${") {
+        return Some(raw.to_string());
+    }
+    match Template::parse(raw) {
+        Ok(Some(t)) => t.resolve(facts),
+        Ok(None) => Some(raw.to_string()),
+        Err(_) => None,
+    }
+}
+
+/// Where the attacker creates: its partition, region and account.
+pub(super) type At<'s> = (&'s str, &'s str, &'s str);
+
+/// Template variables whose value AWS assigns (an instance's or runtime's id): a name for
+/// what the attacker creates can take any value there only through a wildcard.
+const ASSIGNED: &[&str] = &["Id", "RuntimeId"];
+
+/// A `new:` template, located where the attacker creates: the ARNs it may give.
+pub(super) struct Namer<'i, 'a> {
+    ix: &'i Index<'a>,
+    located: String,
+    shape: Wildcard,
+    shape_text: String,
+}
+
+impl<'i, 'a> Namer<'i, 'a> {
+    /// For `template` created at `at`; `None` when its shape does not compile.
+    pub(super) fn new(ix: &'i Index<'a>, template: &str, (p, r, a): At<'_>) -> Option<Self> {
+        Some(Self {
+            ix,
+            located: located(template, p, r, a),
+            shape: shape(template, p, r, a)?,
+            shape_text: shape_text(template, p, r, a),
+        })
+    }
+
+    /// The ARNs `patterns` admit, one each, that the attacker could create.
+    pub(super) fn names(&self, patterns: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for arn in patterns
+            .iter()
+            .map(|x| x.replace('*', CHOSEN).replace('?', "x"))
+        {
+            if self.fits(&arn) && !out.contains(&arn) {
+                out.push(arn);
+            }
+        }
+        out
+    }
+
+    /// For each pattern of `a` and of `b` (of the template's shape), the shortest ARN both
+    /// admit that the attacker could create; where that one leaves a value AWS assigns empty
+    /// or literal, the shortest with [`CHOSEN`] in each wildcard (`stack/app-*` and
+    /// `stack/*-prod/*`: `stack/app-iamsim-reach-prod/iamsim-reach`).
+    pub(super) fn common(&self, a: &[String], b: &[String]) -> Vec<String> {
+        let ours = |p: &&String| common_match(p, &self.shape_text).is_some();
+        let a: Vec<&String> = a.iter().filter(ours).collect();
+        let b: Vec<&String> = b.iter().filter(ours).collect();
+        let chosen = |p: &str| p.replace('*', &format!("*{CHOSEN}*"));
+        let mut out = Vec::new();
+        for x in &a {
+            for y in b.iter().filter(|y| *y != x) {
+                let arn = common_match(x, y)
+                    .filter(|arn| self.fits(arn))
+                    .or_else(|| common_match(&chosen(x), &chosen(y)).filter(|arn| self.fits(arn)));
+                if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
+                    out.push(arn);
+                }
+            }
+        }
+        out
+    }
+
+    /// Of the template's shape, and creatable.
+    fn fits(&self, arn: &str) -> bool {
+        self.shape.is_match(arn) && self.creatable(arn)
+    }
+
+    /// Whether the attacker can create `arn`: no resource of the inventory has that ARN
+    /// already, and where AWS assigns the value ([`ASSIGNED`]) the name came from a wildcard
+    /// (holds [`CHOSEN`]), not a literal id.
+    pub(super) fn creatable(&self, arn: &str) -> bool {
+        let assigned_ok = bind(&self.located, arn).is_some_and(|vars| {
+            vars.iter()
+                .all(|(name, value)| !ASSIGNED.contains(name) || value.contains(CHOSEN))
+        });
+        assigned_ok && !self.ix.resource_exists(arn)
+    }
+}
+
+/// The `Resource` patterns of `st`, located at `at` (see [`locate`]); a policy variable takes
+/// the attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
+pub(super) fn resource_patterns(st: &Statement, facts: &Context, at: At<'_>) -> Vec<String> {
+    let Some(ResourceClause::Resource(ps)) = &st.resource else {
+        return Vec::new();
+    };
+    ps.iter()
+        .filter_map(|p| filled(&p.raw, facts))
+        .filter_map(|raw| locate(&raw, at))
+        .collect()
+}
+
+/// The values the conditions of the Allow `statements` on `key` (an ARN key:
+/// `iam:AssociatedResourceArn`, `aws:SourceArn`) admit, as patterns located at `at`; negated
+/// operators admit no name of their own.
+pub(super) fn condition_patterns<'s>(
+    statements: impl Iterator<Item = &'s Arc<Statement>>,
+    key: &str,
+    facts: &Context,
+    at: At<'_>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for st in statements.filter(|st| st.effect == Effect::Allow) {
+        let conditions = st
+            .conditions
+            .iter()
+            .filter(|c| c.key.eq_ignore_ascii_case(key) && !c.operator.base.is_negated())
+            .filter(|c| matches!(c.operator.base.family(), Family::String | Family::Arn));
+        for c in conditions {
+            for p in c.raw.iter().filter_map(|v| filled(v, facts)) {
+                if let Some(p) = locate(&p, at).filter(|p| !out.contains(p)) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `pattern` (an ARN) with wildcards in its partition, region and account replaced by the
+/// attacker's own (`at`); `None` for patterns with policy variables (the caller fills them
+/// first) and for what is not an ARN.
+fn locate(pattern: &str, (partition, region, account): At<'_>) -> Option<String> {
+    if pattern.contains("${") || !pattern.starts_with("arn:") {
+        return None;
+    }
+    let mut parts: Vec<String> = pattern.splitn(6, ':').map(str::to_string).collect();
+    let defaults = [None, Some(partition), None, Some(region), Some(account)];
+    for (part, default) in parts.iter_mut().zip(defaults) {
+        if let Some(d) = default.filter(|_| part.contains(['*', '?'])) {
+            *part = d.to_string();
+        }
+    }
+    Some(parts.join(":"))
+}
+
+/// The values of `template`'s variables in `arn` (its partition, region and account filled
+/// first); `None` when `arn` is not of its form. A variable takes the shortest value that lets
+/// the rest match.
+fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> {
+    fn go<'s>(t: &'s str, s: &'s str, out: &mut Vec<(&'s str, &'s str)>) -> bool {
+        let Some(start) = t.find("${") else {
+            return t == s;
+        };
+        let (lit, rest) = t.split_at(start);
+        let Some(s) = s.strip_prefix(lit) else {
+            return false;
+        };
+        let Some(end) = rest.find('}') else {
+            return false;
+        };
+        let name = rest.get(2..end).unwrap_or_default();
+        let after = rest.get(end + 1..).unwrap_or_default();
+        for cut in (1..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+            let (value, tail) = s.split_at(cut);
+            out.push((name, value));
+            if go(after, tail, out) {
+                return true;
+            }
+            out.pop();
+        }
+        false
+    }
+    let mut out = Vec::new();
+    go(template, arn, &mut out).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fill_and_shape() {
+        let t = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let arn = fill(t, "aws", "us-east-1", "111122223333");
+        assert_eq!(
+            arn,
+            "arn:aws:lambda:us-east-1:111122223333:function:iamsim-reach"
+        );
+        let s = shape(t, "aws", "us-east-1", "111122223333").unwrap();
+        assert!(s.is_match("arn:aws:lambda:us-east-1:111122223333:function:anything"));
+        assert!(!s.is_match("arn:aws:lambda:us-east-1:444455556666:function:anything"));
+    }
+
+    #[test]
+    fn patterns_are_located_in_the_attackers_account() {
+        let at = ("aws", "eu-west-1", "111122223333");
+        assert_eq!(
+            locate("arn:aws:lambda:*:*:function:team-*", at).as_deref(),
+            Some("arn:aws:lambda:eu-west-1:111122223333:function:team-*")
+        );
+        assert_eq!(locate("arn:aws:iam::*:user/${aws:username}", at), None);
+        assert_eq!(locate("*", at), None);
+    }
+
+    #[test]
+    fn bind_finds_each_variable() {
+        let t = "arn:aws:autoscaling:r:1:autoScalingGroup:${Id}:autoScalingGroupName/${Name}";
+        let arn = "arn:aws:autoscaling:r:1:autoScalingGroup:abc:autoScalingGroupName/app";
+        assert_eq!(bind(t, arn), Some(vec![("Id", "abc"), ("Name", "app")]));
+        assert_eq!(bind(t, "arn:aws:autoscaling:r:1:other"), None);
+    }
+}
