@@ -36,7 +36,7 @@ pub(crate) enum KeyValue {
 pub(crate) struct Dimension {
     /// The key as a policy writes it
     pub key: String,
-    /// Absent first, then one value per class
+    /// Absent first (unless every request carries the key), then one value per class
     pub values: Vec<KeyValue>,
 }
 
@@ -82,10 +82,25 @@ pub(crate) fn dimension(
     } else {
         values.extend(singles.into_iter().map(KeyValue::One));
     }
+    if always_present(key) && values.len() > 1 {
+        values.retain(|v| *v != KeyValue::Absent);
+    }
     Ok(Dimension {
         key: key.to_string(),
         values,
     })
+}
+
+/// Keys AWS puts in every request ("This key is always included in the request context"),
+/// so never tried absent: `aws:RequestedRegion`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion>)
+/// and `aws:SecureTransport` (`#condition-keys-securetransport`). Keys the engine derives
+/// (`aws:CurrentTime`, `aws:PrincipalArn`, ...) are facts, not varied at all.
+const ALWAYS_PRESENT: &[&str] = &["aws:requestedregion", "aws:securetransport"];
+
+/// Whether every request carries `key` ([`ALWAYS_PRESENT`]).
+fn always_present(key: &str) -> bool {
+    ALWAYS_PRESENT.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// One value per class of single values.
@@ -393,6 +408,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(got, [KeyValue::Absent]);
+    }
+
+    /// `aws:RequestedRegion` and `aws:SecureTransport` are "always included in the request
+    /// context" (condition-keys-requestedregion, condition-keys-securetransport): never absent.
+    #[test]
+    fn keys_every_request_carries_are_never_absent() {
+        let region = dim(
+            &[cond("StringLike", "aws:RequestedRegion", &["*"])],
+            "s3:GetObject",
+        )
+        .unwrap();
+        assert!(
+            !region.is_empty() && !region.contains(&KeyValue::Absent),
+            "{region:?}"
+        );
+        let tls = dim(
+            &[cond("Bool", "aws:SecureTransport", &["true"])],
+            "s3:GetObject",
+        )
+        .unwrap();
+        assert_eq!(tls.len(), 2, "true and false, not absent: {tls:?}");
+        assert!(!tls.contains(&KeyValue::Absent));
+        let other = dim(
+            &[cond("StringLike", "aws:SourceVpc", &["*"])],
+            "s3:GetObject",
+        )
+        .unwrap();
+        assert_eq!(other.first(), Some(&KeyValue::Absent));
     }
 
     /// Tags are in a request only "when tag key-value pairs are passed in the request"
