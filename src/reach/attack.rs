@@ -73,9 +73,10 @@ impl<'p, 'a> Attack<'p, 'a> {
     }
 
     /// Try technique `ti` against `to` through `via`: the proved requests (one per request of
-    /// the technique) when every request is allowed and every needed fact holds. With `collect`
-    /// false, answers may come from what was asked before (the requests then hold only their
-    /// resource).
+    /// the technique) when every request is allowed and every needed fact holds, the resources
+    /// its requests share chosen once for all of them (choice.rs), each choice in turn. With
+    /// `collect` false, answers may come from what was asked before (the requests then hold
+    /// only their resource).
     pub fn attempt(
         &mut self,
         ti: usize,
