@@ -174,7 +174,7 @@ impl Sources<'_, '_> {
             .and_then(|n| n.item)
             .and_then(|i| ix.inv.roles.get(i))
             .and_then(|r| r.trust_policy.as_ref());
-        let (Some(trust), Some(namer)) = (trust, Namer::new(ix, template, self.at())) else {
+        let Some(trust) = trust else {
             return (Vec::new(), Vec::new());
         };
         let assume = trust
@@ -183,6 +183,11 @@ impl Sources<'_, '_> {
             .iter()
             .filter(|st| covers(st, "sts:assumerole"));
         let patterns = condition_patterns(assume, "aws:SourceArn", self.facts, self.at());
+        // Most trusts name no source: no name to make.
+        let namer = Namer::new(ix, template, self.at()).filter(|_| !patterns.is_empty());
+        let Some(namer) = namer else {
+            return (Vec::new(), Vec::new());
+        };
         let mut pairs = Vec::new();
         for g in &own.groups {
             add(&mut pairs, namer.common(&patterns, g));
