@@ -87,8 +87,11 @@ pub(super) fn filled(raw: &str, facts: &Context) -> Option<String> {
 /// Where the attacker creates: its partition, region and account.
 pub(super) type At<'s> = (&'s str, &'s str, &'s str);
 
-/// Template variables whose value AWS assigns (an instance's or runtime's id): a name for
-/// what the attacker creates can take any value there only through a wildcard.
+/// Template variables whose value AWS assigns, the caller naming only the rest: an instance's
+/// id (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>), a runtime's
+/// (`CreateAgentRuntime` takes `agentRuntimeName` and returns `agentRuntimeId`,
+/// <https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
+/// A name for what the attacker creates can take any value there only through a wildcard.
 const ASSIGNED: &[&str] = &["Id", "RuntimeId"];
 
 /// A `new:` template, located where the attacker creates: the ARNs it may give.
