@@ -268,10 +268,15 @@ impl<'p, 'a> Attack<'p, 'a> {
         // The choice by number (0: none), keeping the key small: an attacker asks many.
         let choice = match chosen {
             None => 0,
-            Some(arn) => {
-                let next = self.choices.len() + 1;
-                *self.choices.entry(arn.to_string()).or_insert(next)
-            }
+            // Looked up before inserting: most asks repeat a choice, and need no copy of it.
+            Some(arn) => match self.choices.get(arn) {
+                Some(&n) => n,
+                None => {
+                    let next = self.choices.len() + 1;
+                    self.choices.insert(arn.to_string(), next);
+                    next
+                }
+            },
         };
         let key = match (depends, via) {
             (false, _) => Some((class, usize::MAX, Via::Nothing, choice)),
