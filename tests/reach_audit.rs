@@ -843,6 +843,18 @@ fn f15_every_existing_resource_is_a_choice() {
     assert_eq!(found[0].1, ["lambda-update-code-and-role"]);
 }
 
+/// An admin role `exec` Lambda may assume for functions named as `source` (a pattern).
+fn lambda_exec_for(source: &str) -> (String, Value) {
+    let source = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:{source}");
+    admin_role(
+        "exec",
+        service_trust(
+            "lambda.amazonaws.com",
+            json!({"ArnLike": {"aws:SourceArn": source}}),
+        ),
+    )
+}
+
 /// F15, two patterns that meet: a create allowed on `function:app-*` and an invoke on
 /// `function:*-prod` both admit `function:app-prod`, as does a trust admitting `*-prod` as
 /// `aws:SourceArn` for a create and invoke allowed on `app-*`.
@@ -867,16 +879,7 @@ fn f15_a_name_two_patterns_both_admit_is_found() {
         "user/alice",
     ));
     assert_eq!(found.len(), 1, "app-dev-x: {found:?}");
-    let guarded = || {
-        let source = format!("arn:aws:lambda:us-east-1:{ACCOUNT}:function:*-prod");
-        admin_role(
-            "exec",
-            service_trust(
-                "lambda.amazonaws.com",
-                json!({"ArnLike": {"aws:SourceArn": source}}),
-            ),
-        )
-    };
+    let guarded = || lambda_exec_for("*-prod");
     let found = admins(&reach(
         vec![guarded(), alice("app-*", "app-*")],
         "user/alice",
@@ -919,4 +922,53 @@ fn f15_patterns_meet_in_an_id_aws_assigns() {
     let found = admins(&reach(vec![(path, role), alice], "user/alice"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+}
+
+/// F15, every source at once: a create allowed on `function:app-*`, an invoke on
+/// `function:*-prod`, a PassRole whose `iam:AssociatedResourceArn` is `function:*-x-*` and a
+/// trust admitting `function:*x*` as `aws:SourceArn` all admit `function:app-x-prod`, which no
+/// two of them make on their own.
+#[test]
+fn f15_a_name_every_pattern_admits_is_found() {
+    let pattern = |name: &str| format!("arn:aws:lambda:*:*:function:{name}");
+    let alice = |associated: &str| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec"),
+                    "Condition": {"StringLike": {"iam:AssociatedResourceArn": pattern(associated)}}},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": pattern("app-*")},
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": pattern("*-prod")}]),
+            json!({}),
+        )
+    };
+    let open = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![open(), alice("*-x-*")], "user/alice"));
+    assert_eq!(found.len(), 1, "app-x-prod: {found:?}");
+    let found = admins(&reach(
+        vec![lambda_exec_for("*y*"), alice("*-x-*")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "app-x-yprod, say: {found:?}");
+    let found = admins(&reach(vec![open(), alice("*-x")], "user/alice"));
+    assert_eq!(found, [], "no name ends in both -x and -prod");
+    let found = admins(&reach(
+        vec![lambda_exec_for("dev-*"), alice("*-x-*")],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "no name starts with both app- and dev-");
+    // An invoke allowed on `other-*` and, by another statement, on any function: the name
+    // need not be `other-...`.
+    let (path, mut user) = alice("*-x-*");
+    user["inline_policies"]["p"]["Statement"][2]["Resource"] = json!(pattern("other-*"));
+    user["inline_policies"]["q"] = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"}]});
+    let found = admins(&reach(vec![open(), (path, user)], "user/alice"));
+    assert_eq!(found.len(), 1, "app-x-...: {found:?}");
+    // A PassRole for `other-*` and, by another statement, for any function: `app-prod`.
+    let (path, mut user) = alice("other-*");
+    user["inline_policies"]["q"] = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")}]});
+    let found = admins(&reach(vec![open(), (path, user)], "user/alice"));
+    assert_eq!(found.len(), 1, "app-prod: {found:?}");
 }

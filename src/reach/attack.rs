@@ -94,13 +94,13 @@ impl<'p, 'a> Attack<'p, 'a> {
         }
         let mut lists: Vec<(&str, Vec<String>)> = Vec::with_capacity(shared.len());
         for tmpl in shared {
-            // Names one pattern admits first, then names two admit together.
+            // Names one pattern admits first, then names a pattern of each source admits.
             let own = self.own_choices(t, ti, tmpl);
-            let (trusted, trusted_pairs) = self.sources().trusted(t, tmpl, to, &own);
+            let (trusted, trusted_joint) = self.sources().trusted(t, tmpl, to, &own);
             let mut choices = own.singles.clone();
             add(&mut choices, trusted);
-            add(&mut choices, own.pairs.clone());
-            add(&mut choices, trusted_pairs);
+            add(&mut choices, own.joint.clone());
+            add(&mut choices, trusted_joint);
             lists.push((tmpl, choices));
         }
         for combo in combinations(&lists) {

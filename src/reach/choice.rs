@@ -9,9 +9,10 @@
 //! together (names.rs); each is then asked of every request.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_AssociatedResourceArn>
 
+use super::combine::first_choices;
 use super::index::Index;
 use super::names::fill;
-use super::names::{condition_patterns, resource_patterns, Namer};
+use super::names::{condition_patterns, names_by_condition, resource_patterns, Namer};
 use super::technique::{service_namespace, ResourceRef, TargetKind, Technique};
 use super::witness::covers;
 use crate::request::Context;
@@ -87,12 +88,13 @@ pub(super) struct Sources<'i, 'a> {
 }
 
 /// The attacker's own choices for a template: the names one pattern admits (default first),
-/// those two admit together, and the patterns they came from (one list per request on the
-/// template, then the PassRole's), which a target's trust may meet in a name of its own.
+/// those a pattern of each source admits together, and the patterns they came from (one list
+/// per request on the template, then the PassRole's), which a target's trust may meet in a
+/// name of its own.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Own {
     pub singles: Vec<String>,
-    pub pairs: Vec<String>,
+    pub joint: Vec<String>,
     groups: Vec<Vec<String>>,
 }
 
@@ -101,7 +103,8 @@ impl Sources<'_, '_> {
     /// first: for `new:`, the default name, then names the `Resource` of its Allow statements
     /// for each request on the template admits, then (for the resource `iam:PassRole` names)
     /// names its PassRole statements' conditions on `iam:AssociatedResourceArn` admit, then
-    /// names two of those admit together (names.rs); for `existing:`, each match.
+    /// names a pattern of each of those sources admits together (names.rs); for `existing:`,
+    /// each match.
     pub(super) fn own(&self, t: &Technique, template: &str) -> Own {
         let ix = self.ix;
         let at = self.at();
@@ -127,36 +130,39 @@ impl Sources<'_, '_> {
                 for action in &r.actions {
                     let lower = action.to_ascii_lowercase();
                     for st in allows.iter().filter(|st| covers(st, &lower)) {
-                        add(&mut group, resource_patterns(st, self.facts, at));
+                        let patterns = resource_patterns(st, self.facts, at);
+                        // `*` or a `NotResource`: any name of the shape.
+                        let any = patterns.is_empty().then(|| namer.any());
+                        add(&mut group, patterns.into_iter().chain(any).collect());
                     }
                 }
                 groups.push(group);
             }
         }
         if t.associated_template() == Some(template) {
-            let pass = allows.iter().filter(|st| covers(st, "iam:passrole"));
+            let pass = || allows.iter().filter(|st| covers(st, "iam:passrole"));
             let key = "iam:AssociatedResourceArn";
-            groups.push(condition_patterns(pass, key, self.facts, at));
+            let mut group = condition_patterns(pass(), key, self.facts, at);
+            if pass().any(|st| !names_by_condition(st, key)) {
+                add(&mut group, vec![namer.any()]);
+            }
+            groups.push(group);
         }
         for g in &groups {
             add(&mut singles, namer.names(g));
         }
-        let mut pairs = Vec::new();
-        for (i, g) in groups.iter().enumerate() {
-            for h in groups.get(i + 1..).unwrap_or(&[]) {
-                add(&mut pairs, namer.common(g, h));
-            }
-        }
+        let all: Vec<&[String]> = groups.iter().map(Vec::as_slice).collect();
+        let joint = namer.joint(&all);
         Own {
             singles,
-            pairs,
+            joint,
             groups,
         }
     }
 
     /// For the resource a passed role's service acts for (`template` created by `t`), the
     /// names the trust of target role `to` admits as `aws:SourceArn` alone, and those it
-    /// admits together with one of the attacker's own patterns (`own`).
+    /// admits together with a pattern of each of the attacker's own sources (`own`).
     pub(super) fn trusted(
         &self,
         t: &Technique,
@@ -188,11 +194,9 @@ impl Sources<'_, '_> {
         let Some(namer) = namer else {
             return (Vec::new(), Vec::new());
         };
-        let mut pairs = Vec::new();
-        for g in &own.groups {
-            add(&mut pairs, namer.common(&patterns, g));
-        }
-        (namer.names(&patterns), pairs)
+        let mut all: Vec<&[String]> = own.groups.iter().map(Vec::as_slice).collect();
+        all.push(&patterns);
+        (namer.names(&patterns), namer.joint(&all))
     }
 
     /// The attacker's partition, region and account.
@@ -211,51 +215,21 @@ pub(super) fn add(out: &mut Vec<String>, more: Vec<String>) {
     }
 }
 
-/// Every combination of one choice per template (`lists`), by increasing sum of the choices'
-/// places, so each template's first choices come before any one template's last; all of a
-/// single list, and at most [`MAX_CHOICES`] of several. A template with no choice (no
-/// existing resource fits) makes none.
+/// Every combination of one choice per template (`lists`), the first choices of each first
+/// (see [`first_choices`]): all of a single list, and at most [`MAX_CHOICES`] of several. A
+/// template with no choice (no existing resource fits) makes none.
 pub(super) fn combinations<'t>(lists: &[(&'t str, Vec<String>)]) -> Vec<Vec<(&'t str, String)>> {
     if let [(tmpl, choices)] = lists {
         return choices.iter().map(|c| vec![(*tmpl, c.clone())]).collect();
     }
-    let mut out = Vec::new();
-    let most: usize = lists.iter().map(|(_, c)| c.len().saturating_sub(1)).sum();
-    for sum in 0..=most {
-        let mut places = Vec::with_capacity(lists.len());
-        summing(lists, sum, &mut places, &mut out);
-        if out.len() >= MAX_CHOICES {
-            out.truncate(MAX_CHOICES);
-            break;
-        }
-    }
-    out
-}
-
-/// The combinations of `lists` whose places add up to `sum`, after `places` (chosen for the
-/// lists before), appended to `out`.
-fn summing<'t>(
-    lists: &[(&'t str, Vec<String>)],
-    sum: usize,
-    places: &mut Vec<usize>,
-    out: &mut Vec<Vec<(&'t str, String)>>,
-) {
-    let Some((_, next)) = lists.get(places.len()) else {
-        if sum == 0 {
-            let combo = places
-                .iter()
-                .zip(lists)
-                .filter_map(|(&p, (tmpl, choices))| Some((*tmpl, choices.get(p)?.clone())))
-                .collect();
-            out.push(combo);
-        }
-        return;
-    };
-    for p in 0..next.len().min(sum + 1) {
-        places.push(p);
-        summing(lists, sum - p, places, out);
-        places.pop();
-    }
+    let tagged: Vec<Vec<(&'t str, &String)>> = lists
+        .iter()
+        .map(|(tmpl, choices)| choices.iter().map(|c| (*tmpl, c)).collect())
+        .collect();
+    first_choices(&tagged, MAX_CHOICES)
+        .into_iter()
+        .map(|combo| combo.into_iter().map(|(t, c)| (t, c.clone())).collect())
+        .collect()
 }
 
 #[cfg(test)]

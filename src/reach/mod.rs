@@ -4,6 +4,7 @@
 
 mod attack;
 mod choice;
+mod combine;
 mod edges;
 mod graph;
 mod index;

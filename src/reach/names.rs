@@ -9,10 +9,12 @@
 
 use std::sync::Arc;
 
+use super::combine::first_choices;
 use super::index::Index;
 use crate::condition::variables::{Resolve, Template};
-use crate::pattern::{common_match, Dialect, Wildcard};
+use crate::pattern::{common_match, common_match_all, Dialect, Wildcard};
 use crate::policy::condition::operator::Family;
+use crate::policy::condition::Condition;
 use crate::policy::{variables_as, Effect, ResourceClause, Statement};
 use crate::request::Context;
 
@@ -127,24 +129,44 @@ impl<'i, 'a> Namer<'i, 'a> {
         out
     }
 
-    /// For each pattern of `a` and of `b` (of the template's shape), the shortest ARN both
-    /// admit that the attacker could create; where that one leaves a value AWS assigns empty
-    /// or literal, the shortest with [`CHOSEN`] in each wildcard (`stack/app-*` and
-    /// `stack/*-prod/*`: `stack/app-iamsim-reach-prod/iamsim-reach`).
-    pub(super) fn common(&self, a: &[String], b: &[String]) -> Vec<String> {
+    /// A pattern every name of the template's shape meets: what a request allowed on any
+    /// name (`Resource` `*`, a `NotResource`, a PassRole with no condition on the key) admits.
+    pub(super) fn any(&self) -> String {
+        self.shape_text.clone()
+    }
+
+    /// For each choice of one pattern per group (each group the patterns under which one
+    /// source admits a name: a request's Allow statements, the PassRole's conditions, the
+    /// trust's), the shortest ARN all the chosen patterns admit that the attacker could
+    /// create; where that one leaves a value AWS assigns empty or literal, the shortest with
+    /// [`CHOSEN`] in each wildcard (`stack/app-*` and `stack/*-prod/*`:
+    /// `stack/app-iamsim-reach-prod/iamsim-reach`). At most [`MAX_PICKS`] choices, the first
+    /// patterns of each group first; empty groups (no source) are left out.
+    pub(super) fn joint(&self, groups: &[&[String]]) -> Vec<String> {
         let ours = |p: &&String| common_match(p, &self.shape_text).is_some();
-        let a: Vec<&String> = a.iter().filter(ours).collect();
-        let b: Vec<&String> = b.iter().filter(ours).collect();
+        let groups: Vec<Vec<&String>> = groups
+            .iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| g.iter().filter(ours).collect())
+            .collect();
+        // A source none of whose patterns has the template's shape admits no name.
+        if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
+            return Vec::new();
+        }
         let chosen = |p: &str| p.replace('*', &format!("*{CHOSEN}*"));
         let mut out = Vec::new();
-        for x in &a {
-            for y in b.iter().filter(|y| *y != x) {
-                let arn = common_match(x, y)
-                    .filter(|arn| self.fits(arn))
-                    .or_else(|| common_match(&chosen(x), &chosen(y)).filter(|arn| self.fits(arn)));
-                if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
-                    out.push(arn);
-                }
+        for pick in first_choices(&groups, MAX_PICKS) {
+            let mut patterns: Vec<&str> = pick.iter().map(|p| p.as_str()).collect();
+            patterns.push(&self.shape_text);
+            let arn = common_match_all(&patterns)
+                .filter(|arn| self.fits(arn))
+                .or_else(|| {
+                    let wide: Vec<String> = pick.iter().map(|p| chosen(p)).collect();
+                    let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
+                    common_match_all(&wide).filter(|arn| self.fits(arn))
+                });
+            if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
+                out.push(arn);
             }
         }
         out
@@ -166,6 +188,9 @@ impl<'i, 'a> Namer<'i, 'a> {
         assigned_ok && !self.ix.resource_exists(arn)
     }
 }
+
+/// More choices of one pattern per group than this are not tried by [`Namer::joint`].
+const MAX_PICKS: usize = 256;
 
 /// The `Resource` patterns of `st`, located at `at` (see [`locate`]); a policy variable takes
 /// the attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
@@ -190,12 +215,7 @@ pub(super) fn condition_patterns<'s>(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for st in statements.filter(|st| st.effect == Effect::Allow) {
-        let conditions = st
-            .conditions
-            .iter()
-            .filter(|c| c.key.eq_ignore_ascii_case(key) && !c.operator.base.is_negated())
-            .filter(|c| matches!(c.operator.base.family(), Family::String | Family::Arn));
-        for c in conditions {
+        for c in st.conditions.iter().filter(|c| admits_names(c, key)) {
             for p in c.raw.iter().filter_map(|v| filled(v, facts)) {
                 if let Some(p) = locate(&p, at).filter(|p| !out.contains(p)) {
                     out.push(p);
@@ -204,6 +224,19 @@ pub(super) fn condition_patterns<'s>(
         }
     }
     out
+}
+
+/// Whether the Allow `st` admits names only through a condition on `key` (one
+/// [`condition_patterns`] reads); a statement that does not leaves every name open.
+pub(super) fn names_by_condition(st: &Statement, key: &str) -> bool {
+    st.conditions.iter().any(|c| admits_names(c, key))
+}
+
+/// Whether condition `c` admits values of `key` by pattern: a positive string or ARN operator.
+fn admits_names(c: &Condition, key: &str) -> bool {
+    c.key.eq_ignore_ascii_case(key)
+        && !c.operator.base.is_negated()
+        && matches!(c.operator.base.family(), Family::String | Family::Arn)
 }
 
 /// `pattern` (an ARN) with wildcards in its partition, region and account replaced by the
