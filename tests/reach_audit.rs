@@ -972,3 +972,72 @@ fn f15_a_name_every_pattern_admits_is_found() {
     let found = admins(&reach(vec![open(), (path, user)], "user/alice"));
     assert_eq!(found.len(), 1, "app-prod: {found:?}");
 }
+
+/// F15, a guardrail naming what may be created: a Deny on every function but `team-*`
+/// (`NotResource`) leaves the attacker the names `team-...`, so the path is there.
+#[test]
+fn f15_a_deny_on_every_other_name_leaves_the_names_it_spares() {
+    let statements = |allowed: &str| {
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+            {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                "Resource": allowed},
+            {"Effect": "Deny", "Action": "lambda:*",
+                "NotResource": "arn:aws:lambda:*:*:function:team-*"}])
+    };
+    let open = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    for (allowed, paths) in [("*", 1), ("arn:aws:lambda:*:*:function:app-*", 0)] {
+        let alice = principal(
+            "users/alice.json",
+            "user/alice",
+            statements(allowed),
+            json!({}),
+        );
+        let found = admins(&reach(vec![open(), alice], "user/alice"));
+        assert_eq!(found.len(), paths, "allowed on {allowed}: {found:?}");
+    }
+}
+
+/// F15, limits outside the attacker's own policies: a permissions boundary allowing Lambda on
+/// `function:team-*` only, and an SCP denying Lambda on every function but `team-*`, each
+/// leave the names `team-...`.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+#[test]
+fn f15_a_boundary_or_scp_naming_what_may_be_created_leaves_those_names() {
+    let team = "arn:aws:lambda:*:*:function:team-*";
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+            {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"],
+                "Resource": "*"}]),
+        json!({"permissions_boundary_arn": iam("policy/boundary")}),
+    );
+    let boundary = (
+        "managed/boundary.json".to_string(),
+        json!({"arn": iam("policy/boundary"), "document": doc(json!([
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:*", "Resource": team}]))}),
+    );
+    let open = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![open(), alice.clone(), boundary], "user/alice"));
+    assert_eq!(found.len(), 1, "team-... under the boundary: {found:?}");
+
+    let full = json!({"name": "FullAWSAccess",
+        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))});
+    let guard = json!({"name": "TeamFunctionsOnly", "document": doc(json!([
+        {"Effect": "Deny", "Action": "lambda:*", "NotResource": team}]))});
+    let organization = (
+        "organization.json".to_string(),
+        json!({"management_account": "999988887777",
+            "root": {"scps": [full], "rcps": []},
+            "ous": [{"id": "ou-ab12-workloads", "parent": "root", "scps": [full, guard], "rcps": []}],
+            "accounts": [{"id": ACCOUNT, "parent": "ou-ab12-workloads", "scps": [full], "rcps": []}]}),
+    );
+    let (path, mut user) = alice;
+    user["permissions_boundary_arn"] = Value::Null;
+    let found = admins(&reach(
+        vec![open(), (path, user), organization],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "team-... under the SCP: {found:?}");
+}

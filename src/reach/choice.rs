@@ -11,11 +11,16 @@
 
 use super::combine::first_choices;
 use super::index::Index;
+use super::limits::limits;
 use super::names::fill;
-use super::names::{condition_patterns, names_by_condition, resource_patterns, Namer};
-use super::technique::{service_namespace, ResourceRef, TargetKind, Technique};
+use super::names::{
+    condition_patterns, names_by_condition, resource_patterns, spared_patterns, Namer,
+};
+use super::technique::{service_namespace, ResourceRef, TargetKind, Technique, TechniqueRequest};
 use super::witness::covers;
+use crate::policy::{Effect, Statement};
 use crate::request::Context;
+use std::sync::Arc;
 
 /// More choices than this for one technique are not tried (the first are: the default name,
 /// then names from the attacker's statements in order).
@@ -123,19 +128,34 @@ impl Sources<'_, '_> {
             };
         };
         let allows = ix.allows.get(self.x).map(Vec::as_slice).unwrap_or(&[]);
+        let limits = limits(ix, self.x);
         let mut groups: Vec<Vec<String>> = Vec::new();
-        for r in t.requests.iter() {
-            if template_of(&r.resource) == Some(template) {
-                let mut group = Vec::new();
-                for action in &r.actions {
-                    let lower = action.to_ascii_lowercase();
-                    for st in allows.iter().filter(|st| covers(st, &lower)) {
-                        let patterns = resource_patterns(st, self.facts, at);
-                        // `*` or a `NotResource`: any name of the shape.
-                        let any = patterns.is_empty().then(|| namer.any());
-                        add(&mut group, patterns.into_iter().chain(any).collect());
-                    }
+        let on_template = t
+            .requests
+            .iter()
+            .filter(|r| template_of(&r.resource) == Some(template));
+        for r in on_template.clone() {
+            let identity = allows.iter().map(Arc::as_ref);
+            groups.push(self.allowed_names(identity, &r.actions, &namer));
+            // A boundary, SCP or RCP level that admits only some names.
+            for list in &limits.lists {
+                let group = self.allowed_names(list.iter().copied(), &r.actions, &namer);
+                if !group.is_empty() && group != [namer.any()] {
+                    groups.push(group);
                 }
+            }
+        }
+        // A Deny on every name but those it spares: those, or any name where it does not apply.
+        for deny in limits.spares {
+            let covered = |r: &TechniqueRequest| {
+                r.actions
+                    .iter()
+                    .any(|a| covers(deny, &a.to_ascii_lowercase()))
+            };
+            let spared = spared_patterns(deny, self.facts, at);
+            if on_template.clone().any(covered) && !spared.is_empty() {
+                let mut group = spared;
+                add(&mut group, vec![namer.any()]);
                 groups.push(group);
             }
         }
@@ -158,6 +178,27 @@ impl Sources<'_, '_> {
             joint,
             groups,
         }
+    }
+
+    /// The patterns under which the Allow statements of `statements` covering one of `actions`
+    /// admit a name (the shape's [`Namer::any`] for `*` or a `NotResource`).
+    fn allowed_names<'s>(
+        &self,
+        statements: impl Iterator<Item = &'s Statement>,
+        actions: &[String],
+        namer: &Namer<'_, '_>,
+    ) -> Vec<String> {
+        let at = self.at();
+        let lower: Vec<String> = actions.iter().map(|a| a.to_ascii_lowercase()).collect();
+        let mut group = Vec::new();
+        for st in statements.filter(|st| st.effect == Effect::Allow) {
+            if lower.iter().any(|a| covers(st, a)) {
+                let patterns = resource_patterns(st, self.facts, at);
+                let any = patterns.is_empty().then(|| namer.any());
+                add(&mut group, patterns.into_iter().chain(any).collect());
+            }
+        }
+        group
     }
 
     /// For the resource a passed role's service acts for (`template` created by `t`), the

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
-use crate::policy::{Effect, PrincipalClause, PrincipalEntry, Statement};
+use crate::policy::{Effect, PrincipalClause, PrincipalEntry, ResourceClause, Statement};
 use crate::request::{IamKind, Principal};
 
 /// What kind of node a principal is.
@@ -104,6 +104,9 @@ pub(super) struct Index<'a> {
     pub group_node: Vec<usize>,
     /// Identity Allow statements of each node (roles and users; empty for others)
     pub allows: Vec<Vec<Arc<Statement>>>,
+    /// Identity Deny statements with a `NotResource` of each node: the names they spare
+    /// (limits.rs)
+    pub spares: Vec<Vec<Arc<Statement>>>,
     /// Customer-managed policy ARNs each node holds (directly or through a group)
     pub holds: Vec<Vec<String>>,
     pub trust: TrustIndex,
@@ -124,6 +127,8 @@ pub(super) struct Index<'a> {
     pub(super) admin_policies: std::sync::OnceLock<Vec<String>>,
     /// Whether a condition reads `iam:AssociatedResourceArn` (`Index::reads_associated`)
     reads_associated: std::sync::OnceLock<bool>,
+    /// The inventory's managed policies by ARN, built when first asked (`Index::managed_policy`)
+    managed_by_arn: std::sync::OnceLock<FastMap<String, usize>>,
     /// ARNs of the inventory's resources, built when first asked (`Index::resource_exists`)
     resource_arns: std::sync::OnceLock<
         std::collections::HashSet<String, std::hash::BuildHasherDefault<crate::hash::FxHasher>>,
@@ -149,6 +154,7 @@ impl<'a> Index<'a> {
             user_node: Vec::new(),
             group_node: Vec::new(),
             allows: Vec::new(),
+            spares: Vec::new(),
             holds: Vec::new(),
             trust: TrustIndex::default(),
             runs_as: Vec::new(),
@@ -165,6 +171,7 @@ impl<'a> Index<'a> {
             iam_resource_policies: false,
             admin_policies: std::sync::OnceLock::new(),
             resource_arns: std::sync::OnceLock::new(),
+            managed_by_arn: std::sync::OnceLock::new(),
             reads_associated: std::sync::OnceLock::new(),
         };
         ix.iam_resource_policies = ix
@@ -187,6 +194,7 @@ impl<'a> Index<'a> {
         self.by_arn.insert(node.arn.clone(), i);
         self.nodes.push(node);
         self.allows.push(Vec::new());
+        self.spares.push(Vec::new());
         self.holds.push(Vec::new());
         i
     }
@@ -239,7 +247,8 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Add the Allow statements of `inline` and `attached` policies to node `n`.
+    /// Add the Allow statements of `inline` and `attached` policies to node `n`, and their Deny
+    /// statements with a `NotResource`.
     pub(super) fn gather(
         &mut self,
         n: usize,
@@ -252,13 +261,15 @@ impl<'a> Index<'a> {
                 .iter()
                 .filter_map(|a| managed.get(a.as_str()).copied()),
         );
-        let statements = docs.flat_map(|p| p.document.statements.iter());
-        let allows: Vec<Arc<Statement>> = statements
-            .filter(|s| s.effect == Effect::Allow)
-            .cloned()
-            .collect();
-        if let Some(list) = self.allows.get_mut(n) {
-            list.extend(allows);
+        for st in docs.flat_map(|p| p.document.statements.iter()) {
+            let list = match (st.effect, &st.resource) {
+                (Effect::Allow, _) => self.allows.get_mut(n),
+                (Effect::Deny, Some(ResourceClause::NotResource(_))) => self.spares.get_mut(n),
+                (Effect::Deny, _) => None,
+            };
+            if let Some(list) = list {
+                list.push(Arc::clone(st));
+            }
         }
         let customer = attached.iter().filter(|a| !a.contains(":iam::aws:policy/"));
         if let Some(list) = self.holds.get_mut(n) {
@@ -398,6 +409,19 @@ impl<'a> Index<'a> {
                     .any(|c| c.key.eq_ignore_ascii_case("iam:AssociatedResourceArn"))
             })
         })
+    }
+
+    /// The managed policy of the inventory with ARN `arn` (the map built on the first call).
+    pub fn managed_policy(&self, arn: &str) -> Option<&'a NamedPolicy> {
+        let inv = self.inv;
+        self.managed_by_arn
+            .get_or_init(|| {
+                let by_arn = inv.managed_policies.iter().enumerate();
+                by_arn.map(|(i, m)| (m.arn.clone(), i)).collect()
+            })
+            .get(arn)
+            .and_then(|&i| inv.managed_policies.get(i))
+            .map(|m| &m.policy)
     }
 
     /// Whether a resource of the inventory has ARN `arn` (the set built on the first call).

@@ -9,6 +9,7 @@ mod edges;
 mod graph;
 mod index;
 mod keys;
+mod limits;
 mod member;
 mod mini;
 mod names;

@@ -15,7 +15,7 @@ use crate::condition::variables::{Resolve, Template};
 use crate::pattern::{common_match, common_match_all, Dialect, Wildcard};
 use crate::policy::condition::operator::Family;
 use crate::policy::condition::Condition;
-use crate::policy::{variables_as, Effect, ResourceClause, Statement};
+use crate::policy::{variables_as, Effect, ResourceClause, ResourcePattern, Statement};
 use crate::request::Context;
 
 /// The name given to whatever the attacker creates or chooses freely.
@@ -195,9 +195,21 @@ const MAX_PICKS: usize = 256;
 /// The `Resource` patterns of `st`, located at `at` (see [`locate`]); a policy variable takes
 /// the attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
 pub(super) fn resource_patterns(st: &Statement, facts: &Context, at: At<'_>) -> Vec<String> {
-    let Some(ResourceClause::Resource(ps)) = &st.resource else {
-        return Vec::new();
-    };
+    match &st.resource {
+        Some(ResourceClause::Resource(ps)) => located_patterns(ps, facts, at),
+        _ => Vec::new(),
+    }
+}
+
+/// The `NotResource` patterns of `st` (a Deny: the names it spares), as [`resource_patterns`].
+pub(super) fn spared_patterns(st: &Statement, facts: &Context, at: At<'_>) -> Vec<String> {
+    match &st.resource {
+        Some(ResourceClause::NotResource(ps)) => located_patterns(ps, facts, at),
+        _ => Vec::new(),
+    }
+}
+
+fn located_patterns(ps: &[ResourcePattern], facts: &Context, at: At<'_>) -> Vec<String> {
     ps.iter()
         .filter_map(|p| filled(&p.raw, facts))
         .filter_map(|raw| locate(&raw, at))
