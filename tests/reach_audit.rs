@@ -1041,3 +1041,40 @@ fn f15_a_boundary_or_scp_naming_what_may_be_created_leaves_those_names() {
     ));
     assert_eq!(found.len(), 1, "team-... under the SCP: {found:?}");
 }
+
+/// F15, a created resource only one request names: `agentcore-runtime-create-invoke` invokes
+/// `runtime/${AttackerChosenName}` and creates a workload identity of its own name, each once.
+/// A boundary allowing AgentCore only on `team-*` names is met by naming them `team-...`.
+#[test]
+fn f15_a_boundary_limits_a_resource_one_request_names() {
+    let agentcore = "arn:aws:bedrock-agentcore:*:*";
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:*"], "Resource": "*"}]),
+        json!({"permissions_boundary_arn": iam("policy/boundary")}),
+    );
+    let boundary = |names: &str| {
+        (
+            "managed/boundary.json".to_string(),
+            json!({"arn": iam("policy/boundary"), "document": doc(json!([
+                {"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:CreateAgentRuntime"],
+                    "Resource": "*"},
+                {"Effect": "Allow", "Action": "bedrock-agentcore:*", "Resource": [
+                    format!("{agentcore}:runtime/{names}"),
+                    format!("{agentcore}:workload-identity-directory/default/workload-identity/{names}")]}]))}),
+        )
+    };
+    let exec = || {
+        admin_role(
+            "exec",
+            service_trust("bedrock-agentcore.amazonaws.com", json!({})),
+        )
+    };
+    let found = admins(&reach(
+        vec![exec(), alice.clone(), boundary("team*")],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["agentcore-runtime-create-invoke"]);
+}

@@ -38,7 +38,8 @@ pub(super) fn template_of(r: &ResourceRef) -> Option<&str> {
 /// The templates whose choice technique `t`'s requests share: one named by two requests or
 /// more, and for a passed role the one the service is sent as `aws:SourceArn` (the first in
 /// its namespace, see `prove::source_arn`) and the one `iam:PassRole` names as
-/// `iam:AssociatedResourceArn` (the first such that the technique creates).
+/// `iam:AssociatedResourceArn` (the first such that the technique creates); then every other
+/// `new:` template, whose one request then meets the limits on its names too (limits.rs).
 pub(super) fn shared_templates(t: &Technique) -> Vec<&str> {
     let templates: Vec<&str> = t
         .requests
@@ -51,9 +52,14 @@ pub(super) fn shared_templates(t: &Technique) -> Vec<&str> {
             out.push(tmpl);
         }
     }
+    let created = t.requests.iter().filter_map(|r| match &r.resource {
+        ResourceRef::New(tmpl) => Some(tmpl.as_str()),
+        _ => None,
+    });
     for one in [source_template(t), t.associated_template()]
         .into_iter()
         .flatten()
+        .chain(created)
     {
         if !out.contains(&one) {
             out.push(one);
