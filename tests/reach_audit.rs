@@ -1078,3 +1078,56 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, ["agentcore-runtime-create-invoke"]);
 }
+
+/// F16, a guardrail on the tags of what is created: an SCP denying `lambda:CreateFunction`
+/// without an `aws:RequestTag/team` is met by tagging the function, which the attacker does.
+/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_tagging.html>
+#[test]
+fn f16_a_deny_on_missing_request_tags_is_met_by_tagging() {
+    let alice = |create_condition: Value| {
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                    "Condition": create_condition}]),
+            json!({}),
+        )
+    };
+    let full = json!({"name": "FullAWSAccess",
+        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))});
+    let guard = json!({"name": "TagFunctions", "document": doc(json!([
+        {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+            "Condition": {"Null": {"aws:RequestTag/team": "true"}}}]))});
+    let organization = (
+        "organization.json".to_string(),
+        json!({"management_account": "999988887777",
+            "root": {"scps": [full, guard], "rcps": []}, "ous": [],
+            "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [full], "rcps": []}]}),
+    );
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(
+        vec![exec(), alice(json!({})), organization.clone()],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
+    // Allowed to create only untagged functions: the SCP leaves no way.
+    let untagged = json!({"Null": {"aws:RequestTag/team": "true"}});
+    let found = admins(&reach(
+        vec![exec(), alice(untagged), organization],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "{found:?}");
+    // A boundary allowing creates tagged team=a only.
+    let (path, mut user) = alice(json!({}));
+    user["permissions_boundary_arn"] = json!(iam("policy/boundary"));
+    let boundary = (
+        "managed/boundary.json".to_string(),
+        json!({"arn": iam("policy/boundary"), "document": doc(json!([
+            {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                "Condition": {"StringEquals": {"aws:RequestTag/team": "a"}}}]))}),
+    );
+    let found = admins(&reach(vec![exec(), (path, user), boundary], "user/alice"));
+    assert_eq!(found.len(), 1, "team=a under the boundary: {found:?}");
+}

@@ -152,7 +152,7 @@ impl Sources<'_, '_> {
             }
         }
         // A Deny on every name but those it spares: those, or any name where it does not apply.
-        for deny in limits.spares {
+        for deny in limits.denies {
             let covered = |r: &TechniqueRequest| {
                 r.actions
                     .iter()

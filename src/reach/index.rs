@@ -12,7 +12,7 @@ use std::sync::Arc;
 use crate::engine::Engine;
 use crate::inventory::{Inventory, NamedPolicy};
 use crate::pattern::Arn;
-use crate::policy::{Effect, PrincipalClause, PrincipalEntry, ResourceClause, Statement};
+use crate::policy::{Effect, PrincipalClause, PrincipalEntry, Statement};
 use crate::request::{IamKind, Principal};
 
 /// What kind of node a principal is.
@@ -104,9 +104,9 @@ pub(super) struct Index<'a> {
     pub group_node: Vec<usize>,
     /// Identity Allow statements of each node (roles and users; empty for others)
     pub allows: Vec<Vec<Arc<Statement>>>,
-    /// Identity Deny statements with a `NotResource` of each node: the names they spare
-    /// (limits.rs)
-    pub spares: Vec<Vec<Arc<Statement>>>,
+    /// Identity Deny statements of each node: the names and context keys they leave the
+    /// attacker (limits.rs)
+    pub denies: Vec<Vec<Arc<Statement>>>,
     /// Customer-managed policy ARNs each node holds (directly or through a group)
     pub holds: Vec<Vec<String>>,
     pub trust: TrustIndex,
@@ -154,7 +154,7 @@ impl<'a> Index<'a> {
             user_node: Vec::new(),
             group_node: Vec::new(),
             allows: Vec::new(),
-            spares: Vec::new(),
+            denies: Vec::new(),
             holds: Vec::new(),
             trust: TrustIndex::default(),
             runs_as: Vec::new(),
@@ -194,7 +194,7 @@ impl<'a> Index<'a> {
         self.by_arn.insert(node.arn.clone(), i);
         self.nodes.push(node);
         self.allows.push(Vec::new());
-        self.spares.push(Vec::new());
+        self.denies.push(Vec::new());
         self.holds.push(Vec::new());
         i
     }
@@ -247,8 +247,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Add the Allow statements of `inline` and `attached` policies to node `n`, and their Deny
-    /// statements with a `NotResource`.
+    /// Add the Allow and Deny statements of `inline` and `attached` policies to node `n`.
     pub(super) fn gather(
         &mut self,
         n: usize,
@@ -262,10 +261,9 @@ impl<'a> Index<'a> {
                 .filter_map(|a| managed.get(a.as_str()).copied()),
         );
         for st in docs.flat_map(|p| p.document.statements.iter()) {
-            let list = match (st.effect, &st.resource) {
-                (Effect::Allow, _) => self.allows.get_mut(n),
-                (Effect::Deny, Some(ResourceClause::NotResource(_))) => self.spares.get_mut(n),
-                (Effect::Deny, _) => None,
+            let list = match st.effect {
+                Effect::Allow => self.allows.get_mut(n),
+                Effect::Deny => self.denies.get_mut(n),
             };
             if let Some(list) = list {
                 list.push(Arc::clone(st));

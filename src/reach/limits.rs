@@ -1,9 +1,11 @@
-//! What limits, beyond the attacker's identity Allows, the names it can give what it creates:
-//! its permissions boundary and each SCP and RCP level over its account allow only the names
-//! their Allow statements admit, and a Deny with a `NotResource` spares only the names it
-//! lists. Each is a source of names for a shared choice (choice.rs): a boundary allowing
+//! What limits, beyond the attacker's identity Allows, the names it can give what it creates
+//! and the context keys it can send: its permissions boundary and each SCP and RCP level over
+//! its account allow only what their Allow statements admit, and a Deny (of any of them or of
+//! its identity policies) leaves only what escapes it. Each is a source of names for a shared
+//! choice (choice.rs) and of context for a request (witness.rs): a boundary allowing
 //! `lambda:*` on `function:team-*` only, or an SCP denying Lambda on every function but
-//! `team-*`, is met by naming the function `team-...`.
+//! `team-*`, is met by naming the function `team-...`; an SCP denying a create without an
+//! `aws:RequestTag/team`, by tagging it.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
 //! <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>
 
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 use super::index::{Index, NodeKind};
 use crate::inventory::NamedPolicy;
-use crate::policy::{Effect, ResourceClause, Statement};
+use crate::policy::{Effect, Statement};
 
 /// The statements beyond node `x`'s identity Allows that limit the names it can give.
 #[derive(Debug, Default)]
@@ -19,16 +21,16 @@ pub(super) struct Limits<'i> {
     /// Each allow-list in force: the boundary, then each SCP level and each RCP level (the
     /// statements of its policies together)
     pub lists: Vec<Vec<&'i Statement>>,
-    /// Deny statements with a `NotResource`: identity, boundary, SCP and RCP
-    pub spares: Vec<&'i Statement>,
+    /// Deny statements: identity, boundary, SCP and RCP
+    pub denies: Vec<&'i Statement>,
 }
 
-/// The limits on node `x`'s names: its boundary, and the SCP and RCP levels of its account
-/// (none for the management account, to which they do not apply).
+/// The limits on node `x`'s requests: its identity Denies, its boundary, and the SCP and RCP
+/// levels of its account (none for the management account, to which they do not apply).
 pub(super) fn limits<'i>(ix: &'i Index<'_>, x: usize) -> Limits<'i> {
     let mut out = Limits {
-        spares: ix
-            .spares
+        denies: ix
+            .denies
             .get(x)
             .map_or(Vec::new(), |s| s.iter().map(Arc::as_ref).collect()),
         ..Limits::default()
@@ -50,17 +52,16 @@ pub(super) fn limits<'i>(ix: &'i Index<'_>, x: usize) -> Limits<'i> {
 }
 
 impl<'i> Limits<'i> {
-    /// Add the allow-list of `policies` (one level, or a boundary) and their sparing Denies.
+    /// Add the allow-list of `policies` (one level, or a boundary) and their Denies.
     fn add(&mut self, policies: &'i [NamedPolicy]) {
         let statements = policies
             .iter()
             .flat_map(|p| p.document.statements.iter().map(Arc::as_ref));
         let mut list = Vec::new();
         for st in statements {
-            match (st.effect, &st.resource) {
-                (Effect::Allow, _) => list.push(st),
-                (Effect::Deny, Some(ResourceClause::NotResource(_))) => self.spares.push(st),
-                (Effect::Deny, _) => {}
+            match st.effect {
+                Effect::Allow => list.push(st),
+                Effect::Deny => self.denies.push(st),
             }
         }
         self.lists.push(list);

@@ -44,8 +44,8 @@ impl Index<'_> {
         });
         self.allows
             .push(self.allows.get(user).cloned().unwrap_or_default());
-        self.spares
-            .push(self.spares.get(user).cloned().unwrap_or_default());
+        self.denies
+            .push(self.denies.get(user).cloned().unwrap_or_default());
         self.holds
             .push(self.holds.get(user).cloned().unwrap_or_default());
         self.gather_groups(m, &joined);

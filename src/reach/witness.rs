@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use super::index::Index;
 use super::keys::attacker_controls;
+use super::limits::limits;
 use super::names::{fill, filled, resource_patterns, Namer, CHOSEN};
-use crate::policy::condition::operator::{Comparison, Family};
+use crate::policy::condition::operator::{Comparison, Family, Qualifier};
 use crate::policy::condition::Condition;
 use crate::policy::{ActionClause, Effect, ResourceClause, ResourceMatcher, Statement};
 use crate::request::Context;
@@ -75,9 +76,19 @@ fn meeting(c: &Condition, facts: &Context) -> Option<(String, bool)> {
         return (first == "false").then(|| (CHOSEN.to_string(), list));
     }
     if op.base.is_negated() {
-        return Some(("iamsim-reach-unlisted".to_string(), list));
+        return Some((UNLISTED.to_string(), list));
     }
-    let first = &filled(first, facts)?;
+    Some((listed_value(c, facts)?, list))
+}
+
+/// A value outside every list of values.
+const UNLISTED: &str = "iamsim-reach-unlisted";
+
+/// A value the first of `c`'s values admits under the operator without its negation
+/// (`StringNotEquals` `a`: `a`).
+fn listed_value(c: &Condition, facts: &Context) -> Option<String> {
+    let op = c.operator;
+    let first = &filled(c.raw.first()?, facts)?;
     let value = match (op.base.family(), op.base.comparison()) {
         (Family::Numeric, Comparison::LessThan) => {
             let n: f64 = first.parse().ok()?;
@@ -92,7 +103,36 @@ fn meeting(c: &Condition, facts: &Context) -> Option<(String, bool)> {
         (Family::Ip, _) => first.split('/').next().unwrap_or(first).to_string(),
         _ => first.replace('*', "iamsim").replace('?', "x"),
     };
-    Some((value, list))
+    Some(value)
+}
+
+/// How a request escapes `c` in a Deny: `Some(None)` when leaving the key absent makes `c`
+/// false, `Some(Some(value))` when a value does (a Deny on a missing `aws:RequestTag/team`:
+/// any tag; on a `StringNotEquals` list: its first value), `None` when neither is known.
+/// An absent key fails a plain operator and meets a negated one, `...IfExists` and
+/// `ForAllValues:` (of no values) meet it, `ForAnyValue:` fails it.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
+fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
+    let op = c.operator;
+    let list = op.qualifier.is_some();
+    if op.base.family() == Family::Null {
+        let absent_denied = c.raw.first().is_some_and(|v| v == "true");
+        return Some(absent_denied.then(|| (CHOSEN.to_string(), list)));
+    }
+    let absent_meets = match op.qualifier {
+        Some(Qualifier::ForAnyValue) => false,
+        Some(Qualifier::ForAllValues) => true,
+        None => op.base.is_negated() || op.if_exists,
+    };
+    if !absent_meets {
+        return Some(None);
+    }
+    let value = if op.base.is_negated() {
+        listed_value(c, facts)?
+    } else {
+        UNLISTED.to_string()
+    };
+    Some(Some((value, list)))
 }
 
 /// Keys the caller of `sts:AssumeRole` sets only with a permission the technique does not ask
@@ -117,21 +157,81 @@ fn chosen_context(
     facts: &Context,
     trust: bool,
 ) -> Vec<(String, String, bool)> {
+    st.conditions
+        .iter()
+        .filter(|c| settable(c, action, fixed, trust))
+        .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
+        .collect()
+}
+
+/// Whether the attacker sets `c`'s key in its request for `action` (see [`chosen_context`]).
+fn settable(c: &Condition, action: &str, fixed: &[(String, String)], trust: bool) -> bool {
     let listed = |keys: &[&str], key: &str| {
         let lower = key.to_ascii_lowercase();
         keys.iter()
             .any(|k| lower == *k || (k.ends_with('/') && lower.starts_with(k)))
     };
     let catalog = crate::catalog::Catalog::embedded();
-    let not_taken = |key: &str| catalog.never_carries(action, key);
-    st.conditions
-        .iter()
-        .filter(|c| attacker_controls(&c.key) && !c.key.contains("${"))
-        .filter(|c| !not_taken(&c.key))
-        .filter(|c| !(trust && listed(NEEDS_ANOTHER_ACTION, &c.key)))
-        .filter(|c| !fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key)))
-        .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
-        .collect()
+    let session_tag = trust && listed(NEEDS_ANOTHER_ACTION, &c.key);
+    let set_by_technique = fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key));
+    attacker_controls(&c.key)
+        && !c.key.contains("${")
+        && !catalog.never_carries(action, &c.key)
+        && !session_tag
+        && !set_by_technique
+}
+
+/// Context entries lifting the limits beyond node `x`'s identity Allows on `action`
+/// (limits.rs): for each Deny covering it, a value making one of its conditions on a key the
+/// attacker sets false, unless leaving a key absent already does; for each boundary, SCP or
+/// RCP level whose every covering Allow has conditions the attacker meets, the first one's.
+fn lifting(
+    ix: &Index<'_>,
+    x: usize,
+    action: &str,
+    fixed: &[(String, String)],
+    facts: &Context,
+) -> Vec<(String, String, bool)> {
+    let limits = limits(ix, x);
+    let mut out: Vec<(String, String, bool)> = Vec::new();
+    // The region is the analysis's (`--region`): a region lock is met by running it there.
+    let region = |key: &str| key.eq_ignore_ascii_case("aws:RequestedRegion");
+    let mut put = |entry: (String, String, bool)| {
+        if !region(&entry.0) && !out.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0)) {
+            out.push(entry);
+        }
+    };
+    let liftable = |c: &&Condition| settable(c, action, fixed, false) && !region(&c.key);
+    for deny in limits.denies.iter().filter(|st| covers(st, action)) {
+        let ways: Vec<(&Condition, Option<(String, bool)>)> = deny
+            .conditions
+            .iter()
+            .filter(liftable)
+            .filter_map(|c| Some((c, escaping(c, facts)?)))
+            .collect();
+        if ways.iter().any(|(_, way)| way.is_none()) {
+            continue;
+        }
+        if let Some((c, Some((value, list)))) = ways.into_iter().next() {
+            put((c.key.clone(), value, list));
+        }
+    }
+    for list in &limits.lists {
+        let needs: Vec<Vec<(String, String, bool)>> = list
+            .iter()
+            .filter(|st| st.effect == Effect::Allow && covers(st, action))
+            .map(|st| chosen_context(st, action, fixed, facts, false))
+            .collect();
+        if needs.iter().all(|n| !n.is_empty()) {
+            needs
+                .into_iter()
+                .next()
+                .into_iter()
+                .flatten()
+                .for_each(&mut put);
+        }
+    }
+    out
 }
 
 /// The Allow statements covering `action` (lowercase, an `sts:` one) of the trust policy of
@@ -226,5 +326,93 @@ pub(super) fn candidates(
             }
         }
     }
+    // Each again with the context that lifts the limits beyond the identity Allows.
+    let lifted = lifting(ix, x, action, fixed, facts);
+    if !lifted.is_empty() {
+        let more: Vec<Candidate> = out
+            .iter()
+            .map(|c| {
+                let mut context = c.context.clone();
+                for e in &lifted {
+                    if !context.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&e.0)) {
+                        context.push(e.clone());
+                    }
+                }
+                Candidate {
+                    resource: c.resource.clone(),
+                    context,
+                }
+            })
+            .collect();
+        for c in more {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::{parse_str, PolicyKind};
+
+    /// How a request escapes the first condition of a Deny whose `Condition` is `condition`.
+    fn escape(condition: &str) -> Option<Option<(String, bool)>> {
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": "*",
+            "Resource": "*", "Condition": {condition}}}]}}"#
+        );
+        let doc = parse_str(&text, "t.json", PolicyKind::Identity).unwrap();
+        let st = doc.statements.first().unwrap();
+        escaping(st.conditions.first().unwrap(), &Context::new())
+    }
+
+    #[test]
+    fn a_deny_is_escaped_by_the_value_or_absence_that_fails_its_condition() {
+        let some = |v: &str, list: bool| Some(Some((v.to_string(), list)));
+        let tag = "aws:RequestTag/team";
+        assert_eq!(
+            escape(&format!(r#"{{"Null": {{"{tag}": "true"}}}}"#)),
+            some(CHOSEN, false)
+        );
+        assert_eq!(
+            escape(&format!(r#"{{"Null": {{"{tag}": "false"}}}}"#)),
+            Some(None)
+        );
+        assert_eq!(
+            escape(&format!(r#"{{"StringEquals": {{"{tag}": "a"}}}}"#)),
+            Some(None)
+        );
+        assert_eq!(
+            escape(&format!(
+                r#"{{"StringNotEquals": {{"{tag}": ["a", "b"]}}}}"#
+            )),
+            some("a", false)
+        );
+        assert_eq!(
+            escape(&format!(r#"{{"StringEqualsIfExists": {{"{tag}": "a"}}}}"#)),
+            some(UNLISTED, false)
+        );
+        let keys = "aws:TagKeys";
+        assert_eq!(
+            escape(&format!(
+                r#"{{"ForAnyValue:StringNotEquals": {{"{keys}": "team"}}}}"#
+            )),
+            Some(None)
+        );
+        assert_eq!(
+            escape(&format!(
+                r#"{{"ForAllValues:StringEquals": {{"{keys}": "team"}}}}"#
+            )),
+            some(UNLISTED, true)
+        );
+        assert_eq!(
+            escape(&format!(
+                r#"{{"ForAllValues:StringNotLike": {{"{keys}": "team*"}}}}"#
+            )),
+            some("teamiamsim", true)
+        );
+    }
 }
