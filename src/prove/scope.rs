@@ -6,9 +6,11 @@
 use std::collections::HashMap;
 
 use super::glob::{Glob, Piece, Tok};
+use super::matching::action_matches;
 use crate::engine::{governing_parent, Engine};
 use crate::inventory::{Inventory, NamedPolicy, Resource, Role};
 use crate::pattern::{Arn, Dialect};
+use crate::policy::Effect;
 use crate::request::{IamKind, Principal};
 
 /// A glob the engine's resource handling depends on, with the ARN service it concerns.
@@ -116,6 +118,29 @@ impl<'a> Scope<'a> {
             .iter()
             .filter(move |(globs, _, _)| globs.iter().any(|g| fits(g, services)))
             .map(|(g, p, t)| (g.as_slice(), *p, *t))
+    }
+    /// Whether a session of `p` (a role) may carry tags of its own: its trust policy allows
+    /// `sts:TagSession`, without which no session tag can be passed, and a session tag
+    /// "overrides the role tag with the same key"
+    /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>,
+    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>).
+    pub(crate) fn may_tag_sessions(&self, p: &Principal) -> bool {
+        let Principal::Iam(ip) = p else {
+            return false;
+        };
+        let IamKind::Role { name, role_arn, .. } = &ip.kind else {
+            return false;
+        };
+        let role = self.roles_by_arn.get(role_arn.as_str()).or_else(|| {
+            self.roles_by_name
+                .get(&(ip.account.as_str(), name.as_str()))
+        });
+        let trust = role.and_then(|r| r.trust_policy.as_ref());
+        trust.is_some_and(|t| {
+            t.document.statements.iter().any(|st| {
+                st.effect == Effect::Allow && action_matches(&st.action, "sts:tagsession")
+            })
+        })
     }
 
     /// The identity-based policies and the boundary of a role or user the inventory knows.

@@ -70,16 +70,24 @@ struct Run<'q, 's, 'a> {
     /// The inventory's VPC endpoint ids when the question quantifies `aws:SourceVpce` (none
     /// otherwise): the key is split at each of them
     endpoint_ids: Vec<String>,
+    /// Whether the caller's sessions may carry tags of their own (`Scope::may_tag_sessions`):
+    /// then `aws:PrincipalTag/*` varies like a request's key, absent meaning the role's tag
+    session_tags: bool,
 }
 
 impl Run<'_, '_, '_> {
     fn quantified(&self, lower: &str) -> bool {
-        !is_derived_key(lower)
+        (!is_derived_key(lower) || self.session_tag(lower))
             && match &self.q.keys {
                 Keys::None => false,
                 Keys::All => true,
                 Keys::Only(list) => list.iter().any(|k| k.eq_ignore_ascii_case(lower)),
             }
+    }
+
+    /// Whether `lower` is a principal tag a session of the caller may set.
+    fn session_tag(&self, lower: &str) -> bool {
+        self.session_tags && lower.starts_with("aws:principaltag/")
     }
 
     fn blocked(&self, lower: &str) -> Option<String> {
@@ -120,7 +128,9 @@ impl Run<'_, '_, '_> {
                             unknown_tag.get_or_insert(tag);
                         }
                     }
-                    if derived.get_lower(k).is_some() || !self.quantified(k) {
+                    // A session tag replaces the role's (which stays when none is passed).
+                    let fact = derived.get_lower(k).is_some() && !self.session_tag(k);
+                    if fact || !self.quantified(k) {
                         continue;
                     }
                     readers
@@ -275,6 +285,7 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
         found: None,
         exercised: std::collections::HashSet::new(),
         endpoint_ids: Vec::new(),
+        session_tags: scope.may_tag_sessions(&q.principal),
     };
     let base = without(&q.context, &|k| run.quantified(k));
     run.base = base;
