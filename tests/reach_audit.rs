@@ -855,6 +855,14 @@ fn lambda_exec_for(source: &str) -> (String, Value) {
     )
 }
 
+/// The permissions boundary `policy/boundary` with `statements`.
+fn boundary_policy(statements: Value) -> (String, Value) {
+    (
+        "managed/boundary.json".to_string(),
+        json!({"arn": iam("policy/boundary"), "document": doc(statements)}),
+    )
+}
+
 /// F15, two patterns that meet: a create allowed on `function:app-*` and an invoke on
 /// `function:*-prod` both admit `function:app-prod`, as does a trust admitting `*-prod` as
 /// `aws:SourceArn` for a create and invoke allowed on `app-*`.
@@ -1012,12 +1020,9 @@ fn f15_a_boundary_or_scp_naming_what_may_be_created_leaves_those_names() {
                 "Resource": "*"}]),
         json!({"permissions_boundary_arn": iam("policy/boundary")}),
     );
-    let boundary = (
-        "managed/boundary.json".to_string(),
-        json!({"arn": iam("policy/boundary"), "document": doc(json!([
+    let boundary = boundary_policy(json!([
             {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
-            {"Effect": "Allow", "Action": "lambda:*", "Resource": team}]))}),
-    );
+            {"Effect": "Allow", "Action": "lambda:*", "Resource": team}]));
     let open = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
     let found = admins(&reach(vec![open(), alice.clone(), boundary], "user/alice"));
     assert_eq!(found.len(), 1, "team-... under the boundary: {found:?}");
@@ -1055,15 +1060,12 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
         json!({"permissions_boundary_arn": iam("policy/boundary")}),
     );
     let boundary = |names: &str| {
-        (
-            "managed/boundary.json".to_string(),
-            json!({"arn": iam("policy/boundary"), "document": doc(json!([
+        boundary_policy(json!([
                 {"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:CreateAgentRuntime"],
                     "Resource": "*"},
                 {"Effect": "Allow", "Action": "bedrock-agentcore:*", "Resource": [
                     format!("{agentcore}:runtime/{names}"),
-                    format!("{agentcore}:workload-identity-directory/default/workload-identity/{names}")]}]))}),
-        )
+                    format!("{agentcore}:workload-identity-directory/default/workload-identity/{names}")]}]))
     };
     let exec = || {
         admin_role(
@@ -1079,11 +1081,15 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
     assert_eq!(found[0].1, ["agentcore-runtime-create-invoke"]);
 }
 
-/// F16, a guardrail on the tags of what is created: an SCP denying `lambda:CreateFunction`
-/// without an `aws:RequestTag/team` is met by tagging the function, which the attacker does.
-/// <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_tagging.html>
+/// F16, a guardrail on what the attacker puts in its request: an SCP denying
+/// `lambda:CreateFunction` where `lambda:VpcIds` is `Null` (functions must be in a VPC) is met
+/// by creating the function in a VPC, and a boundary allowing only creates in a VPC likewise.
+/// Tags are not lifted so: tagging on create needs `lambda:TagResource` too
+/// (<https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>), and session tags on
+/// `sts:AssumeRole` need `sts:TagSession`.
+/// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html>
 #[test]
-fn f16_a_deny_on_missing_request_tags_is_met_by_tagging() {
+fn f16_a_guardrail_on_the_keys_the_attacker_sets_is_met_by_setting_them() {
     let alice = |create_condition: Value| {
         principal(
             "users/alice.json",
@@ -1096,38 +1102,99 @@ fn f16_a_deny_on_missing_request_tags_is_met_by_tagging() {
     };
     let full = json!({"name": "FullAWSAccess",
         "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))});
-    let guard = json!({"name": "TagFunctions", "document": doc(json!([
-        {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
-            "Condition": {"Null": {"aws:RequestTag/team": "true"}}}]))});
-    let organization = (
-        "organization.json".to_string(),
-        json!({"management_account": "999988887777",
-            "root": {"scps": [full, guard], "rcps": []}, "ous": [],
-            "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [full], "rcps": []}]}),
-    );
+    let organization = |key: &str| {
+        let guard = json!({"name": "Guard", "document": doc(json!([
+            {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+                "Condition": {"Null": {key: "true"}}}]))});
+        (
+            "organization.json".to_string(),
+            json!({"management_account": "999988887777",
+                "root": {"scps": [full, guard], "rcps": []}, "ous": [],
+                "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [full], "rcps": []}]}),
+        )
+    };
     let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
     let found = admins(&reach(
-        vec![exec(), alice(json!({})), organization.clone()],
+        vec![exec(), alice(json!({})), organization("lambda:VpcIds")],
         "user/alice",
     ));
-    assert_eq!(found.len(), 1, "{found:?}");
-    // Allowed to create only untagged functions: the SCP leaves no way.
-    let untagged = json!({"Null": {"aws:RequestTag/team": "true"}});
+    assert_eq!(found.len(), 1, "in a VPC: {found:?}");
+    // Allowed to create only outside a VPC: the SCP leaves no way.
+    let outside = json!({"Null": {"lambda:VpcIds": "true"}});
     let found = admins(&reach(
-        vec![exec(), alice(untagged), organization],
+        vec![exec(), alice(outside), organization("lambda:VpcIds")],
         "user/alice",
     ));
     assert_eq!(found, [], "{found:?}");
-    // A boundary allowing creates tagged team=a only.
+    // A tag is not given: alice may not `lambda:TagResource`.
+    let found = admins(&reach(
+        vec![
+            exec(),
+            alice(json!({})),
+            organization("aws:RequestTag/team"),
+        ],
+        "user/alice",
+    ));
+    assert_eq!(
+        found,
+        [],
+        "tagging on create needs lambda:TagResource: {found:?}"
+    );
+    // A boundary allowing creates in a VPC only.
     let (path, mut user) = alice(json!({}));
     user["permissions_boundary_arn"] = json!(iam("policy/boundary"));
-    let boundary = (
-        "managed/boundary.json".to_string(),
-        json!({"arn": iam("policy/boundary"), "document": doc(json!([
+    let boundary = boundary_policy(json!([
             {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
             {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
-                "Condition": {"StringEquals": {"aws:RequestTag/team": "a"}}}]))}),
-    );
+                "Condition": {"Null": {"lambda:VpcIds": "false"}}}]));
     let found = admins(&reach(vec![exec(), (path, user), boundary], "user/alice"));
-    assert_eq!(found.len(), 1, "team=a under the boundary: {found:?}");
+    assert_eq!(found.len(), 1, "in a VPC under the boundary: {found:?}");
+}
+
+/// F16, no session tag without `sts:TagSession`: an identity Deny on `sts:AssumeRole` without
+/// an `aws:RequestTag/project` (or an `sts:SourceIdentity`) is not met, as passing either needs
+/// an action the technique does not ask.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>
+#[test]
+fn f16_a_deny_wanting_session_tags_is_not_met_without_tag_session() {
+    for key in ["aws:RequestTag/project", "sts:SourceIdentity"] {
+        let alice = principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"},
+                {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*",
+                    "Condition": {"Null": {key: "true"}}}]),
+            json!({}),
+        );
+        let trust = doc(json!([{"Effect": "Allow",
+            "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]));
+        let found = admins(&reach(
+            vec![admin_role("target", trust), alice],
+            "user/alice",
+        ));
+        assert_eq!(found, [], "{key}: {found:?}");
+    }
+}
+
+/// F15, a `*` among other patterns: a create allowed on a layer pattern and `*` admits any
+/// function, so with an invoke on `*-prod` and a boundary on `app-*` the name `app-prod` is
+/// still found.
+#[test]
+fn f15_a_star_among_patterns_leaves_the_name_free() {
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:CreateFunction",
+                "Resource": ["arn:aws:lambda:*:*:layer:*", "*"]},
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction",
+                "Resource": "arn:aws:lambda:*:*:function:*-prod"}]),
+        json!({"permissions_boundary_arn": iam("policy/boundary")}),
+    );
+    let boundary = boundary_policy(json!([
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:*", "Resource": "arn:aws:lambda:*:*:function:app-*"}]));
+    let exec = admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![exec, alice, boundary], "user/alice"));
+    assert_eq!(found.len(), 1, "app-prod: {found:?}");
 }

@@ -11,10 +11,11 @@ use crate::hash::FxHasher;
 /// The character a `?` met by nothing narrower becomes.
 const ANY_ONE: char = 'x';
 
-/// At most this many states (a position in each pattern) are visited: patterns that share
-/// no long literal part could otherwise make the search grow as the product of their lengths.
-/// Past it the answer is `None`, as for patterns with no common text.
-pub const MAX_STATES: usize = 1 << 20;
+/// At most this many positions (a state being one position in each pattern) are visited by
+/// one [`common_match_all`]: patterns that share no long literal part could otherwise make the
+/// search grow as the product of their lengths, and each state's size as their number. Past
+/// it the answer is `None`, as for patterns with no common text.
+pub const MAX_POSITIONS: usize = 1 << 20;
 
 /// The shortest text both `a` and `b` match, `None` when no text does (see [`common_match_all`]).
 pub fn common_match(a: &str, b: &str) -> Option<String> {
@@ -22,11 +23,19 @@ pub fn common_match(a: &str, b: &str) -> Option<String> {
 }
 
 /// The shortest text every pattern of `patterns` matches, `None` when no text does (or the
-/// search passes [`MAX_STATES`]); `""` for no pattern. Wildcards as in
+/// search passes [`MAX_POSITIONS`]); `""` for no pattern. Wildcards as in
 /// [`super::Dialect::Plain`]: under a dialect with segment rules the answer is a candidate, to
 /// be matched again.
 pub fn common_match_all(patterns: &[&str]) -> Option<String> {
+    let mut budget = MAX_POSITIONS;
+    common_match_within(patterns, &mut budget)
+}
+
+/// [`common_match_all`], visiting at most `budget` positions, less those visited: one budget
+/// shared by many searches bounds them all.
+pub fn common_match_within(patterns: &[&str], budget: &mut usize) -> Option<String> {
     let patterns: Vec<Vec<char>> = patterns.iter().map(|p| p.chars().collect()).collect();
+    let width = patterns.len().max(1);
     let start: State = vec![0; patterns.len()].into();
     // For each state reached, its distance (characters read, fewest first: a 0-1 breadth-first
     // search where leaving a `*` costs nothing and reading a character one) and how it was
@@ -44,7 +53,7 @@ pub fn common_match_all(patterns: &[&str]) -> Option<String> {
         }
         let mut go = |next: State, c: Option<char>, queue: &mut VecDeque<(State, usize)>| {
             let cost = d + usize::from(c.is_some());
-            let fresh = seen.len() < MAX_STATES;
+            let fresh = *budget >= width;
             let better = match seen.entry(next.clone()) {
                 Entry::Occupied(mut e) if cost < e.get().0 => {
                     e.insert((cost, Some((s.clone(), c))));
@@ -52,6 +61,7 @@ pub fn common_match_all(patterns: &[&str]) -> Option<String> {
                 }
                 Entry::Vacant(e) if fresh => {
                     e.insert((cost, Some((s.clone(), c))));
+                    *budget -= width;
                     true
                 }
                 _ => false,

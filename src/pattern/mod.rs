@@ -9,6 +9,6 @@ mod token;
 pub mod wildcard;
 
 pub use arn::{is_account_id, Arn, ArnPattern, PARTITIONS};
-pub use common::{common_match, common_match_all};
+pub use common::{common_match, common_match_all, common_match_within};
 pub use owner::aws_owned;
 pub use wildcard::{Dialect, Wildcard, MAX_PATTERN_CHARS};

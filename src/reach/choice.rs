@@ -14,7 +14,8 @@ use super::index::Index;
 use super::limits::limits;
 use super::names::fill;
 use super::names::{
-    condition_patterns, names_by_condition, resource_patterns, spared_patterns, Namer,
+    condition_patterns, leaves_names_open, names_by_condition, resource_patterns, spared_patterns,
+    Namer,
 };
 use super::technique::{service_namespace, ResourceRef, TargetKind, Technique, TechniqueRequest};
 use super::witness::covers;
@@ -169,7 +170,7 @@ impl Sources<'_, '_> {
             let pass = || allows.iter().filter(|st| covers(st, "iam:passrole"));
             let key = "iam:AssociatedResourceArn";
             let mut group = condition_patterns(pass(), key, self.facts, at);
-            if pass().any(|st| !names_by_condition(st, key)) {
+            if pass().any(|st| !names_by_condition(st, key, self.facts, at)) {
                 add(&mut group, vec![namer.any()]);
             }
             groups.push(group);
@@ -200,7 +201,7 @@ impl Sources<'_, '_> {
         for st in statements.filter(|st| st.effect == Effect::Allow) {
             if lower.iter().any(|a| covers(st, a)) {
                 let patterns = resource_patterns(st, self.facts, at);
-                let any = patterns.is_empty().then(|| namer.any());
+                let any = leaves_names_open(st, self.facts, at).then(|| namer.any());
                 add(&mut group, patterns.into_iter().chain(any).collect());
             }
         }

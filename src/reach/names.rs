@@ -12,7 +12,7 @@ use std::sync::Arc;
 use super::combine::first_choices;
 use super::index::Index;
 use crate::condition::variables::{Resolve, Template};
-use crate::pattern::{common_match, common_match_all, Dialect, Wildcard};
+use crate::pattern::{common_match, common_match_within, Dialect, Wildcard};
 use crate::policy::condition::operator::Family;
 use crate::policy::condition::Condition;
 use crate::policy::{variables_as, Effect, ResourceClause, ResourcePattern, Statement};
@@ -155,15 +155,17 @@ impl<'i, 'a> Namer<'i, 'a> {
         }
         let chosen = |p: &str| p.replace('*', &format!("*{CHOSEN}*"));
         let mut out = Vec::new();
+        // One budget for every pick: adversarial patterns cost at most this, in all.
+        let mut budget = JOINT_POSITIONS;
         for pick in first_choices(&groups, MAX_PICKS) {
             let mut patterns: Vec<&str> = pick.iter().map(|p| p.as_str()).collect();
             patterns.push(&self.shape_text);
-            let arn = common_match_all(&patterns)
+            let arn = common_match_within(&patterns, &mut budget)
                 .filter(|arn| self.fits(arn))
                 .or_else(|| {
                     let wide: Vec<String> = pick.iter().map(|p| chosen(p)).collect();
                     let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
-                    common_match_all(&wide).filter(|arn| self.fits(arn))
+                    common_match_within(&wide, &mut budget).filter(|arn| self.fits(arn))
                 });
             if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
                 out.push(arn);
@@ -191,6 +193,10 @@ impl<'i, 'a> Namer<'i, 'a> {
 
 /// More choices of one pattern per group than this are not tried by [`Namer::joint`].
 const MAX_PICKS: usize = 256;
+
+/// The positions all of one [`Namer::joint`]'s searches may visit together (see
+/// [`crate::pattern::common_match_within`]): about half a second on this project's machine.
+const JOINT_POSITIONS: usize = 1 << 21;
 
 /// The `Resource` patterns of `st`, located at `at` (see [`locate`]); a policy variable takes
 /// the attacker's own value from `facts`: a name it can choose (`function:${aws:username}-*`).
@@ -238,10 +244,29 @@ pub(super) fn condition_patterns<'s>(
     out
 }
 
-/// Whether the Allow `st` admits names only through a condition on `key` (one
-/// [`condition_patterns`] reads); a statement that does not leaves every name open.
-pub(super) fn names_by_condition(st: &Statement, key: &str) -> bool {
-    st.conditions.iter().any(|c| admits_names(c, key))
+/// Whether the Allow `st` admits names only through a condition on `key` whose values are all
+/// ARN patterns [`condition_patterns`] reads; a statement that does not (no such condition, or
+/// a value `*`) leaves every name open.
+pub(super) fn names_by_condition(st: &Statement, key: &str, facts: &Context, at: At<'_>) -> bool {
+    st.conditions.iter().any(|c| {
+        admits_names(c, key)
+            && c.raw
+                .iter()
+                .filter_map(|v| filled(v, facts))
+                .all(|p| locate(&p, at).is_some())
+    })
+}
+
+/// Whether the `Resource` of `st` admits any name of a template: a `*` (or another pattern
+/// that is not an ARN) among its patterns, or a `NotResource`.
+pub(super) fn leaves_names_open(st: &Statement, facts: &Context, at: At<'_>) -> bool {
+    match &st.resource {
+        Some(ResourceClause::Resource(ps)) => ps
+            .iter()
+            .filter_map(|p| filled(&p.raw, facts))
+            .any(|raw| locate(&raw, at).is_none()),
+        _ => true,
+    }
 }
 
 /// Whether condition `c` admits values of `key` by pattern: a positive string or ARN operator.

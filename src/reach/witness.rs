@@ -110,7 +110,8 @@ fn listed_value(c: &Condition, facts: &Context) -> Option<String> {
 /// false, `Some(Some(value))` when a value does (a Deny on a missing `aws:RequestTag/team`:
 /// any tag; on a `StringNotEquals` list: its first value), `None` when neither is known.
 /// An absent key fails a plain operator and meets a negated one, `...IfExists` and
-/// `ForAllValues:` (of no values) meet it, `ForAnyValue:` fails it.
+/// `ForAllValues:` (of no values) meet it, `ForAnyValue:` fails it (unless `...IfExists`).
+/// `None` too for a value outside a list of numbers, dates, addresses or ARNs.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
 fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
     let op = c.operator;
@@ -120,7 +121,7 @@ fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
         return Some(absent_denied.then(|| (CHOSEN.to_string(), list)));
     }
     let absent_meets = match op.qualifier {
-        Some(Qualifier::ForAnyValue) => false,
+        Some(Qualifier::ForAnyValue) => op.if_exists,
         Some(Qualifier::ForAllValues) => true,
         None => op.base.is_negated() || op.if_exists,
     };
@@ -129,8 +130,12 @@ fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
     }
     let value = if op.base.is_negated() {
         listed_value(c, facts)?
-    } else {
+    } else if op.base.family() == Family::String {
         UNLISTED.to_string()
+    } else {
+        // A number, date, address or ARN outside the values written is not worked out here
+        // (a text would be one no operator of that type can read).
+        return None;
     };
     Some(Some((value, list)))
 }
@@ -195,13 +200,24 @@ fn lifting(
     let limits = limits(ix, x);
     let mut out: Vec<(String, String, bool)> = Vec::new();
     // The region is the analysis's (`--region`): a region lock is met by running it there.
-    let region = |key: &str| key.eq_ignore_ascii_case("aws:RequestedRegion");
+    // Tags are never lifted: tagging what is created needs an authorization of its own
+    // (Lambda: `lambda:TagResource`, "to ... perform a tag on create",
+    // <https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>) that the
+    // technique does not ask, and `aws:TagKeys` would have to list every tag given.
+    let kept = |key: &str| {
+        let lower = key.to_ascii_lowercase();
+        lower != "aws:requestedregion"
+            && lower != "aws:tagkeys"
+            && !lower.starts_with("aws:requesttag/")
+    };
     let mut put = |entry: (String, String, bool)| {
-        if !region(&entry.0) && !out.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0)) {
+        if kept(&entry.0) && !out.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0)) {
             out.push(entry);
         }
     };
-    let liftable = |c: &&Condition| settable(c, action, fixed, false) && !region(&c.key);
+    // On an `sts:` request, session tags and a source identity need another action too.
+    let sts = action.starts_with("sts:");
+    let liftable = |c: &&Condition| settable(c, action, fixed, sts) && kept(&c.key);
     for deny in limits.denies.iter().filter(|st| covers(st, action)) {
         let ways: Vec<(&Condition, Option<(String, bool)>)> = deny
             .conditions
@@ -413,6 +429,16 @@ mod tests {
                 r#"{{"ForAllValues:StringNotLike": {{"{keys}": "team*"}}}}"#
             )),
             some("teamiamsim", true)
+        );
+        assert_eq!(
+            escape(&format!(
+                r#"{{"ForAnyValue:StringEqualsIfExists": {{"{keys}": "team"}}}}"#
+            )),
+            some(UNLISTED, true)
+        );
+        assert_eq!(
+            escape(r#"{"NumericLessThanIfExists": {"s3:max-keys": "10"}}"#),
+            None
         );
     }
 }
