@@ -1169,10 +1169,24 @@ fn f16_a_deny_wanting_session_tags_is_not_met_without_tag_session() {
         let trust = doc(json!([{"Effect": "Allow",
             "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]));
         let found = admins(&reach(
-            vec![admin_role("target", trust), alice],
+            vec![admin_role("target", trust.clone()), alice],
             "user/alice",
         ));
         assert_eq!(found, [], "{key}: {found:?}");
+        // Nor a boundary allowing the assume only with one.
+        let alice = principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]),
+            json!({"permissions_boundary_arn": iam("policy/boundary")}),
+        );
+        let boundary = boundary_policy(json!([{"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Resource": "*", "Condition": {"StringEquals": {key: "x"}}}]));
+        let found = admins(&reach(
+            vec![admin_role("target", trust), alice, boundary],
+            "user/alice",
+        ));
+        assert_eq!(found, [], "{key} under the boundary: {found:?}");
     }
 }
 

@@ -236,7 +236,7 @@ fn lifting(
         let needs: Vec<Vec<(String, String, bool)>> = list
             .iter()
             .filter(|st| st.effect == Effect::Allow && covers(st, action))
-            .map(|st| chosen_context(st, action, fixed, facts, false))
+            .map(|st| chosen_context(st, action, fixed, facts, sts))
             .collect();
         if needs.iter().all(|n| !n.is_empty()) {
             needs
