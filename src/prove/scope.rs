@@ -119,6 +119,13 @@ impl<'a> Scope<'a> {
             .filter(move |(globs, _, _)| globs.iter().any(|g| fits(g, services)))
             .map(|(g, p, t)| (g.as_slice(), *p, *t))
     }
+
+    /// The inventory's role with ARN `role_arn`, else named `name` in `account`.
+    fn role(&self, role_arn: &str, account: &str, name: &str) -> Option<&'a Role> {
+        let by_name = || self.roles_by_name.get(&(account, name));
+        self.roles_by_arn.get(role_arn).or_else(by_name).copied()
+    }
+
     /// Whether a session of `p` (a role) may carry tags of its own: its trust policy allows
     /// `sts:TagSession`, without which no session tag can be passed, and a session tag
     /// "overrides the role tag with the same key"
@@ -131,11 +138,9 @@ impl<'a> Scope<'a> {
         let IamKind::Role { name, role_arn, .. } = &ip.kind else {
             return false;
         };
-        let role = self.roles_by_arn.get(role_arn.as_str()).or_else(|| {
-            self.roles_by_name
-                .get(&(ip.account.as_str(), name.as_str()))
-        });
-        let trust = role.and_then(|r| r.trust_policy.as_ref());
+        let trust = self
+            .role(role_arn, &ip.account, name)
+            .and_then(|r| r.trust_policy.as_ref());
         trust.is_some_and(|t| {
             t.document.statements.iter().any(|st| {
                 st.effect == Effect::Allow && action_matches(&st.action, "sts:tagsession")
@@ -160,11 +165,7 @@ impl<'a> Scope<'a> {
         let mut boundary: Option<&str> = None;
         match &ip.kind {
             IamKind::Role { name, role_arn, .. } => {
-                let role = self.roles_by_arn.get(role_arn.as_str()).or_else(|| {
-                    self.roles_by_name
-                        .get(&(ip.account.as_str(), name.as_str()))
-                });
-                if let Some(r) = role {
+                if let Some(r) = self.role(role_arn, &ip.account, name) {
                     add(&r.inline_policies, &r.managed_policy_arns);
                     boundary = r.permissions_boundary_arn.as_deref();
                 }

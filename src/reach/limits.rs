@@ -4,8 +4,8 @@
 //! its identity policies) leaves only what escapes it. Each is a source of names for a shared
 //! choice (choice.rs) and of context for a request (witness.rs): a boundary allowing
 //! `lambda:*` on `function:team-*` only, or an SCP denying Lambda on every function but
-//! `team-*`, is met by naming the function `team-...`; an SCP denying a create without an
-//! `aws:RequestTag/team`, by tagging it.
+//! `team-*`, is met by naming the function `team-...`; an SCP denying a create outside a VPC
+//! (`lambda:VpcIds` `Null`), by creating it in one.
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
 //! <https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html>
 

@@ -5,8 +5,10 @@
 //! conditions on keys the attacker controls, then (for an `sts:` request on a role) once per
 //! Allow statement of the role's trust policy that covers it, with values meeting its
 //! conditions on the keys the caller of `sts:AssumeRole` sets (`sts:ExternalId`,
-//! `sts:RoleSessionName`, `aws:RequestedRegion`). Only Allow statements are read, so adding a
-//! Deny never adds a candidate, and adding an Allow only adds candidates.
+//! `sts:RoleSessionName`, `aws:RequestedRegion`). Each is then asked again with the context
+//! lifting the limits beyond the identity Allows (limits.rs): a Deny may so add a candidate,
+//! but a path found through it exists without the Deny too. Adding an Allow only adds
+//! candidates.
 
 use std::sync::Arc;
 
@@ -107,8 +109,8 @@ fn listed_value(c: &Condition, facts: &Context) -> Option<String> {
 }
 
 /// How a request escapes `c` in a Deny: `Some(None)` when leaving the key absent makes `c`
-/// false, `Some(Some(value))` when a value does (a Deny on a missing `aws:RequestTag/team`:
-/// any tag; on a `StringNotEquals` list: its first value), `None` when neither is known.
+/// false, `Some(Some(value))` when a value does (a Deny on a missing `lambda:VpcIds`: any VPC;
+/// on a `StringNotEquals` list: its first value), `None` when neither is known.
 /// An absent key fails a plain operator and meets a negated one, `...IfExists` and
 /// `ForAllValues:` (of no values) meet it, `ForAnyValue:` fails it (unless `...IfExists`).
 /// `None` too for a value outside a list of numbers, dates, addresses or ARNs.
