@@ -12,6 +12,7 @@ mod parse;
 mod peek;
 mod plain;
 mod resolve;
+mod scan;
 mod stream;
 mod yaml;
 
@@ -33,6 +34,7 @@ use parse::Pending;
 pub use parse::{parse_file, parse_text};
 use peek::{peek_policies, peek_policies_at_top};
 pub use resolve::{check_resource_account, resolve_principal, resolve_resource};
+use scan::scan;
 use stream::{stream, Streamed};
 pub use yaml::{parse_yaml, read_yaml};
 
@@ -87,7 +89,8 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     // Files are read on every core, then each inventory is loaded and compiled once (in file
     // order), then the files are parsed and expanded on every core: expansion and resolution
     // dominate the load of a large suite. A plain JSON file's scenarios are expanded one by one
-    // as they are read (`stream.rs`), so its parsed scenarios are never all held; others are
+    // as they are read (`scan.rs`, else
+    // `stream.rs`), so its parsed scenarios are never all held; others are
     // parsed whole and dropped as soon as their cases exist. A JSON file is only peeked at for
     // its `policies` before the inventories load (read as far as that key; with `--policies`,
     // not read at all), and read again right before its parse: holding every text meanwhile
@@ -177,7 +180,10 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 Pending::Parsed(f) => f,
                 Pending::Json(path, peeked) => {
                     let text = read_text_within(&path, MAX_SCENARIO_FILE_BYTES)?;
-                    match stream(&text, &label, &at) {
+                    // The commonest files are read faster without serde (`scan.rs`).
+                    let read =
+                        scan(&text, &label, &at).unwrap_or_else(|| stream(&text, &label, &at));
+                    match read {
                         Streamed::Read {
                             cases,
                             policies,

@@ -22,16 +22,17 @@ pub(super) struct Plain<'de> {
     pub(super) action: Cow<'de, str>,
     pub(super) resource: Cow<'de, str>,
     pub(super) expect: Expect,
+    /// Whether a text may hold a `$` (false only when none does)
+    pub(super) dollar: bool,
 }
 
 impl Plain<'_> {
     /// Does any text hold a `${` (a variable, which the general expansion reads)?
     pub(super) fn has_variable(&self) -> bool {
-        // A fold over the bytes, not a search per text: these texts are short, and a `$` rare.
-        let dollar = |t: &str| t.bytes().fold(false, |seen, b| seen | (b == b'$'));
-        [&self.name, &self.principal, &self.action, &self.resource]
-            .iter()
-            .any(|t| dollar(t) && t.contains("${"))
+        self.dollar
+            && [&self.name, &self.principal, &self.action, &self.resource]
+                .iter()
+                .any(|t| t.contains("${"))
     }
 
     /// The same scenario as the typed parse reads it.
@@ -75,7 +76,7 @@ pub(super) fn give_up<E: de::Error>() -> E {
 }
 
 /// The fields of the plain shape, by their place in [`Fields`].
-const PLAIN: [&str; 6] = [
+pub(super) const PLAIN: [&str; 6] = [
     "name",
     "principal",
     "action",
@@ -119,7 +120,12 @@ impl<'de> Visitor<'de> for ElementSeed {
         else {
             return to_typed(fields, Map::new()).map(|s| Element::General(Box::new(s)));
         };
+        // A fold over the bytes, not a search per text: these texts are short, and a `$` rare.
+        let dollar = [&*name, &*principal, &*action, &*resource]
+            .iter()
+            .any(|t| t.bytes().fold(false, |seen, b| seen | (b == b'$')));
         Ok(Element::Plain(Plain {
+            dollar,
             name: std::mem::take(name),
             principal: std::mem::take(principal),
             action: std::mem::take(action),

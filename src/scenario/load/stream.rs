@@ -62,7 +62,7 @@ pub(super) fn stream<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Streame
 /// Bytes of JSON per literal case to expect (compare-peer's take 227; a bare one about 90), for
 /// the room made for a file's cases up front: a list grown a case at a time is copied each
 /// time it doubles. Too much room costs address space only, too little a copy or two.
-const BYTES_PER_CASE: usize = 160;
+pub(super) const BYTES_PER_CASE: usize = 160;
 
 /// What reading a file has built so far.
 struct State<'s, 'a> {
@@ -204,4 +204,4 @@ impl<'de> Visitor<'de> for Scenarios<'_, '_, '_> {
 
 #[cfg(test)]
 #[path = "stream_tests.rs"]
-mod tests;
+pub(super) mod tests;

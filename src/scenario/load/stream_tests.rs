@@ -9,9 +9,9 @@ use crate::engine::Engine;
 use crate::scenario::load::{expand_file, load_inventory_from, parse_text};
 
 /// An inventory compiled, as a suite holds it.
-struct Loaded {
-    engines: Vec<(PathBuf, Engine)>,
-    inventories: Vec<crate::inventory::Inventory>,
+pub(in crate::scenario::load) struct Loaded {
+    pub(in crate::scenario::load) engines: Vec<(PathBuf, Engine)>,
+    pub(in crate::scenario::load) inventories: Vec<crate::inventory::Inventory>,
 }
 
 fn platform() -> Loaded {
@@ -20,6 +20,18 @@ fn platform() -> Loaded {
     Loaded {
         engines: vec![(dir, Engine::new(&inv).unwrap())],
         inventories: vec![inv],
+    }
+}
+
+/// A file as read, as text (`None`: left to the whole-file path).
+pub(in crate::scenario::load) fn shown(s: Streamed) -> Option<String> {
+    match s {
+        Streamed::Read {
+            cases,
+            policies,
+            description,
+        } => Some(format!("{:?}", cases.map(|c| (c, policies, description)))),
+        Streamed::Whole => None,
     }
 }
 
@@ -32,14 +44,7 @@ fn both(text: &str, at: &Loaded) -> (Option<String>, String) {
         inventories: &at.inventories,
         no_catalog: false,
     };
-    let streamed = match stream(text, "t.json", &at) {
-        Streamed::Read {
-            cases,
-            policies,
-            description,
-        } => Some(format!("{:?}", cases.map(|c| (c, policies, description)))),
-        Streamed::Whole => None,
-    };
+    let streamed = shown(stream(text, "t.json", &at));
     let whole = parse_text(text, "t.json")
         .and_then(|f| expand_file("t.json", &f, &at).map(|c| (c, f.policies, f.description)));
     (streamed, format!("{whole:?}"))
@@ -215,7 +220,8 @@ proptest::proptest! {
 }
 
 /// The reference platform, compiled once for the property test.
-static PLATFORM: std::sync::LazyLock<Loaded> = std::sync::LazyLock::new(platform);
+pub(in crate::scenario::load) static PLATFORM: std::sync::LazyLock<Loaded> =
+    std::sync::LazyLock::new(platform);
 
 /// serde_json reads a struct from an array, field by field; a scenario file written so is
 /// refused by both paths, with the whole-file path's message.

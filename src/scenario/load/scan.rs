@@ -1,0 +1,247 @@
+//! The commonest scenario file read without serde: a JSON object whose `scenarios` are all of
+//! the plain shape (`plain.rs`), every text free of escapes, and no file-level `context` or
+//! `tags`. Such a file is a small subset of JSON, and a scanner of that subset (no visitor, no
+//! `Option` or `Cow` per field, strings found eight bytes at a time) reads it in a fraction of
+//! serde's time. Anything outside the subset, valid JSON or not, is left to the serde stream
+//! (`stream.rs`), which reads it as before: the scanner only ever accepts a text serde_json
+//! accepts too, and reads from it the fields the stream would (the law of `scan_tests.rs`).
+//! JSON's grammar: <https://www.rfc-editor.org/rfc/rfc8259>.
+
+use std::borrow::Cow;
+
+use serde::de::{value::StrDeserializer, Deserialize};
+
+use super::file_cases::{FileCases, Target};
+use super::plain::{Plain, PLAIN};
+use super::stream::{Streamed, BYTES_PER_CASE};
+use crate::scenario::format::Expect;
+
+/// Read `text`, the JSON scenario file `label`, expanding its scenarios against `at`;
+/// `None` when it is not of the subset (the caller then streams it with serde).
+pub(super) fn scan<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Option<Streamed> {
+    let mut c = Cursor {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    let mut head = Head::default();
+    let mut read = None;
+    c.ws();
+    c.eat(b'{')?;
+    // One bit per file-level field: a repeated one is the serde path's to report.
+    let mut seen = 0u8;
+    loop {
+        c.ws();
+        let key = c.string()?;
+        c.ws();
+        c.eat(b':')?;
+        c.ws();
+        let bit = match key {
+            "$schema" => {
+                c.string()?;
+                1
+            }
+            "description" => {
+                head.description = Some(c.string()?.to_string());
+                2
+            }
+            "policies" => {
+                head.policies = Some(c.string()?.to_string());
+                4
+            }
+            "scenarios" => {
+                read = Some(scenarios(&mut c, label, at)?);
+                8
+            }
+            _ => return None,
+        };
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        c.ws();
+        if c.eat(b',').is_none() {
+            c.eat(b'}')?;
+            break;
+        }
+    }
+    c.ws();
+    if c.at != c.bytes.len() {
+        return None;
+    }
+    let (cases, failed) = read?;
+    Some(Streamed::Read {
+        cases: match failed {
+            Some(e) => Err(e),
+            None => cases.finish(),
+        },
+        policies: head.policies,
+        description: head.description,
+    })
+}
+
+/// The file-level fields kept.
+#[derive(Default)]
+struct Head {
+    description: Option<String>,
+    policies: Option<String>,
+}
+
+/// The cases of `scenarios` (at the cursor), and the first error expanding them: as in the
+/// stream, later scenarios are still scanned (a text outside the subset after a failed
+/// expansion still goes to serde, which reports a JSON error before it).
+fn scenarios<'a>(
+    c: &mut Cursor<'_>,
+    label: &'a str,
+    at: &Target<'a>,
+) -> Option<(FileCases<'a>, Option<super::ScenarioError>)> {
+    c.eat(b'[')?;
+    let mut cases = FileCases::new(label, None, &[], at).ok()?;
+    cases.reserve((c.bytes.len() / BYTES_PER_CASE).min(super::MAX_CASES));
+    let mut failed = None;
+    let mut count = 0;
+    loop {
+        c.ws();
+        let p = scenario(c)?;
+        if failed.is_none() {
+            failed = cases.add_plain(count, &p).err();
+        }
+        count += 1;
+        c.ws();
+        if c.eat(b',').is_none() {
+            c.eat(b']')?;
+            return Some((cases, failed));
+        }
+    }
+}
+
+/// One scenario of the plain shape, every field a text.
+fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
+    c.eat(b'{')?;
+    let mut fields: [Option<&'t str>; 6] = [None; 6];
+    let mut dollar = false;
+    loop {
+        c.ws();
+        let key = c.string()?;
+        let slot = PLAIN
+            .iter()
+            .position(|f| *f == key)
+            .and_then(|i| fields.get_mut(i))?;
+        if slot.is_some() {
+            return None;
+        }
+        c.ws();
+        c.eat(b':')?;
+        c.ws();
+        let (text, with_dollar) = c.string_seeing_dollar()?;
+        *slot = Some(text);
+        dollar |= with_dollar;
+        c.ws();
+        if c.eat(b',').is_none() {
+            c.eat(b'}')?;
+            break;
+        }
+    }
+    let [Some(name), Some(principal), Some(action), Some(resource), Some(expect), _] = fields
+    else {
+        return None;
+    };
+    let expect =
+        Expect::deserialize(StrDeserializer::<serde::de::value::Error>::new(expect)).ok()?;
+    Some(Plain {
+        name: Cow::Borrowed(name),
+        principal: Cow::Borrowed(principal),
+        action: Cow::Borrowed(action),
+        resource: Cow::Borrowed(resource),
+        expect,
+        dollar,
+    })
+}
+
+/// A position in the text.
+struct Cursor<'t> {
+    text: &'t str,
+    bytes: &'t [u8],
+    at: usize,
+}
+
+impl<'t> Cursor<'t> {
+    /// Past JSON's whitespace (space, tab, line feed, carriage return).
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    /// Past `b`, which must come next.
+    #[inline(always)]
+    fn eat(&mut self, b: u8) -> Option<()> {
+        (self.bytes.get(self.at) == Some(&b)).then(|| self.at += 1)
+    }
+
+    /// Past a string with no escape and no control character (which JSON forbids unescaped);
+    /// its text.
+    #[inline(always)]
+    fn string(&mut self) -> Option<&'t str> {
+        self.string_seeing_dollar().map(|(text, _)| text)
+    }
+
+    /// [`Self::string`], and whether its text holds a `$`.
+    #[inline(always)]
+    fn string_seeing_dollar(&mut self) -> Option<(&'t str, bool)> {
+        self.eat(b'"')?;
+        let start = self.at;
+        let (end, dollar) = string_end(self.bytes, start)?;
+        self.at = end + 1;
+        // Both ends sit beside a `"`, so on character boundaries of the text.
+        Some((self.text.get(start..end)?, dollar))
+    }
+}
+
+/// Eight copies of byte `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_ne_bytes([b; 8])
+}
+
+/// Whether any of the eight bytes of `x` is below `n` (at most 128): exact, by the classic
+/// bit trick (<https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord>).
+#[inline(always)]
+const fn has_less(x: u64, n: u8) -> bool {
+    x.wrapping_sub(splat(n)) & !x & splat(0x80) != 0
+}
+
+/// Whether any byte of `x` is `b`.
+#[inline(always)]
+const fn has_byte(x: u64, b: u8) -> bool {
+    has_less(x ^ splat(b), 1)
+}
+
+/// Where the string whose text starts at `from` ends (its closing `"`), and whether a `$` came
+/// before it; `None` at a backslash, a control character or the end of the text first.
+#[inline(always)]
+fn string_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
+    let mut i = from;
+    let mut dollar = false;
+    loop {
+        // Eight bytes at a time while none is special, then byte by byte past the first that is.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let x = u64::from_ne_bytes(chunk.try_into().ok()?);
+            if has_less(x, 0x20) || has_byte(x, b'"') || has_byte(x, b'\\') || has_byte(x, b'$') {
+                break;
+            }
+            i += 8;
+        }
+        match *bytes.get(i)? {
+            b'"' => return Some((i, dollar)),
+            b'\\' | 0..=0x1f => return None,
+            b'$' => dollar = true,
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+#[path = "scan_tests.rs"]
+mod tests;
