@@ -632,13 +632,20 @@ fn f14_a_resource_named_by_a_policy_variable_takes_the_callers_values_reference_
 /// F14, the tag side: a create allowed only when the request tags the resource with the
 /// caller's own tag (ABAC, `aws:RequestTag/team` = `${aws:PrincipalTag/team}`,
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html>)
-/// is met by tagging it so. A request passes tags only when its action takes them
-/// (`lambda:CreateFunction` does, `lambda:InvokeFunction` does not: Service Authorization
-/// Reference), so the same condition on the invoke is never met, and there is no path.
+/// is met by tagging it so, where tagging on create is allowed too (`lambda:TagResource`,
+/// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>). A request passes
+/// tags only when its action takes them (`lambda:CreateFunction` does, `lambda:InvokeFunction`
+/// does not: Service Authorization Reference), so the same condition on the invoke is never
+/// met, and there is no path.
 #[test]
 fn f14_a_request_tag_named_by_a_policy_variable_takes_the_callers_values_abac() {
     let abac = json!({"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}});
-    let alice = |invoke_needs_the_tag: bool| {
+    let alice = |invoke_needs_the_tag: bool, may_tag: bool| {
+        let create = if may_tag {
+            json!(["lambda:CreateFunction", "lambda:TagResource"])
+        } else {
+            json!("lambda:CreateFunction")
+        };
         let invoke = if invoke_needs_the_tag {
             json!({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*",
                 "Condition": abac.clone()})
@@ -649,18 +656,20 @@ fn f14_a_request_tag_named_by_a_policy_variable_takes_the_callers_values_abac() 
             "users/alice.json",
             "user/alice",
             json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
-                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                {"Effect": "Allow", "Action": create, "Resource": "*",
                     "Condition": abac.clone()},
                 invoke]),
             json!({"tags": {"team": "blue"}}),
         )
     };
     let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
-    let found = admins(&reach(vec![exec(), alice(false)], "user/alice"));
+    let found = admins(&reach(vec![exec(), alice(false, true)], "user/alice"));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, iam("role/exec"));
-    let found = admins(&reach(vec![exec(), alice(true)], "user/alice"));
+    let found = admins(&reach(vec![exec(), alice(true, true)], "user/alice"));
     assert_eq!(found, [], "the invoke carries no tag");
+    let found = admins(&reach(vec![exec(), alice(false, false)], "user/alice"));
+    assert_eq!(found, [], "tagging on create needs lambda:TagResource");
 }
 
 /// F15: what a technique creates is one resource, named once: a create allowed only on
@@ -860,6 +869,20 @@ fn boundary_policy(statements: Value) -> (String, Value) {
     (
         "managed/boundary.json".to_string(),
         json!({"arn": iam("policy/boundary"), "document": doc(statements)}),
+    )
+}
+
+/// An organisation whose root has FullAWSAccess and an SCP `Guard` of `statements`, the
+/// account directly under it.
+fn guarded_organization(statements: Value) -> (String, Value) {
+    let full = json!({"name": "FullAWSAccess",
+        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))});
+    let guard = json!({"name": "Guard", "document": doc(statements)});
+    (
+        "organization.json".to_string(),
+        json!({"management_account": "999988887777",
+            "root": {"scps": [full, guard], "rcps": []}, "ous": [],
+            "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [full], "rcps": []}]}),
     )
 }
 
@@ -1100,18 +1123,10 @@ fn f16_a_guardrail_on_the_keys_the_attacker_sets_is_met_by_setting_them() {
             json!({}),
         )
     };
-    let full = json!({"name": "FullAWSAccess",
-        "document": doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))});
     let organization = |key: &str| {
-        let guard = json!({"name": "Guard", "document": doc(json!([
+        guarded_organization(json!([
             {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
-                "Condition": {"Null": {key: "true"}}}]))});
-        (
-            "organization.json".to_string(),
-            json!({"management_account": "999988887777",
-                "root": {"scps": [full, guard], "rcps": []}, "ous": [],
-                "accounts": [{"id": ACCOUNT, "parent": "root", "scps": [full], "rcps": []}]}),
-        )
+                "Condition": {"Null": {key: "true"}}}]))
     };
     let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
     let found = admins(&reach(
@@ -1211,4 +1226,59 @@ fn f15_a_star_among_patterns_leaves_the_name_free() {
     let exec = admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
     let found = admins(&reach(vec![exec, alice, boundary], "user/alice"));
     assert_eq!(found.len(), 1, "app-prod: {found:?}");
+}
+
+/// F17, tag on create: an SCP denying `lambda:CreateFunction` without an `aws:RequestTag/team`
+/// (a tag policy's usual guardrail) is met by tagging the function, when the attacker may tag
+/// on create (`lambda:TagResource`, "to ... perform a tag on create":
+/// <https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>); without it, f16
+/// finds no path.
+#[test]
+fn f17_an_scp_requiring_a_tag_on_create_is_met_by_tagging() {
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Resource": "*", "Action": ["iam:PassRole",
+            "lambda:InvokeFunction", "lambda:CreateFunction", "lambda:TagResource"]}]),
+        json!({}),
+    );
+    let organization = guarded_organization(json!([
+        {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+            "Condition": {"Null": {"aws:RequestTag/team": "true"}}}]));
+    let exec = admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![exec, alice, organization], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, iam("role/exec"));
+}
+
+/// F17, tags are one set: a request tagged `team` lists `team` in `aws:TagKeys`
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html#access_tags_control-requests>),
+/// so an SCP allowing only the tag key `env` denies the create that an identity Allow wants
+/// tagged `team`, and there is no path; allowing `team` too leaves one.
+#[test]
+fn f17_a_tag_chosen_for_an_allow_is_listed_in_the_tag_keys() {
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
+            {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:TagResource"],
+                "Resource": "*", "Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}}]),
+        json!({}),
+    );
+    let organization = |keys: Value| {
+        guarded_organization(json!([
+            {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+                "Condition": {"ForAnyValue:StringNotEquals": {"aws:TagKeys": keys}}}]))
+    };
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(
+        vec![exec(), alice.clone(), organization(json!(["env"]))],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "the tag key team is refused: {found:?}");
+    let found = admins(&reach(
+        vec![exec(), alice, organization(json!(["env", "team"]))],
+        "user/alice",
+    ));
+    assert_eq!(found.len(), 1, "{found:?}");
 }

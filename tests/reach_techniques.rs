@@ -368,6 +368,22 @@ fn every_technique_works_on_its_minimal_inventory() {
 }
 
 /// Traps that must close the edge, per request, and shapes that must keep it.
+/// The action a service authorizes besides a create that carries tags, as its documentation
+/// says (Lambda, EC2, ECS, SageMaker; IAM roles and users): src/reach/tagging.rs.
+fn tagging_action(action: &str) -> Option<&'static str> {
+    match action.split(':').next()? {
+        "lambda" => Some("lambda:TagResource"),
+        "ec2" => Some("ec2:CreateTags"),
+        "ecs" => Some("ecs:TagResource"),
+        "sagemaker" => Some("sagemaker:AddTags"),
+        _ => match action {
+            "iam:CreateRole" => Some("iam:TagRole"),
+            "iam:CreateUser" => Some("iam:TagUser"),
+            _ => None,
+        },
+    }
+}
+
 #[test]
 fn every_trap_closes_the_edge_and_every_harmless_shape_keeps_it() {
     let mut wrong = Vec::new();
@@ -416,21 +432,32 @@ fn every_trap_closes_the_edge_and_every_harmless_shape_keeps_it() {
                 ));
                 // The attacker tags its request as it likes, but only an action that takes tags
                 // passes any (aws:RequestTag: "when tag key-value pairs are passed in the
-                // request"; the catalog lists the key among such an action's own).
+                // request"; the catalog lists the key among such an action's own), and where
+                // the service authorizes tag on create as an action of its own, only with that
+                // one allowed too (src/reach/tagging.rs).
+                let red = json!({"StringEquals": {"aws:RequestTag/team": "red"}});
                 let tagged = (
                     "a condition on a tag the attacker sets",
-                    Change::Allow(
-                        i,
-                        vec![allow(
-                            json!({"Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}}),
-                        )],
-                    ),
+                    Change::Allow(i, vec![allow(json!({"Condition": red}))]),
                 );
                 let catalog = iamsim::catalog::Catalog::embedded();
-                if catalog.action_takes_key(&a, "aws:RequestTag/team") == Some(false) {
-                    closes.push(tagged);
-                } else {
-                    keeps.push(tagged);
+                let takes_tags = catalog.action_takes_key(&a, "aws:RequestTag/team") != Some(false);
+                match tagging_action(&a).filter(|_| takes_tags) {
+                    Some(tagging) => {
+                        closes.push(tagged);
+                        keeps.push((
+                            "a condition on a tag the attacker sets, its tagging allowed",
+                            Change::Allow(
+                                i,
+                                vec![
+                                    allow(json!({"Condition": red})),
+                                    json!({"Effect": "Allow", "Action": tagging, "Resource": "*", "Condition": red}),
+                                ],
+                            ),
+                        ));
+                    }
+                    None if takes_tags => keeps.push(tagged),
+                    None => closes.push(tagged),
                 }
                 keeps.push((
                     "NotAction naming another action",

@@ -18,6 +18,7 @@ mod prove;
 mod query;
 mod render;
 mod setting;
+mod tagging;
 mod technique;
 mod transitive;
 mod trust_index;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::index::Index;
 use super::keys::{session_keys, RequestedRegion};
 use super::names::CHOSEN;
+use super::tagging::{is_tag_key, put_tags, tag_authorization, tags_of};
 use super::witness::{candidates, Place};
 use crate::engine::{Engine, StatementId};
 use crate::pattern::Arn;
@@ -125,28 +126,56 @@ fn ask(
     for (k, v) in fixed {
         req.context.insert(k, v.as_str());
     }
-    for (k, v, list) in chosen {
+    for (k, v, list) in chosen.iter().filter(|(k, _, _)| !is_tag_key(k)) {
         if *list {
             req.context.insert_list(k, [v.as_str()]);
         } else {
             req.context.insert(k, v.as_str());
         }
     }
+    // Tags go in as one set, and their tagging is authorized too where the service asks it.
+    let tags = tags_of(chosen, CHOSEN);
+    put_tags(&mut req.context, &tags);
     region.apply(&mut req.context, true);
     let ev = engine.evaluate(req);
     if !ev.decision.is_allowed() {
         return None;
     }
+    let mut decided_by: Vec<String> = Vec::new();
+    if let Some(tagging) = tag_authorization(action).filter(|_| !tags.is_empty()) {
+        tagging.action.clone_into(&mut req.action);
+        for (k, v) in &tagging.context {
+            req.context.insert(k, v.as_str());
+        }
+        let tagged = engine.evaluate(req);
+        if !tagged.decision.is_allowed() {
+            return None;
+        }
+        if detail {
+            decided_by.extend(tagged.deciding.iter().map(statement_ref));
+        }
+    }
     if !detail {
         return Some(ProvedRequest::at(resource));
     }
     let mut context = fixed.to_vec();
-    context.extend(chosen.iter().map(|(k, v, _)| (k.clone(), v.clone())));
+    context.extend(
+        chosen
+            .iter()
+            .filter(|(k, _, _)| !is_tag_key(k))
+            .map(|(k, v, _)| (k.clone(), v.clone())),
+    );
+    context.extend(
+        tags.iter()
+            .map(|(k, v)| (format!("aws:RequestTag/{k}"), v.clone())),
+    );
+    let own: Vec<String> = ev.deciding.iter().map(statement_ref).collect();
+    decided_by.splice(0..0, own);
     Some(ProvedRequest {
         action: action.to_string(),
         resource: resource.to_string(),
         context,
-        decided_by: ev.deciding.iter().map(statement_ref).collect(),
+        decided_by,
     })
 }
 

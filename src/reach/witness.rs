@@ -202,16 +202,9 @@ fn lifting(
     let limits = limits(ix, x);
     let mut out: Vec<(String, String, bool)> = Vec::new();
     // The region is the analysis's (`--region`): a region lock is met by running it there.
-    // Tags are never lifted: tagging what is created needs an authorization of its own
-    // (Lambda: `lambda:TagResource`, "to ... perform a tag on create",
-    // <https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>) that the
-    // technique does not ask, and `aws:TagKeys` would have to list every tag given.
-    let kept = |key: &str| {
-        let lower = key.to_ascii_lowercase();
-        lower != "aws:requestedregion"
-            && lower != "aws:tagkeys"
-            && !lower.starts_with("aws:requesttag/")
-    };
+    // Tags are sent as one set, and their tagging authorized where the service asks it
+    // (tagging.rs, in `prove::ask`).
+    let kept = |key: &str| !key.eq_ignore_ascii_case("aws:requestedregion");
     let mut put = |entry: (String, String, bool)| {
         if kept(&entry.0) && !out.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0)) {
             out.push(entry);
