@@ -1282,3 +1282,119 @@ fn f17_a_tag_chosen_for_an_allow_is_listed_in_the_tag_keys() {
     ));
     assert_eq!(found.len(), 1, "{found:?}");
 }
+
+/// An admin role Lambda may assume, and alice with `statements`.
+fn lambda_case(statements: Value) -> Vec<(String, Value)> {
+    vec![
+        admin_role("exec", service_trust("lambda.amazonaws.com", json!({}))),
+        principal("users/alice.json", "user/alice", statements, json!({})),
+    ]
+}
+
+/// F17: a tag condition that a request without tags meets (`ForAllValues:` on `aws:TagKeys`,
+/// a negated operator on `aws:RequestTag/*`) asks for no tag, so no tagging authorization:
+/// a create in `vpc-1` without tags is allowed.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
+#[test]
+fn f17_a_tag_condition_met_without_tags_asks_no_tag() {
+    for tag_condition in [
+        json!({"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "env"]}}),
+        json!({"StringNotEquals": {"aws:RequestTag/env": "prod"}}),
+    ] {
+        let mut condition = tag_condition.clone();
+        condition["ForAnyValue:StringEquals"] = json!({"lambda:VpcIds": ["vpc-1"]});
+        let files = lambda_case(json!([
+            {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                "Condition": condition}]));
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{tag_condition}: {found:?}");
+    }
+}
+
+/// F17: two Denies on one tag, one wanting it present and one wanting it `red` or `blue`,
+/// are both met by tagging it `red`, whatever their order.
+#[test]
+fn f17_two_denies_on_one_tag_are_met_by_one_value() {
+    let present = json!({"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+        "Condition": {"Null": {"aws:RequestTag/team": "true"}}});
+    let listed = json!({"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestTag/team": ["red", "blue"]}}});
+    for statements in [
+        json!([present.clone(), listed.clone()]),
+        json!([listed, present]),
+    ] {
+        let mut files = lambda_case(json!([{"Effect": "Allow", "Resource": "*", "Action": [
+            "iam:PassRole", "lambda:InvokeFunction", "lambda:CreateFunction", "lambda:TagResource"]}]));
+        files.push(guarded_organization(statements));
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+}
+
+/// F17: condition key names, tag keys in them included, match ignoring case, so an Allow
+/// wanting `aws:RequestTag/Team` = `red` and an SCP allowing only the tag key `team` are met
+/// by one tag.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html>
+#[test]
+fn f17_tag_keys_match_ignoring_case() {
+    let mut files = lambda_case(json!([
+        {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction"], "Resource": "*"},
+        {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:TagResource"], "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/Team": "red"}}}]));
+    files.push(guarded_organization(json!([{"Effect": "Deny",
+        "Action": "lambda:CreateFunction", "Resource": "*",
+        "Condition": {"ForAllValues:StringNotEquals": {"aws:TagKeys": ["team"]}}}])));
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// F17: a Deny escaped either by a tag or by a VPC is escaped by the VPC when the attacker may
+/// not tag.
+#[test]
+fn f17_a_deny_escaped_by_a_tag_or_another_key_takes_the_other() {
+    let mut files = lambda_case(json!([{"Effect": "Allow", "Resource": "*", "Action": [
+        "iam:PassRole", "lambda:InvokeFunction", "lambda:CreateFunction"]}]));
+    files.push(guarded_organization(json!([{"Effect": "Deny",
+        "Action": "lambda:CreateFunction", "Resource": "*",
+        "Condition": {"Null": {"aws:RequestTag/team": "true", "lambda:VpcIds": "true"}}}])));
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// F17: the tagging request carries the tags, not the create's other parameters: an SCP
+/// denying `lambda:TagResource` outside a VPC denies it, since a `TagResource` names no VPC
+/// (Service Authorization Reference: its keys are the tag keys), and there is no path.
+#[test]
+fn f17_the_tagging_request_carries_the_tags_only() {
+    let mut files = lambda_case(json!([{"Effect": "Allow", "Resource": "*", "Action": [
+        "iam:PassRole", "lambda:InvokeFunction", "lambda:CreateFunction", "lambda:TagResource"]}]));
+    files.push(guarded_organization(json!([
+        {"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*",
+            "Condition": {"Null": {"aws:RequestTag/team": "true"}}},
+        {"Effect": "Deny", "Action": ["lambda:CreateFunction", "lambda:TagResource"], "Resource": "*",
+            "Condition": {"Null": {"lambda:VpcIds": "true"}}}])));
+    let found = admins(&reach(files, "user/alice"));
+    assert_eq!(found, [], "{found:?}");
+}
+
+/// F16, session tags from an identity Allow: an Allow on `sts:AssumeRole` wanting
+/// `aws:RequestTag/project` is not met without `sts:TagSession`, which the technique does not
+/// ask. <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>
+#[test]
+fn f16_an_identity_allow_wanting_session_tags_is_not_met_without_tag_session() {
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:RequestTag/project": "x"}}}]),
+        json!({}),
+    );
+    let trust = doc(json!([{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:root")}, "Action": "sts:AssumeRole"}]));
+    let found = admins(&reach(
+        vec![admin_role("target", trust), alice],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "{found:?}");
+}

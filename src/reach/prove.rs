@@ -142,17 +142,10 @@ fn ask(
         return None;
     }
     let mut decided_by: Vec<String> = Vec::new();
-    if let Some(tagging) = tag_authorization(action).filter(|_| !tags.is_empty()) {
-        tagging.action.clone_into(&mut req.action);
-        for (k, v) in &tagging.context {
-            req.context.insert(k, v.as_str());
-        }
-        let tagged = engine.evaluate(req);
-        if !tagged.decision.is_allowed() {
-            return None;
-        }
+    if !tags.is_empty() {
+        let tagged = authorize_tagging(engine, req, action, &tags)?;
         if detail {
-            decided_by.extend(tagged.deciding.iter().map(statement_ref));
+            decided_by.extend(tagged.iter().map(statement_ref));
         }
     }
     if !detail {
@@ -177,6 +170,40 @@ fn ask(
         context,
         decided_by,
     })
+}
+
+/// Whether `req`'s principal may tag the resource of `req` with `tags` when creating it with
+/// `action`, where the service authorizes that as an action of its own (tagging.rs): `None`
+/// when refused, else the statements that allowed it (none when nothing more is asked). The
+/// tagging request carries what AWS puts in any request (session keys, region), the tags and
+/// the service's own keys for it, not the create's other parameters.
+fn authorize_tagging(
+    engine: &Engine,
+    req: &mut Request,
+    action: &str,
+    tags: &[(String, String)],
+) -> Option<Vec<StatementId>> {
+    let Some(tagging) = tag_authorization(action) else {
+        return Some(Vec::new());
+    };
+    // The region the create went to (chosen or the analysis's).
+    let region = req
+        .context
+        .get("aws:RequestedRegion")
+        .and_then(|e| e.values.first())
+        .map(|v| v.raw().to_string());
+    tagging.action.clone_into(&mut req.action);
+    req.context = crate::request::Context::new();
+    session_keys(&req.principal, &mut req.context);
+    if let Some(region) = region {
+        req.context.insert("aws:RequestedRegion", region);
+    }
+    put_tags(&mut req.context, tags);
+    for (k, v) in &tagging.context {
+        req.context.insert(k, v.as_str());
+    }
+    let ev = engine.evaluate(req);
+    ev.decision.is_allowed().then_some(ev.deciding)
 }
 
 /// The ARN the service names as `aws:SourceArn` when it assumes a role for the attacker's

@@ -26,13 +26,20 @@ pub(super) fn tags_of(chosen: &[(String, String, bool)], fill: &str) -> Vec<(Str
         else {
             continue;
         };
-        if !tags.iter().any(|(t, _)| t == key) {
+        // Condition keys, tag keys in them included, are matched ignoring case.
+        if !tags.iter().any(|(t, _)| t.eq_ignore_ascii_case(key)) {
             tags.push((key.to_string(), v.clone()));
         }
     }
-    for (k, v, _) in chosen {
-        if k.eq_ignore_ascii_case(TAG_KEYS) && !tags.iter().any(|(t, _)| t == v) {
-            tags.push((v.clone(), fill.to_string()));
+    for (_, v, _) in chosen
+        .iter()
+        .filter(|(k, _, _)| k.eq_ignore_ascii_case(TAG_KEYS))
+    {
+        // `aws:TagKeys` compares the tag's key as written, `aws:RequestTag/<key>` ignores its
+        // case: a tag spelled as `aws:TagKeys` wants meets both.
+        match tags.iter_mut().find(|(t, _)| t.eq_ignore_ascii_case(v)) {
+            Some((t, _)) => v.clone_into(t),
+            None => tags.push((v.clone(), fill.to_string())),
         }
     }
     tags
@@ -67,21 +74,26 @@ pub(super) struct TagAuthorization {
 }
 
 /// The tagging a service authorizes besides `action` (`service:Action`, any case) when the
-/// request carries tags; `None` when the service asks nothing more, or iamsim does not know
-/// what it asks (the create's own authorization is then taken as enough: an over-approximation,
-/// never a missed path). Sources by service:
+/// request carries tags, on the request's own resource (what the create makes); `None` when
+/// the service asks nothing more, or iamsim does not know what it asks or on what resource
+/// (the create's own authorization is then taken as enough: an over-approximation, never a
+/// missed path). Sources by service:
 /// - Lambda: <https://docs.aws.amazon.com/lambda/latest/dg/configuration-tags.html>
-///   (`lambda:TagResource` "to ... perform a tag on create");
+///   (`lambda:TagResource` "to ... perform a tag on create"): `CreateFunction`, whose request
+///   names the function (an event source mapping's create names `*`);
 /// - EC2: <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html>
-///   (`ec2:CreateTags`, with `ec2:CreateAction` naming the create);
-/// - ECS: <https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html>
-///   (`ecs:TagResource`, with `ecs:CreateAction`);
+///   (`ec2:CreateTags`, with `ec2:CreateAction` naming the create). The catalog lists EC2's
+///   request tags under resource types, not per action, so reach never sends tags on an EC2
+///   create (docs/reach.md);
 /// - SageMaker: <https://docs.aws.amazon.com/sagemaker/latest/dg/security_iam_id-based-policy-examples.html#grant-tagging-permissions>
 ///   (`sagemaker:AddTags`, which `sagemaker:TaggingAction` may name the create in);
 /// - IAM users: <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_iam-new-user-tag.html>
 ///   (`iam:CreateUser` with `iam:TagUser`); roles likewise `iam:TagRole` (the error AWS gives a
 ///   `CreateRole` with tags without it). Instance profiles and policies are not documented.
 ///
+/// ECS documents `ecs:TagResource` with `ecs:CreateAction`
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html>),
+/// but on the task a `RunTask` starts, which the request does not name: the create alone here.
 /// Not documented, so the create alone: Glue (which recommends `glue:TagResource` "as a best
 /// practice"), Auto Scaling, CodeBuild, Systems Manager, Batch, App Runner, EMR Serverless,
 /// Managed Flink, CloudFormation and Bedrock AgentCore.
@@ -96,16 +108,12 @@ pub(super) fn tag_authorization(action: &str) -> Option<TagAuthorization> {
         })
     };
     match service.as_str() {
-        "lambda" => simple("lambda:TagResource"),
+        "lambda" if lower == "createfunction" => simple("lambda:TagResource"),
         "ec2" => Some(TagAuthorization {
             action: "ec2:CreateTags".to_string(),
             context: vec![("ec2:CreateAction", name.to_string())],
         }),
-        "ecs" => Some(TagAuthorization {
-            action: "ecs:TagResource".to_string(),
-            context: vec![("ecs:CreateAction", name.to_string())],
-        }),
-        "sagemaker" => Some(TagAuthorization {
+        "sagemaker" if lower.starts_with("create") => Some(TagAuthorization {
             action: "sagemaker:AddTags".to_string(),
             context: vec![("sagemaker:TaggingAction", name.to_string())],
         }),
@@ -134,13 +142,13 @@ mod tests {
         let tags = tags_of(
             &chosen(&[
                 ("aws:RequestTag/team", "red", false),
-                ("aws:TagKeys", "team", true),
+                ("aws:TagKeys", "Team", true),
                 ("aws:TagKeys", "env", true),
                 ("lambda:VpcIds", "vpc-1", true),
             ]),
             "x",
         );
-        let want = [("team", "red"), ("env", "x")];
+        let want = [("Team", "red"), ("env", "x")];
         assert_eq!(
             tags,
             want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec()
@@ -148,9 +156,9 @@ mod tests {
         let mut ctx = Context::new();
         put_tags(&mut ctx, &tags);
         let mut expected = Context::new();
-        expected.insert("aws:RequestTag/team", "red");
+        expected.insert("aws:RequestTag/Team", "red");
         expected.insert("aws:RequestTag/env", "x");
-        expected.insert_list("aws:TagKeys", ["team", "env"]);
+        expected.insert_list("aws:TagKeys", ["Team", "env"]);
         assert_eq!(ctx, expected);
         assert!(tags_of(&chosen(&[("lambda:VpcIds", "v", true)]), "x").is_empty());
     }
@@ -165,6 +173,12 @@ mod tests {
         assert_eq!(action("iam:CreateRole").as_deref(), Some("iam:TagRole"));
         assert_eq!(action("iam:PassRole"), None);
         assert_eq!(action("glue:CreateJob"), None);
+        assert_eq!(action("ecs:RunTask"), None);
+        assert_eq!(action("lambda:CreateEventSourceMapping"), None);
+        assert_eq!(
+            action("sagemaker:CreateTrainingJob").as_deref(),
+            Some("sagemaker:AddTags")
+        );
         let ec2 = tag_authorization("ec2:RunInstances");
         assert_eq!(
             ec2.map(|t| t.context),

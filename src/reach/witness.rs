@@ -16,6 +16,7 @@ use super::index::Index;
 use super::keys::attacker_controls;
 use super::limits::limits;
 use super::names::{fill, filled, resource_patterns, Namer, CHOSEN};
+use super::tagging::is_tag_key;
 use crate::policy::condition::operator::{Comparison, Family, Qualifier};
 use crate::policy::condition::Condition;
 use crate::policy::{ActionClause, Effect, ResourceClause, ResourceMatcher, Statement};
@@ -122,12 +123,7 @@ fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
         let absent_denied = c.raw.first().is_some_and(|v| v == "true");
         return Some(absent_denied.then(|| (CHOSEN.to_string(), list)));
     }
-    let absent_meets = match op.qualifier {
-        Some(Qualifier::ForAnyValue) => op.if_exists,
-        Some(Qualifier::ForAllValues) => true,
-        None => op.base.is_negated() || op.if_exists,
-    };
-    if !absent_meets {
+    if !absent_meets(c) {
         return Some(None);
     }
     let value = if op.base.is_negated() {
@@ -144,8 +140,9 @@ fn escaping(c: &Condition, facts: &Context) -> Option<Option<(String, bool)>> {
 
 /// Keys the caller of `sts:AssumeRole` sets only with a permission the technique does not ask
 /// for: session tags need `sts:TagSession`, a source identity `sts:SetSourceIdentity`
-/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>). A trust
-/// policy's value for them is not taken (docs/reach.md lists this as not modelled).
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>). No value for
+/// them is taken on an `sts:` request, from a trust policy, an identity Allow or a limit
+/// (docs/reach.md lists this as not modelled).
 const NEEDS_ANOTHER_ACTION: &[&str] = &[
     "aws:requesttag/",
     "aws:tagkeys",
@@ -155,31 +152,48 @@ const NEEDS_ANOTHER_ACTION: &[&str] = &[
 
 /// Context entries (key, value, is-list) meeting `st`'s conditions on keys the attacker
 /// controls in a request for `action`, leaving out keys the technique sets (`fixed`), tag keys
-/// the action does not take (an `lambda:InvokeFunction` passes no tags), and for a trust
-/// policy's statement (`trust`) those in [`NEEDS_ANOTHER_ACTION`].
+/// the action does not take (an `lambda:InvokeFunction` passes no tags), on an `sts:` request
+/// those in [`NEEDS_ANOTHER_ACTION`], and tags a condition admits the absence of (a tag costs
+/// its tagging authorization: tagging.rs).
 fn chosen_context(
     st: &Statement,
     action: &str,
     fixed: &[(String, String)],
     facts: &Context,
-    trust: bool,
 ) -> Vec<(String, String, bool)> {
     st.conditions
         .iter()
-        .filter(|c| settable(c, action, fixed, trust))
+        .filter(|c| settable(c, action, fixed))
+        .filter(|c| !(is_tag_key(&c.key) && absent_meets(c)))
         .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
         .collect()
 }
 
+/// Whether `c` holds of a request without its key: `Null` `true`; a negated operator, an
+/// `...IfExists` one and `ForAllValues:` (of no values); not a plain one nor `ForAnyValue:`
+/// (unless `...IfExists`).
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>
+fn absent_meets(c: &Condition) -> bool {
+    let op = c.operator;
+    if op.base.family() == Family::Null {
+        return c.raw.first().is_some_and(|v| v == "true");
+    }
+    match op.qualifier {
+        Some(Qualifier::ForAnyValue) => op.if_exists,
+        Some(Qualifier::ForAllValues) => true,
+        None => op.base.is_negated() || op.if_exists,
+    }
+}
+
 /// Whether the attacker sets `c`'s key in its request for `action` (see [`chosen_context`]).
-fn settable(c: &Condition, action: &str, fixed: &[(String, String)], trust: bool) -> bool {
+fn settable(c: &Condition, action: &str, fixed: &[(String, String)]) -> bool {
     let listed = |keys: &[&str], key: &str| {
         let lower = key.to_ascii_lowercase();
         keys.iter()
             .any(|k| lower == *k || (k.ends_with('/') && lower.starts_with(k)))
     };
     let catalog = crate::catalog::Catalog::embedded();
-    let session_tag = trust && listed(NEEDS_ANOTHER_ACTION, &c.key);
+    let session_tag = action.starts_with("sts:") && listed(NEEDS_ANOTHER_ACTION, &c.key);
     let set_by_technique = fixed.iter().any(|(k, _)| k.eq_ignore_ascii_case(&c.key));
     attacker_controls(&c.key)
         && !c.key.contains("${")
@@ -205,14 +219,24 @@ fn lifting(
     // Tags are sent as one set, and their tagging authorized where the service asks it
     // (tagging.rs, in `prove::ask`).
     let kept = |key: &str| !key.eq_ignore_ascii_case("aws:requestedregion");
+    // One value per key: a value that only has to be present (`Null`'s) gives way to one a
+    // later limit names (a Deny unless the tag is present, another unless it is `red`).
     let mut put = |entry: (String, String, bool)| {
-        if kept(&entry.0) && !out.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0)) {
-            out.push(entry);
+        if !kept(&entry.0) {
+            return;
+        }
+        match out
+            .iter_mut()
+            .find(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0))
+        {
+            Some(held) if held.1 == CHOSEN => *held = entry,
+            Some(_) => {}
+            None => out.push(entry),
         }
     };
-    // On an `sts:` request, session tags and a source identity need another action too.
-    let sts = action.starts_with("sts:");
-    let liftable = |c: &&Condition| settable(c, action, fixed, sts) && kept(&c.key);
+    // On an `sts:` request, session tags and a source identity need another action too
+    // (`settable`).
+    let liftable = |c: &&Condition| settable(c, action, fixed) && kept(&c.key);
     for deny in limits.denies.iter().filter(|st| covers(st, action)) {
         let ways: Vec<(&Condition, Option<(String, bool)>)> = deny
             .conditions
@@ -223,15 +247,20 @@ fn lifting(
         if ways.iter().any(|(_, way)| way.is_none()) {
             continue;
         }
-        if let Some((c, Some((value, list)))) = ways.into_iter().next() {
-            put((c.key.clone(), value, list));
+        // A way out by a tag costs its tagging authorization: another key's first.
+        let way = ways
+            .iter()
+            .find(|(c, _)| !is_tag_key(&c.key))
+            .or_else(|| ways.first());
+        if let Some((c, Some((value, list)))) = way {
+            put((c.key.clone(), value.clone(), *list));
         }
     }
     for list in &limits.lists {
         let needs: Vec<Vec<(String, String, bool)>> = list
             .iter()
             .filter(|st| st.effect == Effect::Allow && covers(st, action))
-            .map(|st| chosen_context(st, action, fixed, facts, sts))
+            .map(|st| chosen_context(st, action, fixed, facts))
             .collect();
         if needs.iter().all(|n| !n.is_empty()) {
             needs
@@ -306,7 +335,7 @@ pub(super) fn candidates(
         _ => None,
     };
     for st in statements {
-        let context = chosen_context(st, action, fixed, facts, false);
+        let context = chosen_context(st, action, fixed, facts);
         let mut resources: Vec<String> = match place {
             Place::Fixed(arn) => vec![arn.to_string()],
             Place::Existing(arns) => arns.to_vec(),
@@ -330,7 +359,7 @@ pub(super) fn candidates(
         for st in trust_allows(ix, action, arn) {
             let c = Candidate {
                 resource: arn.to_string(),
-                context: chosen_context(st, action, fixed, facts, true),
+                context: chosen_context(st, action, fixed, facts),
             };
             if !c.context.is_empty() && !out.contains(&c) {
                 out.push(c);
