@@ -1398,3 +1398,40 @@ fn f16_an_identity_allow_wanting_session_tags_is_not_met_without_tag_session() {
     ));
     assert_eq!(found, [], "{found:?}");
 }
+
+/// F18, tags on what the attacker creates (ABAC): an invoke allowed only on functions whose
+/// `team` tag is the caller's own (`aws:ResourceTag/team` = `${aws:PrincipalTag/team}`) is met
+/// by tagging the function so when creating it, where tagging on create is allowed
+/// (`lambda:TagResource`); without it there is no path.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html>
+#[test]
+fn f18_a_created_resource_is_tagged_as_later_requests_want() {
+    let abac = json!({"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}});
+    let alice = |may_tag: bool| {
+        let create = if may_tag {
+            json!(["lambda:CreateFunction", "lambda:TagResource"])
+        } else {
+            json!("lambda:CreateFunction")
+        };
+        principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": iam("role/exec")},
+                {"Effect": "Allow", "Action": create, "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestTag/team": "${aws:PrincipalTag/team}"}}},
+                {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*",
+                    "Condition": abac.clone()}]),
+            json!({"tags": {"team": "blue"}}),
+        )
+    };
+    let exec = || admin_role("exec", service_trust("lambda.amazonaws.com", json!({})));
+    let found = admins(&reach(vec![exec(), alice(true)], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["lambda-create-invoke"]);
+    let found = admins(&reach(vec![exec(), alice(false)], "user/alice"));
+    assert_eq!(
+        found,
+        [],
+        "tagging on create needs lambda:TagResource: {found:?}"
+    );
+}

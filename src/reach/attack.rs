@@ -7,6 +7,7 @@ use super::index::Index;
 use super::mini;
 use super::plan::{depends_on_target, rewrites_trust, Plan, Via};
 use super::prove::{prove, service_assumes, source_arn, ProvedRequest};
+use super::tagged::Tagged;
 use super::technique::{techniques, ResourceRef, TargetKind, Technique, TechniqueRequest};
 use super::witness::{may_allow, Place};
 use std::rc::Rc;
@@ -40,6 +41,9 @@ pub(super) struct Attack<'p, 'a> {
     facts: Option<crate::request::Context>,
     /// (technique, template) -> the attacker's own choices for it (`Attack::own_choices`)
     own: FastMap<(usize, &'static str), Rc<Own>>,
+    /// The tags the resource being created carries in this attempt (created_tags.rs): the
+    /// requests are then asked afresh, not from what was asked without them
+    pub(super) tagged: Option<Tagged>,
 }
 
 /// What `engine` knows of the principal of `req` (`aws:username`, its tags).
@@ -64,6 +68,7 @@ impl<'p, 'a> Attack<'p, 'a> {
             facts: None,
             own: FastMap::default(),
             choices: FastMap::default(),
+            tagged: None,
             req: ix
                 .nodes
                 .get(x)
@@ -112,7 +117,13 @@ impl<'p, 'a> Attack<'p, 'a> {
             if !viable {
                 continue;
             }
-            match self.attempt_with(t, ti, to, via, collect, &combo) {
+            let plain = self.attempt_with(t, ti, to, via, collect, &combo);
+            if plain.is_err() {
+                if let Some(proved) = self.attempt_tagged(t, (ti, to, via, collect), &combo) {
+                    return Some(proved);
+                }
+            }
+            match plain {
                 Ok(proved) => return Some(proved),
                 // Denied whatever the shared choice: no other choice helps.
                 Err(false) => return None,
@@ -120,6 +131,12 @@ impl<'p, 'a> Attack<'p, 'a> {
             }
         }
         None
+    }
+
+    /// What the engine knows of the attacker (`aws:username`, its tags), worked out once.
+    pub(super) fn facts(&mut self) -> &crate::request::Context {
+        self.facts
+            .get_or_insert_with(|| facts_of(self.engine, &self.req))
     }
 
     /// Whether every request of technique `ti` on template `tmpl` that does not depend on the
@@ -179,7 +196,7 @@ impl<'p, 'a> Attack<'p, 'a> {
 
     /// [`Self::attempt`] with the shared templates chosen as `combo` (template, ARN): the
     /// proved requests, or whether the denial depended on that choice.
-    fn attempt_with(
+    pub(super) fn attempt_with(
         &mut self,
         t: &'static Technique,
         ti: usize,
@@ -283,7 +300,7 @@ impl<'p, 'a> Attack<'p, 'a> {
             (true, Via::Nothing) => Some((class, to, via, choice)),
             (true, _) => None,
         };
-        let fresh = detail || !cacheable || key.is_none();
+        let fresh = detail || !cacheable || key.is_none() || self.tagged.is_some();
         if let (false, Some(key)) = (fresh, &key) {
             if let Some(known) = self.asked.get(key) {
                 return known.as_deref().map(ProvedRequest::at);

@@ -5,6 +5,7 @@
 mod attack;
 mod choice;
 mod combine;
+mod created_tags;
 mod edges;
 mod graph;
 mod index;
@@ -18,6 +19,7 @@ mod prove;
 mod query;
 mod render;
 mod setting;
+mod tagged;
 mod tagging;
 mod technique;
 mod transitive;

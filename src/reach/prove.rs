@@ -123,7 +123,7 @@ fn ask(
     }
     session_keys(&req.principal, &mut req.context);
     region.apply(&mut req.context, false);
-    for (k, v) in fixed {
+    for (k, v) in fixed.iter().filter(|(k, _)| !is_tag_key(k)) {
         req.context.insert(k, v.as_str());
     }
     for (k, v, list) in chosen.iter().filter(|(k, _, _)| !is_tag_key(k)) {
@@ -134,7 +134,14 @@ fn ask(
         }
     }
     // Tags go in as one set, and their tagging is authorized too where the service asks it.
-    let tags = tags_of(chosen, CHOSEN);
+    // The technique's tags (a created resource's, created_tags.rs) first: they win.
+    let given: Vec<(String, String, bool)> = fixed
+        .iter()
+        .filter(|(k, _)| is_tag_key(k))
+        .map(|(k, v)| (k.clone(), v.clone(), false))
+        .chain(chosen.iter().cloned())
+        .collect();
+    let tags = tags_of(&given, CHOSEN);
     put_tags(&mut req.context, &tags);
     region.apply(&mut req.context, true);
     let ev = engine.evaluate(req);
@@ -151,7 +158,11 @@ fn ask(
     if !detail {
         return Some(ProvedRequest::at(resource));
     }
-    let mut context = fixed.to_vec();
+    let mut context: Vec<(String, String)> = fixed
+        .iter()
+        .filter(|(k, _)| !is_tag_key(k))
+        .cloned()
+        .collect();
     context.extend(
         chosen
             .iter()

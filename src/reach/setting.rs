@@ -119,6 +119,10 @@ impl<'p, 'a> Attack<'p, 'a> {
             out.push(("aws:SourceAccount".into(), owner));
             out.push(("aws:SourceArn".into(), source));
         }
+        // The tags of a created resource in this attempt (created_tags.rs).
+        if let Some(tagged) = &self.tagged {
+            out.extend(tagged.context_for(r));
+        }
         Some(out)
     }
 

@@ -71,7 +71,7 @@ pub(super) fn may_allow(ix: &Index<'_>, x: usize, action: &str, arn: &str) -> bo
 
 /// A value that meets `c` (`None`: leave the key absent), with whether it is a list; policy
 /// variables in its first value are filled from `facts`.
-fn meeting(c: &Condition, facts: &Context) -> Option<(String, bool)> {
+pub(super) fn meeting(c: &Condition, facts: &Context) -> Option<(String, bool)> {
     let op = c.operator;
     let list = op.qualifier.is_some();
     let first = c.raw.first()?;
