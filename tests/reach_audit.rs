@@ -1435,3 +1435,68 @@ fn f18_a_created_resource_is_tagged_as_later_requests_want() {
         "tagging on create needs lambda:TagResource: {found:?}"
     );
 }
+
+/// F17, tags chosen for one statement and lifted for another, each a missed path once (found
+/// by a review): an Allow's tag condition met by absence (`...IfExists`, `ForAllValues:`, a
+/// negated operator) with an SCP wanting the tag present; an Allow's placeholder or first value
+/// with an SCP naming another; tag keys wanted by two statements; a Deny escaped by a tag or a
+/// VPC with another Deny refusing every VPC but one. Alice may tag (`lambda:TagResource`); in
+/// each, AWS allows a create with the right tags, so there is a path.
+#[test]
+fn f17_tags_meet_the_allow_and_the_guardrails_together() {
+    let deny = |condition: Value| json!({"Effect": "Deny", "Action": "lambda:CreateFunction", "Resource": "*", "Condition": condition});
+    let cases = [
+        (
+            json!({"Null": {"aws:RequestTag/team": "false", "lambda:VpcIds": "false"}}),
+            vec![deny(
+                json!({"StringNotEquals": {"aws:RequestTag/team": ["red"]}}),
+            )],
+        ),
+        (
+            json!({"StringEquals": {"aws:RequestTag/team": ["red", "blue"]}}),
+            vec![deny(
+                json!({"StringNotEquals": {"aws:RequestTag/team": ["blue"]}}),
+            )],
+        ),
+        (
+            json!({"StringEqualsIfExists": {"aws:RequestTag/team": "red"}}),
+            vec![deny(json!({"Null": {"aws:RequestTag/team": "true"}}))],
+        ),
+        (
+            json!({"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}),
+            vec![deny(json!({"Null": {"aws:TagKeys": "true"}}))],
+        ),
+        (
+            json!({"StringNotEquals": {"aws:RequestTag/env": "prod"}}),
+            vec![deny(json!({"Null": {"aws:RequestTag/env": "true"}}))],
+        ),
+        (
+            json!({"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}),
+            vec![deny(
+                json!({"ForAllValues:StringNotEquals": {"aws:TagKeys": ["cost"]}}),
+            )],
+        ),
+        (
+            json!({}),
+            vec![
+                deny(json!({"ForAllValues:StringNotEquals": {"aws:TagKeys": ["cost"]}})),
+                deny(json!({"ForAllValues:StringNotEquals": {"aws:TagKeys": ["team"]}})),
+            ],
+        ),
+        (
+            json!({}),
+            vec![
+                deny(json!({"Null": {"aws:RequestTag/team": "true", "lambda:VpcIds": "true"}})),
+                deny(json!({"ForAnyValue:StringNotEquals": {"lambda:VpcIds": ["vpc-approved"]}})),
+            ],
+        ),
+    ];
+    for (allow, guards) in cases {
+        let mut files = lambda_case(json!([
+            {"Effect": "Allow", "Action": ["iam:PassRole", "lambda:InvokeFunction", "lambda:TagResource"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*", "Condition": allow}]));
+        files.push(guarded_organization(json!(guards)));
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{allow} under {guards:?}: {found:?}");
+    }
+}

@@ -160,13 +160,23 @@ fn chosen_context(
     action: &str,
     fixed: &[(String, String)],
     facts: &Context,
+    spare: Spare,
 ) -> Vec<(String, String, bool)> {
     st.conditions
         .iter()
         .filter(|c| settable(c, action, fixed))
-        .filter(|c| !(is_tag_key(&c.key) && absent_meets(c)))
+        .filter(|c| spare == Spare::No || !(is_tag_key(&c.key) && absent_meets(c)))
         .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
         .collect()
+}
+
+/// Whether to leave out the tags a condition admits the absence of (a tag costs its tagging
+/// authorization), or to give each the value its condition names (another limit may want the
+/// tag present: an `...IfExists` tag condition then wants that value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spare {
+    Tags,
+    No,
 }
 
 /// Whether `c` holds of a request without its key: `Null` `true`; a negated operator, an
@@ -202,16 +212,39 @@ fn settable(c: &Condition, action: &str, fixed: &[(String, String)]) -> bool {
         && !set_by_technique
 }
 
+/// Add `entry` to `context`, one value per key: a value that only has to be present
+/// ([`CHOSEN`], `Null`'s) gives way to one a condition names, which is kept over any later
+/// one; `aws:TagKeys` is a list (the request's tags together), each value named joining it.
+fn merge(context: &mut Vec<(String, String, bool)>, entry: (String, String, bool)) {
+    let same = |k: &str| k.eq_ignore_ascii_case(&entry.0);
+    if let Some(held) = context.iter_mut().find(|(k, v, _)| same(k) && v == CHOSEN) {
+        if entry.1 != CHOSEN {
+            *held = entry;
+        }
+        return;
+    }
+    let list = entry.0.eq_ignore_ascii_case("aws:TagKeys");
+    let held = context
+        .iter()
+        .any(|(k, v, _)| same(k) && (!list || *v == entry.1 || entry.1 == CHOSEN));
+    if !held {
+        context.push(entry);
+    }
+}
+
 /// Context entries lifting the limits beyond node `x`'s identity Allows on `action`
 /// (limits.rs): for each Deny covering it, a value making one of its conditions on a key the
 /// attacker sets false, unless leaving a key absent already does; for each boundary, SCP or
 /// RCP level whose every covering Allow has conditions the attacker meets, the first one's.
+/// With [`Spare::Tags`] a Deny is escaped by another key than a tag where it can be, and a
+/// level's tags that may be absent are left out; with [`Spare::No`] a tag is preferred and
+/// each gets the value its condition names.
 fn lifting(
     ix: &Index<'_>,
     x: usize,
     action: &str,
-    fixed: &[(String, String)],
-    facts: &Context,
+    (fixed, facts): (&[(String, String)], &Context),
+    spare: Spare,
 ) -> Vec<(String, String, bool)> {
     let limits = limits(ix, x);
     let mut out: Vec<(String, String, bool)> = Vec::new();
@@ -222,16 +255,8 @@ fn lifting(
     // One value per key: a value that only has to be present (`Null`'s) gives way to one a
     // later limit names (a Deny unless the tag is present, another unless it is `red`).
     let mut put = |entry: (String, String, bool)| {
-        if !kept(&entry.0) {
-            return;
-        }
-        match out
-            .iter_mut()
-            .find(|(k, _, _)| k.eq_ignore_ascii_case(&entry.0))
-        {
-            Some(held) if held.1 == CHOSEN => *held = entry,
-            Some(_) => {}
-            None => out.push(entry),
+        if kept(&entry.0) {
+            merge(&mut out, entry);
         }
     };
     // On an `sts:` request, session tags and a source identity need another action too
@@ -250,7 +275,7 @@ fn lifting(
         // A way out by a tag costs its tagging authorization: another key's first.
         let way = ways
             .iter()
-            .find(|(c, _)| !is_tag_key(&c.key))
+            .find(|(c, _)| is_tag_key(&c.key) == (spare == Spare::No))
             .or_else(|| ways.first());
         if let Some((c, Some((value, list)))) = way {
             put((c.key.clone(), value.clone(), *list));
@@ -260,7 +285,7 @@ fn lifting(
         let needs: Vec<Vec<(String, String, bool)>> = list
             .iter()
             .filter(|st| st.effect == Effect::Allow && covers(st, action))
-            .map(|st| chosen_context(st, action, fixed, facts))
+            .map(|st| chosen_context(st, action, fixed, facts, spare))
             .collect();
         if needs.iter().all(|n| !n.is_empty()) {
             needs
@@ -335,7 +360,13 @@ pub(super) fn candidates(
         _ => None,
     };
     for st in statements {
-        let context = chosen_context(st, action, fixed, facts);
+        let spared = chosen_context(st, action, fixed, facts, Spare::Tags);
+        let full = chosen_context(st, action, fixed, facts, Spare::No);
+        let contexts = if spared == full {
+            vec![spared]
+        } else {
+            vec![spared, full]
+        };
         let mut resources: Vec<String> = match place {
             Place::Fixed(arn) => vec![arn.to_string()],
             Place::Existing(arns) => arns.to_vec(),
@@ -346,12 +377,14 @@ pub(super) fn candidates(
             resources = named.into_iter().chain(resources).collect();
         }
         for resource in resources {
-            let c = Candidate {
-                resource,
-                context: context.clone(),
-            };
-            if !out.contains(&c) {
-                out.push(c);
+            for context in &contexts {
+                let c = Candidate {
+                    resource: resource.clone(),
+                    context: context.clone(),
+                };
+                if !out.contains(&c) {
+                    out.push(c);
+                }
             }
         }
     }
@@ -359,7 +392,7 @@ pub(super) fn candidates(
         for st in trust_allows(ix, action, arn) {
             let c = Candidate {
                 resource: arn.to_string(),
-                context: chosen_context(st, action, fixed, facts),
+                context: chosen_context(st, action, fixed, facts, Spare::Tags),
             };
             if !c.context.is_empty() && !out.contains(&c) {
                 out.push(c);
@@ -367,27 +400,30 @@ pub(super) fn candidates(
         }
     }
     // Each again with the context that lifts the limits beyond the identity Allows.
-    let lifted = lifting(ix, x, action, fixed, facts);
-    if !lifted.is_empty() {
-        let more: Vec<Candidate> = out
-            .iter()
-            .map(|c| {
-                let mut context = c.context.clone();
-                for e in &lifted {
-                    if !context.iter().any(|(k, _, _)| k.eq_ignore_ascii_case(&e.0)) {
-                        context.push(e.clone());
-                    }
-                }
-                Candidate {
-                    resource: c.resource.clone(),
-                    context,
-                }
-            })
-            .collect();
-        for c in more {
-            if !out.contains(&c) {
-                out.push(c);
+    // Each lifting: tags spared where they can be, then tags given.
+    let spared = lifting(ix, x, action, (fixed, facts), Spare::Tags);
+    let tagged = lifting(ix, x, action, (fixed, facts), Spare::No);
+    let liftings = if spared == tagged {
+        vec![spared]
+    } else {
+        vec![spared, tagged]
+    };
+    let mut more: Vec<Candidate> = Vec::new();
+    for lifted in liftings.iter().filter(|l| !l.is_empty()) {
+        more.extend(out.iter().map(|c| {
+            let mut context = c.context.clone();
+            for e in lifted {
+                merge(&mut context, e.clone());
             }
+            Candidate {
+                resource: c.resource.clone(),
+                context,
+            }
+        }));
+    }
+    for c in more {
+        if !out.contains(&c) {
+            out.push(c);
         }
     }
     out
