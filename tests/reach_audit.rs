@@ -1500,3 +1500,46 @@ fn f17_tags_meet_the_allow_and_the_guardrails_together() {
         assert_eq!(found.len(), 1, "{allow} under {guards:?}: {found:?}");
     }
 }
+
+/// F17, a boundary with several ways through: one covering Allow wanting a tag (which alice
+/// may not give, lacking `lambda:TagResource`) and one wanting a VPC; or one wanting a tag
+/// (which she may give) and one on a key AWS sets that she does not meet
+/// (`aws:PrincipalTag/admin`). Each level is passed through each of its covering Allows in
+/// turn, so both have a path.
+#[test]
+fn f17_a_boundary_is_passed_through_any_of_its_allows() {
+    let cases = [
+        (
+            json!(["iam:PassRole", "lambda:InvokeFunction"]),
+            json!([
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                    "Condition": {"Null": {"lambda:VpcIds": "false"}}}]),
+        ),
+        (
+            json!([
+                "iam:PassRole",
+                "lambda:InvokeFunction",
+                "lambda:TagResource"
+            ]),
+            json!([
+                {"Effect": "Allow", "Action": "lambda:*", "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:PrincipalTag/admin": "yes"}}},
+                {"Effect": "Allow", "Action": "lambda:CreateFunction", "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestTag/team": "red"}}}]),
+        ),
+    ];
+    for (others, creates) in cases {
+        let mut files = lambda_case(json!([{"Effect": "Allow", "Resource": "*",
+            "Action": ["iam:PassRole", "lambda:InvokeFunction", "lambda:CreateFunction", "lambda:TagResource"]}]));
+        if let Some((_, alice)) = files.get_mut(1) {
+            alice["permissions_boundary_arn"] = json!(iam("policy/boundary"));
+        }
+        let mut statements = vec![json!({"Effect": "Allow", "Action": others, "Resource": "*"})];
+        statements.extend(creates.as_array().cloned().unwrap_or_default());
+        files.push(boundary_policy(json!(statements)));
+        let found = admins(&reach(files, "user/alice"));
+        assert_eq!(found.len(), 1, "{creates}: {found:?}");
+    }
+}

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::index::Index;
 use super::keys::attacker_controls;
-use super::limits::limits;
+use super::limits::{limits, Limits};
 use super::names::{fill, filled, resource_patterns, Namer, CHOSEN};
 use super::tagging::is_tag_key;
 use crate::policy::condition::operator::{Comparison, Family, Qualifier};
@@ -232,21 +232,20 @@ fn merge(context: &mut Vec<(String, String, bool)>, entry: (String, String, bool
     }
 }
 
-/// Context entries lifting the limits beyond node `x`'s identity Allows on `action`
+/// Context entries lifting `limits`, those beyond an attacker's identity Allows on `action`
 /// (limits.rs): for each Deny covering it, a value making one of its conditions on a key the
 /// attacker sets false, unless leaving a key absent already does; for each boundary, SCP or
-/// RCP level whose every covering Allow has conditions the attacker meets, the first one's.
+/// RCP level, values meeting the conditions of one of its covering Allows.
 /// With [`Spare::Tags`] a Deny is escaped by another key than a tag where it can be, and a
 /// level's tags that may be absent are left out; with [`Spare::No`] a tag is preferred and
-/// each gets the value its condition names.
+/// each gets the value its condition names. A level is passed through its `pick`-th covering
+/// Allow that needs something (the last when it has fewer).
 fn lifting(
-    ix: &Index<'_>,
-    x: usize,
+    limits: &Limits<'_>,
     action: &str,
     (fixed, facts): (&[(String, String)], &Context),
-    spare: Spare,
+    (spare, pick): (Spare, usize),
 ) -> Vec<(String, String, bool)> {
-    let limits = limits(ix, x);
     let mut out: Vec<(String, String, bool)> = Vec::new();
     // The region is the analysis's (`--region`): a region lock is met by running it there.
     // Tags are sent as one set, and their tagging authorized where the service asks it
@@ -282,22 +281,23 @@ fn lifting(
         }
     }
     for list in &limits.lists {
+        // A covering Allow that needs nothing the attacker sets may still be unmet (a condition
+        // on a key AWS sets): each that needs something is a way through the level.
         let needs: Vec<Vec<(String, String, bool)>> = list
             .iter()
             .filter(|st| st.effect == Effect::Allow && covers(st, action))
             .map(|st| chosen_context(st, action, fixed, facts, spare))
+            .filter(|n| !n.is_empty())
             .collect();
-        if needs.iter().all(|n| !n.is_empty()) {
-            needs
-                .into_iter()
-                .next()
-                .into_iter()
-                .flatten()
-                .for_each(&mut put);
+        if let Some(need) = needs.get(pick).or_else(|| needs.last()) {
+            need.iter().cloned().for_each(&mut put);
         }
     }
     out
 }
+
+/// How many of a level's covering Allows [`lifting`] tries, one per lifting.
+const MAX_PICKS: usize = 4;
 
 /// The Allow statements covering `action` (lowercase, an `sts:` one) of the trust policy of
 /// the role at `arn`: the caller of `sts:AssumeRole` chooses the external ID, the session
@@ -400,14 +400,18 @@ pub(super) fn candidates(
         }
     }
     // Each again with the context that lifts the limits beyond the identity Allows.
-    // Each lifting: tags spared where they can be, then tags given.
-    let spared = lifting(ix, x, action, (fixed, facts), Spare::Tags);
-    let tagged = lifting(ix, x, action, (fixed, facts), Spare::No);
-    let liftings = if spared == tagged {
-        vec![spared]
-    } else {
-        vec![spared, tagged]
-    };
+    // Each lifting: tags spared where they can be, then tags given; each level passed through
+    // each of its covering Allows in turn.
+    let limits = limits(ix, x);
+    let mut liftings: Vec<Vec<(String, String, bool)>> = Vec::new();
+    for pick in 0..MAX_PICKS {
+        for spare in [Spare::Tags, Spare::No] {
+            let lifted = lifting(&limits, action, (fixed, facts), (spare, pick));
+            if !liftings.contains(&lifted) {
+                liftings.push(lifted);
+            }
+        }
+    }
     let mut more: Vec<Candidate> = Vec::new();
     for lifted in liftings.iter().filter(|l| !l.is_empty()) {
         more.extend(out.iter().map(|c| {
