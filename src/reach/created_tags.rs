@@ -8,11 +8,12 @@
 use super::attack::Attack;
 use super::choice::{is_existing, template_of};
 use super::index::Index;
+use super::meet::meeting;
 use super::plan::Via;
 use super::prove::ProvedRequest;
 use super::tagged::Tagged;
 use super::technique::Technique;
-use super::witness::{covers, meeting};
+use super::witness::covers;
 use crate::request::Context;
 
 /// The key prefix of a resource's tag.

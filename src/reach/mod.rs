@@ -11,6 +11,7 @@ mod graph;
 mod index;
 mod keys;
 mod limits;
+mod meet;
 mod member;
 mod mini;
 mod names;
