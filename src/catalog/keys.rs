@@ -5,6 +5,19 @@ use super::suggest::{distance, limit};
 use super::template::{matches, Rules};
 use super::Catalog;
 
+/// The text after `prefix` in `key`, the prefix matched ignoring case (condition key names
+/// are case-insensitive): `team` of `AWS:RequestTag/team` for `aws:requesttag/`.
+pub fn after_prefix<'k>(key: &'k str, prefix: &str) -> Option<&'k str> {
+    key.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .and_then(|_| key.get(prefix.len()..))
+}
+
+/// Whether `key` is one AWS sets from a request's tags: `aws:RequestTag/*` or `aws:TagKeys`.
+pub fn is_request_tag_key(key: &str) -> bool {
+    key.eq_ignore_ascii_case("aws:TagKeys") || after_prefix(key, "aws:RequestTag/").is_some()
+}
+
 impl Catalog {
     /// The condition key `key` as usable with `action`: a global key, a key of the action, or a
     /// key of one of the action's resource types (the three sources AWS lists; see
@@ -47,9 +60,7 @@ impl Catalog {
     /// `aws:TagKeys`) on an action that takes no tags ([`Catalog::action_takes_key`]). `false`
     /// for an action the catalog does not know.
     pub fn never_carries(&self, action: &str, key: &str) -> bool {
-        let lower = key.to_ascii_lowercase();
-        let tag = lower.starts_with("aws:requesttag/") || lower == "aws:tagkeys";
-        tag && self.action_takes_key(action, key) == Some(false)
+        is_request_tag_key(key) && self.action_takes_key(action, key) == Some(false)
     }
 
     /// Whether a policy may use condition key `key` with `action`; see [`Catalog::condition_key`].
@@ -116,6 +127,19 @@ mod tests {
         assert!(!catalog.never_carries("lambda:CreateFunction", "aws:RequestTag/team"));
         assert!(!catalog.never_carries("lambda:InvokeFunction", "aws:SourceIp"));
         assert!(!catalog.never_carries("nosuch:Action", "aws:TagKeys"));
+    }
+
+    #[test]
+    fn tag_keys_are_told_ignoring_case() {
+        assert_eq!(
+            after_prefix("AWS:RequestTag/Team", "aws:requesttag/"),
+            Some("Team")
+        );
+        assert_eq!(after_prefix("aws:Request", "aws:requesttag/"), None);
+        assert_eq!(after_prefix("aws:RequestTäg/x", "aws:requesttag/"), None);
+        assert!(is_request_tag_key("AWS:TAGKEYS"));
+        assert!(is_request_tag_key("aws:requesttag/team"));
+        assert!(!is_request_tag_key("aws:ResourceTag/team"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod version;
 pub use error::{CatalogError, CatalogErrorKind};
 pub use info::{ActionInfo, ActionResourceType, ConditionKeyInfo, ResourceTypeInfo, ServiceInfo};
 pub use key_type::ConditionKeyType;
+pub use keys::{after_prefix, is_request_tag_key};
 pub use resource::ResourceCheck;
 pub use retired::{retired_service, RetiredService};
 pub use validate::{validate_request, RequestError};

@@ -14,6 +14,7 @@ use super::prove::ProvedRequest;
 use super::tagged::Tagged;
 use super::technique::Technique;
 use super::witness::covers;
+use crate::catalog::after_prefix;
 use crate::request::Context;
 
 /// The key prefix of a resource's tag.
@@ -97,11 +98,7 @@ pub(super) fn wanted(
             .conditions
             .iter()
             .filter_map(|c| {
-                let key = c
-                    .key
-                    .get(..RESOURCE_TAG.len())
-                    .filter(|p| p.eq_ignore_ascii_case(RESOURCE_TAG))
-                    .and_then(|_| c.key.get(RESOURCE_TAG.len()..))?;
+                let key = after_prefix(&c.key, RESOURCE_TAG)?;
                 let (value, _) = meeting(c, facts)?;
                 Some((key.to_string(), value))
             })

@@ -7,8 +7,9 @@ use serde::Serialize;
 use super::index::Index;
 use super::keys::{session_keys, RequestedRegion};
 use super::names::CHOSEN;
-use super::tagging::{is_tag_key, put_tags, tag_authorization, tags_of};
+use super::tagging::{put_tags, tag_authorization, tags_of};
 use super::witness::{candidates, Place};
+use crate::catalog::is_request_tag_key;
 use crate::engine::{Engine, StatementId};
 use crate::pattern::Arn;
 use crate::request::{Principal, Request};
@@ -123,10 +124,10 @@ fn ask(
     }
     session_keys(&req.principal, &mut req.context);
     region.apply(&mut req.context, false);
-    for (k, v) in fixed.iter().filter(|(k, _)| !is_tag_key(k)) {
+    for (k, v) in fixed.iter().filter(|(k, _)| !is_request_tag_key(k)) {
         req.context.insert(k, v.as_str());
     }
-    for (k, v, list) in chosen.iter().filter(|(k, _, _)| !is_tag_key(k)) {
+    for (k, v, list) in chosen.iter().filter(|(k, _, _)| !is_request_tag_key(k)) {
         if *list {
             req.context.insert_list(k, [v.as_str()]);
         } else {
@@ -135,13 +136,19 @@ fn ask(
     }
     // Tags go in as one set, and their tagging is authorized too where the service asks it.
     // The technique's tags (a created resource's, created_tags.rs) first: they win.
-    let given: Vec<(String, String, bool)> = fixed
-        .iter()
-        .filter(|(k, _)| is_tag_key(k))
-        .map(|(k, v)| (k.clone(), v.clone(), false))
-        .chain(chosen.iter().cloned())
-        .collect();
-    let tags = tags_of(&given, CHOSEN);
+    let tagged = fixed.iter().any(|(k, _)| is_request_tag_key(k))
+        || chosen.iter().any(|(k, _, _)| is_request_tag_key(k));
+    let tags = if tagged {
+        let given: Vec<(String, String, bool)> = fixed
+            .iter()
+            .filter(|(k, _)| is_request_tag_key(k))
+            .map(|(k, v)| (k.clone(), v.clone(), false))
+            .chain(chosen.iter().cloned())
+            .collect();
+        tags_of(&given, CHOSEN)
+    } else {
+        Vec::new()
+    };
     put_tags(&mut req.context, &tags);
     region.apply(&mut req.context, true);
     let ev = engine.evaluate(req);
@@ -160,13 +167,13 @@ fn ask(
     }
     let mut context: Vec<(String, String)> = fixed
         .iter()
-        .filter(|(k, _)| !is_tag_key(k))
+        .filter(|(k, _)| !is_request_tag_key(k))
         .cloned()
         .collect();
     context.extend(
         chosen
             .iter()
-            .filter(|(k, _, _)| !is_tag_key(k))
+            .filter(|(k, _, _)| !is_request_tag_key(k))
             .map(|(k, v, _)| (k.clone(), v.clone())),
     );
     context.extend(

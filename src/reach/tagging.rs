@@ -5,6 +5,7 @@
 //! Many services also authorize the tagging itself, as a second action on the new resource:
 //! the request is allowed only if that one is too.
 
+use crate::catalog::after_prefix;
 use crate::request::Context;
 
 /// The key of a request tag.
@@ -19,11 +20,7 @@ const TAG_KEYS: &str = "aws:tagkeys";
 pub(super) fn tags_of(chosen: &[(String, String, bool)], fill: &str) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = Vec::new();
     for (k, v, _) in chosen {
-        let Some(key) = k
-            .get(..REQUEST_TAG.len())
-            .filter(|p| p.eq_ignore_ascii_case(REQUEST_TAG))
-            .and_then(|_| k.get(REQUEST_TAG.len()..))
-        else {
+        let Some(key) = after_prefix(k, REQUEST_TAG) else {
             continue;
         };
         // Condition keys, tag keys in them included, are matched ignoring case.
@@ -43,12 +40,6 @@ pub(super) fn tags_of(chosen: &[(String, String, bool)], fill: &str) -> Vec<(Str
         }
     }
     tags
-}
-
-/// Whether `key` is one of the keys [`put_tags`] sets.
-pub(super) fn is_tag_key(key: &str) -> bool {
-    let lower = key.to_ascii_lowercase();
-    lower == TAG_KEYS || lower.starts_with(REQUEST_TAG)
 }
 
 /// Put `tags` in `ctx` as AWS would: `aws:RequestTag/<key>` for each, `aws:TagKeys` listing

@@ -17,7 +17,7 @@ use super::keys::attacker_controls;
 use super::limits::{limits, Limits};
 use super::meet::{absent_meets, escaping, meeting};
 use super::names::{fill, resource_patterns, Namer, CHOSEN};
-use super::tagging::is_tag_key;
+use crate::catalog::is_request_tag_key;
 use crate::policy::condition::Condition;
 use crate::policy::{ActionClause, Effect, ResourceClause, ResourceMatcher, Statement};
 use crate::request::Context;
@@ -96,7 +96,7 @@ fn chosen_context(
     st.conditions
         .iter()
         .filter(|c| settable(c, action, fixed))
-        .filter(|c| spare == Spare::No || !(is_tag_key(&c.key) && absent_meets(c)))
+        .filter(|c| spare == Spare::No || !(is_request_tag_key(&c.key) && absent_meets(c)))
         .filter_map(|c| meeting(c, facts).map(|(v, list)| (c.key.clone(), v, list)))
         .collect()
 }
@@ -189,7 +189,7 @@ fn lifting(
         // A way out by a tag costs its tagging authorization: another key's first.
         let way = ways
             .iter()
-            .find(|(c, _)| is_tag_key(&c.key) == (spare == Spare::No))
+            .find(|(c, _)| is_request_tag_key(&c.key) == (spare == Spare::No))
             .or_else(|| ways.first());
         if let Some((c, Some((value, list)))) = way {
             put((c.key.clone(), value.clone(), *list));
