@@ -13,7 +13,15 @@ use crate::scenario::{self, LoadOptions, PolicyIssue, Suite, Tally};
 /// cannot be loaded or validated still gets a report (one failing test case) before the error.
 pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
     let output = a.output.as_deref();
-    let (suite, issues) = load(a, io)?;
+    // A text report without `--verbose` writes the failures and the tally alone: a case that
+    // passes need not be held (`--tag` reads every case's tags, coverage every deciding
+    // statement).
+    let failures_only = a.format == CheckFormat::Text
+        && !a.verbose
+        && a.tags.is_empty()
+        && !a.coverage
+        && !a.fail_on_uncovered;
+    let (suite, issues) = load(a, failures_only, io)?;
     let mut outcomes = scenario::run_suite(&suite);
     name_typos(&suite, &issues, &mut outcomes);
     let paint = io.paint();
@@ -47,7 +55,7 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
             report::coverage_text(&mut *io.err, &c)?;
         }
     }
-    let t = Tally::of(&outcomes);
+    let t = Tally::of_run(&suite, &outcomes);
     let warned = !suite.warnings.is_empty();
     // The process is about to exit: freeing a large suite (100,000 cases) one allocation at a
     // time costs more than running it, so let the OS reclaim the memory instead.
@@ -71,15 +79,18 @@ pub fn check(a: &CheckArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
 }
 
 /// Load the suite and (unless `--no-catalog`) validate its cases, warning on `err` about
-/// context keys that may be typos.
+/// context keys that may be typos; with `failures_only`, the cases that pass as they are read
+/// are counted, not held ([`LoadOptions::failures_only`]).
 pub(super) fn load(
     a: &CheckArgs,
+    failures_only: bool,
     io: &mut Streams<'_>,
 ) -> Result<(Suite, Vec<(usize, PolicyIssue)>), Error> {
     let mut opts = LoadOptions {
         policies: a.policies.clone(),
         tags: a.tags.clone(),
         no_catalog: a.no_catalog,
+        failures_only,
         ..LoadOptions::default()
     };
     for v in &a.vars {

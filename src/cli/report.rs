@@ -45,7 +45,7 @@ pub fn report(a: &ReportArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         None
     } else {
         let check_args = as_check(a);
-        let (suite, issues) = check::load(&check_args, io)?;
+        let (suite, issues) = check::load(&check_args, false, io)?;
         let mut outcomes = scenario::run_suite(&suite);
         check::name_typos(&suite, &issues, &mut outcomes);
         Some((suite, outcomes))

@@ -37,7 +37,7 @@ pub fn check_json(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> i
         .collect();
     let mut doc = json!({
         "schema_version": SCHEMA_VERSION,
-        "summary": Tally::of(outcomes),
+        "summary": Tally::of_run(suite, outcomes),
         "cases": cases,
     });
     // Only when there are some, so a clean run's report is unchanged.

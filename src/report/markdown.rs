@@ -17,7 +17,7 @@ fn cell(s: &str) -> String {
 
 /// Write a summary line and a table of failing cases (or a note that all passed).
 pub fn check_markdown(out: &mut dyn Write, suite: &Suite, outcomes: &[Outcome]) -> io::Result<()> {
-    let t = Tally::of(outcomes);
+    let t = Tally::of_run(suite, outcomes);
     let icon = if t.failed > 0 { "❌" } else { "✅" };
     writeln!(
         out,

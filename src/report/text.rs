@@ -74,7 +74,7 @@ pub fn check_text(
             }
         }
     }
-    let t = Tally::of(outcomes);
+    let t = Tally::of_run(suite, outcomes);
     let color_total = if t.failed > 0 { red } else { green };
     write!(out, "{color_total}{} passed, {} failed", t.passed, t.failed)?;
     if t.skipped > 0 {

@@ -99,17 +99,18 @@ impl CaseRequest {
 }
 
 /// The engine's request for one case after another: the previous request is reused (only the
-/// action and resource rewritten) while consecutive cases share their other parts. The previous
-/// case is borrowed, not cloned: cloning its shared parts cost an atomic count per part.
+/// action and resource rewritten) while consecutive cases share their other parts. Those parts
+/// are cloned only when the request is rebuilt (an atomic count each), so a case may be
+/// dropped once it has run.
 #[derive(Debug, Default)]
-pub(crate) struct RequestBuffer<'c> {
-    last: Option<(&'c CaseRequest, Request)>,
+pub(crate) struct RequestBuffer {
+    last: Option<(CaseRequest, Request)>,
 }
 
-impl<'c> RequestBuffer<'c> {
+impl RequestBuffer {
     /// The request for `case`, rewritten in place (a request is a few hundred bytes: moving it
     /// out and back per case was a copy each way).
-    pub(crate) fn request(&mut self, case: &'c CaseRequest) -> &Request {
+    pub(crate) fn request(&mut self, case: &CaseRequest) -> &Request {
         let reuse = self
             .last
             .as_ref()
@@ -117,9 +118,10 @@ impl<'c> RequestBuffer<'c> {
         if !reuse {
             self.last = None;
         }
-        let (prev, req) = self.last.get_or_insert_with(|| (case, case.to_request()));
+        let (_, req) = self
+            .last
+            .get_or_insert_with(|| (case.clone(), case.to_request()));
         if reuse {
-            *prev = case;
             req.action.clear();
             req.action.push_str(&case.action);
             req.resource.clear();

@@ -62,6 +62,14 @@ impl Tally {
         }
         t
     }
+
+    /// Count a run: its outcomes, and the cases decided as they were read that passed and
+    /// were let go ([`Suite::passed_unheld`]).
+    pub fn of_run(suite: &Suite, outcomes: &[Outcome]) -> Self {
+        let mut t = Self::of(outcomes);
+        t.passed += suite.passed_unheld;
+        t
+    }
 }
 
 /// Judge one evaluation against a case's expectations.
@@ -144,13 +152,13 @@ fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
         .collect()
 }
 
-fn run_one<'c>(
+fn run_one(
     suite: &Suite,
     graphs: &[Option<Graph<'_>>],
     scopes: &[Option<Scope<'_>>],
     i: usize,
-    case: &'c Case,
-    buf: &mut RequestBuffer<'c>,
+    case: &Case,
+    buf: &mut RequestBuffer,
 ) -> Outcome {
     if case.skip.is_some() {
         return Outcome {

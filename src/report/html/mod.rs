@@ -92,8 +92,8 @@ fn summary(out: &mut dyn Write, input: &HtmlInput<'_>) -> io::Result<()> {
         allowed
     )?;
     match input.scenarios {
-        Some((_, outcomes)) => {
-            let t = Tally::of(outcomes);
+        Some((suite, outcomes)) => {
+            let t = Tally::of_run(suite, outcomes);
             let class = if t.failed > 0 { "failed" } else { "passed" };
             writeln!(
                 out,

@@ -26,7 +26,7 @@ pub fn write_scenarios(out: &mut dyn Write, run: Option<(&Suite, &[Outcome])>) -
             "<p>No scenario files were given (<code>iamsim report scenarios/</code> adds them).</p>\n</section>"
         );
     };
-    let t = Tally::of(outcomes);
+    let t = Tally::of_run(suite, outcomes);
     writeln!(
         out,
         "<p class=\"tally\">{} passed, {} failed, {} skipped</p>",

@@ -1,10 +1,6 @@
 //! Expanding one scenario into cases once its fields are checked (`checked.rs`): one case per
 //! binding, action and resource, every action and resource resolved, case names kept unique.
 
-use std::collections::HashSet;
-
-/// The Fx hash for the sets of case-name hashes.
-pub(super) type FxBuild = std::hash::BuildHasherDefault<crate::hash::FxHasher>;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -12,6 +8,7 @@ use indexmap::IndexMap;
 use super::checked::{check, Checked};
 use super::claims::check_owners;
 use super::error::{invalid, ScenarioError};
+use super::names::Names;
 use super::plain::Plain;
 use super::resolve::Resolver;
 use super::MAX_CASES;
@@ -113,7 +110,7 @@ pub(super) fn expand_scenario(
     base: &Arc<Context>,
     engine: usize,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64, FxBuild>,
+    names: &mut Names,
     out: &mut Vec<Case>,
 ) -> Result<(), ScenarioError> {
     // Messages are built only on error: a suite of literal cases has one scenario per case.
@@ -183,7 +180,7 @@ pub(super) fn expand_plain(
     index: usize,
     shared: &mut Shared,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64, FxBuild>,
+    names: &mut Names,
     out: &mut Vec<Case>,
 ) -> Result<(), ScenarioError> {
     let label = resolver.file;
@@ -213,7 +210,7 @@ fn expand_literal(
     c: &Checked<'_>,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64, FxBuild>,
+    names: &mut Names,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
@@ -296,7 +293,7 @@ fn expand_literal(
                 } else {
                     name.clone()
                 };
-                if !is_new(&case_name, names, out) {
+                if !names.is_new(&case_name, out) {
                     return Err(err(format!(
                         "duplicate case name `{case_name}` (names must be unique after expansion)"
                     )));
@@ -335,7 +332,7 @@ fn expand_one(
     one: One<'_>,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64, FxBuild>,
+    names: &mut Names,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
@@ -356,7 +353,7 @@ fn expand_one(
     if let Some(a) = one.resource_account {
         resolver.resource_account(&resource, a, name)?;
     }
-    if !is_new(name, names, out) {
+    if !names.is_new(name, out) {
         return Err(err(format!(
             "duplicate case name `{name}` (names must be unique after expansion)"
         )));
@@ -368,18 +365,6 @@ fn expand_one(
 
 /// The [`super::case::Interner`] mark of an action that [`check_action`] accepts.
 const CHECKED_ACTION: u8 = 1;
-
-/// Is `name` new? Names are remembered by hash (a large suite would otherwise hold every name
-/// twice); a repeated hash is confirmed against the names themselves.
-fn is_new(name: &str, names: &mut HashSet<u64, FxBuild>, out: &[Case]) -> bool {
-    let hash = {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::hash::FxHasher::default();
-        name.hash(&mut h);
-        h.finish()
-    };
-    names.insert(hash) || !out.iter().any(|c| c.name == name)
-}
 
 /// A scenario's actions, resources and `for_each` bindings.
 type Lists<'c> = (&'c [String], &'c [String], &'c [IndexMap<String, String>]);
@@ -396,7 +381,7 @@ fn expand_quantified(
     quant: Quant,
     shared: &Shared,
     resolver: &mut Resolver<'_>,
-    names: &mut HashSet<u64, FxBuild>,
+    names: &mut Names,
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
@@ -432,7 +417,7 @@ fn expand_quantified(
                 resources.push(resolver.resource(&text, &first, &name)?.into_owned());
             }
         }
-        if !is_new(&name, names, out) {
+        if !names.is_new(&name, out) {
             return Err(err(format!(
                 "duplicate case name `{name}` (names must be unique after expansion)"
             )));

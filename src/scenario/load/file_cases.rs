@@ -1,14 +1,15 @@
 //! The cases of one scenario file, expanded a scenario at a time: from a parsed file, or from
 //! a JSON text as its scenarios are read (`stream.rs`).
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::cases::{expand_plain, expand_scenario, FxBuild, Shared};
+use super::cases::{expand_plain, expand_scenario, Shared};
+use super::decide::{Accepted, Decider};
 use super::error::{invalid, ScenarioError};
+use super::names::Names;
 use super::plain::Plain;
 use super::resolve::Resolver;
 use super::MAX_CASES;
@@ -28,6 +29,17 @@ pub(super) struct Target<'a> {
     pub(super) inventories: &'a [crate::inventory::Inventory],
     /// Do not check context values against the catalog's key types
     pub(super) no_catalog: bool,
+    /// Decide cases as they are read, holding only those a failures-only report needs
+    /// (`decide.rs`), with the suite's catalog answers
+    pub(super) decide: Option<&'a Accepted>,
+}
+
+/// A file's cases: those held, and how many more were decided as they were read, passed and
+/// were let go (`decide.rs`).
+#[derive(Debug, Default)]
+pub(super) struct Expanded {
+    pub(super) cases: Vec<Case>,
+    pub(super) passed: usize,
 }
 
 /// The cases of one file so far, and what expanding the next scenario needs.
@@ -36,8 +48,12 @@ pub(super) struct FileCases<'a> {
     engine: usize,
     base: Arc<Context>,
     resolver: Resolver<'a>,
-    names: HashSet<u64, FxBuild>,
+    names: Names,
     cases: Vec<Case>,
+    /// Deciding cases as they are read, when asked to
+    decider: Option<Decider<'a>>,
+    /// The cases of a scenario being decided (a list kept for its room)
+    deciding: Vec<Case>,
     /// What the file's plain scenarios share
     plain: Shared,
 }
@@ -70,20 +86,26 @@ impl<'a> FileCases<'a> {
             base,
             plain,
             resolver,
-            names: HashSet::with_hasher(FxBuild::default()),
+            names: Names::default(),
             cases: Vec::new(),
+            decider: at.decide.map(|a| Decider::new(eng, a, at.no_catalog)),
+            deciding: Vec::new(),
         })
     }
 
     /// Room for `n` more cases, and their names (a set grown one case at a time was rehashed
     /// a dozen times for a file of 5,000 cases).
     pub(super) fn reserve(&mut self, n: usize) {
-        self.cases.reserve(n);
+        // Cases decided as they are read are mostly let go: their list grows as needed.
+        if self.decider.is_none() {
+            self.cases.reserve(n);
+        }
         self.names.reserve(n);
     }
 
     /// Expand scenario `index`, `sc`.
     pub(super) fn add(&mut self, index: usize, sc: &Scenario) -> Result<(), ScenarioError> {
+        let before = self.cases.len();
         expand_scenario(
             sc,
             index,
@@ -93,6 +115,7 @@ impl<'a> FileCases<'a> {
             &mut self.names,
             &mut self.cases,
         )?;
+        self.decide(before);
         self.within_limit()
     }
 
@@ -104,6 +127,7 @@ impl<'a> FileCases<'a> {
                 .map_err(|e| invalid(self.label, format!("internal: {e}")))?;
             return self.add(index, &sc);
         }
+        let before = self.cases.len();
         expand_plain(
             p,
             index,
@@ -112,12 +136,44 @@ impl<'a> FileCases<'a> {
             &mut self.names,
             &mut self.cases,
         )?;
+        self.decide(before);
         self.within_limit()
+    }
+
+    /// Decide the cases from `before` on, when deciding as they are read: let go those that
+    /// pass (their names kept), hold the others in order.
+    fn decide(&mut self, before: usize) {
+        let Some(decider) = &mut self.decider else {
+            return;
+        };
+        // Most scenarios are one case.
+        if self.cases.len() == before + 1 {
+            if let Some(case) = self.cases.last() {
+                if decider.lets_go(case) {
+                    self.names.let_go(&case.name);
+                    self.cases.pop();
+                }
+            }
+            return;
+        }
+        self.deciding.extend(self.cases.drain(before..));
+        for case in self.deciding.drain(..) {
+            if decider.lets_go(&case) {
+                self.names.let_go(&case.name);
+            } else {
+                self.cases.push(case);
+            }
+        }
+    }
+
+    /// The cases of the file so far, held or let go.
+    fn count(&self) -> usize {
+        self.cases.len() + self.decider.as_ref().map_or(0, |d| d.passed)
     }
 
     /// The file within [`MAX_CASES`].
     fn within_limit(&self) -> Result<(), ScenarioError> {
-        if self.cases.len() > MAX_CASES {
+        if self.count() > MAX_CASES {
             return Err(invalid(
                 self.label,
                 format!("more than {MAX_CASES} cases in one run"),
@@ -127,10 +183,13 @@ impl<'a> FileCases<'a> {
     }
 
     /// The file's cases; a file that expands to none is an error.
-    pub(super) fn finish(self) -> Result<Vec<Case>, ScenarioError> {
-        if self.cases.is_empty() {
+    pub(super) fn finish(self) -> Result<Expanded, ScenarioError> {
+        if self.count() == 0 {
             return Err(invalid(self.label, "the file expands to no case"));
         }
-        Ok(self.cases)
+        Ok(Expanded {
+            passed: self.decider.map_or(0, |d| d.passed),
+            cases: self.cases,
+        })
     }
 }

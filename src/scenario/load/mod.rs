@@ -4,10 +4,12 @@
 mod cases;
 mod checked;
 mod claims;
+mod decide;
 mod error;
 mod file_cases;
 mod files;
 mod inventory;
+mod names;
 mod parse;
 mod peek;
 mod plain;
@@ -19,7 +21,6 @@ mod yaml;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::case::Case;
 use super::case_list::CaseList;
 use super::format::ScenarioFile;
 use crate::engine::Engine;
@@ -27,7 +28,7 @@ use crate::inventory::{read_text_within, MAX_SCENARIO_FILE_BYTES};
 pub use cases::{check_action, is_role_session};
 use error::invalid;
 pub use error::ScenarioError;
-use file_cases::{FileCases, Target};
+use file_cases::{Expanded, FileCases, Target};
 pub use files::{scenario_files, scenario_files_and_skipped, SCENARIO_EXTENSIONS};
 pub use inventory::{load_inventory, load_inventory_from, load_inventory_with};
 use parse::Pending;
@@ -58,6 +59,9 @@ pub struct Suite {
     /// Files met in the scenario directories that are not scenario files (not `.json`,
     /// `.yaml` or `.yml`), so not read
     pub skipped: Vec<PathBuf>,
+    /// Cases decided as they were read that passed and are not in `cases`
+    /// ([`LoadOptions::failures_only`]); a tally counts them among the passed
+    pub passed_unheld: usize,
 }
 
 /// Options for loading a suite.
@@ -72,6 +76,10 @@ pub struct LoadOptions {
     pub vars: std::collections::BTreeMap<String, String>,
     /// Do not check context values against their keys' types in the AWS catalog (`--no-catalog`)
     pub no_catalog: bool,
+    /// The report shows only failures and the tally: decide cases as they are read and hold
+    /// only those that fail or that a later check reads (`decide.rs`); the others are counted
+    /// in [`Suite::passed_unheld`]
+    pub failures_only: bool,
 }
 
 /// Load scenario files (or directories) into a suite.
@@ -157,6 +165,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
     }
     let engines = &suite.engines;
     let inventories = &suite.inventories;
+    let accepted = &decide::Accepted::default();
     // Scenario files are few and large: one is worth a thread.
     let expanded = crate::par::par_map_owned(
         pending,
@@ -167,6 +176,7 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
                 engines,
                 inventories,
                 no_catalog: opts.no_catalog,
+                decide: opts.failures_only.then_some(accepted),
             };
             // The file was read twice: its cases must run against the inventory chosen from
             // the first reading.
@@ -211,9 +221,10 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         suite.descriptions.extend(description);
         expanded_cases.push(cases);
     }
-    for cases in expanded_cases {
+    for Expanded { cases, passed } in expanded_cases {
         suite.cases.push_part(cases);
-        if suite.cases.len() > MAX_CASES {
+        suite.passed_unheld += passed;
+        if suite.cases.len() + suite.passed_unheld > MAX_CASES {
             return Err(invalid(
                 "(scenarios)",
                 format!("more than {MAX_CASES} cases in one run"),
@@ -258,7 +269,7 @@ fn expand_file(
     label: &str,
     file: &ScenarioFile,
     at: &Target<'_>,
-) -> Result<Vec<Case>, ScenarioError> {
+) -> Result<Expanded, ScenarioError> {
     let mut cases = FileCases::new(label, file.context.as_ref(), &file.tags, at)?;
     // Most scenarios are one case or more.
     cases.reserve(file.scenarios.len());

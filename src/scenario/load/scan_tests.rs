@@ -16,6 +16,7 @@ fn both(text: &str) -> (Option<String>, Option<String>) {
         engines: &PLATFORM.engines,
         inventories: &PLATFORM.inventories,
         no_catalog: false,
+        decide: None,
     };
     (
         scan(text, "t.json", &at).and_then(shown),

@@ -12,9 +12,8 @@ use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::error::ScenarioError;
-use super::file_cases::{FileCases, Target};
+use super::file_cases::{Expanded, FileCases, Target};
 use super::plain::{give_up, Element, ElementSeed, Strict};
-use crate::scenario::case::Case;
 
 /// A JSON scenario file read by [`stream`].
 pub(super) enum Streamed {
@@ -22,7 +21,7 @@ pub(super) enum Streamed {
     /// its own checks of the file, as it would after a whole-file parse), `policies` and
     /// `description`
     Read {
-        cases: Result<Vec<Case>, ScenarioError>,
+        cases: Result<Expanded, ScenarioError>,
         policies: Option<String>,
         description: Option<String>,
     },

@@ -43,6 +43,7 @@ fn both(text: &str, at: &Loaded) -> (Option<String>, String) {
         engines: &at.engines,
         inventories: &at.inventories,
         no_catalog: false,
+        decide: None,
     };
     let streamed = shown(stream(text, "t.json", &at));
     let whole = parse_text(text, "t.json")

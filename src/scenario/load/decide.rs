@@ -1,0 +1,124 @@
+//! Deciding cases as their file is read, for a report that shows only failures
+//! ([`super::LoadOptions::failures_only`]): a case that passes, that the catalog accepts and
+//! that no later check reads is counted and let go, so a large passing suite never holds its
+//! cases (holding 100,000 of them cost more in fresh memory than deciding them). Every other
+//! case is held and runs as before.
+
+use std::sync::{Arc, Mutex};
+
+use crate::catalog::validate_request;
+use crate::engine::Engine;
+use crate::hash::FastMap;
+use crate::scenario::case::{Case, RequestBuffer};
+
+/// The catalog's answer for each (action, resource) pair met so far, by text: shared by the
+/// files read on every core, since a suite's files repeat their pairs (a check per pair per
+/// file was a fifth of a 20-file suite's time).
+#[derive(Debug, Default)]
+pub(super) struct Accepted {
+    by_hash: Mutex<ByHash>,
+}
+
+/// Each (action, resource) pair and the catalog's answer, by the pair's hash.
+type ByHash = FastMap<u64, Vec<(Box<str>, Box<str>, bool)>>;
+
+/// A pair of a file's shared strings: what it holds, and the catalog's answer.
+type SharedPair = (Arc<str>, Arc<str>, bool);
+
+impl Accepted {
+    /// Does the catalog accept `action` on `resource` ([`validate_request`])?
+    fn accepts(&self, action: &str, resource: &str) -> bool {
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = crate::hash::FxHasher::default();
+            (action, resource).hash(&mut h);
+            h.finish()
+        };
+        let known = |map: &ByHash| {
+            map.get(&hash)?
+                .iter()
+                .find(|(a, r, _)| **a == *action && **r == *resource)
+                .map(|&(_, _, ok)| ok)
+        };
+        // A poisoned lock only loses the sharing: the pair is checked here.
+        if let Some(ok) = self.by_hash.lock().ok().and_then(|m| known(&m)) {
+            return ok;
+        }
+        let ok = validate_request(action, resource).is_ok();
+        if let Ok(mut map) = self.by_hash.lock() {
+            map.entry(hash)
+                .or_default()
+                .push((action.into(), resource.into(), ok));
+        }
+        ok
+    }
+}
+
+/// Decides one file's cases against its engine.
+pub(super) struct Decider<'a> {
+    engine: &'a Engine,
+    buf: RequestBuffer,
+    /// The suite's catalog answers; `None` with `--no-catalog`, which checks no case
+    catalog: Option<&'a Accepted>,
+    /// Whether the catalog accepts each (action, resource) pair, by the file's shared strings
+    /// (held here, so an address is never reused for another string)
+    accepted: FastMap<(*const u8, *const u8), SharedPair>,
+    /// The cases decided, passed and let go
+    pub(super) passed: usize,
+}
+
+impl<'a> Decider<'a> {
+    /// A decider of cases that run against `engine`, checking them against the catalog
+    /// (through the suite's `catalog` answers) unless `no_catalog`.
+    pub(super) fn new(engine: &'a Engine, catalog: &'a Accepted, no_catalog: bool) -> Self {
+        Self {
+            engine,
+            buf: RequestBuffer::default(),
+            catalog: (!no_catalog).then_some(catalog),
+            accepted: FastMap::default(),
+            passed: 0,
+        }
+    }
+
+    /// Decide `case`: true when it may be let go, counted as passed. It must be a single request
+    /// with no expectation but its decision (no `because`, `blocked_by`, `skip`, path or
+    /// quantifier), no context (its keys may draw a catalog warning), and an action and
+    /// resource the catalog accepts (else the suite's validation reports it, in case order);
+    /// then it is let go when its decision is the one expected.
+    pub(super) fn lets_go(&mut self, case: &Case) -> bool {
+        let plain = case.because.is_none()
+            && case.blocked_by.is_none()
+            && case.skip.is_none()
+            && !case.transitive
+            && case.quantified.is_none()
+            && case.request.context.is_empty();
+        if !plain || !self.accepts(case) {
+            return false;
+        }
+        let ev = self.engine.evaluate(self.buf.request(&case.request));
+        let passed = case.expect.is_met_by(ev.decision);
+        self.passed += usize::from(passed);
+        passed
+    }
+
+    /// Does the catalog accept the case's action and resource, as the suite's validation
+    /// checks them (`validate.rs`: a KMS alias stands for the key it names)?
+    fn accepts(&mut self, case: &Case) -> bool {
+        let Some(catalog) = self.catalog else {
+            return true;
+        };
+        let (action, resource) = (&case.request.action, &case.request.resource);
+        let key = (
+            Arc::as_ptr(action).cast::<u8>(),
+            Arc::as_ptr(resource).cast::<u8>(),
+        );
+        let engine = self.engine;
+        self.accepted
+            .entry(key)
+            .or_insert_with(|| {
+                let ok = catalog.accepts(action, engine.resolve_alias(resource));
+                (action.clone(), resource.clone(), ok)
+            })
+            .2
+    }
+}
