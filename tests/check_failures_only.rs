@@ -109,6 +109,16 @@ impl Scratch {
 
     /// Write `file`, of the plain scenarios `cases` (name, action, resource, expect).
     fn write(&self, file: &str, cases: &[(&str, &str, &str, &str)]) {
+        self.write_with_context(file, json!({}), cases);
+    }
+
+    /// [`Self::write`], with a file-level `context`.
+    fn write_with_context(
+        &self,
+        file: &str,
+        context: serde_json::Value,
+        cases: &[(&str, &str, &str, &str)],
+    ) {
         let policies = root().join("tests/cli/tiny/policies");
         let scenarios: Vec<_> = cases
             .iter()
@@ -117,7 +127,12 @@ impl Scratch {
                     "resource": resource, "expect": expect})
             })
             .collect();
-        let text = json!({"policies": policies, "scenarios": scenarios});
+        // The context first: read before the scenarios, each is expanded as it is read.
+        let text = if context == json!({}) {
+            json!({"policies": policies, "scenarios": scenarios})
+        } else {
+            json!({"policies": policies, "context": context, "scenarios": scenarios})
+        };
         std::fs::write(self.0.join(file), text.to_string()).unwrap();
     }
 }
@@ -225,4 +240,36 @@ fn a_passing_suite_holds_no_case() {
     let held = load_suite(std::slice::from_ref(&s.0), &LoadOptions::default()).unwrap();
     assert_eq!((held.cases.len(), held.passed_unheld), (2, 0));
     assert!(Path::new(&s.0).is_dir());
+}
+
+/// A case with context keys is held, however it is decided: the suite's validation warns of a
+/// key that may be a typo, once per action, in case order.
+#[test]
+fn a_case_with_context_is_held_for_its_warnings() {
+    let s = Scratch::new("context");
+    s.write_with_context(
+        "a.json",
+        json!({"aws:SourceVpcc": "vpc-1"}),
+        &[
+            ("reads", "s3:GetObject", REPORT, "allow"),
+            ("deletes", "s3:DeleteObject", REPORT, "deny"),
+        ],
+    );
+    // After the scenarios, the context makes the file read whole, its cases expanded then.
+    let policies = root().join("tests/cli/tiny/policies");
+    let late = json!({"policies": policies, "scenarios": [{"name": "lists", "principal": "role/app",
+        "action": "s3:ListBucket", "resource": "arn:aws:s3:::acme-reports", "expect": "deny"}],
+        "context": {"aws:SourceIpp": "10.0.0.1"}});
+    std::fs::write(s.0.join("b.json"), late.to_string()).unwrap();
+    let shown = same(std::slice::from_ref(&s.0));
+    assert_eq!(
+        shown.matches("context key `aws:SourceVpcc`").count(),
+        2,
+        "{shown}"
+    );
+    assert_eq!(
+        shown.matches("context key `aws:SourceIpp`").count(),
+        1,
+        "{shown}"
+    );
 }

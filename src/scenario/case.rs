@@ -129,6 +129,45 @@ impl RequestBuffer {
         }
         req
     }
+
+    /// The request of a case with no resource account or session policy, from its parts (the
+    /// case need not exist).
+    pub(crate) fn plain(
+        &mut self,
+        principal: &Arc<Principal>,
+        context: &Arc<Context>,
+        action: &str,
+        resource: &str,
+    ) -> &Request {
+        let reuse = self.last.as_ref().is_some_and(|(prev, _)| {
+            Arc::ptr_eq(&prev.principal, principal)
+                && Arc::ptr_eq(&prev.context, context)
+                && prev.resource_account.is_none()
+                && prev.session_policy.is_none()
+        });
+        if !reuse {
+            self.last = None;
+        }
+        let (_, req) = self.last.get_or_insert_with(|| {
+            let case = CaseRequest {
+                principal: principal.clone(),
+                action: action.into(),
+                resource: resource.into(),
+                context: context.clone(),
+                resource_account: None,
+                session_policy: None,
+            };
+            let req = case.to_request();
+            (case, req)
+        });
+        if reuse {
+            req.action.clear();
+            req.action.push_str(action);
+            req.resource.clear();
+            req.resource.push_str(resource);
+        }
+        req
+    }
 }
 
 /// Strings that many cases repeat (actions, resources, `because`), held once per file, each

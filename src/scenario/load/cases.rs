@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use super::checked::{check, Checked};
 use super::claims::check_owners;
+use super::decide::Decider;
 use super::error::{invalid, ScenarioError};
 use super::names::Names;
 use super::plain::Plain;
@@ -175,6 +176,7 @@ fn room_for(
 /// Expand scenario `index`, of the plain shape (`plain.rs`): the case [`expand_scenario`]
 /// builds for it, checked in the same order, without checking the fields it does not have.
 /// `shared` is the file's (see [`Shared::file`]); its expectation is set to the scenario's.
+/// With a `decider`, the case is decided first, and built only when it is not let go.
 pub(super) fn expand_plain(
     p: &Plain<'_>,
     index: usize,
@@ -182,6 +184,7 @@ pub(super) fn expand_plain(
     resolver: &mut Resolver<'_>,
     names: &mut Names,
     out: &mut Vec<Case>,
+    decider: Option<&mut Decider<'_>>,
 ) -> Result<(), ScenarioError> {
     let label = resolver.file;
     let err = |m: String| invalid(label, format!("scenarios[{index}] `{}`: {m}", p.name));
@@ -199,7 +202,26 @@ pub(super) fn expand_plain(
         resource_account: None,
         because: None,
     };
-    expand_one(one, shared, resolver, names, out, &err)
+    let Some(decider) = decider else {
+        return expand_one(one, shared, resolver, names, out, &err);
+    };
+    let r = resolve_one(&one, shared, resolver, names, out, &err)?;
+    let request = (&r.principal, &shared.context, &r.action, &r.resource);
+    if shared.resource_account.is_none()
+        && shared.session_policy.is_none()
+        && decider.lets_go_plain(request, shared.expect)
+    {
+        names.let_go(one.name);
+        return Ok(());
+    }
+    out.push(shared.case(
+        one.name.to_string(),
+        &r.principal,
+        &r.action,
+        r.resource,
+        r.because,
+    ));
+    Ok(())
 }
 
 /// Expand a scenario that is not quantified: one case per binding, action and resource. Each
@@ -336,6 +358,35 @@ fn expand_one(
     out: &mut Vec<Case>,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
+    let r = resolve_one(&one, shared, resolver, names, out, err)?;
+    out.push(shared.case(
+        one.name.to_string(),
+        &r.principal,
+        &r.action,
+        r.resource,
+        r.because,
+    ));
+    Ok(())
+}
+
+/// The parts of a case of one literal scenario, checked and resolved.
+struct Resolved {
+    principal: Arc<Principal>,
+    action: Arc<str>,
+    resource: Arc<str>,
+    because: Option<Arc<str>>,
+}
+
+/// Check and resolve the one case of `one`, its name new among `names` (the cases held so far
+/// being `held`).
+fn resolve_one(
+    one: &One<'_>,
+    shared: &Shared,
+    resolver: &mut Resolver<'_>,
+    names: &mut Names,
+    held: &[Case],
+    err: &dyn Fn(String) -> ScenarioError,
+) -> Result<Resolved, ScenarioError> {
     let name = one.name;
     let principal = resolver.principal(one.principal, name)?;
     if shared.session_policy.is_some() && !is_role_session(&principal) {
@@ -353,14 +404,18 @@ fn expand_one(
     if let Some(a) = one.resource_account {
         resolver.resource_account(&resource, a, name)?;
     }
-    if !names.is_new(name, out) {
+    if !names.is_new(name, held) {
         return Err(err(format!(
             "duplicate case name `{name}` (names must be unique after expansion)"
         )));
     }
     let because = one.because.map(|b| resolver.strings.get(b));
-    out.push(shared.case(name.to_string(), &principal, &action, resource, because));
-    Ok(())
+    Ok(Resolved {
+        principal,
+        action,
+        resource,
+        because,
+    })
 }
 
 /// The [`super::case::Interner`] mark of an action that [`check_action`] accepts.

@@ -9,7 +9,17 @@ use std::sync::{Arc, Mutex};
 use crate::catalog::validate_request;
 use crate::engine::Engine;
 use crate::hash::FastMap;
+use crate::request::{Context, Principal};
 use crate::scenario::case::{Case, RequestBuffer};
+use crate::scenario::format::Expect;
+
+/// A plain case's principal, context, action and resource.
+pub(super) type PlainRequest<'r> = (
+    &'r Arc<Principal>,
+    &'r Arc<Context>,
+    &'r Arc<str>,
+    &'r Arc<str>,
+);
 
 /// The catalog's answer for each (action, resource) pair met so far, by text: shared by the
 /// files read on every core, since a suite's files repeat their pairs (a check per pair per
@@ -92,7 +102,7 @@ impl<'a> Decider<'a> {
             && !case.transitive
             && case.quantified.is_none()
             && case.request.context.is_empty();
-        if !plain || !self.accepts(case) {
+        if !plain || !self.accepts(&case.request.action, &case.request.resource) {
             return false;
         }
         let ev = self.engine.evaluate(self.buf.request(&case.request));
@@ -101,13 +111,26 @@ impl<'a> Decider<'a> {
         passed
     }
 
-    /// Does the catalog accept the case's action and resource, as the suite's validation
-    /// checks them (`validate.rs`: a KMS alias stands for the key it names)?
-    fn accepts(&mut self, case: &Case) -> bool {
+    /// [`Self::lets_go`] for the case of a plain scenario (`plain.rs`: no expectation but its
+    /// decision, no resource account or session policy), before it is built: its principal,
+    /// context, action and resource, and its expectation. It is never built when let go.
+    pub(super) fn lets_go_plain(&mut self, request: PlainRequest<'_>, expect: Expect) -> bool {
+        let (principal, context, action, resource) = request;
+        if !context.is_empty() || !self.accepts(action, resource) {
+            return false;
+        }
+        let req = self.buf.plain(principal, context, action, resource);
+        let passed = expect.is_met_by(self.engine.evaluate(req).decision);
+        self.passed += usize::from(passed);
+        passed
+    }
+
+    /// Does the catalog accept `action` on `resource`, as the suite's validation checks them
+    /// (`validate.rs`: a KMS alias stands for the key it names)?
+    fn accepts(&mut self, action: &Arc<str>, resource: &Arc<str>) -> bool {
         let Some(catalog) = self.catalog else {
             return true;
         };
-        let (action, resource) = (&case.request.action, &case.request.resource);
         let key = (
             Arc::as_ptr(action).cast::<u8>(),
             Arc::as_ptr(resource).cast::<u8>(),

@@ -127,7 +127,7 @@ impl<'a> FileCases<'a> {
                 .map_err(|e| invalid(self.label, format!("internal: {e}")))?;
             return self.add(index, &sc);
         }
-        let before = self.cases.len();
+        // Decided before its case is built (`decide.rs`).
         expand_plain(
             p,
             index,
@@ -135,8 +135,8 @@ impl<'a> FileCases<'a> {
             &mut self.resolver,
             &mut self.names,
             &mut self.cases,
+            self.decider.as_mut(),
         )?;
-        self.decide(before);
         self.within_limit()
     }
 

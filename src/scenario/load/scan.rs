@@ -23,6 +23,7 @@ pub(super) fn scan<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Option<St
         text,
         bytes: text.as_bytes(),
         at: 0,
+        dollars: memchr::memchr(b'$', text.as_bytes()).is_some(),
     };
     let mut head = Head::default();
     let mut read = None;
@@ -163,6 +164,8 @@ struct Cursor<'t> {
     text: &'t str,
     bytes: &'t [u8],
     at: usize,
+    /// Whether the text holds a `$` anywhere (most hold none)
+    dollars: bool,
 }
 
 impl<'t> Cursor<'t> {
@@ -192,54 +195,28 @@ impl<'t> Cursor<'t> {
     fn string_seeing_dollar(&mut self) -> Option<(&'t str, bool)> {
         self.eat(b'"')?;
         let start = self.at;
-        let (end, dollar) = string_end(self.bytes, start)?;
+        let (end, dollar) = string_end(self.bytes, start, self.dollars)?;
         self.at = end + 1;
         // Both ends sit beside a `"`, so on character boundaries of the text.
         Some((self.text.get(start..end)?, dollar))
     }
 }
 
-/// Eight copies of byte `b`.
-const fn splat(b: u8) -> u64 {
-    u64::from_ne_bytes([b; 8])
-}
-
-/// Whether any of the eight bytes of `x` is below `n` (at most 128): exact, by the classic
-/// bit trick (<https://graphics.stanford.edu/~seander/bithacks.html#HasLessInWord>).
-#[inline(always)]
-const fn has_less(x: u64, n: u8) -> bool {
-    x.wrapping_sub(splat(n)) & !x & splat(0x80) != 0
-}
-
-/// Whether any byte of `x` is `b`.
-#[inline(always)]
-const fn has_byte(x: u64, b: u8) -> bool {
-    has_less(x ^ splat(b), 1)
-}
-
 /// Where the string whose text starts at `from` ends (its closing `"`), and whether a `$` came
-/// before it; `None` at a backslash, a control character or the end of the text first.
+/// before it (looked for only when `dollars`: the text holds one somewhere); `None` at a
+/// backslash, a control character or the end of the text first. The closing quote is found
+/// by `memchr`'s vectorised search, the span then checked for control characters.
 #[inline(always)]
-fn string_end(bytes: &[u8], from: usize) -> Option<(usize, bool)> {
-    let mut i = from;
-    let mut dollar = false;
-    loop {
-        // Eight bytes at a time while none is special, then byte by byte past the first that is.
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            let x = u64::from_ne_bytes(chunk.try_into().ok()?);
-            if has_less(x, 0x20) || has_byte(x, b'"') || has_byte(x, b'\\') || has_byte(x, b'$') {
-                break;
-            }
-            i += 8;
-        }
-        match *bytes.get(i)? {
-            b'"' => return Some((i, dollar)),
-            b'\\' | 0..=0x1f => return None,
-            b'$' => dollar = true,
-            _ => {}
-        }
-        i += 1;
+fn string_end(bytes: &[u8], from: usize, dollars: bool) -> Option<(usize, bool)> {
+    let rest = bytes.get(from..)?;
+    let len = memchr::memchr2(b'"', b'\\', rest)?;
+    let span = rest.get(..len)?;
+    // A fold, not `any`: it has no early exit, so it is vectorised.
+    let control = span.iter().fold(false, |seen, &b| seen | (b < 0x20));
+    if control || rest.get(len) != Some(&b'"') {
+        return None;
     }
+    Some((from + len, dollars && memchr::memchr(b'$', span).is_some()))
 }
 
 #[cfg(test)]

@@ -115,7 +115,7 @@ fn the_scanner_leaves_everything_else_to_serde() {
     }
 }
 
-/// The bit tricks of `string_end` against a byte-by-byte search, at every offset.
+/// `string_end` against a byte-by-byte search, at every offset.
 #[test]
 fn string_ends_are_found_as_byte_by_byte() {
     let texts: [&[u8]; 7] = [
@@ -136,7 +136,9 @@ fn string_ends_are_found_as_byte_by_byte() {
                 .map(|i| from + i)
                 .filter(|&i| t.get(i) == Some(&b'"'))
                 .map(|i| (i, t.get(from..i).is_some_and(|s| s.contains(&b'$'))));
-            assert_eq!(string_end(t, from), slow, "{t:?} from {from}");
+            assert_eq!(string_end(t, from, true), slow, "{t:?} from {from}");
+            let no_dollar = slow.map(|(i, _)| (i, false));
+            assert_eq!(string_end(t, from, false), no_dollar, "{t:?} from {from}");
         }
     }
 }
