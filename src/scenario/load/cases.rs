@@ -214,13 +214,7 @@ pub(super) fn expand_plain(
         names.let_go(one.name);
         return Ok(());
     }
-    out.push(shared.case(
-        one.name.to_string(),
-        &r.principal,
-        &r.action,
-        r.resource,
-        r.because,
-    ));
+    out.push(r.into_case(one.name, shared));
     Ok(())
 }
 
@@ -359,13 +353,7 @@ fn expand_one(
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
     let r = resolve_one(&one, shared, resolver, names, out, err)?;
-    out.push(shared.case(
-        one.name.to_string(),
-        &r.principal,
-        &r.action,
-        r.resource,
-        r.because,
-    ));
+    out.push(r.into_case(one.name, shared));
     Ok(())
 }
 
@@ -375,6 +363,19 @@ struct Resolved {
     action: Arc<str>,
     resource: Arc<str>,
     because: Option<Arc<str>>,
+}
+
+impl Resolved {
+    /// The case `name` of these parts and what its scenario's cases share.
+    fn into_case(self, name: &str, shared: &Shared) -> Case {
+        shared.case(
+            name.to_string(),
+            &self.principal,
+            &self.action,
+            self.resource,
+            self.because,
+        )
+    }
 }
 
 /// Check and resolve the one case of `one`, its name new among `names` (the cases held so far
