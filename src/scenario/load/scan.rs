@@ -24,6 +24,7 @@ pub(super) fn scan<'a>(text: &str, label: &'a str, at: &Target<'a>) -> Option<St
         bytes: text.as_bytes(),
         at: 0,
         dollars: memchr::memchr(b'$', text.as_bytes()).is_some(),
+        controls: Controls::of(text.as_bytes()),
     };
     let mut head = Head::default();
     let mut read = None;
@@ -116,18 +117,37 @@ fn scenarios<'a>(
     }
 }
 
+/// The keys of [`PLAIN`], quoted as in the text.
+const QUOTED: [&[u8]; 6] = [
+    b"\"name\"",
+    b"\"principal\"",
+    b"\"action\"",
+    b"\"resource\"",
+    b"\"expect\"",
+    b"\"description\"",
+];
+
 /// One scenario of the plain shape, every field a text.
 fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
     c.eat(b'{')?;
     let mut fields: [Option<&'t str>; 6] = [None; 6];
     let mut dollar = false;
+    // Most files give the fields in one order: the k-th key is first tried as `PLAIN[k]`.
+    let mut k = 0;
     loop {
         c.ws();
-        let key = c.string()?;
-        let slot = PLAIN
-            .iter()
-            .position(|f| *f == key)
-            .and_then(|i| fields.get_mut(i))?;
+        let at = match QUOTED.get(k) {
+            Some(quoted) if c.bytes.get(c.at..).is_some_and(|b| b.starts_with(quoted)) => {
+                c.at += quoted.len();
+                k
+            }
+            _ => {
+                let key = c.string()?;
+                PLAIN.iter().position(|f| *f == key)?
+            }
+        };
+        k += 1;
+        let slot = fields.get_mut(at)?;
         if slot.is_some() {
             return None;
         }
@@ -166,6 +186,8 @@ struct Cursor<'t> {
     at: usize,
     /// Whether the text holds a `$` anywhere (most hold none)
     dollars: bool,
+    /// The control characters the text holds
+    controls: Controls,
 }
 
 impl<'t> Cursor<'t> {
@@ -195,24 +217,60 @@ impl<'t> Cursor<'t> {
     fn string_seeing_dollar(&mut self) -> Option<(&'t str, bool)> {
         self.eat(b'"')?;
         let start = self.at;
-        let (end, dollar) = string_end(self.bytes, start, self.dollars)?;
+        let (end, dollar) = string_end(self.bytes, start, self.dollars, self.controls)?;
         self.at = end + 1;
         // Both ends sit beside a `"`, so on character boundaries of the text.
         Some((self.text.get(start..end)?, dollar))
     }
 }
 
+/// The control characters (below U+0020) a text holds: JSON allows them unescaped only as
+/// whitespace between tokens, so a string's span must be checked for them only when the text
+/// has some, and for line feeds alone (a text written pretty) by the search for its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Controls {
+    /// None at all (a text written compactly)
+    None,
+    /// Line feeds, and no other
+    LineFeeds,
+    /// Others
+    Any,
+}
+
+impl Controls {
+    /// Those of `bytes`, in one vectorised pass.
+    fn of(bytes: &[u8]) -> Self {
+        let (lf, other) = bytes.iter().fold((false, false), |(lf, other), &b| {
+            (lf | (b == b'\n'), other | ((b < 0x20) & (b != b'\n')))
+        });
+        match (lf, other) {
+            (_, true) => Self::Any,
+            (true, false) => Self::LineFeeds,
+            (false, false) => Self::None,
+        }
+    }
+}
+
 /// Where the string whose text starts at `from` ends (its closing `"`), and whether a `$` came
 /// before it (looked for only when `dollars`: the text holds one somewhere); `None` at a
-/// backslash, a control character or the end of the text first. The closing quote is found
-/// by `memchr`'s vectorised search, the span then checked for control characters.
+/// backslash, a control character or the end of the text first. `controls` are those of the
+/// whole text. The closing quote is found by `memchr`'s vectorised search.
 #[inline(always)]
-fn string_end(bytes: &[u8], from: usize, dollars: bool) -> Option<(usize, bool)> {
+fn string_end(
+    bytes: &[u8],
+    from: usize,
+    dollars: bool,
+    controls: Controls,
+) -> Option<(usize, bool)> {
     let rest = bytes.get(from..)?;
-    let len = memchr::memchr2(b'"', b'\\', rest)?;
+    let len = match controls {
+        Controls::LineFeeds => memchr::memchr3(b'"', b'\\', b'\n', rest)?,
+        Controls::None | Controls::Any => memchr::memchr2(b'"', b'\\', rest)?,
+    };
     let span = rest.get(..len)?;
     // A fold, not `any`: it has no early exit, so it is vectorised.
-    let control = span.iter().fold(false, |seen, &b| seen | (b < 0x20));
+    let control =
+        controls == Controls::Any && span.iter().fold(false, |seen, &b| seen | (b < 0x20));
     if control || rest.get(len) != Some(&b'"') {
         return None;
     }

@@ -115,10 +115,11 @@ fn the_scanner_leaves_everything_else_to_serde() {
     }
 }
 
-/// `string_end` against a byte-by-byte search, at every offset.
+/// `string_end` against a byte-by-byte search, at every offset, told of the text's `$` and
+/// control characters or not (as if it held any).
 #[test]
 fn string_ends_are_found_as_byte_by_byte() {
-    let texts: [&[u8]; 7] = [
+    let texts: [&[u8]; 9] = [
         b"abcdefghijklmnopqrstuvwxyz\"tail",
         b"abcdefgh\\\"",
         b"0123456\x1f89\"",
@@ -126,8 +127,11 @@ fn string_ends_are_found_as_byte_by_byte() {
         b"a $ b and ${x} after eight bytes\"",
         b"$\"",
         b"no end at all, not even after sixteen bytes",
+        b"a line\nthen more\"\n",
+        b"\"\n  \"a tab\tin it\"",
     ];
     for t in texts {
+        let own = Controls::of(t);
         for from in 0..t.len() {
             let slow = t
                 .iter()
@@ -136,11 +140,35 @@ fn string_ends_are_found_as_byte_by_byte() {
                 .map(|i| from + i)
                 .filter(|&i| t.get(i) == Some(&b'"'))
                 .map(|i| (i, t.get(from..i).is_some_and(|s| s.contains(&b'$'))));
-            assert_eq!(string_end(t, from, true), slow, "{t:?} from {from}");
-            let no_dollar = slow.map(|(i, _)| (i, false));
-            assert_eq!(string_end(t, from, false), no_dollar, "{t:?} from {from}");
+            for controls in [own, Controls::Any] {
+                let got = string_end(t, from, true, controls);
+                assert_eq!(got, slow, "{t:?} from {from}, {controls:?}");
+                let no_dollar = slow.map(|(i, _)| (i, false));
+                let got = string_end(t, from, false, controls);
+                assert_eq!(got, no_dollar, "{t:?} from {from}, {controls:?}");
+            }
         }
     }
+}
+
+#[test]
+fn controls_are_told_apart() {
+    assert_eq!(Controls::of(b"{\"a\": \"b\"}"), Controls::None);
+    assert_eq!(Controls::of(b"{\n\"a\": \"b\"\n}"), Controls::LineFeeds);
+    assert_eq!(Controls::of(b"{\r\n\"a\": \"b\"}"), Controls::Any);
+    assert_eq!(Controls::of(b"\t"), Controls::Any);
+    assert_eq!(Controls::of(b"\x1f\n"), Controls::Any);
+}
+
+/// The quoted keys are those of the plain shape.
+#[test]
+fn quoted_keys_are_the_plain_ones() {
+    let quoted: Vec<String> = PLAIN.iter().map(|k| format!("\"{k}\"")).collect();
+    let ours: Vec<&[u8]> = QUOTED.to_vec();
+    assert_eq!(
+        ours,
+        quoted.iter().map(|q| q.as_bytes()).collect::<Vec<_>>()
+    );
 }
 
 /// JSON whitespace, any amount.
