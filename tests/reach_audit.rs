@@ -923,36 +923,58 @@ fn f15_a_name_two_patterns_both_admit_is_found() {
     assert_eq!(found, [], "no name is app-*, other-* and *-prod");
 }
 
-/// F15, two patterns meeting where AWS assigns the value: an instance allowed as
-/// `instance/app-*`, a trust admitting `instance/*-prod`; the id is AWS's, so the name both
-/// admit keeps a wildcard's part there (`app-...-prod`), not a literal `app-prod`.
+/// F19, a name where AWS assigns the value: EC2 gives an instance the id `i-` and hex
+/// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>), which the
+/// attacker cannot choose. `instance/app-*` admits no instance, nor does a trust admitting
+/// `instance/*-prod` as `aws:SourceArn`; `instance/*` and `instance/i-*` admit every one. (Until
+/// session 13 any name with a wildcard there was taken: a false path through `app-...-prod`.)
 #[test]
-fn f15_patterns_meet_in_an_id_aws_assigns() {
-    let source = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/*-prod");
-    let (path, mut role) = admin_role(
-        "ec2admin",
-        service_trust(
-            "ec2.amazonaws.com",
-            json!({"ArnLike": {"aws:SourceArn": source}}),
-        ),
-    );
-    role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
-    let alice = principal(
-        "users/alice.json",
-        "user/alice",
-        json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
-            {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": [
-                "arn:aws:ec2:*:*:instance/app-*",
-                "arn:aws:ec2:*::image/*",
-                "arn:aws:ec2:*:*:subnet/*",
-                "arn:aws:ec2:*:*:network-interface/*",
-                "arn:aws:ec2:*:*:security-group/*",
-                "arn:aws:ec2:*:*:volume/*"]}]),
-        json!({}),
-    );
-    let found = admins(&reach(vec![(path, role), alice], "user/alice"));
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
+    let found_with = |instance: &str, trusted: Option<&str>| {
+        let condition = match trusted {
+            Some(t) => {
+                json!({"ArnLike": {"aws:SourceArn": format!("arn:aws:ec2:us-east-1:{ACCOUNT}:{t}")}})
+            }
+            None => json!({}),
+        };
+        let (path, mut role) =
+            admin_role("ec2admin", service_trust("ec2.amazonaws.com", condition));
+        role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+        let alice = principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"},
+                {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": [
+                    format!("arn:aws:ec2:*:*:{instance}"),
+                    "arn:aws:ec2:*::image/*",
+                    "arn:aws:ec2:*:*:subnet/*",
+                    "arn:aws:ec2:*:*:network-interface/*",
+                    "arn:aws:ec2:*:*:security-group/*",
+                    "arn:aws:ec2:*:*:volume/*"]}]),
+            json!({}),
+        );
+        admins(&reach(vec![(path, role), alice], "user/alice"))
+    };
+    for (instance, trusted) in [
+        ("instance/*", None),
+        ("instance/i-*", None),
+        ("instance/*", Some("instance/*")),
+        ("instance/i-*", Some("instance/*")),
+        ("instance/*", Some("instance/i-*")),
+    ] {
+        let found = found_with(instance, trusted);
+        assert_eq!(found.len(), 1, "{instance} {trusted:?}: {found:?}");
+        assert_eq!(found[0].1, ["ec2-run-instances-passrole"]);
+    }
+    for (instance, trusted) in [
+        ("instance/app-*", None),
+        ("instance/i-0*", None),
+        ("instance/app-*", Some("instance/*-prod")),
+        ("instance/*", Some("instance/*-prod")),
+        ("instance/i-*", Some("instance/app-*")),
+    ] {
+        assert_eq!(found_with(instance, trusted), [], "{instance} {trusted:?}");
+    }
 }
 
 /// F15, every source at once: a create allowed on `function:app-*`, an invoke on
@@ -1070,9 +1092,12 @@ fn f15_a_boundary_or_scp_naming_what_may_be_created_leaves_those_names() {
     assert_eq!(found.len(), 1, "team-... under the SCP: {found:?}");
 }
 
-/// F15, a created resource only one request names: `agentcore-runtime-create-invoke` invokes
-/// `runtime/${AttackerChosenName}` and creates a workload identity of its own name, each once.
-/// A boundary allowing AgentCore only on `team-*` names is met by naming them `team-...`.
+/// F15, a created resource only one request names: `agentcore-runtime-create-invoke` creates a
+/// workload identity of its own name once. A boundary allowing AgentCore only on `team-*` names
+/// is met by naming it and the runtime `team-...`. F19: a runtime's id is its name, `-` and ten
+/// characters AWS picks (`CreateAgentRuntime` returns `agentRuntimeId`), so a boundary allowing
+/// only `runtime/*-prod` admits no runtime the attacker creates and invokes (until session 13,
+/// the invoke named the runtime apart from its id: a false path).
 #[test]
 fn f15_a_boundary_limits_a_resource_one_request_names() {
     let agentcore = "arn:aws:bedrock-agentcore:*:*";
@@ -1102,6 +1127,24 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
     ));
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, ["agentcore-runtime-create-invoke"]);
+    let found = admins(&reach(
+        vec![exec(), alice.clone(), boundary("*-prod")],
+        "user/alice",
+    ));
+    assert_eq!(found, [], "no runtime id ends in -prod");
+    // The endpoint created on any runtime, the invoke only on `*-prod`: one runtime both.
+    let split = boundary_policy(json!([
+        {"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint", "bedrock-agentcore:CreateWorkloadIdentity"],
+            "Resource": "*"},
+        {"Effect": "Allow", "Action": "bedrock-agentcore:InvokeAgentRuntime",
+            "Resource": format!("{agentcore}:runtime/*-prod")}]));
+    let found = admins(&reach(vec![exec(), alice, split], "user/alice"));
+    assert_eq!(
+        found,
+        [],
+        "the invoked runtime is the one created: {found:?}"
+    );
 }
 
 /// F16, a guardrail on what the attacker puts in its request: an SCP denying

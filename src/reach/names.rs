@@ -89,12 +89,45 @@ pub(super) fn filled(raw: &str, facts: &Context) -> Option<String> {
 /// Where the attacker creates: its partition, region and account.
 pub(super) type At<'s> = (&'s str, &'s str, &'s str);
 
-/// Template variables whose value AWS assigns, the caller naming only the rest: an instance's
-/// id (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>), a runtime's
-/// (`CreateAgentRuntime` takes `agentRuntimeName` and returns `agentRuntimeId`,
-/// <https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
-/// A name for what the attacker creates can take any value there only through a wildcard.
-const ASSIGNED: &[&str] = &["Id", "RuntimeId"];
+/// Template variables whose value AWS assigns, and how much of it. The attacker cannot choose
+/// it, so a name admits what it creates only when the name admits every value AWS could
+/// assign: that part of the name came from wildcards alone (`instance/*`, `instance/i-*`),
+/// never from a literal (`instance/app-*` admits no instance: EC2 ids are `i-` and hex,
+/// <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>). A policy that
+/// admits only some assigned values (`instance/i-0*`) admits no path here, though an attacker
+/// retrying its creates may get one.
+const ASSIGNED: &[(&str, Assigned)] = &[
+    // An id AWS assigns whole: a UUID (an Auto Scaling group's, a stack's), a version.
+    ("Id", Assigned::After("")),
+    ("InstanceId", Assigned::After("i-")),
+    ("SpotInstanceRequestId", Assigned::After("sir-")),
+    ("LaunchTemplateId", Assigned::After("lt-")),
+    // `CreateAgentRuntime` takes `agentRuntimeName` and returns `agentRuntimeId`, the name, a
+    // `-` and ten random characters
+    // (<https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
+    ("RuntimeId", Assigned::Suffix),
+];
+
+/// How much of a variable's value AWS assigns.
+#[derive(Debug, Clone, Copy)]
+enum Assigned {
+    /// All of it after a fixed prefix (none, or the `i-` of an EC2 instance id)
+    After(&'static str),
+    /// What follows the name the caller gives
+    Suffix,
+}
+
+impl Assigned {
+    /// Whether a name holding `value` here admits every value AWS could assign: the assigned
+    /// part is [`CHOSEN`] alone, once or more (wildcards, no literal).
+    fn admits_any(self, value: &str) -> bool {
+        let wild = |v: &str| !v.is_empty() && v.split(CHOSEN).all(str::is_empty);
+        match self {
+            Self::After(prefix) => wild(value) || value.strip_prefix(prefix).is_some_and(wild),
+            Self::Suffix => value.ends_with(CHOSEN),
+        }
+    }
+}
 
 /// A `new:` template, located where the attacker creates: the ARNs it may give.
 pub(super) struct Namer<'i, 'a> {
@@ -180,12 +213,15 @@ impl<'i, 'a> Namer<'i, 'a> {
     }
 
     /// Whether the attacker can create `arn`: no resource of the inventory has that ARN
-    /// already, and where AWS assigns the value ([`ASSIGNED`]) the name came from a wildcard
-    /// (holds [`CHOSEN`]), not a literal id.
+    /// already, and where AWS assigns a value ([`ASSIGNED`]) the name admits any it assigns.
     pub(super) fn creatable(&self, arn: &str) -> bool {
         let assigned_ok = bind(&self.located, arn).is_some_and(|vars| {
-            vars.iter()
-                .all(|(name, value)| !ASSIGNED.contains(name) || value.contains(CHOSEN))
+            vars.iter().all(|(name, value)| {
+                ASSIGNED
+                    .iter()
+                    .find(|(var, _)| var == name)
+                    .is_none_or(|(_, how)| how.admits_any(value))
+            })
         });
         assigned_ok && !self.ix.resource_exists(arn)
     }
@@ -327,6 +363,34 @@ fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What each kind of assigned value admits: the part AWS assigns from wildcards alone.
+    #[test]
+    fn an_assigned_value_is_admitted_from_wildcards_alone() {
+        let chosen = |v: &str| v.replace('*', CHOSEN);
+        let whole = Assigned::After("");
+        let instance = Assigned::After("i-");
+        for (how, value, admits) in [
+            (whole, "*", true),
+            (whole, "**", true),
+            (whole, "app-*", false),
+            (whole, "*-prod", false),
+            (whole, "", false),
+            (whole, "?", false),
+            (instance, "*", true),
+            (instance, "i-*", true),
+            (instance, "i-", false),
+            (instance, "i-0*", false),
+            (instance, "app-*", false),
+            (Assigned::Suffix, "*", true),
+            (Assigned::Suffix, "app*", true),
+            (Assigned::Suffix, "*-prod", false),
+            (Assigned::Suffix, "app", false),
+        ] {
+            let value = chosen(value).replace('?', "x");
+            assert_eq!(how.admits_any(&value), admits, "{how:?} {value}");
+        }
+    }
 
     #[test]
     fn templates_fill_and_shape() {
