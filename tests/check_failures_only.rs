@@ -273,3 +273,26 @@ fn a_case_with_context_is_held_for_its_warnings() {
         "{shown}"
     );
 }
+
+/// The limit on one run's cases counts the cases let go: a scenario expanding to exactly the
+/// limit after one that passed passes it, as when every case is held.
+#[test]
+fn the_case_limit_counts_the_cases_let_go() {
+    let s = Scratch::new("limit");
+    let policies = root().join("tests/cli/tiny/policies");
+    let bindings: Vec<String> = (0..2500).map(|i| i.to_string()).collect();
+    let resources: Vec<String> = (0..1000)
+        .map(|i| format!("arn:aws:s3:::acme-reports/{i}.csv"))
+        .collect();
+    let text = json!({"policies": policies, "scenarios": [
+        {"name": "reads", "principal": "role/app", "action": "s3:GetObject",
+            "resource": REPORT, "expect": "allow"},
+        {"name": "many ${i}", "principal": "role/app", "for_each": {"i": bindings},
+            "actions": ["s3:GetObject", "s3:PutObject"], "resources": resources, "expect": "allow"}]});
+    std::fs::write(s.0.join("a.json"), text.to_string()).unwrap();
+    let shown = same(std::slice::from_ref(&s.0));
+    assert!(
+        shown.contains("expands to 5000000 cases, which with the 1 before it passes the limit"),
+        "{shown}"
+    );
+}

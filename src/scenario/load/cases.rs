@@ -133,7 +133,7 @@ pub(super) fn expand_scenario(
         .len()
         .saturating_mul(c.actions.len())
         .saturating_mul(c.resources.len());
-    room_for(count, out, &err)?;
+    room_for(count, out, names, &err)?;
     let tags = if sc.tags.is_empty() {
         resolver.tags.clone()
     } else {
@@ -158,16 +158,18 @@ pub(super) fn expand_scenario(
     expand_literal(sc, &c, &shared, resolver, names, out, &err)
 }
 
-/// Is there room in `out` for `count` more cases? (checked before building them)
+/// Is there room for `count` more cases after the file's cases so far, those held (`out`) and
+/// those let go (`names` counts them)? (checked before building them)
 fn room_for(
     count: usize,
     out: &[Case],
+    names: &Names,
     err: &dyn Fn(String) -> ScenarioError,
 ) -> Result<(), ScenarioError> {
-    if out.len().saturating_add(count) > MAX_CASES {
+    let before = out.len() + names.let_go_count();
+    if before.saturating_add(count) > MAX_CASES {
         return Err(err(format!(
-            "expands to {count} cases, which with the {} before it passes the limit of {MAX_CASES} cases in one run",
-            out.len()
+            "expands to {count} cases, which with the {before} before it passes the limit of {MAX_CASES} cases in one run"
         )));
     }
     Ok(())
@@ -192,7 +194,7 @@ pub(super) fn expand_plain(
         let actions = [p.action.to_string()];
         context_types(None, &shared.context, &actions, &mut resolver.key_types).map_err(err)?;
     }
-    room_for(1, out, &err)?;
+    room_for(1, out, names, &err)?;
     shared.expect = p.expect;
     let one = One {
         name: &p.name,

@@ -43,6 +43,11 @@ impl Names {
         self.ends.push(self.let_go.len());
     }
 
+    /// How many cases were let go.
+    pub(super) fn let_go_count(&self) -> usize {
+        self.ends.len()
+    }
+
     /// Was a case named `name` let go?
     fn was_let_go(&self, name: &str) -> bool {
         let starts = std::iter::once(0).chain(self.ends.iter().copied());
