@@ -975,6 +975,38 @@ fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
     ] {
         assert_eq!(found_with(instance, trusted), [], "{instance} {trusted:?}");
     }
+    // A Deny on every id (`instance/i-*`) meets the instance the attacker launches: the name
+    // tried carries the `i-` AWS gives (found by review: `instance/iamsim-reach` slipped past).
+    let (path, mut role) = admin_role("ec2admin", service_trust("ec2.amazonaws.com", json!({})));
+    role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "arn:aws:ec2:*:*:instance/i-*"}]),
+        json!({}),
+    );
+    let found = admins(&reach(vec![(path, role), alice], "user/alice"));
+    assert_eq!(found, [], "every instance id starts with i-");
+}
+
+/// F19, a task definition's revision is a number AWS gives in order (1 for a new family, one
+/// more per registration), not a random id: RunTask allowed on `task-definition/app-*` is met
+/// by registering a family `app-...` (found by review: the revision was taken as assigned).
+#[test]
+fn f19_a_task_definition_revision_is_the_attackers_to_reach() {
+    let (path, role) = admin_role("task", service_trust("ecs-tasks.amazonaws.com", json!({})));
+    let alice = principal(
+        "users/alice.json",
+        "user/alice",
+        json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ecs:RegisterTaskDefinition"], "Resource": "*"},
+            {"Effect": "Allow", "Action": "ecs:RunTask",
+                "Resource": "arn:aws:ecs:*:*:task-definition/app-*"}]),
+        json!({}),
+    );
+    let found = admins(&reach(vec![(path, role), alice], "user/alice"));
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, ["ecs-register-task-definition-run-task"]);
 }
 
 /// F15, every source at once: a create allowed on `function:app-*`, an invoke on
@@ -1132,6 +1164,16 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
         "user/alice",
     ));
     assert_eq!(found, [], "no runtime id ends in -prod");
+    // A runtime name has no `-`: in `app-x...` the `x` is AWS's first random character.
+    let found = admins(&reach(
+        vec![exec(), alice.clone(), boundary("app-x*")],
+        "user/alice",
+    ));
+    assert_eq!(
+        found,
+        [],
+        "app-x* admits only some ids of a runtime named app"
+    );
     // The endpoint created on any runtime, the invoke only on `*-prod`: one runtime both.
     let split = boundary_policy(json!([
         {"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:CreateAgentRuntime",

@@ -97,13 +97,14 @@ pub(super) type At<'s> = (&'s str, &'s str, &'s str);
 /// admits only some assigned values (`instance/i-0*`) admits no path here, though an attacker
 /// retrying its creates may get one.
 const ASSIGNED: &[(&str, Assigned)] = &[
-    // An id AWS assigns whole: a UUID (an Auto Scaling group's, a stack's), a version.
-    ("Id", Assigned::After("")),
-    ("InstanceId", Assigned::After("i-")),
-    ("SpotInstanceRequestId", Assigned::After("sir-")),
-    ("LaunchTemplateId", Assigned::After("lt-")),
-    // `CreateAgentRuntime` takes `agentRuntimeName` and returns `agentRuntimeId`, the name, a
-    // `-` and ten random characters
+    // Ids AWS assigns whole, after the fixed prefix the template gives (`instance/i-${InstanceId}`,
+    // `sir-`, `lt-`): hex, or a UUID (an Auto Scaling group's, a stack's: `${Id}`).
+    ("Id", Assigned::Whole),
+    ("InstanceId", Assigned::Whole),
+    ("SpotInstanceRequestId", Assigned::Whole),
+    ("LaunchTemplateId", Assigned::Whole),
+    // `CreateAgentRuntime` takes `agentRuntimeName` (a letter, then letters, digits and `_`)
+    // and returns `agentRuntimeId`: the name, a `-` and ten random characters
     // (<https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
     ("RuntimeId", Assigned::Suffix),
 ];
@@ -111,20 +112,38 @@ const ASSIGNED: &[(&str, Assigned)] = &[
 /// How much of a variable's value AWS assigns.
 #[derive(Debug, Clone, Copy)]
 enum Assigned {
-    /// All of it after a fixed prefix (none, or the `i-` of an EC2 instance id)
-    After(&'static str),
-    /// What follows the name the caller gives
+    /// All of it
+    Whole,
+    /// What follows the runtime name the caller gives: `-` and ten characters
     Suffix,
 }
 
 impl Assigned {
     /// Whether a name holding `value` here admits every value AWS could assign: the assigned
-    /// part is [`CHOSEN`] alone, once or more (wildcards, no literal).
+    /// part is [`CHOSEN`] alone, once or more (wildcards, no literal); for a runtime, what comes
+    /// before it is a name the caller can give, with maybe the `-` AWS adds.
     fn admits_any(self, value: &str) -> bool {
         let wild = |v: &str| !v.is_empty() && v.split(CHOSEN).all(str::is_empty);
         match self {
-            Self::After(prefix) => wild(value) || value.strip_prefix(prefix).is_some_and(wild),
-            Self::Suffix => value.ends_with(CHOSEN),
+            Self::Whole => wild(value),
+            Self::Suffix => {
+                // The literal part before the wildcards that cover the random characters.
+                let Some(cut) = value
+                    .match_indices(CHOSEN)
+                    .map(|(i, _)| i)
+                    .find(|&i| value.get(i..).is_some_and(wild))
+                else {
+                    return false;
+                };
+                let literal = value.get(..cut).unwrap_or_default();
+                let (name, dash) = match literal.strip_suffix('-') {
+                    Some(name) => (name, true),
+                    None => (literal, false),
+                };
+                let mut chars = name.chars();
+                let starts = chars.next().map_or(!dash, |c| c.is_ascii_alphabetic());
+                starts && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            }
         }
     }
 }
@@ -151,11 +170,19 @@ impl<'i, 'a> Namer<'i, 'a> {
     /// The ARNs `patterns` admit, one each, that the attacker could create.
     pub(super) fn names(&self, patterns: &[String]) -> Vec<String> {
         let mut out = Vec::new();
-        for arn in patterns
-            .iter()
-            .map(|x| x.replace('*', CHOSEN).replace('?', "x"))
-        {
-            if self.fits(&arn) && !out.contains(&arn) {
+        // One budget for every pattern (see `joint`).
+        let mut budget = JOINT_POSITIONS;
+        for p in patterns {
+            let direct = p.replace('*', CHOSEN).replace('?', "x");
+            // Where the template fixes what a wildcard leaves open (`instance/*` of
+            // `instance/i-${InstanceId}`), the name both admit, each wildcard holding
+            // `CHOSEN`: `instance/i-iamsim-reach`.
+            let arn = Some(direct).filter(|arn| self.fits(arn)).or_else(|| {
+                let wide = [chosen(p), chosen(&self.shape_text)];
+                let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
+                common_match_within(&wide, &mut budget).filter(|arn| self.fits(arn))
+            });
+            if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
                 out.push(arn);
             }
         }
@@ -186,7 +213,6 @@ impl<'i, 'a> Namer<'i, 'a> {
         if groups.len() < 2 || groups.iter().any(Vec::is_empty) {
             return Vec::new();
         }
-        let chosen = |p: &str| p.replace('*', &format!("*{CHOSEN}*"));
         let mut out = Vec::new();
         // One budget for every pick: adversarial patterns cost at most this, in all.
         let mut budget = JOINT_POSITIONS;
@@ -225,6 +251,11 @@ impl<'i, 'a> Namer<'i, 'a> {
         });
         assigned_ok && !self.ix.resource_exists(arn)
     }
+}
+
+/// `pattern` with [`CHOSEN`] inside each wildcard: the names it admits that hold `CHOSEN` there.
+fn chosen(pattern: &str) -> String {
+    pattern.replace('*', &format!("*{CHOSEN}*"))
 }
 
 /// More choices of one pattern per group than this are not tried by [`Namer::joint`].
@@ -364,12 +395,12 @@ fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> 
 mod tests {
     use super::*;
 
-    /// What each kind of assigned value admits: the part AWS assigns from wildcards alone.
+    /// What each kind of assigned value admits: the part AWS assigns from wildcards alone, and
+    /// before a runtime's, a name the caller can give (a letter, then letters, digits and `_`).
     #[test]
     fn an_assigned_value_is_admitted_from_wildcards_alone() {
         let chosen = |v: &str| v.replace('*', CHOSEN);
-        let whole = Assigned::After("");
-        let instance = Assigned::After("i-");
+        let (whole, suffix) = (Assigned::Whole, Assigned::Suffix);
         for (how, value, admits) in [
             (whole, "*", true),
             (whole, "**", true),
@@ -377,15 +408,17 @@ mod tests {
             (whole, "*-prod", false),
             (whole, "", false),
             (whole, "?", false),
-            (instance, "*", true),
-            (instance, "i-*", true),
-            (instance, "i-", false),
-            (instance, "i-0*", false),
-            (instance, "app-*", false),
-            (Assigned::Suffix, "*", true),
-            (Assigned::Suffix, "app*", true),
-            (Assigned::Suffix, "*-prod", false),
-            (Assigned::Suffix, "app", false),
+            (whole, "0*", false),
+            (suffix, "*", true),
+            (suffix, "app*", true),
+            (suffix, "team_1-*", true),
+            (suffix, "app**", true),
+            (suffix, "*-prod", false),
+            (suffix, "app", false),
+            (suffix, "app-x*", false),
+            (suffix, "my-agent*", false),
+            (suffix, "1app*", false),
+            (suffix, "-*", false),
         ] {
             let value = chosen(value).replace('?', "x");
             assert_eq!(how.admits_any(&value), admits, "{how:?} {value}");
