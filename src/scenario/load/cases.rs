@@ -11,33 +11,17 @@ use super::decide::Decider;
 use super::error::{invalid, ScenarioError};
 use super::names::Names;
 use super::plain::Plain;
+use super::request_checks::{check_action, is_role_session};
 use super::resolve::Resolver;
 use super::MAX_CASES;
 use crate::engine::Layer;
 use crate::policy::Document;
-use crate::request::{Context, IamKind, Principal};
+use crate::request::{Context, Principal};
 use crate::scenario::case::{Case, CaseRequest, Quantified};
 use crate::scenario::context_check::context_types;
 use crate::scenario::expand::{substitute, template, Template};
 use crate::scenario::format::{Expect, Scenario};
 use crate::scenario::quantify::{check_action_pattern, Quant};
-
-/// `service:Action` without wildcards.
-pub fn check_action(action: &str) -> Result<(), String> {
-    let ok = action.split_once(':').is_some_and(|(s, a)| {
-        !s.is_empty()
-            && !a.is_empty()
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            && a.chars().all(|c| c.is_ascii_alphanumeric())
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "action `{action}` is not of the form `service:Action` (no wildcards)"
-        ))
-    }
-}
 
 /// What every case of one scenario shares.
 pub(super) struct Shared {
@@ -496,10 +480,4 @@ fn expand_quantified(
         out.push(case);
     }
     Ok(())
-}
-
-/// Session policies exist only for role sessions (AssumeRole*) here; federated users are refused.
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session>
-pub fn is_role_session(p: &Principal) -> bool {
-    matches!(p, Principal::Iam(ip) if matches!(ip.kind, IamKind::Role { .. }))
 }
