@@ -57,6 +57,14 @@ impl Hasher for FxHasher {
     }
 }
 
+/// The Fx hash of `value`, for tables keyed by a hash computed once (a name set, a pair seen
+/// by several files).
+pub fn fx_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// The Fx hash's builder, for sets and maps of other shapes.
 pub type FastBuild = BuildHasherDefault<FxHasher>;
 

@@ -115,19 +115,7 @@ impl RequestBuffer {
             .last
             .as_ref()
             .is_some_and(|(prev, _)| prev.shares_parts_with(case));
-        if !reuse {
-            self.last = None;
-        }
-        let (_, req) = self
-            .last
-            .get_or_insert_with(|| (case.clone(), case.to_request()));
-        if reuse {
-            req.action.clear();
-            req.action.push_str(&case.action);
-            req.resource.clear();
-            req.resource.push_str(&case.resource);
-        }
-        req
+        self.reuse_or_build(reuse, &case.action, &case.resource, || case.clone())
     }
 
     /// The request of a case with no resource account or session policy, from its parts (the
@@ -145,18 +133,30 @@ impl RequestBuffer {
                 && prev.resource_account.is_none()
                 && prev.session_policy.is_none()
         });
+        self.reuse_or_build(reuse, action, resource, || CaseRequest {
+            principal: principal.clone(),
+            action: action.into(),
+            resource: resource.into(),
+            context: context.clone(),
+            resource_account: None,
+            session_policy: None,
+        })
+    }
+
+    /// The previous request with `action` and `resource` written in when `reuse`, else the
+    /// request of the case `build` gives.
+    fn reuse_or_build(
+        &mut self,
+        reuse: bool,
+        action: &str,
+        resource: &str,
+        build: impl FnOnce() -> CaseRequest,
+    ) -> &Request {
         if !reuse {
             self.last = None;
         }
         let (_, req) = self.last.get_or_insert_with(|| {
-            let case = CaseRequest {
-                principal: principal.clone(),
-                action: action.into(),
-                resource: resource.into(),
-                context: context.clone(),
-                resource_account: None,
-                session_policy: None,
-            };
+            let case = build();
             let req = case.to_request();
             (case, req)
         });

@@ -183,11 +183,8 @@ struct Keyed<'s> {
 
 impl<'s> Keyed<'s> {
     fn new(pair: (&'s str, &'s str)) -> Self {
-        use std::hash::{Hash, Hasher};
-        let mut h = crate::hash::FxHasher::default();
-        pair.hash(&mut h);
         Self {
-            hash: h.finish(),
+            hash: crate::hash::fx_hash(&pair),
             pair,
         }
     }

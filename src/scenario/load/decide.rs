@@ -38,12 +38,7 @@ type SharedPair = (Arc<str>, Arc<str>, bool);
 impl Accepted {
     /// Does the catalog accept `action` on `resource` ([`validate_request`])?
     fn accepts(&self, action: &str, resource: &str) -> bool {
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = crate::hash::FxHasher::default();
-            (action, resource).hash(&mut h);
-            h.finish()
-        };
+        let hash = crate::hash::fx_hash(&(action, resource));
         let known = |map: &ByHash| {
             map.get(&hash)?
                 .iter()

@@ -28,12 +28,7 @@ impl Names {
 
     /// Is `name` new, the cases held so far being `held`? It is remembered either way.
     pub(super) fn is_new(&mut self, name: &str, held: &[Case]) -> bool {
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = crate::hash::FxHasher::default();
-            name.hash(&mut h);
-            h.finish()
-        };
+        let hash = crate::hash::fx_hash(name);
         self.hashes.insert(hash) || !(held.iter().any(|c| c.name == name) || self.was_let_go(name))
     }
 
@@ -80,12 +75,7 @@ mod tests {
         let mut names = Names::default();
         assert!(names.is_new("first", &[]));
         names.let_go("first");
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = crate::hash::FxHasher::default();
-            "second".hash(&mut h);
-            h.finish()
-        };
+        let hash = crate::hash::fx_hash("second");
         names.hashes.insert(hash);
         assert!(names.is_new("second", &[]), "its text was never met");
         names.let_go("second");
