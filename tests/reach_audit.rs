@@ -926,8 +926,9 @@ fn f15_a_name_two_patterns_both_admit_is_found() {
 /// F19, a name where AWS assigns the value: EC2 gives an instance the id `i-` and hex
 /// (<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>), which the
 /// attacker cannot choose. `instance/app-*` admits no instance, nor does a trust admitting
-/// `instance/*-prod` as `aws:SourceArn`; `instance/*` and `instance/i-*` admit every one. (Until
-/// session 13 any name with a wildcard there was taken: a false path through `app-...-prod`.)
+/// `instance/*-prod` as `aws:SourceArn`; `instance/*` and `instance/i-*` admit every one, and
+/// `instance/i-0*` one in 16, met by launching again. (Until session 13 any name with a
+/// wildcard there was taken: a false path through `app-...-prod`.)
 #[test]
 fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
     let found_with = |instance: &str, trusted: Option<&str>| {
@@ -958,6 +959,12 @@ fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
     for (instance, trusted) in [
         ("instance/*", None),
         ("instance/i-*", None),
+        // AWS assigns an id starting `0` once in 16 launches, or more: the attacker launches
+        // until it gets one (until session 14, taken as no path). A `?` there is a hex digit
+        // (until session 14, `x`: no path).
+        ("instance/i-0*", None),
+        ("instance/i-?0*", None),
+        ("instance/i-0ab*", None),
         ("instance/*", Some("instance/*")),
         ("instance/i-*", Some("instance/*")),
         ("instance/*", Some("instance/i-*")),
@@ -968,7 +975,9 @@ fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
     }
     for (instance, trusted) in [
         ("instance/app-*", None),
-        ("instance/i-0*", None),
+        // Four hex digits: once in 65,536 launches, past what an attacker is taken to afford.
+        ("instance/i-0abc*", None),
+        ("instance/i-x*", None),
         ("instance/app-*", Some("instance/*-prod")),
         ("instance/*", Some("instance/*-prod")),
         ("instance/i-*", Some("instance/app-*")),
@@ -1164,16 +1173,16 @@ fn f15_a_boundary_limits_a_resource_one_request_names() {
         "user/alice",
     ));
     assert_eq!(found, [], "no runtime id ends in -prod");
-    // A runtime name has no `-`: in `app-x...` the `x` is AWS's first random character.
-    let found = admins(&reach(
-        vec![exec(), alice.clone(), boundary("app-x*")],
-        "user/alice",
-    ));
-    assert_eq!(
-        found,
-        [],
-        "app-x* admits only some ids of a runtime named app"
-    );
+    // A runtime name has no `-`: in `app-x...` the `x` is AWS's first random character, met
+    // once in 62 creates of a runtime named `app` (a path); `app-xyz...` once in 238,328,
+    // past the creates an attacker is taken to afford (`names.rs`, `MAX_TRIES`).
+    for (names, paths) in [("app-x*", 1), ("app-xyz*", 0), ("my-agent*", 0)] {
+        let found = admins(&reach(
+            vec![exec(), alice.clone(), boundary(names)],
+            "user/alice",
+        ));
+        assert_eq!(found.len(), paths, "runtime/{names}: {found:?}");
+    }
     // The endpoint created on any runtime, the invoke only on `*-prod`: one runtime both.
     let split = boundary_policy(json!([
         {"Effect": "Allow", "Action": ["iam:PassRole", "bedrock-agentcore:CreateAgentRuntime",

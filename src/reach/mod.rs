@@ -2,6 +2,7 @@
 //! as, through the techniques of `data/escalation-techniques.json`, each step decided by the
 //! engine (docs/reach.md).
 
+mod assigned;
 mod attack;
 mod choice;
 mod combine;

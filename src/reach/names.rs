@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use super::assigned;
 use super::combine::first_choices;
 use super::index::Index;
 use crate::condition::variables::{Resolve, Template};
@@ -89,65 +90,6 @@ pub(super) fn filled(raw: &str, facts: &Context) -> Option<String> {
 /// Where the attacker creates: its partition, region and account.
 pub(super) type At<'s> = (&'s str, &'s str, &'s str);
 
-/// Template variables whose value AWS assigns, and how much of it. The attacker cannot choose
-/// it, so a name admits what it creates only when the name admits every value AWS could
-/// assign: that part of the name came from wildcards alone (`instance/*`, `instance/i-*`),
-/// never from a literal (`instance/app-*` admits no instance: EC2 ids are `i-` and hex,
-/// <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html>). A policy that
-/// admits only some assigned values (`instance/i-0*`) admits no path here, though an attacker
-/// retrying its creates may get one.
-const ASSIGNED: &[(&str, Assigned)] = &[
-    // Ids AWS assigns whole, after the fixed prefix the template gives (`instance/i-${InstanceId}`,
-    // `sir-`, `lt-`): hex, or a UUID (an Auto Scaling group's, a stack's: `${Id}`).
-    ("Id", Assigned::Whole),
-    ("InstanceId", Assigned::Whole),
-    ("SpotInstanceRequestId", Assigned::Whole),
-    ("LaunchTemplateId", Assigned::Whole),
-    // `CreateAgentRuntime` takes `agentRuntimeName` (a letter, then letters, digits and `_`)
-    // and returns `agentRuntimeId`: the name, a `-` and ten random characters
-    // (<https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
-    ("RuntimeId", Assigned::Suffix),
-];
-
-/// How much of a variable's value AWS assigns.
-#[derive(Debug, Clone, Copy)]
-enum Assigned {
-    /// All of it
-    Whole,
-    /// What follows the runtime name the caller gives: `-` and ten characters
-    Suffix,
-}
-
-impl Assigned {
-    /// Whether a name holding `value` here admits every value AWS could assign: the assigned
-    /// part is [`CHOSEN`] alone, once or more (wildcards, no literal); for a runtime, what comes
-    /// before it is a name the caller can give, with maybe the `-` AWS adds.
-    fn admits_any(self, value: &str) -> bool {
-        let wild = |v: &str| !v.is_empty() && v.split(CHOSEN).all(str::is_empty);
-        match self {
-            Self::Whole => wild(value),
-            Self::Suffix => {
-                // The literal part before the wildcards that cover the random characters.
-                let Some(cut) = value
-                    .match_indices(CHOSEN)
-                    .map(|(i, _)| i)
-                    .find(|&i| value.get(i..).is_some_and(wild))
-                else {
-                    return false;
-                };
-                let literal = value.get(..cut).unwrap_or_default();
-                let (name, dash) = match literal.strip_suffix('-') {
-                    Some(name) => (name, true),
-                    None => (literal, false),
-                };
-                let mut chars = name.chars();
-                let starts = chars.next().map_or(!dash, |c| c.is_ascii_alphabetic());
-                starts && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            }
-        }
-    }
-}
-
 /// A `new:` template, located where the attacker creates: the ARNs it may give.
 pub(super) struct Namer<'i, 'a> {
     ix: &'i Index<'a>,
@@ -173,11 +115,16 @@ impl<'i, 'a> Namer<'i, 'a> {
         // One budget for every pattern (see `joint`).
         let mut budget = JOINT_POSITIONS;
         for p in patterns {
-            let direct = p.replace('*', CHOSEN).replace('?', "x");
+            // A `?` holds a letter, or where AWS assigns hex (`instance/i-?*`), a digit.
+            let direct = |one: &str| p.replace('*', CHOSEN).replace('?', one);
             // Where the template fixes what a wildcard leaves open (`instance/*` of
             // `instance/i-${InstanceId}`), the name both admit, each wildcard holding
             // `CHOSEN`: `instance/i-iamsim-reach`.
-            let arn = Some(direct).filter(|arn| self.fits(arn)).or_else(|| {
+            let direct = ["x", "0"]
+                .into_iter()
+                .map(direct)
+                .find(|arn| self.fits(arn));
+            let arn = direct.or_else(|| {
                 let wide = [chosen(p), chosen(&self.shape_text)];
                 let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
                 common_match_within(&wide, &mut budget).filter(|arn| self.fits(arn))
@@ -242,12 +189,8 @@ impl<'i, 'a> Namer<'i, 'a> {
     /// already, and where AWS assigns a value ([`ASSIGNED`]) the name admits any it assigns.
     pub(super) fn creatable(&self, arn: &str) -> bool {
         let assigned_ok = bind(&self.located, arn).is_some_and(|vars| {
-            vars.iter().all(|(name, value)| {
-                ASSIGNED
-                    .iter()
-                    .find(|(var, _)| var == name)
-                    .is_none_or(|(_, how)| how.admits_any(value))
-            })
+            vars.iter()
+                .all(|(name, value)| assigned::admitted(name, value, CHOSEN))
         });
         assigned_ok && !self.ix.resource_exists(arn)
     }
@@ -394,36 +337,6 @@ fn bind<'s>(template: &'s str, arn: &'s str) -> Option<Vec<(&'s str, &'s str)>> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// What each kind of assigned value admits: the part AWS assigns from wildcards alone, and
-    /// before a runtime's, a name the caller can give (a letter, then letters, digits and `_`).
-    #[test]
-    fn an_assigned_value_is_admitted_from_wildcards_alone() {
-        let chosen = |v: &str| v.replace('*', CHOSEN);
-        let (whole, suffix) = (Assigned::Whole, Assigned::Suffix);
-        for (how, value, admits) in [
-            (whole, "*", true),
-            (whole, "**", true),
-            (whole, "app-*", false),
-            (whole, "*-prod", false),
-            (whole, "", false),
-            (whole, "?", false),
-            (whole, "0*", false),
-            (suffix, "*", true),
-            (suffix, "app*", true),
-            (suffix, "team_1-*", true),
-            (suffix, "app**", true),
-            (suffix, "*-prod", false),
-            (suffix, "app", false),
-            (suffix, "app-x*", false),
-            (suffix, "my-agent*", false),
-            (suffix, "1app*", false),
-            (suffix, "-*", false),
-        ] {
-            let value = chosen(value).replace('?', "x");
-            assert_eq!(how.admits_any(&value), admits, "{how:?} {value}");
-        }
-    }
 
     #[test]
     fn templates_fill_and_shape() {
