@@ -11,6 +11,7 @@ mod compile;
 mod decide;
 mod facts;
 mod layers;
+mod memo;
 mod prepare;
 mod resolve;
 mod run;
@@ -29,6 +30,7 @@ use crate::hash::FastMap;
 pub use compile::PolicySet;
 pub use decide::Decision;
 pub use facts::is_derived_key;
+pub use memo::Memo;
 pub use resolve::governing_parent;
 pub use service::may_refuse_after_allow;
 pub use trace::{

@@ -230,7 +230,7 @@ impl Engine {
     /// inventory holds for it: a KMS key's key policy, a role's trust policy (for `sts`), or an
     /// ordinary resource's policy.
     #[inline(always)]
-    fn governing<'a>(
+    pub(super) fn governing<'a>(
         &'a self,
         resource: &str,
         parsed: Option<Arn<'_>>,
@@ -289,20 +289,37 @@ fn owner_in_arn<'a, S: TraceSink>(
     caller: &'a Principal,
     sink: &mut S,
 ) -> Option<&'a str> {
-    match parsed {
-        Some(a) if !a.account.is_empty() && a.account != "aws" => Some(a.account),
-        Some(a) => match aws_owned(&a) {
-            Some(why) => {
-                if S::ENABLED {
-                    sink.event(TraceEvent::Note {
-                        text: format!("`{resource}` is AWS-owned ({why}): identity-based policies decide alone; no resource policy or RCP applies"),
-                    });
-                }
-                None
+    match arn_owner(parsed) {
+        ArnOwner::Account(a) => Some(a),
+        ArnOwner::Aws(why) => {
+            if S::ENABLED {
+                sink.event(TraceEvent::Note {
+                    text: format!("`{resource}` is AWS-owned ({why}): identity-based policies decide alone; no resource policy or RCP applies"),
+                });
             }
-            None => assumed_owner(caller, sink),
-        },
-        None => assumed_owner(caller, sink),
+            None
+        }
+        ArnOwner::Unknown => assumed_owner(caller, sink),
+    }
+}
+
+/// Who owns a resource, as its ARN says.
+pub(super) enum ArnOwner<'a> {
+    /// The account in its account field
+    Account(&'a str),
+    /// AWS, for this reason
+    Aws(&'static str),
+    /// The ARN does not say
+    Unknown,
+}
+
+/// [`owner_in_arn`] without the caller: the account field, AWS, or not said.
+#[inline(always)]
+pub(super) fn arn_owner(parsed: Option<Arn<'_>>) -> ArnOwner<'_> {
+    match parsed {
+        Some(a) if !a.account.is_empty() && a.account != "aws" => ArnOwner::Account(a.account),
+        Some(a) => aws_owned(&a).map_or(ArnOwner::Unknown, ArnOwner::Aws),
+        None => ArnOwner::Unknown,
     }
 }
 

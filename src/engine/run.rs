@@ -4,7 +4,7 @@
 use super::decide::{decide, Decision};
 use super::layers::{req_session, Accumulator};
 use super::prepare::Prepared;
-use super::resolve::completed_role;
+use super::resolve::{completed_role, Target};
 use super::service::{protected, service_rule};
 use super::trace::{Layer, NoTrace, TraceSink};
 use super::{CompiledPrincipal, Engine, Evaluation};
@@ -49,7 +49,12 @@ impl Engine {
     /// Decide `req`, reporting to `sink`: the one path behind `evaluate`, `explain` and
     /// `evaluate_with` (with [`super::NoTrace`], every trace event compiles away).
     pub(super) fn run<S: TraceSink>(&self, req: &Request, sink: &mut S) -> Evaluation {
-        self.asked(req, |asked| self.decide_asked(req, asked, sink))
+        self.asked(req, |asked| {
+            let target = |sink: &mut S| {
+                self.target(req, asked.resource, asked.service, asked.principal, sink)
+            };
+            self.decide_asked(req, asked, target, sink)
+        })
     }
 
     /// What `req` asks, normalised once, handed to `f`: the action lowercased on the stack and
@@ -58,25 +63,40 @@ impl Engine {
     /// here, so they cannot come to read a request differently.
     #[inline(always)]
     fn asked<R>(&self, req: &Request, f: impl FnOnce(&Asked<'_>) -> R) -> R {
-        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
-        let action = lowered(&req.action, &mut action_buf, &mut spill);
         let known = self.caller_entry(&req.principal);
         let completed = completed_role(&req.principal, known);
+        self.asked_by(req, known, completed.as_ref().unwrap_or(&req.principal), f)
+    }
+
+    /// [`Self::asked`] for a caller already resolved: its entry `known`, and `principal`, the
+    /// request's caller with a role's ARN completed (`memo.rs` keeps them between requests).
+    #[inline(always)]
+    pub(super) fn asked_by<R>(
+        &self,
+        req: &Request,
+        known: Option<&CompiledPrincipal>,
+        principal: &Principal,
+        f: impl FnOnce(&Asked<'_>) -> R,
+    ) -> R {
+        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
+        let action = lowered(&req.action, &mut action_buf, &mut spill);
         f(&Asked {
             action,
             service: service_of(action),
             resource: self.resolve_alias(&req.resource),
             known,
-            principal: completed.as_ref().unwrap_or(&req.principal),
+            principal,
         })
     }
 
-    /// Decide `req`, as [`Self::asked`] normalised it.
+    /// Decide `req`, as [`Self::asked`] normalised it; `target` finds what it asks about
+    /// ([`Self::target`]), once the service's own rules have had their say.
     #[inline(always)]
-    fn decide_asked<S: TraceSink>(
-        &self,
-        req: &Request,
-        asked: &Asked<'_>,
+    pub(super) fn decide_asked<'t, S: TraceSink>(
+        &'t self,
+        req: &'t Request,
+        asked: &Asked<'t>,
+        target: impl FnOnce(&mut S) -> Target<'t>,
         sink: &mut S,
     ) -> Evaluation {
         let Asked {
@@ -93,7 +113,7 @@ impl Engine {
         }
 
         // What is asked, and the context statements read.
-        let target = self.target(req, resource, service, principal, sink);
+        let target = target(sink);
         let session = req_session(req);
         let context = self.context(req, service, known, principal, &target, session.as_ref());
         let prepared = Prepared {
@@ -143,17 +163,17 @@ impl Engine {
 
 /// A request's parts, normalised by [`Engine::asked`].
 #[derive(Clone, Copy)]
-struct Asked<'a> {
+pub(super) struct Asked<'a> {
     /// The action, lowercased
-    action: &'a str,
+    pub(super) action: &'a str,
     /// Its service prefix
-    service: &'a str,
+    pub(super) service: &'a str,
     /// The resource, a KMS alias resolved to its key
-    resource: &'a str,
+    pub(super) resource: &'a str,
     /// The caller's entry in the inventory, if it has one
-    known: Option<&'a CompiledPrincipal>,
+    pub(super) known: Option<&'a CompiledPrincipal>,
     /// The caller, a role's ARN completed from the inventory
-    principal: &'a Principal,
+    pub(super) principal: &'a Principal,
 }
 
 /// The evaluation of a decision, with the statements that decided it.

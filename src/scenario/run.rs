@@ -6,7 +6,7 @@ use super::case::{Case, RequestBuffer};
 use super::format::Expect;
 use super::load::Suite;
 use super::quantify::run_quantified;
-use crate::engine::{Decision, Evaluation};
+use crate::engine::{Decision, Evaluation, Memo};
 use crate::prove::Scope;
 use crate::reach::{Graph, Options, PathAnswer};
 
@@ -152,13 +152,21 @@ fn graphs(suite: &Suite) -> Vec<Option<Graph<'_>>> {
         .collect()
 }
 
-fn run_one(
-    suite: &Suite,
+/// What one thread reuses from case to case: the request, rewritten in place, and what the
+/// engine resolved for the last caller and resource.
+#[derive(Default)]
+struct Scratch<'s> {
+    buf: RequestBuffer,
+    memo: Memo<'s>,
+}
+
+fn run_one<'s>(
+    suite: &'s Suite,
     graphs: &[Option<Graph<'_>>],
     scopes: &[Option<Scope<'_>>],
     i: usize,
     case: &Case,
-    buf: &mut RequestBuffer,
+    scratch: &mut Scratch<'s>,
 ) -> Outcome {
     if case.skip.is_some() {
         return Outcome {
@@ -202,8 +210,8 @@ fn run_one(
             exercised,
         };
     }
-    let req = buf.request(&case.request);
-    let ev = engine.evaluate(req);
+    let req = scratch.buf.request(&case.request);
+    let ev = engine.evaluate_memo(req, &mut scratch.memo);
     let problems = match graphs.get(case.engine).and_then(Option::as_ref) {
         Some(graph) if case.transitive => {
             match graph.can(case.request.principal.as_str(), req, None) {
@@ -254,12 +262,12 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
     let graphs = graphs(suite);
     let graphs = graphs.as_slice();
     if threads <= 1 || n < 2_000 {
-        let mut buf = RequestBuffer::default();
+        let mut scratch = Scratch::default();
         return suite
             .cases
             .iter()
             .enumerate()
-            .map(|(i, c)| run_one(suite, graphs, scopes, i, c, &mut buf))
+            .map(|(i, c)| run_one(suite, graphs, scopes, i, c, &mut scratch))
             .collect();
     }
     let chunk = n.div_ceil(threads);
@@ -274,10 +282,10 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
             .map(|(k, slots)| {
                 let start = k * chunk;
                 s.spawn(move || {
-                    let mut buf = RequestBuffer::default();
+                    let mut scratch = Scratch::default();
                     let cases = suite.cases.range(start, start + slots.len());
                     for ((j, c), slot) in cases.enumerate().zip(slots.iter_mut()) {
-                        *slot = run_one(suite, graphs, scopes, start + j, c, &mut buf);
+                        *slot = run_one(suite, graphs, scopes, start + j, c, &mut scratch);
                     }
                 })
             })

@@ -7,7 +7,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::catalog::validate_request;
-use crate::engine::Engine;
+use crate::engine::{Engine, Memo};
 use crate::hash::FastMap;
 use crate::request::{Context, Principal};
 use crate::scenario::case::{Case, RequestBuffer};
@@ -63,6 +63,8 @@ impl Accepted {
 pub(super) struct Decider<'a> {
     engine: &'a Engine,
     buf: RequestBuffer,
+    /// The engine's resolution of the last caller and resource (a file's cases come in runs)
+    memo: Memo<'a>,
     /// The suite's catalog answers; `None` with `--no-catalog`, which checks no case
     catalog: Option<&'a Accepted>,
     /// Whether the catalog accepts each (action, resource) pair, by the file's shared strings
@@ -79,6 +81,7 @@ impl<'a> Decider<'a> {
         Self {
             engine,
             buf: RequestBuffer::default(),
+            memo: Memo::default(),
             catalog: (!no_catalog).then_some(catalog),
             accepted: FastMap::default(),
             passed: 0,
@@ -100,7 +103,7 @@ impl<'a> Decider<'a> {
         if !plain || !self.accepts(&case.request.action, &case.request.resource) {
             return false;
         }
-        let ev = self.engine.evaluate(self.buf.request(&case.request));
+        let ev = (self.engine).evaluate_memo(self.buf.request(&case.request), &mut self.memo);
         let passed = case.expect.is_met_by(ev.decision);
         self.passed += usize::from(passed);
         passed
@@ -115,7 +118,7 @@ impl<'a> Decider<'a> {
             return false;
         }
         let req = self.buf.plain(principal, context, action, resource);
-        let passed = expect.is_met_by(self.engine.evaluate(req).decision);
+        let passed = expect.is_met_by(self.engine.evaluate_memo(req, &mut self.memo).decision);
         self.passed += usize::from(passed);
         passed
     }

@@ -1,0 +1,141 @@
+//! Deciding a run of requests that share their caller or their resource, as a scenario file's
+//! cases come: what the engine resolved against the inventory for the last caller (its entry,
+//! a role's ARN completed) and the last resource (its governing policy, keys and owner) is kept
+//! and reused while the next request names the same ones. Resolving them was a third of an
+//! evaluation (docs/performance.md). The answers are those of [`Engine::evaluate`].
+
+use super::resolve::{arn_owner, completed_role, ArnOwner, Target};
+use super::trace::NoTrace;
+use super::{CompiledPrincipal, Engine, Evaluation};
+use crate::pattern::Arn;
+use crate::request::{Principal, Request};
+
+/// What [`Engine::evaluate_memo`] keeps between requests; start with `Memo::default()`, one per
+/// thread. Used with another engine, it starts over.
+#[derive(Debug, Default)]
+pub struct Memo<'e> {
+    /// The engine it holds answers of
+    engine: Option<&'e Engine>,
+    caller: Option<Caller<'e>>,
+    resource: Option<Resource<'e>>,
+}
+
+/// The last caller, as the inventory knows it.
+#[derive(Debug)]
+pub(super) struct Caller<'e> {
+    principal: Principal,
+    /// Its entry in the inventory
+    pub(super) known: Option<&'e CompiledPrincipal>,
+    /// Its ARN completed from the inventory's (a role's path), when that differs
+    pub(super) completed: Option<Principal>,
+}
+
+/// The last resource (a KMS alias resolved), under the last kind of action: its governing
+/// policy, keys and owner, as [`Engine::target`] finds them.
+#[derive(Debug)]
+struct Resource<'e> {
+    arn: String,
+    kind: ActionKind,
+    /// What the inventory holds for it; `account` only when the inventory names the owner
+    governing: Target<'e>,
+    /// Where the owner is when the inventory does not name it
+    owner: Owner,
+}
+
+/// What [`Engine::target`]'s answer depends on in an action: the service, as far as it tells
+/// a key policy or a trust policy apart from an ordinary resource's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ActionKind {
+    Kms,
+    Sts,
+    Other,
+}
+
+impl ActionKind {
+    fn of(service: &str) -> Self {
+        match service {
+            "kms" => Self::Kms,
+            "sts" => Self::Sts,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// The owner of a resource the inventory does not place ([`arn_owner`]).
+#[derive(Debug, Clone)]
+enum Owner {
+    /// The account its ARN names
+    InArn(String),
+    /// The caller's, as AWS's simulator assumes
+    Assumed,
+    /// None: AWS owns it
+    Aws,
+}
+
+impl Engine {
+    /// Decide `req` as [`Self::evaluate`] does, reusing what `memo` kept of the caller and
+    /// resource of earlier requests where `req` names the same ones.
+    pub fn evaluate_memo<'e>(&'e self, req: &Request, memo: &mut Memo<'e>) -> Evaluation {
+        if !memo.engine.is_some_and(|e| std::ptr::eq(e, self)) {
+            *memo = Memo {
+                engine: Some(self),
+                ..Memo::default()
+            };
+        }
+        let Memo {
+            caller, resource, ..
+        } = memo;
+        let caller = match caller {
+            Some(c) if c.principal == req.principal => c,
+            slot => {
+                let known = self.caller_entry(&req.principal);
+                slot.insert(Caller {
+                    principal: req.principal.clone(),
+                    known,
+                    completed: completed_role(&req.principal, known),
+                })
+            }
+        };
+        let principal = caller.completed.as_ref().unwrap_or(&req.principal);
+        self.asked_by(req, caller.known, principal, |asked| {
+            let kind = ActionKind::of(asked.service);
+            let held = match resource {
+                Some(r) if r.kind == kind && r.arn == asked.resource => r,
+                slot => slot.insert(self.resource_memo(asked.resource, asked.service, kind)),
+            };
+            let target = |_: &mut NoTrace| {
+                let mut target = held.governing;
+                if target.account.is_none() {
+                    // As `Engine::target`: the request's own owner, else the ARN's, else the
+                    // caller's.
+                    target.account = match (req.resource_account.as_deref(), &held.owner) {
+                        (Some(a), _) => Some(a),
+                        (None, Owner::InArn(a)) => Some(a.as_str()),
+                        (None, Owner::Assumed) => asked.principal.account(),
+                        (None, Owner::Aws) => None,
+                    };
+                }
+                target
+            };
+            self.decide_asked(req, asked, target, &mut NoTrace)
+        })
+    }
+
+    /// What [`Self::target`] finds for `arn` under an action of `service` (kind `kind`), with
+    /// the owner its ARN gives where the inventory does not name one.
+    fn resource_memo<'e>(&'e self, arn: &str, service: &str, kind: ActionKind) -> Resource<'e> {
+        let parsed = Arn::parse(arn);
+        let governing = self.governing(arn, parsed, service);
+        let owner = match arn_owner(parsed) {
+            ArnOwner::Account(a) => Owner::InArn(a.to_string()),
+            ArnOwner::Aws(_) => Owner::Aws,
+            ArnOwner::Unknown => Owner::Assumed,
+        };
+        Resource {
+            arn: arn.to_string(),
+            kind,
+            governing,
+            owner,
+        }
+    }
+}
