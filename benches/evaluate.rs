@@ -8,6 +8,9 @@
 //!   Throughput is in statements held, so the two lines show how much of the set each touches.
 //! - `evaluate/agents`: the same request as the platform grows from 10 to 1,000 agents. Principals
 //!   and resources are found by hash lookups, so this must stay flat.
+//! - `evaluate/run`: a run of requests as a scenario file gives them (each agent, each resource,
+//!   each action on it), decided alone (`evaluate`) and keeping the last caller and resource
+//!   resolved (`evaluate_memo`, as `check` does). Throughput is in requests.
 
 #![expect(
     missing_docs,
@@ -21,7 +24,7 @@
 mod data;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use iamsim::engine::Decision;
+use iamsim::engine::{Decision, Memo};
 use iamsim::request::{Principal, Request};
 
 fn reference(c: &mut Criterion) {
@@ -119,6 +122,54 @@ fn agents(c: &mut Criterion) {
     g.finish();
 }
 
+fn run(c: &mut Criterion) {
+    let engine = data::reference_engine();
+    let resources = [
+        "arn:aws:ecr:us-east-1:111122223333:repository/acme-dev-research",
+        "arn:aws:kms:us-east-1:111122223333:key/0d7f3c2a-1b4e-4c6d-9a8b-2e5f7a9c1d04",
+        "arn:aws:s3:::acme-dev-artifacts/research/model.tar.gz",
+    ];
+    let actions = [
+        "ecr:BatchGetImage",
+        "ecr:GetDownloadUrlForLayer",
+        "kms:Decrypt",
+        "kms:GenerateDataKey",
+        "s3:GetObject",
+        "s3:PutObject",
+    ];
+    let mut requests = Vec::new();
+    for agent in ["research", "billing", "support"] {
+        let role = format!("arn:aws:iam::{}:role/acme-dev-agent-{agent}", data::ACCOUNT);
+        for resource in resources {
+            for action in actions {
+                requests.push(data::request(&role, action, resource));
+            }
+        }
+    }
+    let mut memo = Memo::default();
+    for r in &requests {
+        assert_eq!(engine.evaluate_memo(r, &mut memo), engine.evaluate(r));
+    }
+    let mut g = c.benchmark_group("evaluate/run");
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("alone", |b| {
+        b.iter(|| {
+            for r in &requests {
+                black_box(engine.evaluate(black_box(r)));
+            }
+        })
+    });
+    g.bench_function("memo", |b| {
+        b.iter(|| {
+            let mut memo = Memo::default();
+            for r in &requests {
+                black_box(engine.evaluate_memo(black_box(r), &mut memo));
+            }
+        })
+    });
+    g.finish();
+}
+
 /// `who-can` over a 1,000-agent platform, engine already compiled (issue 7: under 10 ms).
 /// Baseline beside it: the naive linear scan of every role's identity statements for the same
 /// action and key (no key policy, conditions or explanation).
@@ -149,5 +200,5 @@ fn who_can(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, reference, statements, agents, who_can);
+criterion_group!(benches, reference, statements, agents, run, who_can);
 criterion_main!(benches);
