@@ -127,6 +127,22 @@ const QUOTED: [&[u8]; 6] = [
     b"\"description\"",
 ];
 
+/// Whether `bytes` start with `QUOTED[k]`. Each key is compared as a constant, which the
+/// compiler does in a load or two; a key looked up in the list was a call to `memcmp` per field
+/// (2% of a literal suite's instructions).
+#[inline(always)]
+fn starts_with_key(bytes: &[u8], k: usize) -> bool {
+    match k {
+        0 => bytes.starts_with(b"\"name\""),
+        1 => bytes.starts_with(b"\"principal\""),
+        2 => bytes.starts_with(b"\"action\""),
+        3 => bytes.starts_with(b"\"resource\""),
+        4 => bytes.starts_with(b"\"expect\""),
+        5 => bytes.starts_with(b"\"description\""),
+        _ => false,
+    }
+}
+
 /// One scenario of the plain shape, every field a text.
 fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
     c.eat(b'{')?;
@@ -137,7 +153,7 @@ fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
     loop {
         c.ws();
         let at = match QUOTED.get(k) {
-            Some(quoted) if c.bytes.get(c.at..).is_some_and(|b| b.starts_with(quoted)) => {
+            Some(quoted) if c.bytes.get(c.at..).is_some_and(|b| starts_with_key(b, k)) => {
                 c.at += quoted.len();
                 k
             }

@@ -160,7 +160,7 @@ fn controls_are_told_apart() {
     assert_eq!(Controls::of(b"\x1f\n"), Controls::Any);
 }
 
-/// The quoted keys are those of the plain shape.
+/// The quoted keys are those of the plain shape, in its order.
 #[test]
 fn quoted_keys_are_the_plain_ones() {
     let quoted: Vec<String> = PLAIN.iter().map(|k| format!("\"{k}\"")).collect();
@@ -169,6 +169,12 @@ fn quoted_keys_are_the_plain_ones() {
         ours,
         quoted.iter().map(|q| q.as_bytes()).collect::<Vec<_>>()
     );
+    // `starts_with_key` knows each by its place, and no other.
+    for (k, q) in quoted.iter().enumerate() {
+        for j in 0..=PLAIN.len() {
+            assert_eq!(super::starts_with_key(q.as_bytes(), j), j == k, "{q} as {j}");
+        }
+    }
 }
 
 /// JSON whitespace, any amount.
