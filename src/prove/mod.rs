@@ -27,6 +27,7 @@ mod resources;
 pub(crate) mod scope;
 mod search;
 mod segments;
+mod session_tags;
 pub(crate) mod space;
 #[cfg(test)]
 mod space_tests;

@@ -10,7 +10,7 @@ use super::matching::action_matches;
 use crate::engine::{governing_parent, Engine};
 use crate::inventory::{Inventory, NamedPolicy, Resource, Role};
 use crate::pattern::{Arn, Dialect};
-use crate::policy::Effect;
+use crate::policy::{Effect, Statement};
 use crate::request::{IamKind, Principal};
 
 /// A glob the engine's resource handling depends on, with the ARN service it concerns.
@@ -126,25 +126,31 @@ impl<'a> Scope<'a> {
         self.roles_by_arn.get(role_arn).or_else(by_name).copied()
     }
 
-    /// Whether a session of `p` (a role) may carry tags of its own: its trust policy allows
-    /// `sts:TagSession`, without which no session tag can be passed, and a session tag
-    /// "overrides the role tag with the same key"
+    /// The statements under which a session of `p` (a role) may carry tags of its own: the
+    /// Allow statements of its trust policy covering `sts:TagSession`, without which no session
+    /// tag can be passed; a session tag "overrides the role tag with the same key"
     /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html>,
-    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>).
-    pub(crate) fn may_tag_sessions(&self, p: &Principal) -> bool {
+    /// <https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html>). Which keys
+    /// they let pass: `session_tags.rs`.
+    pub(crate) fn session_taggers(&self, p: &Principal) -> Vec<&'a Statement> {
         let Principal::Iam(ip) = p else {
-            return false;
+            return Vec::new();
         };
         let IamKind::Role { name, role_arn, .. } = &ip.kind else {
-            return false;
+            return Vec::new();
         };
         let trust = self
             .role(role_arn, &ip.account, name)
             .and_then(|r| r.trust_policy.as_ref());
-        trust.is_some_and(|t| {
-            t.document.statements.iter().any(|st| {
-                st.effect == Effect::Allow && action_matches(&st.action, "sts:tagsession")
-            })
+        trust.map_or_else(Vec::new, |t| {
+            t.document
+                .statements
+                .iter()
+                .map(AsRef::as_ref)
+                .filter(|st: &&Statement| {
+                    st.effect == Effect::Allow && action_matches(&st.action, "sts:tagsession")
+                })
+                .collect()
         })
     }
 

@@ -12,6 +12,7 @@ use super::matching::{action_matches, resource_may_match};
 use super::partition::intersects;
 use super::resources::{representatives, Domain, ResourceInput};
 use super::scope::Scope;
+use super::session_tags::may_pass;
 use super::{Answer, Counterexample, Keys, Limits, Question, Verdict};
 use crate::engine::{is_derived_key, Decision};
 use crate::inventory::NamedPolicy;
@@ -70,9 +71,10 @@ struct Run<'q, 's, 'a> {
     /// The inventory's VPC endpoint ids when the question quantifies `aws:SourceVpce` (none
     /// otherwise): the key is split at each of them
     endpoint_ids: Vec<String>,
-    /// Whether the caller's sessions may carry tags of their own (`Scope::may_tag_sessions`):
-    /// then `aws:PrincipalTag/*` varies like a request's key, absent meaning the role's tag
-    session_tags: bool,
+    /// The statements under which the caller's sessions may carry tags of their own
+    /// (`Scope::session_taggers`): a principal tag they let pass (`session_tags.rs`) varies
+    /// like a request's key, absent meaning the role's tag
+    session_tags: Vec<&'a Statement>,
 }
 
 impl Run<'_, '_, '_> {
@@ -87,7 +89,9 @@ impl Run<'_, '_, '_> {
 
     /// Whether `lower` is a principal tag a session of the caller may set.
     fn session_tag(&self, lower: &str) -> bool {
-        self.session_tags && lower.starts_with("aws:principaltag/")
+        lower
+            .strip_prefix("aws:principaltag/")
+            .is_some_and(|key| may_pass(&self.session_tags, key))
     }
 
     fn blocked(&self, lower: &str) -> Option<String> {
@@ -285,7 +289,7 @@ pub fn prove(scope: &Scope<'_>, q: &Question, limits: &Limits) -> Answer {
         found: None,
         exercised: std::collections::HashSet::new(),
         endpoint_ids: Vec::new(),
-        session_tags: scope.may_tag_sessions(&q.principal),
+        session_tags: scope.session_taggers(&q.principal),
     };
     let base = without(&q.context, &|k| run.quantified(k));
     run.base = base;

@@ -172,7 +172,11 @@ fn quoted_keys_are_the_plain_ones() {
     // `starts_with_key` knows each by its place, and no other.
     for (k, q) in quoted.iter().enumerate() {
         for j in 0..=PLAIN.len() {
-            assert_eq!(super::starts_with_key(q.as_bytes(), j), j == k, "{q} as {j}");
+            assert_eq!(
+                super::starts_with_key(q.as_bytes(), j),
+                j == k,
+                "{q} as {j}"
+            );
         }
     }
 }
