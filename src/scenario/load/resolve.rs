@@ -34,6 +34,9 @@ pub(super) struct Resolver<'a> {
     cache: crate::hash::FastMap<String, Arc<Principal>>,
     /// The principal resolved last, with its text: consecutive cases mostly share theirs
     last: Option<(String, Arc<Principal>)>,
+    /// The resource resolved last: its text, the kind of action (`RESOLVED_FOR_*`), and what
+    /// it resolved to (a run of cases asks several actions of one resource)
+    last_resource: Option<(Arc<str>, u8, Arc<str>)>,
     pub(super) strings: Interner,
     /// Check context values against their keys' types in the catalog
     pub(super) check_values: bool,
@@ -52,6 +55,7 @@ impl<'a> Resolver<'a> {
             tags: Arc::new([]),
             cache: crate::hash::FastMap::default(),
             last: None,
+            last_resource: None,
             strings: Interner::default(),
             check_values: true,
             key_types: HashMap::new(),
@@ -153,17 +157,25 @@ impl<'a> Resolver<'a> {
             Some(s) if s.eq_ignore_ascii_case(b"sts:") => RESOLVED_FOR_STS,
             _ => RESOLVED_FOR_OTHERS,
         };
-        let (shared, marks) = self.strings.get_marked(text);
-        if marks & kind != 0 {
-            return Ok(shared);
-        }
-        match self.resource(text, action, scenario)? {
-            Cow::Borrowed(_) => {
-                self.strings.mark(text, kind);
-                Ok(shared)
+        if let Some((last, k, resolved)) = &self.last_resource {
+            if *k == kind && **last == *text {
+                return Ok(resolved.clone());
             }
-            Cow::Owned(arn) => Ok(self.strings.get(&arn)),
         }
+        let (shared, marks) = self.strings.get_marked(text);
+        let resolved = if marks & kind != 0 {
+            shared.clone()
+        } else {
+            match self.resource(text, action, scenario)? {
+                Cow::Borrowed(_) => {
+                    self.strings.mark(text, kind);
+                    shared.clone()
+                }
+                Cow::Owned(arn) => self.strings.get(&arn),
+            }
+        };
+        self.last_resource = Some((shared, kind, resolved.clone()));
+        Ok(resolved)
     }
 
     /// The resource `text` names for `action` in scenario `scenario` (`text` itself unless it
