@@ -964,6 +964,9 @@ fn f19_an_id_aws_assigns_is_met_only_by_a_wildcard() {
         // (until session 14, `x`: no path).
         ("instance/i-0*", None),
         ("instance/i-?0*", None),
+        // A wildcard covering the template's `i` or `instance` (found by review: no path).
+        ("instance/*-0*", None),
+        ("*/i-0*", None),
         ("instance/i-0ab*", None),
         ("instance/*", Some("instance/*")),
         ("instance/i-*", Some("instance/*")),
@@ -1635,5 +1638,30 @@ fn f17_a_boundary_is_passed_through_any_of_its_allows() {
         files.push(boundary_policy(json!(statements)));
         let found = admins(&reach(files, "user/alice"));
         assert_eq!(found.len(), 1, "{creates}: {found:?}");
+    }
+}
+
+/// F19, an Auto Scaling group's id is a UUID, hex (found by review: one alphabet for every
+/// `${Id}` let `autoScalingGroup:xyz*` admit the group the attacker creates); `0a*` admits one
+/// group in 256.
+#[test]
+fn f19_an_auto_scaling_group_id_is_hex() {
+    let found_with = |id: &str| {
+        let (path, mut role) =
+            admin_role("ec2admin", service_trust("ec2.amazonaws.com", json!({})));
+        role["instance_profile_arns"] = json!([iam("instance-profile/ec2admin")]);
+        let alice = principal(
+            "users/alice.json",
+            "user/alice",
+            json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:CreateLaunchTemplate"], "Resource": "*"},
+                {"Effect": "Allow", "Action": "autoscaling:CreateAutoScalingGroup",
+                    "Resource": format!("arn:aws:autoscaling:*:*:autoScalingGroup:{id}:autoScalingGroupName/*")}]),
+            json!({}),
+        );
+        admins(&reach(vec![(path, role), alice], "user/alice"))
+    };
+    for (id, paths) in [("*", 1), ("0a*", 1), ("xyz*", 0), ("g*", 0)] {
+        let found = found_with(id);
+        assert_eq!(found.len(), paths, "autoScalingGroup:{id}: {found:?}");
     }
 }

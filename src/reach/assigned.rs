@@ -26,9 +26,12 @@ const ASSIGNED: &[(&str, Assigned)] = &[
     ("InstanceId", Assigned::Whole(HEX)),
     ("SpotInstanceRequestId", Assigned::Whole(HEX)),
     ("LaunchTemplateId", Assigned::Whole(HEX)),
-    // A UUID (an Auto Scaling group's, a launch configuration's, a stack's), an App Runner
-    // service's 32 hex digits, an EMR Serverless application's lowercase letters and digits.
-    ("Id", Assigned::Whole(ID)),
+    // A UUID: an Auto Scaling group's, a launch configuration's, a stack's or stack set's.
+    ("Uuid", Assigned::Whole(UUID)),
+    // An App Runner service's id: 32 hex digits.
+    ("ServiceId", Assigned::Whole(HEX)),
+    // An EMR Serverless application's id: lowercase letters and digits.
+    ("ApplicationId", Assigned::Whole(BASE36)),
     // `CreateAgentRuntime` takes `agentRuntimeName` (a letter, then letters, digits and `_`)
     // and returns `agentRuntimeId`: the name, a `-` and ten random letters and digits
     // (<https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_CreateAgentRuntime.html>).
@@ -39,27 +42,38 @@ const ASSIGNED: &[(&str, Assigned)] = &[
 #[derive(Debug, Clone, Copy)]
 struct Alphabet {
     admits: fn(char) -> bool,
-    /// How many characters AWS picks each one from (the fewest, where it varies)
+    /// How many characters AWS picks each one from
     size: u32,
+    /// Characters that stand where the format puts them, not picked (a UUID's dashes)
+    fixed: fn(char) -> bool,
 }
 
-/// EC2's ids: lowercase hex digits.
+/// EC2's ids and App Runner's: lowercase hex digits.
 const HEX: Alphabet = Alphabet {
     admits: |c| c.is_ascii_digit() || ('a'..='f').contains(&c),
     size: 16,
+    fixed: |_| false,
 };
 
-/// Other ids AWS assigns whole: lowercase letters and digits, and a UUID's dashes (a UUID's
-/// digits are hex: 16).
-const ID: Alphabet = Alphabet {
-    admits: |c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-',
+/// A UUID: lowercase hex digits, and dashes where the format puts them.
+const UUID: Alphabet = Alphabet {
+    admits: |c| c.is_ascii_digit() || ('a'..='f').contains(&c) || c == '-',
     size: 16,
+    fixed: |c| c == '-',
+};
+
+/// Lowercase letters and digits.
+const BASE36: Alphabet = Alphabet {
+    admits: |c| c.is_ascii_digit() || c.is_ascii_lowercase(),
+    size: 36,
+    fixed: |_| false,
 };
 
 /// The random end of a runtime's id: letters and digits.
 const RANDOM: Alphabet = Alphabet {
     admits: |c| c.is_ascii_alphanumeric(),
     size: 62,
+    fixed: |_| false,
 };
 
 /// The creates an attacker is taken to afford to get a value AWS assigns at random: a name
@@ -82,7 +96,7 @@ impl Alphabet {
     /// and its literal characters are ones AWS could assign, few enough to be met by chance.
     fn admits_some(self, part: &[Part<'_>]) -> bool {
         let literal = || part.iter().filter_map(|p| p.literal()).flat_map(str::chars);
-        let tries = u32::try_from(literal().count())
+        let tries = u32::try_from(literal().filter(|&c| !(self.fixed)(c)).count())
             .ok()
             .and_then(|n| self.size.checked_pow(n));
         part.contains(&Part::Wild)
@@ -194,7 +208,18 @@ mod tests {
     #[test]
     fn an_assigned_value_is_admitted_from_what_aws_could_assign() {
         let (hex, suffix) = (Assigned::Whole(HEX), Assigned::Suffix(RANDOM));
+        let (uuid, base36) = (Assigned::Whole(UUID), Assigned::Whole(BASE36));
         for (how, value, admits) in [
+            // A UUID is hex: no Auto Scaling group's id starts `xyz` or `g` (found by review:
+            // one alphabet for every `${Id}` let them pass); its dashes cost nothing.
+            (uuid, "xyz*", false),
+            (uuid, "g*", false),
+            (uuid, "0a*", true),
+            (uuid, "0ab-*", true),
+            (uuid, "0abc-*", false),
+            (base36, "ab*", true),
+            (base36, "abc*", false),
+            (base36, "A*", false),
             (hex, "*", true),
             (hex, "**", true),
             (hex, "0*", true),

@@ -124,10 +124,14 @@ impl<'i, 'a> Namer<'i, 'a> {
                 .into_iter()
                 .map(direct)
                 .find(|arn| self.fits(arn));
+            // Else the pattern met with the shape holding `CHOSEN` (`instance/*-0*`: the
+            // pattern's wildcard covers the template's `i`), then both holding it.
+            let shape = chosen(&self.shape_text);
             let arn = direct.or_else(|| {
-                let wide = [chosen(p), chosen(&self.shape_text)];
-                let wide: Vec<&str> = wide.iter().map(String::as_str).collect();
-                common_match_within(&wide, &mut budget).filter(|arn| self.fits(arn))
+                [p.clone(), chosen(p)].iter().find_map(|p| {
+                    common_match_within(&[p.as_str(), shape.as_str()], &mut budget)
+                        .filter(|arn| self.fits(arn))
+                })
             });
             if let Some(arn) = arn.filter(|arn| !out.contains(arn)) {
                 out.push(arn);
