@@ -190,7 +190,8 @@ impl<'i, 'a> Namer<'i, 'a> {
     }
 
     /// Whether the attacker can create `arn`: no resource of the inventory has that ARN
-    /// already, and where AWS assigns a value ([`ASSIGNED`]) the name admits any it assigns.
+    /// already, and where AWS assigns a value, the name admits one the attacker could get by
+    /// creating again ([`assigned::admitted`]).
     pub(super) fn creatable(&self, arn: &str) -> bool {
         let assigned_ok = bind(&self.located, arn).is_some_and(|vars| {
             vars.iter()
