@@ -7,10 +7,14 @@ pub(crate) const SMALL_ITEMS: usize = 8;
 
 /// The threads to split `len` items over: one per core, each with at least `min_per_thread`.
 fn threads_for(len: usize, min_per_thread: usize) -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(len / min_per_thread.max(1))
-        .max(1)
+    cores().min(len / min_per_thread.max(1)).max(1)
+}
+
+/// The cores this process may use (`available_parallelism`, 1 when unknown), found once: each
+/// asking reads the cgroup's quota from three files.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `items.iter().map(f)`, split across up to `available_parallelism` threads, each given at

@@ -1,6 +1,7 @@
 //! `Engine::evaluate_memo` (`src/engine/memo.rs`) keeps what it resolved for the last caller
-//! and resource between requests. The law: deciding a run of requests with one memo gives
-//! each request the evaluation `Engine::evaluate` gives it alone, in any order.
+//! and resource between requests; `Engine::evaluate_memo_for` also knows the caller by its
+//! shared copy. The law: deciding a run of requests with one memo gives each request the
+//! evaluation `Engine::evaluate` gives it alone, in any order, however its caller is shared.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,7 +13,9 @@
 
 mod support;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use iamsim::engine::{Engine, Memo};
 use iamsim::request::{Principal, Request};
@@ -21,22 +24,45 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use support::strategies::{all_arns, config, world, A, ACTIONS, B, PRINCIPALS};
 
-/// Each of `requests`, in order, decided with one memo and alone: the same evaluation.
+/// Each of `requests`, in order, decided alone and with a memo: `evaluate_memo`'s, one for
+/// `evaluate_memo_for` with each caller shared as one copy (as a scenario file's are), and one
+/// used by turns by `evaluate_memo`, the shared copy and a fresh copy dropped after its
+/// request (whose address the next fresh copy may take). The same evaluation each time.
 fn same_with_memo(engine: &Engine, requests: &[&Request]) {
-    let mut memo = Memo::default();
+    let (mut memo, mut shared_memo, mut mixed) =
+        (Memo::default(), Memo::default(), Memo::default());
+    let mut shared: HashMap<String, Arc<Principal>> = HashMap::new();
     for (i, req) in requests.iter().enumerate() {
         let alone = engine.evaluate(req);
-        let memo_ev = engine.evaluate_memo(req, &mut memo);
-        assert_eq!(
-            memo_ev,
-            alone,
-            "request {i} of {}: {:?} {} {} ({:?})",
-            requests.len(),
-            req.principal,
-            req.action,
-            req.resource,
-            req.resource_account
-        );
+        let copy = shared
+            .entry(format!("{:?}", req.principal))
+            .or_insert_with(|| Arc::new(req.principal.clone()))
+            .clone();
+        let fresh = Arc::new(req.principal.clone());
+        let by_turns = match i % 3 {
+            0 => engine.evaluate_memo(req, &mut mixed),
+            1 => engine.evaluate_memo_for(req, &copy, &mut mixed),
+            _ => engine.evaluate_memo_for(req, &fresh, &mut mixed),
+        };
+        for (how, ev) in [
+            ("evaluate_memo", engine.evaluate_memo(req, &mut memo)),
+            (
+                "shared",
+                engine.evaluate_memo_for(req, &copy, &mut shared_memo),
+            ),
+            ("by turns", by_turns),
+        ] {
+            assert_eq!(
+                ev,
+                alone,
+                "{how}: request {i} of {}: {:?} {} {} ({:?})",
+                requests.len(),
+                req.principal,
+                req.action,
+                req.resource,
+                req.resource_account
+            );
+        }
     }
 }
 

@@ -104,7 +104,7 @@ pub fn diff(base: &Inventory, head: &Inventory, opts: &DiffOptions) -> Result<Di
     let mut planner = planner::Planner::new(&space);
     let items = plan::plan(&mut planner, &b, &h, opts.full);
     let threads = match opts.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        0 => crate::par::cores(),
         n => n,
     };
     let (mut changes, mut gaps) = eval::ask_all(&space, &b, &h, &items, threads);

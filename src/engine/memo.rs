@@ -4,6 +4,8 @@
 //! and reused while the next request names the same ones. Resolving them was a third of an
 //! evaluation (docs/performance.md). The answers are those of [`Engine::evaluate`].
 
+use std::sync::Arc;
+
 use super::resolve::{arn_owner, completed_role, ArnOwner, Target};
 use super::trace::NoTrace;
 use super::{CompiledPrincipal, Engine, Evaluation};
@@ -24,6 +26,9 @@ pub struct Memo<'e> {
 #[derive(Debug)]
 pub(super) struct Caller<'e> {
     principal: Principal,
+    /// The shared copy it was last named by ([`Engine::evaluate_memo_for`]): held, so no other
+    /// principal can come to sit at its address, and the same address names it again
+    shared: Option<Arc<Principal>>,
     /// Its entry in the inventory
     pub(super) known: Option<&'e CompiledPrincipal>,
     /// Its ARN completed from the inventory's (a role's path), when that differs
@@ -34,7 +39,10 @@ pub(super) struct Caller<'e> {
 /// policy, keys and owner, as [`Engine::target`] finds them.
 #[derive(Debug)]
 struct Resource<'e> {
-    arn: String,
+    /// As the request names it
+    raw: String,
+    /// The key a KMS alias names, when `raw` is one the inventory knows
+    alias: Option<&'e str>,
     kind: ActionKind,
     /// What the inventory holds for it; `account` only when the inventory names the owner
     governing: Target<'e>,
@@ -52,6 +60,7 @@ enum ActionKind {
 }
 
 impl ActionKind {
+    /// The kind of a lowercased service prefix.
     fn of(service: &str) -> Self {
         match service {
             "kms" => Self::Kms,
@@ -76,6 +85,34 @@ impl Engine {
     /// Decide `req` as [`Self::evaluate`] does, reusing what `memo` kept of the caller and
     /// resource of earlier requests where `req` names the same ones.
     pub fn evaluate_memo<'e>(&'e self, req: &Request, memo: &mut Memo<'e>) -> Evaluation {
+        self.evaluate_kept(req, None, memo)
+    }
+
+    /// [`Self::evaluate_memo`] for a request whose caller is `caller`'s principal, shared by a
+    /// run of requests (a scenario file's): while the memo's caller is that same shared copy,
+    /// the two need not be compared (a whole principal's compare was a twentieth of a
+    /// literal suite's instructions). `req.principal` must equal `*caller`.
+    pub fn evaluate_memo_for<'e>(
+        &'e self,
+        req: &Request,
+        caller: &Arc<Principal>,
+        memo: &mut Memo<'e>,
+    ) -> Evaluation {
+        debug_assert!(
+            **caller == req.principal,
+            "the request names another caller"
+        );
+        self.evaluate_kept(req, Some(caller), memo)
+    }
+
+    /// The memo's evaluation, the caller shared as `shared` when the request's caller is.
+    #[inline(always)]
+    fn evaluate_kept<'e>(
+        &'e self,
+        req: &Request,
+        shared: Option<&Arc<Principal>>,
+        memo: &mut Memo<'e>,
+    ) -> Evaluation {
         if !memo.engine.is_some_and(|e| std::ptr::eq(e, self)) {
             *memo = Memo {
                 engine: Some(self),
@@ -85,23 +122,33 @@ impl Engine {
         let Memo {
             caller, resource, ..
         } = memo;
+        let same = caller
+            .as_mut()
+            .is_some_and(|c| same_caller(c, shared, &req.principal));
         let caller = match caller {
-            Some(c) if c.principal == req.principal => c,
+            Some(c) if same => c,
             slot => {
                 let known = self.caller_entry(&req.principal);
                 slot.insert(Caller {
                     principal: req.principal.clone(),
+                    shared: shared.cloned(),
                     known,
                     completed: completed_role(&req.principal, known),
                 })
             }
         };
         let principal = caller.completed.as_ref().unwrap_or(&req.principal);
-        self.asked_by(req, caller.known, principal, |asked| {
+        // The resource as named last time needs no alias looked up again.
+        let same_raw = resource.as_ref().is_some_and(|r| r.raw == req.resource);
+        let resolved = match resource {
+            Some(r) if same_raw => r.alias.unwrap_or(&req.resource),
+            _ => self.resolve_alias(&req.resource),
+        };
+        self.asked_by(req, caller.known, principal, resolved, |asked| {
             let kind = ActionKind::of(asked.service);
             let held = match resource {
-                Some(r) if r.kind == kind && r.arn == asked.resource => r,
-                slot => slot.insert(self.resource_memo(asked.resource, asked.service, kind)),
+                Some(r) if same_raw && r.kind == kind => r,
+                slot => slot.insert(self.resource_memo(req, asked.resource, asked.service, kind)),
             };
             let target = |_: &mut NoTrace| {
                 let mut target = held.governing;
@@ -121,9 +168,16 @@ impl Engine {
         })
     }
 
-    /// What [`Self::target`] finds for `arn` under an action of `service` (kind `kind`), with
-    /// the owner its ARN gives where the inventory does not name one.
-    fn resource_memo<'e>(&'e self, arn: &str, service: &str, kind: ActionKind) -> Resource<'e> {
+    /// What [`Self::target`] finds for `arn` (`req`'s resource, a KMS alias resolved) under an
+    /// action of `service` (kind `kind`), with the owner its ARN gives where the inventory does
+    /// not name one.
+    fn resource_memo<'e>(
+        &'e self,
+        req: &Request,
+        arn: &str,
+        service: &str,
+        kind: ActionKind,
+    ) -> Resource<'e> {
         let parsed = Arn::parse(arn);
         let governing = self.governing(arn, parsed, service);
         let owner = match arn_owner(parsed) {
@@ -132,10 +186,31 @@ impl Engine {
             ArnOwner::Unknown => Owner::Assumed,
         };
         Resource {
-            arn: arn.to_string(),
+            raw: req.resource.clone(),
+            alias: self.alias_of(&req.resource),
             kind,
             governing,
             owner,
         }
+    }
+}
+
+/// Is `kept` the caller `principal`, shared as `shared` when it is? The same shared copy is;
+/// any other is compared whole.
+#[inline(always)]
+fn same_caller(
+    kept: &mut Caller<'_>,
+    shared: Option<&Arc<Principal>>,
+    principal: &Principal,
+) -> bool {
+    match (&kept.shared, shared) {
+        (Some(k), Some(s)) if Arc::ptr_eq(k, s) => true,
+        _ if kept.principal == *principal => {
+            if let Some(s) = shared {
+                kept.shared = Some(s.clone());
+            }
+            true
+        }
+        _ => false,
     }
 }

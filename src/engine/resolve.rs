@@ -125,7 +125,12 @@ impl Engine {
 
     /// Resolve a KMS alias ARN to its key ARN (other ARNs come back unchanged).
     pub fn resolve_alias<'a>(&'a self, arn: &'a str) -> &'a str {
-        self.aliases.get(arn).map(String::as_str).unwrap_or(arn)
+        self.alias_of(arn).unwrap_or(arn)
+    }
+
+    /// The key ARN a KMS alias ARN names, when the inventory knows the alias.
+    pub(super) fn alias_of(&self, arn: &str) -> Option<&str> {
+        self.aliases.get(arn).map(String::as_str)
     }
 
     /// The ARN of the role `name` in `account`, if known.

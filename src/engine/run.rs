@@ -65,17 +65,20 @@ impl Engine {
     fn asked<R>(&self, req: &Request, f: impl FnOnce(&Asked<'_>) -> R) -> R {
         let known = self.caller_entry(&req.principal);
         let completed = completed_role(&req.principal, known);
-        self.asked_by(req, known, completed.as_ref().unwrap_or(&req.principal), f)
+        let principal = completed.as_ref().unwrap_or(&req.principal);
+        self.asked_by(req, known, principal, self.resolve_alias(&req.resource), f)
     }
 
-    /// [`Self::asked`] for a caller already resolved: its entry `known`, and `principal`, the
-    /// request's caller with a role's ARN completed (`memo.rs` keeps them between requests).
+    /// [`Self::asked`] for a caller and resource already resolved: the caller's entry `known`,
+    /// `principal`, the request's caller with a role's ARN completed, and `resource`, the
+    /// request's with a KMS alias resolved (`memo.rs` keeps them between requests).
     #[inline(always)]
     pub(super) fn asked_by<R>(
         &self,
         req: &Request,
         known: Option<&CompiledPrincipal>,
         principal: &Principal,
+        resource: &str,
         f: impl FnOnce(&Asked<'_>) -> R,
     ) -> R {
         let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
@@ -83,7 +86,7 @@ impl Engine {
         f(&Asked {
             action,
             service: service_of(action),
-            resource: self.resolve_alias(&req.resource),
+            resource,
             known,
             principal,
         })

@@ -109,8 +109,9 @@ pub(crate) struct RequestBuffer {
 
 impl RequestBuffer {
     /// The request for `case`, rewritten in place (a request is a few hundred bytes: moving it
-    /// out and back per case was a copy each way).
-    pub(crate) fn request(&mut self, case: &CaseRequest) -> &Request {
+    /// out and back per case was a copy each way), and the shared principal it names (for
+    /// [`crate::engine::Engine::evaluate_memo_for`]).
+    pub(crate) fn request(&mut self, case: &CaseRequest) -> (&Request, &Arc<Principal>) {
         let reuse = self
             .last
             .as_ref()
@@ -119,14 +120,14 @@ impl RequestBuffer {
     }
 
     /// The request of a case with no resource account or session policy, from its parts (the
-    /// case need not exist).
+    /// case need not exist), and the shared principal it names.
     pub(crate) fn plain(
         &mut self,
         principal: &Arc<Principal>,
         context: &Arc<Context>,
         action: &str,
         resource: &str,
-    ) -> &Request {
+    ) -> (&Request, &Arc<Principal>) {
         let reuse = self.last.as_ref().is_some_and(|(prev, _)| {
             Arc::ptr_eq(&prev.principal, principal)
                 && Arc::ptr_eq(&prev.context, context)
@@ -144,18 +145,18 @@ impl RequestBuffer {
     }
 
     /// The previous request with `action` and `resource` written in when `reuse`, else the
-    /// request of the case `build` gives.
+    /// request of the case `build` gives; and the shared principal the request was built from.
     fn reuse_or_build(
         &mut self,
         reuse: bool,
         action: &str,
         resource: &str,
         build: impl FnOnce() -> CaseRequest,
-    ) -> &Request {
+    ) -> (&Request, &Arc<Principal>) {
         if !reuse {
             self.last = None;
         }
-        let (_, req) = self.last.get_or_insert_with(|| {
+        let (case, req) = self.last.get_or_insert_with(|| {
             let case = build();
             let req = case.to_request();
             (case, req)
@@ -166,7 +167,7 @@ impl RequestBuffer {
             req.resource.clear();
             req.resource.push_str(resource);
         }
-        req
+        (req, &case.principal)
     }
 }
 
@@ -241,15 +242,20 @@ mod tests {
         second.context = ctx;
         let third = case_request(&b, "kms:Decrypt", "*");
         let mut buf = RequestBuffer::default();
-        assert_eq!(buf.request(&first).action, "s3:GetObject");
-        let r = buf.request(&second);
+        assert_eq!(buf.request(&first).0.action, "s3:GetObject");
+        let (r, shared) = buf.request(&second);
         assert_eq!(
             (r.action.as_str(), r.resource.as_str()),
             ("kms:Decrypt", "*")
         );
         assert_eq!(r.principal.as_str(), "arn:aws:iam::111122223333:role/a");
-        let r = buf.request(&third);
+        assert!(
+            Arc::ptr_eq(shared, &a),
+            "the principal the request was built from"
+        );
+        let (r, shared) = buf.request(&third);
         assert_eq!(r.principal.as_str(), "arn:aws:iam::111122223333:role/b");
+        assert!(Arc::ptr_eq(shared, &b));
     }
 
     #[test]

@@ -210,8 +210,8 @@ fn run_one<'s>(
             exercised,
         };
     }
-    let req = scratch.buf.request(&case.request);
-    let ev = engine.evaluate_memo(req, &mut scratch.memo);
+    let (req, caller) = scratch.buf.request(&case.request);
+    let ev = engine.evaluate_memo_for(req, caller, &mut scratch.memo);
     let problems = match graphs.get(case.engine).and_then(Option::as_ref) {
         Some(graph) if case.transitive => {
             match graph.can(case.request.principal.as_str(), req, None) {
@@ -254,10 +254,7 @@ pub fn run_suite(suite: &Suite) -> Vec<Outcome> {
         .map(|((_, e), inv)| inv.filter(|_| quantified).map(|inv| Scope::new(inv, e)))
         .collect();
     let scopes = &scopes;
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
+    let threads = crate::par::cores().min(8);
     let n = suite.cases.len();
     let graphs = graphs(suite);
     let graphs = graphs.as_slice();

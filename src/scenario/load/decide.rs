@@ -103,7 +103,8 @@ impl<'a> Decider<'a> {
         if !plain || !self.accepts(&case.request.action, &case.request.resource) {
             return false;
         }
-        let ev = (self.engine).evaluate_memo(self.buf.request(&case.request), &mut self.memo);
+        let (req, caller) = self.buf.request(&case.request);
+        let ev = self.engine.evaluate_memo_for(req, caller, &mut self.memo);
         let passed = case.expect.is_met_by(ev.decision);
         self.passed += usize::from(passed);
         passed
@@ -117,8 +118,9 @@ impl<'a> Decider<'a> {
         if !context.is_empty() || !self.accepts(action, resource) {
             return false;
         }
-        let req = self.buf.plain(principal, context, action, resource);
-        let passed = expect.is_met_by(self.engine.evaluate_memo(req, &mut self.memo).decision);
+        let (req, caller) = self.buf.plain(principal, context, action, resource);
+        let ev = self.engine.evaluate_memo_for(req, caller, &mut self.memo);
+        let passed = expect.is_met_by(ev.decision);
         self.passed += usize::from(passed);
         passed
     }

@@ -144,21 +144,25 @@ pub fn load_suite(paths: &[PathBuf], opts: &LoadOptions) -> Result<Suite, Scenar
         || Err(invalid("(scenarios)", "internal: reading thread failed")),
     );
     let mut pending = Vec::with_capacity(files.len());
+    // The inventory directories as named, and where they are: a suite's files name the same
+    // few (asking the file system for each file's was a fortieth of a literal suite's time).
+    let mut canonical: HashMap<Vec<PathBuf>, Vec<PathBuf>> = HashMap::new();
     for (path, result) in files.iter().zip(read) {
         let (label, file, policies) = result?;
         let dirs = inventory_dirs(path.as_path(), &label, policies.as_deref(), opts)?;
-        let key: Vec<PathBuf> = dirs
-            .iter()
-            .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
-            .collect();
-        let engine = match by_dir.get(&key) {
+        let key = canonical.entry(dirs.clone()).or_insert_with(|| {
+            dirs.iter()
+                .map(|d| std::fs::canonicalize(d).unwrap_or(d.clone()))
+                .collect()
+        });
+        let engine = match by_dir.get(key) {
             Some(i) => *i,
             None => {
                 let inv = load_inventory_from(&dirs, &opts.vars)?;
                 let shown = dirs.first().cloned().unwrap_or_default();
                 suite.engines.push((shown, Engine::new(&inv)?));
                 suite.inventories.push(inv);
-                by_dir.insert(key, suite.engines.len() - 1);
+                by_dir.insert(key.clone(), suite.engines.len() - 1);
                 suite.engines.len() - 1
             }
         };

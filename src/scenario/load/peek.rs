@@ -29,21 +29,40 @@ pub(super) fn peek_policies(text: &str) -> Option<Option<String>> {
 /// names it, is nearly always among the first few fields.
 const PEEK_BYTES: usize = 64 * 1024;
 
+/// Bytes read first: `policies` is nearly always the first field, and a page of fresh memory
+/// per file read for nothing cost more than the peek itself.
+const FIRST_BYTES: usize = 4 * 1024;
+
 /// The `policies` a JSON scenario file larger than [`PEEK_BYTES`] names, when its first
-/// [`PEEK_BYTES`] hold that key; `None` otherwise (and for any fault: reading the whole text
-/// then decides, and reports it). A suite's files are read whole later, once their
-/// inventories are compiled: reading 20 MB twice cost a tenth of a literal suite's run.
+/// [`PEEK_BYTES`] hold that key (its first [`FIRST_BYTES`] are tried first); `None` otherwise
+/// (and for any fault: reading the whole text then decides, and reports it). A suite's files
+/// are read whole later, once their inventories are compiled: reading 20 MB twice cost a tenth
+/// of a literal suite's run.
 pub(super) fn peek_policies_at_top(path: &std::path::Path, limit: u64) -> Option<Option<String>> {
     use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
+    let mut file = std::fs::File::open(path).ok()?;
     let len = file.metadata().ok()?.len();
     if len > limit || len <= PEEK_BYTES as u64 {
         return None;
     }
-    let mut top = Vec::with_capacity(PEEK_BYTES);
-    file.take(PEEK_BYTES as u64).read_to_end(&mut top).ok()?;
+    let mut top = Vec::with_capacity(FIRST_BYTES);
+    (&mut file)
+        .take(FIRST_BYTES as u64)
+        .read_to_end(&mut top)
+        .ok()?;
+    if let Some(found) = peek_in(&top) {
+        return Some(found);
+    }
+    file.take((PEEK_BYTES - top.len()) as u64)
+        .read_to_end(&mut top)
+        .ok()?;
+    peek_in(&top)
+}
+
+/// The `policies` the top `top` of a JSON scenario file names, when it holds that key.
+fn peek_in(top: &[u8]) -> Option<Option<String>> {
     // The cut may fall inside a character: keep what precedes it.
-    let text = match std::str::from_utf8(&top) {
+    let text = match std::str::from_utf8(top) {
         Ok(text) => text,
         Err(e) if e.error_len().is_none() => {
             std::str::from_utf8(top.get(..e.valid_up_to())?).ok()?
@@ -119,11 +138,33 @@ mod tests {
         assert_eq!(peek_policies_at_top(&last, limit), None);
         assert_eq!(peek_policies_at_top(&small, limit), None);
         assert_eq!(peek_policies_at_top(&first, 1_000), None, "over the limit");
-        // The cut falls between the two bytes of the first `é` (35 bytes precede the pad).
-        let pad = "a".repeat(PEEK_BYTES - 36);
-        let text = format!(r#"{{"policies": null, "description": "{pad}éé", "scenarios": []}}"#);
+        // The key after the first read's bytes: the second read finds it.
+        let pad = "a".repeat(FIRST_BYTES);
+        let later = write(
+            "later.json",
+            format!(r#"{{"description": "{pad}", "policies": "../q", "scenarios": [{many}]}}"#),
+        );
+        assert_eq!(
+            peek_policies_at_top(&later, limit),
+            Some(Some("../q".into()))
+        );
+        // The first read's cut falls between the two bytes of the first `é` (35 bytes precede
+        // the pad).
+        let pad = "a".repeat(FIRST_BYTES - 36);
+        let text =
+            format!(r#"{{"policies": null, "description": "{pad}éé", "scenarios": [{many}]}}"#);
         let cut = write("cut.json", text);
         assert_eq!(peek_policies_at_top(&cut, limit), Some(None));
+        // So does the second's, the key read in between.
+        let head = format!(
+            r#"{{"description": "{}", "policies": "../r", "x": ""#,
+            "a".repeat(FIRST_BYTES)
+        );
+        let pad = "a".repeat(PEEK_BYTES - 1 - head.len());
+        let text = format!(r#"{head}{pad}éé", "scenarios": []}}"#);
+        assert_eq!(text.find('é'), Some(PEEK_BYTES - 1), "the cut is inside it");
+        let cut = write("cut2.json", text);
+        assert_eq!(peek_policies_at_top(&cut, limit), Some(Some("../r".into())));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
