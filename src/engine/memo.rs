@@ -20,6 +20,8 @@ pub struct Memo<'e> {
     engine: Option<&'e Engine>,
     caller: Option<Caller<'e>>,
     resource: Option<Resource<'e>>,
+    /// Room for the request's action lowercased (kept, so no request allocates for it)
+    action: String,
 }
 
 /// The last caller, as the inventory knows it.
@@ -120,8 +122,14 @@ impl Engine {
             };
         }
         let Memo {
-            caller, resource, ..
+            caller,
+            resource,
+            action,
+            ..
         } = memo;
+        action.clear();
+        action.push_str(&req.action);
+        action.make_ascii_lowercase();
         let same = caller
             .as_mut()
             .is_some_and(|c| same_caller(c, shared, &req.principal));
@@ -144,7 +152,7 @@ impl Engine {
             Some(r) if same_raw => r.alias.unwrap_or(&req.resource),
             _ => self.resolve_alias(&req.resource),
         };
-        self.asked_by(req, caller.known, principal, resolved, |asked| {
+        Self::asked_by(caller.known, principal, resolved, action, |asked| {
             let kind = ActionKind::of(asked.service);
             let held = match resource {
                 Some(r) if same_raw && r.kind == kind => r,

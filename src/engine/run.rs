@@ -66,23 +66,24 @@ impl Engine {
         let known = self.caller_entry(&req.principal);
         let completed = completed_role(&req.principal, known);
         let principal = completed.as_ref().unwrap_or(&req.principal);
-        self.asked_by(req, known, principal, self.resolve_alias(&req.resource), f)
+        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
+        let action = lowered(&req.action, &mut action_buf, &mut spill);
+        let resource = self.resolve_alias(&req.resource);
+        Self::asked_by(known, principal, resource, action, f)
     }
 
-    /// [`Self::asked`] for a caller and resource already resolved: the caller's entry `known`,
-    /// `principal`, the request's caller with a role's ARN completed, and `resource`, the
-    /// request's with a KMS alias resolved (`memo.rs` keeps them between requests).
+    /// [`Self::asked`] for a request already resolved: the caller's entry `known`,
+    /// `principal`, the request's caller with a role's ARN completed, `resource`, the request's
+    /// with a KMS alias resolved, and `action`, the request's lowercased (`memo.rs` keeps the
+    /// first three between requests).
     #[inline(always)]
     pub(super) fn asked_by<R>(
-        &self,
-        req: &Request,
         known: Option<&CompiledPrincipal>,
         principal: &Principal,
         resource: &str,
+        action: &str,
         f: impl FnOnce(&Asked<'_>) -> R,
     ) -> R {
-        let (mut action_buf, mut spill) = ([0u8; ACTION_BUF], String::new());
-        let action = lowered(&req.action, &mut action_buf, &mut spill);
         f(&Asked {
             action,
             service: service_of(action),

@@ -143,6 +143,9 @@ fn starts_with_key(bytes: &[u8], k: usize) -> bool {
     }
 }
 
+/// The place of `expect` in [`PLAIN`].
+const EXPECT: usize = 4;
+
 /// One scenario of the plain shape, every field a text.
 fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
     c.eat(b'{')?;
@@ -170,7 +173,13 @@ fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
         c.ws();
         c.eat(b':')?;
         c.ws();
-        let (text, with_dollar) = c.string_seeing_dollar()?;
+        // An expectation is nearly always one of two words, compared as constants.
+        let (text, with_dollar) = match at {
+            EXPECT => c
+                .common_expect()
+                .map_or_else(|| c.string_seeing_dollar(), Some)?,
+            _ => c.string_seeing_dollar()?,
+        };
         *slot = Some(text);
         dollar |= with_dollar;
         c.ws();
@@ -183,8 +192,11 @@ fn scenario<'t>(c: &mut Cursor<'t>) -> Option<Plain<'t>> {
     else {
         return None;
     };
-    let expect =
-        Expect::deserialize(StrDeserializer::<serde::de::value::Error>::new(expect)).ok()?;
+    let expect = match expect {
+        "allow" => Expect::Allow,
+        "deny" => Expect::Deny,
+        _ => Expect::deserialize(StrDeserializer::<serde::de::value::Error>::new(expect)).ok()?,
+    };
     Some(Plain {
         name: Cow::Borrowed(name),
         principal: Cow::Borrowed(principal),
@@ -226,6 +238,21 @@ impl<'t> Cursor<'t> {
     #[inline(always)]
     fn string(&mut self) -> Option<&'t str> {
         self.string_seeing_dollar().map(|(text, _)| text)
+    }
+
+    /// Past `"allow"` or `"deny"`, when one comes next: its text, and no `$`.
+    #[inline(always)]
+    fn common_expect(&mut self) -> Option<(&'t str, bool)> {
+        let rest = self.bytes.get(self.at..)?;
+        let (quoted, word) = if rest.starts_with(b"\"allow\"") {
+            (7, "allow")
+        } else if rest.starts_with(b"\"deny\"") {
+            (6, "deny")
+        } else {
+            return None;
+        };
+        self.at += quoted;
+        Some((word, false))
     }
 
     /// [`Self::string`], and whether its text holds a `$`.
