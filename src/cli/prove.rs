@@ -69,7 +69,7 @@ fn request(a: &ProveRequestArgs, io: &mut Streams<'_>) -> Result<Exit, Error> {
         }
     }
     for act in &a.actions {
-        if crate::catalog::Catalog::embedded().expand(act).is_empty() {
+        if !crate::catalog::Catalog::embedded().matches_any(act) {
             return Err(Error::Input(format!(
                 "no action of the catalog matches `{act}`"
             )));
