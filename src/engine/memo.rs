@@ -148,15 +148,16 @@ impl Engine {
         let principal = caller.completed.as_ref().unwrap_or(&req.principal);
         // The resource as named last time needs no alias looked up again.
         let same_raw = resource.as_ref().is_some_and(|r| r.raw == req.resource);
-        let resolved = match resource {
-            Some(r) if same_raw => r.alias.unwrap_or(&req.resource),
-            _ => self.resolve_alias(&req.resource),
+        let alias = match resource {
+            Some(r) if same_raw => r.alias,
+            _ => self.alias_of(&req.resource),
         };
+        let resolved = alias.unwrap_or(&req.resource);
         Self::asked_by(caller.known, principal, resolved, action, |asked| {
             let kind = ActionKind::of(asked.service);
             let held = match resource {
                 Some(r) if same_raw && r.kind == kind => r,
-                slot => slot.insert(self.resource_memo(req, asked.resource, asked.service, kind)),
+                slot => slot.insert(self.resource_memo(req, alias, asked.service, kind)),
             };
             let target = |_: &mut NoTrace| {
                 let mut target = held.governing;
@@ -176,16 +177,17 @@ impl Engine {
         })
     }
 
-    /// What [`Self::target`] finds for `arn` (`req`'s resource, a KMS alias resolved) under an
-    /// action of `service` (kind `kind`), with the owner its ARN gives where the inventory does
-    /// not name one.
+    /// What [`Self::target`] finds for `req`'s resource (the key `alias` names, when it is a
+    /// KMS alias the inventory knows) under an action of `service` (kind `kind`), with the
+    /// owner its ARN gives where the inventory does not name one.
     fn resource_memo<'e>(
         &'e self,
         req: &Request,
-        arn: &str,
+        alias: Option<&'e str>,
         service: &str,
         kind: ActionKind,
     ) -> Resource<'e> {
+        let arn = alias.unwrap_or(&req.resource);
         let parsed = Arn::parse(arn);
         let governing = self.governing(arn, parsed, service);
         let owner = match arn_owner(parsed) {
@@ -195,7 +197,7 @@ impl Engine {
         };
         Resource {
             raw: req.resource.clone(),
-            alias: self.alias_of(&req.resource),
+            alias,
             kind,
             governing,
             owner,

@@ -131,6 +131,7 @@ mod tests {
     #[test]
     fn a_file_named_many_ways_is_found_once() {
         let root = std::env::temp_dir().join(format!("iamsim-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
         let dir = root.join("dir");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("a.json"), "{}").unwrap();
